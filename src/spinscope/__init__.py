@@ -1,0 +1,12 @@
+"""spinscope: show, with exact character offsets, how news articles try to persuade."""
+
+from __future__ import annotations
+
+import logging
+
+from .data import Document, Span
+
+__all__ = ["Document", "Span", "__version__"]
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

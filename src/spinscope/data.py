@@ -1,0 +1,68 @@
+"""Document and Span: the one record every reader, component and writer shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Errors, SpanError
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A labelled stretch of the verbatim text; `end` is exclusive, exactly like slicing."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    score: float = 1.0
+    source: str = ""
+    attrs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(slots=True)
+class Document:
+    """One article. `text` is the verbatim input and is never altered by any step."""
+
+    id: str
+    text: str
+    source: str = ""
+    title: str | None = None
+    date: str | None = None
+    language: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: dict[str, list[Span]] = field(default_factory=dict)
+    labels: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def make_span(
+        self, start: int, end: int, label: str, *, score: float = 1.0, source: str = "", **attrs: Any
+    ) -> Span:
+        """Build a span whose text is cut from the document, after checking the offsets fit."""
+        if not 0 <= start <= end <= len(self.text):
+            raise SpanError(Errors.E101(doc=self.id, start=start, end=end, n=len(self.text)))
+        return Span(start, end, label, self.text[start:end], float(score), source, dict(attrs))
+
+    def add_span(self, layer: str, start: int, end: int, label: str, **kwargs: Any) -> Span:
+        span = self.make_span(start, end, label, **kwargs)
+        self.spans.setdefault(layer, []).append(span)
+        return span
+
+    def layer(self, name: str) -> list[Span]:
+        return self.spans.get(name, [])
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def check_offsets(self) -> None:
+        """Raise SpanError unless every span's text equals the slice of the verbatim text it names."""
+        n = len(self.text)
+        for spans in self.spans.values():
+            for s in spans:
+                if not 0 <= s.start <= s.end <= n:
+                    raise SpanError(Errors.E101(doc=self.id, start=s.start, end=s.end, n=n))
+                if self.text[s.start : s.end] != s.text:
+                    found = self.text[s.start : s.end]
+                    raise SpanError(Errors.E102(doc=self.id, start=s.start, end=s.end, said=s.text, found=found))

@@ -1,0 +1,89 @@
+"""Coded errors and warnings: a code in an old log still leads here."""
+
+from __future__ import annotations
+
+import warnings
+from enum import Enum, unique
+
+
+@unique
+class Errors(Enum):
+    """Error templates. Codes stay stable across releases."""
+
+    E001 = "No {group} entry named {name!r}. Known names: {known}."
+    E002 = "{group} name {name!r} is taken by another factory; choose a new name or version suffix."
+    E101 = "Span {start}:{end} does not fit document {doc!r} ({n} characters of verbatim text)."
+    E102 = "Span {start}:{end} of document {doc!r} says {said!r} but the text there is {found!r}."
+    E201 = "{step!r} reads {missing}; put the components that assign them earlier."
+    E202 = "{step!r} needs the model {model!r}, which is not installed at {path}. {hint}"
+    E203 = "Unknown component(s) in --only/--skip: {names}. Known: {known}."
+    E301 = "{feature} uses the optional package {module!r}: pip install 'spinscope[{extra}]'"
+    E401 = "{source}: no such file or directory."
+    E402 = "{source}: folder holds no articles (looked for {pattern})."
+    E403 = "{source}: is not text (binary content or unknown encoding)."
+    E404 = "{source}: text is empty."
+    E405 = "{source}: {size} characters exceed the size limit of {limit} (set limits.max_chars)."
+    E406 = "{source}: malformed {kind}: {detail}"
+    E407 = "{source}: could not be fetched: {detail}"
+    E408 = "{source}: not HTML or text (content type {ctype!r})."
+    E409 = "{source}: no main text could be extracted from the HTML."
+    E410 = "{source}: unknown input format {fmt!r}. Known formats: {known}."
+    E411 = "{source}: field {field!r} is missing in record {record}."
+    E501 = "Config file {path}: {detail}"
+    E502 = "Bad --set value {item!r}: expected section.key=value."
+    E601 = "{path}: line {line}: {detail}"
+    E602 = "Unknown output format {fmt!r}. Known formats: {known}."
+
+    def __call__(self, **fields: object) -> str:
+        return f"[{self.name}] {self.value.format(**fields)}"
+
+
+@unique
+class Warnings(Enum):
+    """Warning templates; each document also carries them in its `warnings` list."""
+
+    W001 = "No technique model is installed; techniques are left empty."
+    W002 = "Language {lang!r} has no training data; results are zero-shot."
+    W003 = "Language could not be identified reliably (best guess {lang!r}, confidence {conf:.2f})."
+    W004 = "Text has no sentences the models can use."
+    W005 = "Text is very short ({n} characters); document-level results are unreliable."
+
+    def __call__(self, **fields: object) -> str:
+        return f"[{self.name}] {self.value.format(**fields)}"
+
+
+def warn(message: str) -> None:
+    """Route a coded warning through the standard machinery (callers can filter by code)."""
+    warnings.warn(message, UserWarning, stacklevel=2)
+
+
+class SpinscopeError(Exception):
+    """Root of all spinscope errors, so callers can catch them at once."""
+
+
+class RegistryError(SpinscopeError, KeyError):
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class SpanError(SpinscopeError, ValueError): ...
+
+
+class PipelineError(SpinscopeError): ...
+
+
+class ModelMissing(PipelineError): ...
+
+
+class MissingDependency(SpinscopeError, ImportError): ...
+
+
+class InputError(SpinscopeError):
+    """A bad input: reported in one line, the rest of a batch goes on."""
+
+
+class ConfigError(SpinscopeError): ...
+
+
+class FormatError(SpinscopeError):
+    """A malformed gold or prediction file given to the scorers."""

@@ -1,0 +1,21 @@
+"""Writer base: turns analysed Documents into one output format on a text stream."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar, TextIO
+
+from ..data import Document
+
+
+class Writer:
+    """Writes documents to `out`. `binary` writers (parquet) get a path instead of a stream."""
+
+    name: ClassVar[str] = ""
+    extension: ClassVar[str] = ".txt"
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.settings = settings
+
+    def write(self, docs: Iterable[Document], out: TextIO) -> None:
+        raise NotImplementedError
