@@ -1,0 +1,72 @@
+"""The `spinscope` command: a thin Typer layer over the public API; errors become one line, never a trace."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.markup import escape
+
+from ..errors import SpinscopeError
+from .analyze import analyze_command
+
+app = typer.Typer(
+    name="spinscope",
+    help="Show, with exact character offsets, how news articles try to persuade.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err_console = Console(stderr=True)
+
+
+@app.callback()
+def root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details.")) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=err_console, show_path=False)],
+    )
+
+
+app.command("analyze")(analyze_command)
+
+
+def _add_subapps() -> None:
+    from .evaluate import eval_app
+
+    app.add_typer(eval_app, name="eval", help="Score predictions against gold with the official formulas.")
+    from .train import train_app
+
+    app.add_typer(train_app, name="train", help="Train the models (needs the [train] extra).")
+
+
+_add_subapps()
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print one error line to stderr and leave with `code`."""
+    err_console.print(f"[bold red]spinscope: error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    raise SystemExit(code)
+
+
+def main() -> None:
+    """Console-script entry: coded errors print one line; unexpected ones too unless SPINSCOPE_DEBUG=1."""
+    try:
+        app(standalone_mode=True)
+    except SpinscopeError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    except Exception as exc:
+        if os.environ.get("SPINSCOPE_DEBUG"):
+            raise
+        fail(f"internal error ({type(exc).__name__}: {exc}); rerun with SPINSCOPE_DEBUG=1 for details", 3)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
