@@ -45,7 +45,7 @@ def select(names: Sequence[str], only: Sequence[str], skip: Sequence[str]) -> li
     """The configured component names filtered by --only/--skip; --only keeps what its picks require."""
     from ..registry import components
 
-    unknown = sorted(set(only) | set(skip) - set(components.names()))
+    unknown = sorted((set(only) | set(skip)) - set(components.names()))
     if unknown:
         raise PipelineError(Errors.E203(names=", ".join(unknown), known=", ".join(components.names())))
     chosen = [n for n in names if n not in skip]

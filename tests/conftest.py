@@ -1,0 +1,24 @@
+"""Shared fixtures: the repository root, the shared data folder and invented texts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("SPINSCOPE_DATA", REPO.parent / "shared" / "data"))
+EXAMPLE = REPO / "examples" / "article.txt"
+
+
+def needs_data() -> pytest.MarkDecorator:
+    """Real-data tests skip on a laptop without ../shared/data, never in CI."""
+    return pytest.mark.skipif(not DATA.is_dir() and not os.environ.get("CI"), reason="shared data absent")
+
+
+@pytest.fixture
+def settings() -> dict:
+    from spinscope.config import load_settings
+
+    return load_settings(env={})

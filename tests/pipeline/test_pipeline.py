@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+
+from spinscope import analyze, load_pipeline
+from spinscope.errors import ModelMissing, PipelineError, RegistryError
+from spinscope.pipeline.base import Component, Pipeline, check_order, select
+
+
+def test_default_pipeline_order(settings: dict) -> None:
+    assert load_pipeline(settings).names == ["language", "segment", "techniques", "paragraphs"]
+
+
+def test_only_pulls_in_required_steps(settings: dict) -> None:
+    assert select(settings["pipeline"]["components"], ["techniques"], []) == ["language", "techniques"]
+
+
+def test_skip_removes_step(settings: dict) -> None:
+    assert load_pipeline(settings, skip=["techniques"]).names == ["language", "segment", "paragraphs"]
+
+
+def test_unknown_component_name_is_a_coded_error(settings: dict) -> None:
+    with pytest.raises(PipelineError, match=r"\[E203\].*nosuch"):
+        load_pipeline(settings, only=["nosuch"])
+
+
+def test_wrong_order_fails_at_build_time() -> None:
+    class Reads(Component):
+        name = "reads"
+        requires = ("sentences",)
+
+    with pytest.raises(PipelineError, match=r"\[E201\]"):
+        check_order([Reads({}, {})])
+
+
+def test_unknown_registry_name_lists_known() -> None:
+    from spinscope.registry import components
+
+    with pytest.raises(RegistryError, match=r"\[E001\].*segment"):
+        components.get("nope")
+
+
+def test_explicit_missing_model_path_is_an_error(settings: dict, tmp_path) -> None:
+    settings["components"]["techniques"]["model"] = str(tmp_path / "absent")
+    with pytest.raises(ModelMissing, match=r"\[E202\]"):
+        Pipeline.from_settings(settings)
+
+
+def test_analyze_keeps_text_and_fills_paragraphs(settings: dict) -> None:
+    text = "A headline\n\nThe regime lies. Everyone knows it.\n"
+    doc = analyze(text, settings=settings)
+    assert doc.text == text
+    assert doc.language == "en"
+    assert [p.attrs["line"] for p in doc.layer("paragraphs")] == [1, 3]
+    doc.check_offsets()
