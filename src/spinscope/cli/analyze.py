@@ -21,6 +21,7 @@ from ..errors import Errors, InputError, SpinscopeError
 from ..pipeline import Pipeline
 from ..readers import Rejected, open_input
 from ..registry import writers
+from ..utils import batched
 
 BATCH = 16
 err_console = Console(stderr=True)
@@ -57,18 +58,11 @@ def _read_all(inputs: list[str], settings: dict[str, Any], report: BatchReport) 
 
 def _analysed(docs: Iterator[Document], pipeline: Pipeline, report: BatchReport) -> Iterator[Document]:
     """Batches go through the pipeline together; a failing batch is retried one by one to isolate the culprit."""
-    batch: list[Document] = []
-    for doc in docs:
-        batch.append(doc)
-        if len(batch) == BATCH:
-            yield from _run_batch(batch, pipeline, report)
-            batch = []
-    yield from _run_batch(batch, pipeline, report)
+    for batch in batched(docs, BATCH):
+        yield from _run_batch(batch, pipeline, report)
 
 
 def _run_batch(batch: list[Document], pipeline: Pipeline, report: BatchReport) -> Iterator[Document]:
-    if not batch:
-        return
     try:
         done = list(pipeline.pipe(batch))
     except SpinscopeError:

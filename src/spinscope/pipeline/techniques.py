@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import batched
 
 from ..data import Document
 from ..errors import Errors, ModelMissing, Warnings
 from ..models import MODELS_DIR, model_path
 from ..registry import components
+from ..utils import batched
 from .base import Component
 
 MODEL_FILE = "model.onnx"
