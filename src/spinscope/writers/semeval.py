@@ -1,0 +1,89 @@
+"""SemEval formats, byte-compatible with the official scorers' inputs.
+
+* `semeval-spans`: `article_id<TAB>technique<TAB>start<TAB>end`, the SemEval-2023 subtask-3 span format and
+  the PTC-2020 `task-flc-tc` format (character offsets, end exclusive).
+* `semeval-paragraphs`: `article_id<TAB>line<TAB>tech1,tech2`, the SemEval-2023 subtask-3 paragraph format;
+  the third column is empty for a paragraph without techniques.
+
+With `components.techniques.labels = "ptc14"` labels are PTC ones (see `labels.relabel`); note that merged
+PTC labels contain commas, which is why the span format is TAB separated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TextIO
+
+from ..data import Document
+from ..registry import writers
+from ._common import records
+from .base import Writer
+
+_ARTICLE_FILE = re.compile(r"article(\d+)(?:\.txt)?")
+_FIELD_BREAKS = re.compile(r"[\t\r\n]+")
+
+
+def article_id(doc_id: str) -> str:
+    """The id the scorers expect: `article123.txt` or `article123` become `123`, anything else stays.
+
+    Gold files name articles by the digits of their file name; tabs or line breaks in an id would break the
+    columns, so they become single spaces.
+    """
+    match = _ARTICLE_FILE.fullmatch(doc_id)
+    return match.group(1) if match else _FIELD_BREAKS.sub(" ", doc_id)
+
+
+def span_lines(record: Mapping[str, Any]) -> Iterator[str]:
+    aid = article_id(record["id"])
+    for item in sorted(record["techniques"], key=lambda t: (t["start"], t["end"], t["technique"])):
+        yield f"{aid}\t{item['technique']}\t{item['start']}\t{item['end']}\n"
+
+
+def paragraphs_of(record: Mapping[str, Any]) -> list[tuple[int, list[str]]]:
+    """(line, techniques) per paragraph: the paragraphs component's rows when it ran, else derived here.
+
+    The derivation matches how the gold files were made: a paragraph is a non-empty line of the text split
+    on "\\n" (1-based, as the scorer counts), and its labels are the techniques of every span that overlaps
+    it, in the order they first start.
+    """
+    if record["paragraphs"]:
+        return [(p["line"], list(p["techniques"])) for p in record["paragraphs"]]
+    rows: list[tuple[int, list[str]]] = []
+    text: str = record["text"]
+    techniques = sorted(record["techniques"], key=lambda t: (t["start"], t["end"]))
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        if not line.strip():
+            continue
+        found = (t["technique"] for t in techniques if t["start"] < end and t["end"] > start)
+        rows.append((number, list(dict.fromkeys(found))))
+    return rows
+
+
+def paragraph_lines(record: Mapping[str, Any]) -> Iterator[str]:
+    aid = article_id(record["id"])
+    for line, techniques in paragraphs_of(record):
+        yield f"{aid}\t{line}\t{','.join(techniques)}\n"
+
+
+@writers.register("semeval-spans")
+class SemevalSpansWriter(Writer):
+    name = "semeval-spans"
+    extension = ".txt"
+
+    def write(self, docs: Iterable[Document], out: TextIO) -> None:
+        for record in records(docs, self.settings):
+            out.writelines(span_lines(record))
+
+
+@writers.register("semeval-paragraphs")
+class SemevalParagraphsWriter(Writer):
+    name = "semeval-paragraphs"
+    extension = ".txt"
+
+    def write(self, docs: Iterable[Document], out: TextIO) -> None:
+        for record in records(docs, self.settings):
+            out.writelines(paragraph_lines(record))
