@@ -1,0 +1,5 @@
+"""`python -m spinscope` = the `spinscope` command."""
+
+from .cli.app import main
+
+main()

@@ -1,0 +1,122 @@
+"""The analyze command end to end, in process: outputs, batch reporting, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from spinscope.cli.app import main
+from spinscope.schema import validate
+from tests.conftest import EXAMPLE
+
+
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["spinscope", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_example_json_validates_against_schema(monkeypatch, capsys) -> None:
+    code, out, _ = run(monkeypatch, capsys, "analyze", str(EXAMPLE), "-f", "json")
+    assert code == 0
+    record = json.loads(out)
+    validate(record)
+    assert record["text"] == EXAMPLE.read_text(encoding="utf-8")
+    assert record["date"] == "2025-03-14"
+    assert record["language"] == "en"
+    assert record["paragraphs"] and all(p["line"] >= 2 for p in record["paragraphs"])
+
+
+def test_example_text_report(monkeypatch, capsys) -> None:
+    code, out, _ = run(monkeypatch, capsys, "analyze", str(EXAMPLE))
+    assert code == 0
+    assert "Who Really Pays for the Endless War?" in out
+
+
+def test_html_report_is_self_contained(monkeypatch, capsys, tmp_path) -> None:
+    target = tmp_path / "r.html"
+    code, _, _ = run(monkeypatch, capsys, "analyze", str(EXAMPLE), "-f", "html", "-o", str(target))
+    html = target.read_text(encoding="utf-8")
+    assert code == 0 and html.startswith("<!DOCTYPE html>")
+    assert "<script src=" not in html and "<link " not in html
+
+
+def test_missing_file_is_one_line_error(monkeypatch, capsys, tmp_path) -> None:
+    code, out, err = run(monkeypatch, capsys, "analyze", str(tmp_path / "nosuch.txt"))
+    assert code == 1
+    assert out == ""
+    assert "[E401]" in err and "nosuch.txt" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_batch_skips_bad_inputs_and_lists_them(monkeypatch, capsys, tmp_path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("A headline\n\nThe regime lies again, as always.\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n", encoding="utf-8")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    args = ["analyze", str(good), str(empty), str(binary), str(tmp_path / "gone.txt"), "-f", "jsonl"]
+    code, out, err = run(monkeypatch, capsys, *args)
+    assert code == 1
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in records] == ["good"]
+    assert "3 input(s) skipped, 1 analysed" in err
+    for code_ in ("[E404]", "[E403]", "[E401]"):
+        assert code_ in err
+    assert "Traceback" not in err
+
+
+def test_size_limit_flag(monkeypatch, capsys) -> None:
+    code, _, err = run(monkeypatch, capsys, "analyze", str(EXAMPLE), "--max-chars", "100")
+    assert code == 1 and "[E405]" in err
+
+
+def test_unknown_format_and_component_are_usage_errors(monkeypatch, capsys) -> None:
+    code, _, err = run(monkeypatch, capsys, "analyze", str(EXAMPLE), "-f", "pdf")
+    assert code == 2 and "[E602]" in err
+    code, _, err = run(monkeypatch, capsys, "analyze", str(EXAMPLE), "--skip", "nosuch")
+    assert code == 2 and "[E203]" in err
+
+
+def test_skip_leaves_empty_lists(monkeypatch, capsys) -> None:
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        "analyze",
+        str(EXAMPLE),
+        "-f",
+        "json",
+        "--skip",
+        "segment",
+        "--skip",
+        "paragraphs",
+    )
+    record = json.loads(out)
+    assert code == 0 and record["sentences"] == [] and record["paragraphs"] == []
+    validate(record)
+
+
+def test_semeval_paragraph_output(monkeypatch, capsys, tmp_path) -> None:
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    (folder / "article7.txt").write_text("Title line\n\nFirst paragraph here.\n", encoding="utf-8")
+    code, out, _ = run(monkeypatch, capsys, "analyze", str(folder), "-f", "semeval-paragraphs")
+    assert code == 0
+    assert out.splitlines() == ["7\t1\t", "7\t3\t"]
+
+
+def test_html_example_is_read(monkeypatch, capsys) -> None:
+    code, out, _ = run(monkeypatch, capsys, "analyze", str(EXAMPLE.with_suffix(".html")), "-f", "json")
+    record = json.loads(out)
+    assert code == 0
+    assert record["title"].startswith("Grain deal collapse")
+    assert "grain corridor is finished" in record["text"]
+    validate(record)
