@@ -1,6 +1,6 @@
 """Label inventories of the shared tasks, kept in code so scoring works without the data folder.
 
-Only label NAMES live here (they are the task's vocabulary, not dataset text). The SemEval-2023 list is in
+The names come from the label catalogue `spinscope.labels`. The SemEval-2023 list is in
 the order of `techniques_subtask3.txt`; `subtask3_techniques()` prefers that file at run time and a test
 checks the two agree, so a renamed label in a new data release shows up as a failing test, not a silent
 macro-F1 change.
@@ -11,50 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Errors, FormatError
+from ..labels import PTC14, TECHNIQUES
 
-SUBTASK3_TECHNIQUES: tuple[str, ...] = (
-    "Appeal_to_Authority",
-    "Appeal_to_Popularity",
-    "Appeal_to_Values",
-    "Appeal_to_Fear-Prejudice",
-    "Flag_Waving",
-    "Causal_Oversimplification",
-    "False_Dilemma-No_Choice",
-    "Consequential_Oversimplification",
-    "Straw_Man",
-    "Red_Herring",
-    "Whataboutism",
-    "Slogans",
-    "Appeal_to_Time",
-    "Conversation_Killer",
-    "Loaded_Language",
-    "Repetition",
-    "Exaggeration-Minimisation",
-    "Obfuscation-Vagueness-Confusion",
-    "Name_Calling-Labeling",
-    "Doubt",
-    "Guilt_by_Association",
-    "Appeal_to_Hypocrisy",
-    "Questioning_the_Reputation",
-)
-"""The 23 persuasion techniques of SemEval-2023 Task 3 subtask 3."""
+SUBTASK3_TECHNIQUES: tuple[str, ...] = TECHNIQUES
+"""The 23 persuasion techniques of SemEval-2023 Task 3 subtask 3 (the catalogue in spinscope.labels)."""
 
-PTC_TECHNIQUES: tuple[str, ...] = (
-    "Appeal_to_Authority",
-    "Appeal_to_fear-prejudice",
-    "Bandwagon,Reductio_ad_hitlerum",
-    "Black-and-White_Fallacy",
-    "Causal_Oversimplification",
-    "Doubt",
-    "Exaggeration,Minimisation",
-    "Flag-Waving",
-    "Loaded_Language",
-    "Name_Calling,Labeling",
-    "Repetition",
-    "Slogans",
-    "Thought-terminating_Cliches",
-    "Whataboutism,Straw_Men,Red_Herring",
-)
+PTC_TECHNIQUES: tuple[str, ...] = PTC14
 """The 14 classes of SemEval-2020 Task 11 (PTC v2); merged classes contain commas, files are TAB separated."""
 
 SUBTASK3_TECHNIQUES_FILE = "techniques_subtask3.txt"
