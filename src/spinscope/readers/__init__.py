@@ -1,1 +1,24 @@
-"""readers."""
+"""Input readers: files, folders, URLs, feeds, record files and WARC archives -> Documents.
+
+Importing this package registers every built-in reader; `open_input` is the one entry point callers need.
+"""
+
+from . import feed, folder, html, stdin, tabular, txt, url, warc
+from .base import Reader, Rejected
+from .detect import detect_format, open_input, reader_for
+
+__all__ = [
+    "Reader",
+    "Rejected",
+    "detect_format",
+    "feed",
+    "folder",
+    "html",
+    "open_input",
+    "reader_for",
+    "stdin",
+    "tabular",
+    "txt",
+    "url",
+    "warc",
+]

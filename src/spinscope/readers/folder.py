@@ -1,0 +1,87 @@
+"""Folders of articles: every file goes through the txt or html reader, so one rule set decodes them all.
+
+`semeval` takes only the SemEval/PTC layout (`article<ID>.txt`, id `<ID>`), which keeps a README or a
+labels file lying next to the articles out of the corpus. `folder` takes every `.txt`/`.html`/`.htm`
+file, still turning `article<ID>` names into `<ID>`. Neither descends into subfolders: one folder is one
+corpus split, and recursing would mix splits. Files come sorted by id, numerically where the ids are
+numbers, so outputs are stable across runs and file systems.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from .. import registry
+from ..data import Document
+from ..errors import Errors, InputError
+from .base import Reader, Rejected
+from .html import decode_html, html_document
+from .textio import limit, read_bytes
+from .txt import read_text_file
+
+_SEMEVAL_NAME = re.compile(r"article(\d+)")
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+
+
+def doc_id_for(path: Path) -> str:
+    """`article123456.txt` -> '123456' (the id gold files use); any other name -> its stem."""
+    match = _SEMEVAL_NAME.fullmatch(path.stem)
+    return match.group(1) if match else path.stem
+
+
+def _order(path: Path) -> tuple[int, int, str]:
+    doc_id = doc_id_for(path)
+    return (0, int(doc_id), path.name) if doc_id.isdigit() else (1, 0, path.name)
+
+
+@registry.readers.register("folder")
+class FolderReader(Reader):
+    """Every article file directly inside a folder; a file that cannot be read becomes Rejected."""
+
+    name = "folder"
+    patterns: tuple[str, ...] = ("*.txt", "*.html", "*.htm", "*.xhtml")
+
+    def files(self, folder: Path) -> list[Path]:
+        found = {p for pattern in self.patterns for p in folder.glob(pattern) if p.is_file()}
+        return sorted(found, key=_order)
+
+    def read(self, source: str) -> Iterator[Document | Rejected]:
+        folder = Path(source)
+        if not folder.exists():
+            raise InputError(Errors.E401(source=source))
+        if folder.is_file():  # a single article given where a folder was expected: read just that one
+            yield self.read_file(folder, doc_id_for(folder))
+            return
+        files = self.files(folder)
+        if not files:
+            raise InputError(Errors.E402(source=source, pattern=", ".join(self.patterns)))
+        seen: set[str] = set()
+        max_records = limit(self.settings, "max_records")
+        for n, path in enumerate(files, start=1):
+            if n > max_records:
+                yield Rejected(source, Errors.E413(source=source, limit=max_records))
+                return
+            doc_id = doc_id_for(path)
+            if doc_id in seen:  # a.txt next to a.html: keep both, tell them apart by full name
+                doc_id = path.name
+            seen.add(doc_id)
+            try:
+                yield self.read_file(path, doc_id)
+            except InputError as exc:
+                yield Rejected(str(path), str(exc))
+
+    def read_file(self, path: Path, doc_id: str) -> Document:
+        if path.suffix.lower() in HTML_SUFFIXES:
+            html = decode_html(read_bytes(path, self.settings), str(path))
+            return html_document(html, doc_id=doc_id, source=str(path), settings=self.settings)
+        return read_text_file(path, doc_id=doc_id, settings=self.settings)
+
+
+@registry.readers.register("semeval")
+class SemevalReader(FolderReader):
+    """A SemEval-2023 Task 3 / PTC articles folder: `article<ID>.txt` -> Document id `<ID>`, text verbatim."""
+
+    name = "semeval"
+    patterns = ("article*.txt",)

@@ -1,0 +1,144 @@
+"""Byte and text helpers every reader shares, so all inputs obey the same decoding rules and limits.
+
+The rules exist for one reason: span offsets are `str` indices into `Document.text`, and gold files
+(SemEval, PTC) count characters of the file read with `open(p, encoding="utf-8", newline="")`. So text
+is decoded from bytes without newline translation (CRLF stays two characters) and a UTF-8 byte order
+mark is *kept* as the first character U+FEFF: two English SemEval-2023 training articles start with one
+and their gold offsets count it (dropping it would shift every span by one).
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import logging
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import Errors, InputError
+
+logger = logging.getLogger(__name__)
+
+BOM = "\ufeff"
+_BOMS = (  # (mark, codec); UTF-32 first because its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Scraped articles (SemEval-2025 style) begin with " date 2022-11-09", on its own line or glued to the text.
+_DATE_HEADER = re.compile(r" date (\d{4}-\d{2}-\d{2})[ \t]*(?:\r\n|\n|\r)?")
+_LINE = re.compile(r"[^\r\n]+")
+_CP1252_SLACK = 0.1  # how much more "chaos" (charset-normalizer's mess ratio) cp1252 may show and still win
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def limit(settings: Mapping[str, Any], key: str) -> Any:
+    """One value of `settings["limits"]` (max_chars, max_bytes, fetch_timeout, max_records)."""
+    return settings["limits"][key]
+
+
+def read_bytes(path: str | Path, settings: Mapping[str, Any], *, source: str | None = None) -> bytes:
+    """The raw bytes of one file, refusing files over `limits.max_bytes` before reading them."""
+    source = str(path) if source is None else source
+    max_bytes = limit(settings, "max_bytes")
+    try:
+        with Path(path).open("rb") as fh:
+            data = fh.read(max_bytes + 1)  # +1: a file that grows while we read still trips the limit
+    except FileNotFoundError as exc:
+        raise InputError(Errors.E401(source=source)) from exc
+    except OSError as exc:
+        raise InputError(Errors.E415(source=source, detail=exc.strerror or type(exc).__name__)) from exc
+    if len(data) > max_bytes:
+        raise InputError(Errors.E412(source=source, limit=max_bytes))
+    return data
+
+
+def decode_text(data: bytes, source: str) -> tuple[str, str]:
+    """Decode bytes verbatim and return (text, encoding).
+
+    Strict UTF-8 first (the UTF-8 BOM, if any, stays in the text; see the module docstring). A UTF-16/32
+    mark selects that codec. Anything else with NUL bytes is binary (E403); otherwise charset-normalizer
+    guesses a legacy encoding and gives up (E403) when no guess decodes coherently.
+    """
+    if b"\x00" not in data:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    for mark, codec in _BOMS:
+        if data.startswith(mark):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError as exc:
+                raise InputError(Errors.E403(source=source)) from exc
+    if b"\x00" in data:
+        raise InputError(Errors.E403(source=source))
+    encoding = guess_encoding(data)
+    if encoding is None:
+        raise InputError(Errors.E403(source=source))
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise InputError(Errors.E403(source=source)) from exc
+    logger.debug("%s: not UTF-8, decoded as %s", source, encoding)
+    return text, encoding
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """charset-normalizer's guess for non-UTF-8 bytes, None when nothing decodes coherently.
+
+    On short Western texts it often ranks Baltic or Central European code pages first although
+    Windows-1252 decodes just as cleanly; cp1252 is by far the commonest legacy encoding of French, German,
+    Italian and English news, so it wins whenever it is about as clean as the best guess. Polish (cp1250)
+    and Russian (cp1251) still come out right, because cp1252 turns their letters into symbol soup.
+    """
+    from charset_normalizer import from_bytes  # imported late: it builds tables on first import
+
+    matches = list(from_bytes(data))
+    if not matches or matches[0].encoding is None:
+        return None
+    for match in matches:
+        if match.chaos <= matches[0].chaos + _CP1252_SLACK and "cp1252" in match.could_be_from_charset:
+            return "cp1252"
+    return matches[0].encoding
+
+
+def check_text(text: str, source: str, settings: Mapping[str, Any], *, body_start: int = 0) -> None:
+    """E404 when nothing but whitespace follows the header, E405 over `limits.max_chars`."""
+    max_chars = limit(settings, "max_chars")
+    if len(text) > max_chars:
+        raise InputError(Errors.E405(source=source, size=len(text), limit=max_chars))
+    if not text[body_start:].replace(BOM, "").strip():
+        raise InputError(Errors.E404(source=source))
+
+
+def date_header(text: str) -> tuple[str, int] | None:
+    """(ISO date, offset where the article body starts) for a leading ` date YYYY-MM-DD` marker.
+
+    The offset counts in the full text, so spans found in the body need no shifting. A marker whose date
+    is not a real calendar date is left alone (it is then just part of the text).
+    """
+    start = 1 if text.startswith(BOM) else 0
+    match = _DATE_HEADER.match(text, start)
+    if match is None:
+        return None
+    try:
+        dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+    return match.group(1), match.end()
+
+
+def first_line(text: str, start: int = 0) -> str | None:
+    """The first non-blank line at or after `start`, stripped; SemEval articles keep their title there."""
+    for match in _LINE.finditer(text, start):
+        line = match.group().replace(BOM, "").strip()
+        if line:
+            return line
+    return None
