@@ -7,8 +7,8 @@ from typing import Any
 
 from .config import load_settings
 from .data import Document
-from .errors import Errors, InputError
 from .pipeline import Pipeline
+from .readers.txt import text_document
 
 
 def load_pipeline(
@@ -18,15 +18,6 @@ def load_pipeline(
     return Pipeline.from_settings(settings or load_settings(), only=only, skip=skip)
 
 
-def check_text(doc: Document, settings: dict[str, Any]) -> None:
-    """Refuse empty text and text over `limits.max_chars` with a coded one-line error."""
-    limit = settings["limits"]["max_chars"]
-    if not doc.text.strip():
-        raise InputError(Errors.E404(source=doc.source or doc.id))
-    if len(doc.text) > limit:
-        raise InputError(Errors.E405(source=doc.source or doc.id, size=len(doc.text), limit=limit))
-
-
 def analyze(
     text: str,
     *,
@@ -34,10 +25,12 @@ def analyze(
     pipeline: Pipeline | None = None,
     settings: dict[str, Any] | None = None,
 ) -> Document:
-    """Analyse one text and return the annotated Document (text kept verbatim)."""
+    """Analyse one text and return the annotated Document (text kept verbatim).
+
+    The same rules as for a .txt file apply: size limit, empty text refused, ` date` header parsed.
+    """
     settings = settings or load_settings()
-    doc = Document(id=doc_id, text=text)
-    check_text(doc, settings)
+    doc = text_document(text, doc_id=doc_id, source=doc_id, settings=settings)
     return (pipeline or load_pipeline(settings))(doc)
 
 

@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..api import check_text, load_pipeline
+from ..api import load_pipeline
 from ..config import load_settings
 from ..data import Document
-from ..errors import Errors, InputError, SpinscopeError
+from ..errors import Errors, SpinscopeError
 from ..pipeline import Pipeline
 from ..readers import Rejected, open_input
 from ..registry import writers
@@ -47,11 +47,6 @@ def _read_all(inputs: list[str], settings: dict[str, Any], report: BatchReport) 
             for item in open_input(source, settings):
                 if isinstance(item, Rejected):
                     report.reject(item.source, item.message)
-                    continue
-                try:
-                    check_text(item, settings)
-                except InputError as exc:
-                    report.reject(item.source or item.id, str(exc))
                     continue
                 yield item
         except SpinscopeError as exc:
