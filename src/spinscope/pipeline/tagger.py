@@ -144,6 +144,26 @@ class TokenTagger:
             for e, s, c in zip(encoded, sums, counts, strict=True)
         ]
 
+    def classify(
+        self, text: str, spans: Sequence[tuple[int, int]], scheme: str = "semeval23"
+    ) -> list[tuple[str, float]]:
+        """Best technique (and its mean token probability) for each given span (SemEval-2020 TC).
+
+        In the `ptc14` scheme a PTC class scores the best of the 23 techniques it covers; techniques with
+        no PTC counterpart cannot win.
+        """
+        from ..labels import to_ptc14
+
+        offsets, probs = self.token_probs([text])[0]
+        names = self.labels if scheme != "ptc14" else [to_ptc14(t) for t in self.labels]
+        results = []
+        for start, end in spans:
+            inside = (offsets[:, 0] < end) & (offsets[:, 1] > start)
+            mean = probs[inside].mean(0) if inside.any() else np.zeros(len(self.labels), np.float32)
+            best = max((float(p), n) for p, n in zip(mean, names, strict=True) if n is not None)
+            results.append((best[1], best[0]))
+        return results
+
     def thresholds_for(self, language: str | None) -> np.ndarray:
         return self.thresholds.get(language or "", self.thresholds["default"])
 
