@@ -1,0 +1,1 @@
+"""encoders: torch-free access to packaged pretrained encoder weights."""

