@@ -185,7 +185,13 @@ class _ThreadGovernor:
             return
         others = ((now[1] - self.last[1]) - (now[2] - self.last[2])) / dt  # cores used by other processes
         self.last = now
-        want = 1 if others > 0.6 else self.max
+        # A competitor squeezed by our two threads shows up as ~0.5-0.7 cores, hence the low bar to drop;
+        # back to max_threads only when the other core is close to idle.
+        want = self.current
+        if self.current > 1 and others > 0.4:
+            want = 1
+        elif self.current == 1 and others < 0.25:
+            want = self.max
         if want != self.current:
             torch.set_num_threads(want)
             logger.info("other processes use %.1f cores: %d torch thread(s)", others, want)
