@@ -184,9 +184,7 @@ def _record() -> dict:
             tech("Appeal_to_Time", 6, 9, 0.9),
             tech("Flag_Waving", 6, 9, 0.2),
         ],
-        "paragraphs": [
-            {"line": 1, "start": 0, "end": 9, "techniques": ["Straw_Man", "Appeal_to_Time", "Red_Herring"]}
-        ],
+        "paragraphs": [{"line": 1, "start": 0, "end": 9, "techniques": ["Straw_Man", "Appeal_to_Time", "Red_Herring"]}],
     }
 
 

@@ -65,6 +65,4 @@ class Document:
                     raise SpanError(Errors.E101(doc=self.id, start=s.start, end=s.end, n=n))
                 if self.text[s.start : s.end] != s.text:
                     found = self.text[s.start : s.end]
-                    raise SpanError(
-                        Errors.E102(doc=self.id, start=s.start, end=s.end, said=s.text, found=found)
-                    )
+                    raise SpanError(Errors.E102(doc=self.id, start=s.start, end=s.end, said=s.text, found=found))

@@ -223,24 +223,21 @@ _TECHNIQUES = (
         "Casting Doubt",
         "Attack on reputation",
         "#737a0f",
-        "Undermines the credibility of a person, group or claim by raising questions about it without "
-        "real support.",
+        "Undermines the credibility of a person, group or claim by raising questions about it without real support.",
     ),
     _technique(
         "Guilt_by_Association",
         "Guilt by Association",
         "Attack on reputation",
         "#4f68ec",
-        "Discredits a person or idea by linking it to a group, person or thing the audience already "
-        "despises.",
+        "Discredits a person or idea by linking it to a group, person or thing the audience already despises.",
     ),
     _technique(
         "Appeal_to_Hypocrisy",
         "Appeal to Hypocrisy",
         "Attack on reputation",
         "#a56712",
-        "Attacks a target by accusing them of hypocrisy or inconsistency instead of answering their "
-        "argument.",
+        "Attacks a target by accusing them of hypocrisy or inconsistency instead of answering their argument.",
     ),
     _technique(
         "Questioning_the_Reputation",
@@ -338,13 +335,9 @@ _FRAMES = {
     "Legality_Constitutionality_and_jurisprudence": (
         "Laws, court rulings, constitutional rights and the limits of legal authority."
     ),
-    "Policy_prescription_and_evaluation": (
-        "Policies proposed to fix a problem, and whether existing ones work."
-    ),
+    "Policy_prescription_and_evaluation": ("Policies proposed to fix a problem, and whether existing ones work."),
     "Crime_and_punishment": "Breaking the law, enforcement, sentencing and the consequences of crime.",
-    "Security_and_defense": (
-        "Threats to a nation, community or person, and the means of defending against them."
-    ),
+    "Security_and_defense": ("Threats to a nation, community or person, and the means of defending against them."),
     "Health_and_safety": "Health care, disease, injury, sanitation and public safety.",
     "Quality_of_life": "Effects on people's wellbeing, comfort and everyday life.",
     "Cultural_identity": "Traditions, customs, values and identity of a social or national group.",

@@ -250,9 +250,7 @@ def test_paragraph_line_ids_compare_as_integers():
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(
-        st.tuples(st.sets(st.sampled_from("ABCD")), st.sets(st.sampled_from("ABCD"))), min_size=1, max_size=12
-    ),
+    st.lists(st.tuples(st.sets(st.sampled_from("ABCD")), st.sets(st.sampled_from("ABCD"))), min_size=1, max_size=12),
     st.sampled_from([0.0, 1.0]),
 )
 def test_multilabel_matches_sklearn(rows, zd):

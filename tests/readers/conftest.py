@@ -33,9 +33,7 @@ def warc_response(
     status: str = "200 OK",
 ) -> bytes:
     """One WARC/1.0 response record, written by hand the way crawlers lay them out."""
-    http = (
-        f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
-    )
+    http = f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
     head = (
         "WARC/1.0\r\nWARC-Type: response\r\n"
         f"WARC-Record-ID: <{record_id}>\r\nWARC-Target-URI: {uri}\r\n"

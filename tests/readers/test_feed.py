@@ -44,9 +44,7 @@ def test_feed_fetch_can_be_switched_off() -> None:
     def fetcher(url: str) -> Document:
         raise AssertionError("must not fetch")
 
-    items = list(
-        FeedReader(make_settings("input.feed_fetch=false"), fetcher=fetcher).read(str(FIXTURES / "feed.rss"))
-    )
+    items = list(FeedReader(make_settings("input.feed_fetch=false"), fetcher=fetcher).read(str(FIXTURES / "feed.rss")))
     assert items[0].text == "The council voted to buy a second ferry."
 
 
@@ -82,9 +80,7 @@ def test_bad_feeds(tmp_path, cfg, content, code) -> None:
 
 def test_truncated_feed_reads_what_parsed(tmp_path, cfg) -> None:
     path = tmp_path / "cut.xml"
-    path.write_bytes(
-        b"<rss><channel><item><title>Cut off</title><link>https://x.example/a</link><description>Ha"
-    )
+    path.write_bytes(b"<rss><channel><item><title>Cut off</title><link>https://x.example/a</link><description>Ha")
 
     def fetcher(url: str) -> Document:
         return Document(id=url, text="The page behind the cut item.", source=url)

@@ -22,11 +22,7 @@ def test_html_main_text_and_metadata(cfg) -> None:
 
 
 def test_declared_legacy_charset_is_honoured(tmp_path, cfg) -> None:
-    html = (
-        (FIXTURES / "article.html")
-        .read_text(encoding="utf-8")
-        .replace('charset="utf-8"', 'charset="iso-8859-1"')
-    )
+    html = (FIXTURES / "article.html").read_text(encoding="utf-8").replace('charset="utf-8"', 'charset="iso-8859-1"')
     html = html.replace("Harbour Town", "Hårbour Töwn")
     path = tmp_path / "latin.html"
     path.write_bytes(html.encode("iso-8859-1"))

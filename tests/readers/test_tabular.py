@@ -32,9 +32,7 @@ def test_jsonl_records_and_rejections(cfg) -> None:
 
 def test_jsonl_fields_come_from_settings(tmp_path) -> None:
     path = tmp_path / "custom.jsonl"
-    path.write_text(
-        json.dumps({"key": 7, "body": "Text\r\nwith CRLF", "headline": "H"}) + "\n", encoding="utf-8"
-    )
+    path.write_text(json.dumps({"key": 7, "body": "Text\r\nwith CRLF", "headline": "H"}) + "\n", encoding="utf-8")
     settings = make_settings("input.text_field=body", "input.id_field=key", "input.title_field=headline")
     (doc,) = JsonlReader(settings).read(str(path))
     assert (doc.id, doc.text, doc.title) == ("7", "Text\r\nwith CRLF", "H")
@@ -123,8 +121,7 @@ def test_csv_records(cfg) -> None:
     assert kinds(items) == ["Document", "Document", "Rejected"]
     ferry, other, empty = items
     assert (
-        ferry.id == "c1"
-        and ferry.text == "The council voted on Tuesday to buy a second ferry.\nIt was a close vote."
+        ferry.id == "c1" and ferry.text == "The council voted on Tuesday to buy a second ferry.\nIt was a close vote."
     )
     assert ferry.meta["fields"] == {"outlet": "Coastline Gazette"}
     assert other.title is None
@@ -150,9 +147,7 @@ def test_csv_tsv_and_missing_cells(tmp_path, cfg) -> None:
 
 def test_csv_legacy_encoding(tmp_path, cfg) -> None:
     path = tmp_path / "latin.csv"
-    path.write_bytes(
-        "id,text\n1,Ça coûte très cher à la mairie et les habitants protestent déjà.\n".encode("cp1252")
-    )
+    path.write_bytes("id,text\n1,Ça coûte très cher à la mairie et les habitants protestent déjà.\n".encode("cp1252"))
     (doc,) = CsvReader(cfg).read(str(path))
     assert doc.text.startswith("Ça co")
 

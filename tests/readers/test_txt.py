@@ -57,9 +57,7 @@ def test_date_marker_sets_date_and_body_offset(tmp_path, raw, body_start, title)
     assert doc.title == title
 
 
-@pytest.mark.parametrize(
-    "raw", ["date 2022-11-09 text", " date 2022-13-45 text", "Text then date 2022-11-09"]
-)
+@pytest.mark.parametrize("raw", ["date 2022-11-09 text", " date 2022-13-45 text", "Text then date 2022-11-09"])
 def test_text_that_only_looks_like_a_marker_is_left_alone(tmp_path, raw) -> None:
     path = tmp_path / "plain.txt"
     path.write_text(raw, encoding="utf-8")

@@ -46,9 +46,7 @@ def test_url_untyped_html_is_sniffed() -> None:
 def test_url_serving_a_feed_is_read_as_feed() -> None:
     feed_url = "https://gazette.example/rss"
     rss = (FIXTURES / "feed.rss").read_bytes()
-    items = read(
-        {feed_url: (200, {"content-type": "application/rss+xml"}, rss), URL: (200, HTML, PAGE)}, feed_url
-    )
+    items = read({feed_url: (200, {"content-type": "application/rss+xml"}, rss), URL: (200, HTML, PAGE)}, feed_url)
     assert isinstance(items[0], Document) and items[0].id == "gazette-ferry-1"
     assert items[0].meta["text_from"] == "page"
 

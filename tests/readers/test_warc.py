@@ -19,9 +19,7 @@ def crawl() -> bytes:
     return (
         warcinfo()
         + warc_response("https://gazette.example/ferry", PAGE, record_id="urn:uuid:aaa")
-        + warc_response(
-            "https://gazette.example/logo.png", b"\x89PNG", ctype="image/png", record_id="urn:uuid:b"
-        )
+        + warc_response("https://gazette.example/logo.png", b"\x89PNG", ctype="image/png", record_id="urn:uuid:b")
         + warc_response("https://gazette.example/gone", PAGE, status="404 Not Found", record_id="urn:uuid:c")
         + warc_response("https://gazette.example/empty", EMPTY_PAGE, record_id="urn:uuid:ddd")
     )

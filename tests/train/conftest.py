@@ -33,9 +33,7 @@ def tiny_data(tmp_path: Path) -> Path:
     (lang / "train-labels-subtask-3-spans").mkdir(parents=True)
     (root / "techniques_subtask3.txt").write_text("\n".join(TECHNIQUES) + "\n", encoding="utf-8")
     for aid, (text, spans) in ARTICLES.items():
-        with (lang / "train-articles-subtask-3" / f"article{aid}.txt").open(
-            "w", encoding="utf-8", newline=""
-        ) as f:
+        with (lang / "train-articles-subtask-3" / f"article{aid}.txt").open("w", encoding="utf-8", newline="") as f:
             f.write(text)
         rows = []
         for tech, frag in spans:
@@ -52,6 +50,4 @@ def tiny_config():
     pytest.importorskip("torch")
     from spinscope.train.techniques import TrainConfig
 
-    return TrainConfig(
-        epochs=2, batch_size=2, num_layers=2, max_len=24, stride=16, langs=["fr"], val_windows=4, seed=7
-    )
+    return TrainConfig(epochs=2, batch_size=2, num_layers=2, max_len=24, stride=16, langs=["fr"], val_windows=4, seed=7)

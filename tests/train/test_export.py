@@ -38,9 +38,7 @@ def test_export_tiny_checkpoint_matches_torch(tiny_data: Path, tiny_config, tmp_
     load_trainable(model, ck["model"])
     model.eval()
     with torch.no_grad():
-        ref = torch.sigmoid(
-            model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))
-        ).numpy()
+        ref = torch.sigmoid(model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))).numpy()
     assert got.shape == (1, ids.shape[1], len(labels))
     # padding is masked: the same tokens padded to a longer batch give the same probabilities (exactly in
     # fp32; int8 dynamic quantisation takes activation ranges over the padded tensor, hence the looser bound)
@@ -57,7 +55,5 @@ def test_export_tiny_checkpoint_matches_torch(tiny_data: Path, tiny_config, tmp_
     # the checkpoint loader used by export gives the same torch outputs from embeddings
     m2, meta = load_checkpoint_model(latest_checkpoint(run))
     with torch.no_grad():
-        ref2 = torch.sigmoid(
-            m2(inputs_embeds=torch.from_numpy(emb), attention_mask=torch.from_numpy(mask))
-        ).numpy()
+        ref2 = torch.sigmoid(m2(inputs_embeds=torch.from_numpy(emb), attention_mask=torch.from_numpy(mask))).numpy()
     assert np.abs(ref2 - ref).max() < 1e-4 and meta["step"] == 1

@@ -37,16 +37,10 @@ def article() -> Document:
         language="en",
         meta={"outlet": "The Invented Herald"},
     )
-    doc.add_span(
-        "techniques", *_find(ARTICLE, "Mayor Blunt is a total disgrace"), "Name_Calling-Labeling", score=0.7
-    )
+    doc.add_span("techniques", *_find(ARTICLE, "Mayor Blunt is a total disgrace"), "Name_Calling-Labeling", score=0.7)
     doc.add_span("techniques", *_find(ARTICLE, "total disgrace"), "Loaded_Language", score=0.91234)
-    doc.add_span(
-        "techniques", *_find(ARTICLE, "Everyone knows the bridge"), "Appeal_to_Popularity", score=0.55
-    )
-    doc.add_span(
-        "techniques", *_find(ARTICLE, "bridge plan will ruin us all."), "Appeal_to_Fear-Prejudice", score=0.8
-    )
+    doc.add_span("techniques", *_find(ARTICLE, "Everyone knows the bridge"), "Appeal_to_Popularity", score=0.55)
+    doc.add_span("techniques", *_find(ARTICLE, "bridge plan will ruin us all."), "Appeal_to_Fear-Prejudice", score=0.8)
     doc.add_span("techniques", *_find(ARTICLE, "Act now!"), "Appeal_to_Time", score=0.6)
     doc.warn("[W005] Text is very short (153 characters); document-level results are unreliable.")
     return doc
@@ -66,17 +60,13 @@ def rich_doc(article: Document) -> Document:
     doc.add_span("claims", *_find(ARTICLE, "The vote is on Tuesday."), "claim", score=0.83)
     doc.add_span("entities", *_find(ARTICLE, "Mayor Blunt"), "PER", kb_id=None)
     doc.add_span("entities", *_find(ARTICLE, "Council"), "ORG")
-    doc.add_span(
-        "paragraphs", 25, 70, "paragraph", line=3, techniques=["Name_Calling-Labeling", "Loaded_Language"]
-    )
+    doc.add_span("paragraphs", 25, 70, "paragraph", line=3, techniques=["Name_Calling-Labeling", "Loaded_Language"])
     doc.labels["frames"] = [
         {"frame": "Political", "score": 0.31, "predicted": False},
         {"frame": "Economic", "score": 0.82, "predicted": True},
     ]
     doc.labels["genre"] = {"label": "opinion", "scores": {"opinion": 0.9, "reporting": 0.08, "satire": 0.02}}
-    doc.labels["narratives"] = [
-        {"narrative": "Invented: Bridges are bad", "subnarrative": None, "score": 0.4}
-    ]
+    doc.labels["narratives"] = [{"narrative": "Invented: Bridges are bad", "subnarrative": None, "score": 0.4}]
     return doc
 
 
@@ -87,9 +77,7 @@ WriteFn = Callable[..., str]
 def write() -> WriteFn:
     """write("json", docs, settings=None, out=None) -> what the registered writer wrote."""
 
-    def run(
-        name: str, docs: Iterable[Document], settings: dict[str, Any] | None = None, out: Any = None
-    ) -> str:
+    def run(name: str, docs: Iterable[Document], settings: dict[str, Any] | None = None, out: Any = None) -> str:
         stream = io.StringIO() if out is None else out
         writers.get(name)(settings or {}).write(docs, stream)
         return stream.getvalue()

@@ -39,9 +39,7 @@ def test_plain_report_has_header_text_summary_and_warnings(write, rich_doc):
 def test_plain_report_keeps_article_lines(write, article):
     out = write("text", [article])
     assert "\n[[Appeal_to_Popularity: Everyone knows the [[Appeal_to_Fear-Prejudice: bridge]]]]" in out
-    assert (
-        "[[Appeal_to_Fear-Prejudice:  plan will ruin us all.]] [[Appeal_to_Time: Act now!]]\nThe vote" in out
-    )
+    assert "[[Appeal_to_Fear-Prejudice:  plan will ruin us all.]] [[Appeal_to_Time: Act now!]]\nThe vote" in out
 
 
 def test_terminal_report_uses_colours_and_names(write, article, monkeypatch):

@@ -36,9 +36,7 @@ class BatchReport:
 
     def reject(self, source: str, message: str) -> None:
         self.rejected.append(Rejected(source, message))
-        err_console.print(
-            f"[bold red]spinscope: error:[/] {escape(message)}", highlight=False, soft_wrap=True
-        )
+        err_console.print(f"[bold red]spinscope: error:[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def _read_all(inputs: list[str], settings: dict[str, Any], report: BatchReport) -> Iterator[Document]:
@@ -98,19 +96,13 @@ def _output(path: Path | None) -> Iterator[TextIO]:
 
 def analyze_command(
     inputs: list[str] = typer.Argument(..., help="Files, folders, URLs, or - for stdin.", metavar="INPUT..."),
-    fmt: str = typer.Option(
-        "text", "--format", "-f", help="text|json|jsonl|html|semeval-spans|semeval-paragraphs"
-    ),
+    fmt: str = typer.Option("text", "--format", "-f", help="text|json|jsonl|html|semeval-spans|semeval-paragraphs"),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
-    config: Path | None = typer.Option(
-        None, "--config", "-c", help="TOML settings file (default ./spinscope.toml)."
-    ),
+    config: Path | None = typer.Option(None, "--config", "-c", help="TOML settings file (default ./spinscope.toml)."),
     overrides: list[str] = typer.Option([], "--set", help="Override a setting: section.key=value."),
     only: list[str] = typer.Option([], "--only", help="Run only these components (and what they need)."),
     skip: list[str] = typer.Option([], "--skip", help="Switch these components off."),
-    input_format: str | None = typer.Option(
-        None, "--input-format", help="Force the reader (default: sniff)."
-    ),
+    input_format: str | None = typer.Option(None, "--input-format", help="Force the reader (default: sniff)."),
     text_field: str | None = typer.Option(None, "--text-field", help="JSONL/CSV field holding the text."),
     id_field: str | None = typer.Option(None, "--id-field", help="JSONL/CSV field holding the id."),
     labels: str | None = typer.Option(None, "--labels", help="Technique labels: semeval23 (23) or ptc14."),

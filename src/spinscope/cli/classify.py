@@ -17,9 +17,7 @@ from ..readers import Rejected, open_input
 
 def classify_spans_command(
     articles: str = typer.Argument(..., help="Folder of article<ID>.txt files (or one article file)."),
-    spans: Path = typer.Argument(
-        ..., help="Spans: id<TAB>start<TAB>end or id<TAB>technique<TAB>start<TAB>end."
-    ),
+    spans: Path = typer.Argument(..., help="Spans: id<TAB>start<TAB>end or id<TAB>technique<TAB>start<TAB>end."),
     labels: str = typer.Option("semeval23", "--labels", help="semeval23 (23 labels) or ptc14."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     config: Path | None = typer.Option(None, "--config", "-c", help="TOML settings file."),

@@ -63,9 +63,7 @@ def _prf_row(name: str, s: PRF) -> list[str]:
     return [name, f"{s.precision:.4f}", f"{s.recall:.4f}", f"{s.f1:.4f}", str(s.n_pred), str(s.n_gold)]
 
 
-def _prf_table(
-    title: str, rows: list[tuple[str, PRF]], pred_col: str = "pred", gold_col: str = "gold"
-) -> Table:
+def _prf_table(title: str, rows: list[tuple[str, PRF]], pred_col: str = "pred", gold_col: str = "gold") -> Table:
     table = Table(title=title)
     table.add_column("")
     for col in ("P", "R", "F1", pred_col, gold_col):
@@ -150,12 +148,8 @@ def paragraphs_cmd(
     summary.add_column("")
     for col in ("P", "R", "F1"):
         summary.add_column(col, justify="right")
-    summary.add_row(
-        "micro", f"{scores.micro.precision:.4f}", f"{scores.micro.recall:.4f}", f"{scores.micro.f1:.4f}"
-    )
-    summary.add_row(
-        "macro", f"{scores.macro_precision:.4f}", f"{scores.macro_recall:.4f}", f"{scores.macro_f1:.4f}"
-    )
+    summary.add_row("micro", f"{scores.micro.precision:.4f}", f"{scores.micro.recall:.4f}", f"{scores.micro.f1:.4f}")
+    summary.add_row("macro", f"{scores.macro_precision:.4f}", f"{scores.macro_recall:.4f}", f"{scores.macro_f1:.4f}")
     per_label = _prf_table("Per label", list(scores.per_label.items()))
     _emit(as_json, scores.as_dict(), [summary, per_label])
 

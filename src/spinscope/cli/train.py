@@ -7,16 +7,12 @@ from pathlib import Path
 
 import typer
 
-train_app = typer.Typer(
-    help="Train models (needs the 'train' extra: torch, transformers, onnx).", no_args_is_help=True
-)
+train_app = typer.Typer(help="Train models (needs the 'train' extra: torch, transformers, onnx).", no_args_is_help=True)
 
 
 @train_app.command("techniques")
 def techniques(
-    data: Path = typer.Option(
-        ..., "--data", help="folder semeval2023-task3 (../shared/data/semeval2023-task3)"
-    ),
+    data: Path = typer.Option(..., "--data", help="folder semeval2023-task3 (../shared/data/semeval2023-task3)"),
     out: Path = typer.Option(Path("models/techniques"), "--out", help="where the exported ONNX model goes"),
     run: Path = typer.Option(Path("/work/runs/techniques"), "--run", help="run folder: checkpoints and logs"),
     epochs: int = typer.Option(3, "--epochs"),
@@ -37,7 +33,33 @@ def techniques(
     if export and res["reason"] == "done":
         from ..train.export import export_techniques
 
+        from ..train.card import write_card
+        from ..train.tune import tune_model
+
         path = export_techniques(run, out)
-        typer.echo(f"exported to {path}")
+        metrics = tune_model(out, data.parent)
+        write_card(out)
+        typer.echo(f"exported to {path}: {json.dumps(metrics['scores'], sort_keys=True)}")
     elif export:
         typer.echo(f"not exported: training stopped early ({res['reason']}); run the same command to resume")
+
+
+@train_app.command("export")
+def export(
+    run: Path = typer.Option(Path("/work/runs/techniques"), "--run", help="run folder with checkpoints"),
+    out: Path = typer.Option(Path("src/spinscope/models/techniques"), "--out", help="model folder to write"),
+    checkpoint: Path | None = typer.Option(None, "--checkpoint", help="a checkpoint file (default: latest)"),
+    data: Path | None = typer.Option(None, "--data", help="shared data folder (default: ../shared/data)"),
+) -> None:
+    """Export a checkpoint to ONNX int8, tune per-language thresholds on validation, score it, write the card."""
+    from .._optional import require
+
+    require("torch", feature="spinscope train export")
+    from ..train.card import write_card
+    from ..train.export import export_techniques
+    from ..train.tune import tune_model
+
+    export_techniques(run, out, checkpoint=checkpoint)
+    metrics = tune_model(out, data)
+    write_card(out)
+    typer.echo(json.dumps(metrics["scores"], indent=1, sort_keys=True))

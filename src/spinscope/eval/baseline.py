@@ -96,16 +96,12 @@ def paragraph_baseline(
         clf.fit(x_train, y)
         predicted[:, j] = clf.predict_proba(x_val)[:, 1] >= 0.5
     return [
-        ParagraphRecord(
-            r.article_id, r.line, tuple(lab for lab, on in zip(order, predicted[i], strict=True) if on)
-        )
+        ParagraphRecord(r.article_id, r.line, tuple(lab for lab, on in zip(order, predicted[i], strict=True) if on))
         for i, r in enumerate(val)
     ]
 
 
-def baseline_scores(
-    lang: str, data_root: str | Path | None = None, *, zero_division: float = 1.0
-) -> MultiLabelScores:
+def baseline_scores(lang: str, data_root: str | Path | None = None, *, zero_division: float = 1.0) -> MultiLabelScores:
     """Train the baseline on one language's training ids and score it on its validation ids."""
     data = load_semeval2023(to_dataset_lang(lang), data_root)
     train_ids, val_ids = split_validation(lang, data_root)

@@ -137,9 +137,7 @@ def _label_files(path: Path) -> list[Path]:
         return [path]
     if path.is_dir():
         files = sorted(
-            p
-            for p in path.iterdir()
-            if p.is_file() and not p.name.startswith(".") and p.name.endswith(LABEL_SUFFIXES)
+            p for p in path.iterdir() if p.is_file() and not p.name.startswith(".") and p.name.endswith(LABEL_SUFFIXES)
         )
         if not files:
             detail = "no label files (" + ", ".join("*" + s for s in LABEL_SUFFIXES) + ")"
@@ -163,9 +161,7 @@ def _lines(path: Path) -> Iterable[tuple[int, str]]:
 def _offset(text: str, path: Path, lineno: int, what: str) -> int:
     text = text.strip()
     if not _INT.fullmatch(text):
-        raise FormatError(
-            Errors.E601(path=path, line=lineno, detail=f"{what} {text!r} is not an integer >= 0")
-        )
+        raise FormatError(Errors.E601(path=path, line=lineno, detail=f"{what} {text!r} is not an integer >= 0"))
     return int(text)
 
 
@@ -350,9 +346,7 @@ def load_semeval2023(lang_or_folder: str | Path, data_root: str | Path | None = 
     spans = read_spans(folder / "train-labels-subtask-3-spans")
     paragraphs = read_paragraphs(folder / "train-labels-subtask-3.txt")
     iso = LANG_TO_ISO.get(lang, lang)
-    logger.debug(
-        "%s: %d articles, %d spans, %d paragraph rows", folder, len(articles), len(spans), len(paragraphs)
-    )
+    logger.debug("%s: %d articles, %d spans, %d paragraph rows", folder, len(articles), len(spans), len(paragraphs))
     return SemEvalLanguage(lang, iso, folder, articles, spans, paragraphs)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 from ..api import load_pipeline
 from ..config import load_settings
 from ..data import Document
-from .formats import load_semeval2023, resolve_data_root
+from .formats import SemEvalLanguage, load_semeval2023, resolve_data_root
 from .scorers import paragraph_scores, si_scores, span_scores
 from .splits import SEMEVAL_LANGS, split_validation
 
@@ -86,10 +86,21 @@ def validation_documents(data_root: Path, lang: str) -> list[Document]:
     """The held-out articles of one language, read verbatim, with the language known from the dataset."""
     data = load_semeval2023(lang, data_root)
     _, val_ids = split_validation(data_root, lang)
-    return [
-        Document(id=aid, text=data.text(aid), source=str(data.articles[aid]), language=data.iso)
-        for aid in val_ids
-    ]
+    return [Document(id=aid, text=data.text(aid), source=str(data.articles[aid]), language=data.iso) for aid in val_ids]
+
+
+def language_scores(lang: str, docs: Sequence[Document], data: SemEvalLanguage) -> dict[str, float]:
+    """SI F1, technique-aware span F1 and paragraph micro-F1 of annotated documents of one language."""
+    ids = {d.id for d in docs}
+    gold_spans = [s for s in data.spans if s.article_id in ids]
+    gold_rows = [(p.article_id, p.line, p.labels) for p in data.paragraphs if p.article_id in ids]
+    pred_spans = [(d.id, s.label, s.start, s.end) for d in docs for s in d.layer("techniques")]
+    pred_rows = [(d.id, p.attrs["line"], p.attrs["techniques"]) for d in docs for p in d.layer("paragraphs")]
+    return {
+        f"techniques.si_f1.{lang}": round(si_scores(gold_spans, pred_spans).f1, 4),
+        f"techniques.span_f1.{lang}": round(span_scores(gold_spans, pred_spans).micro.f1, 4),
+        f"paragraphs.micro_f1.{lang}": round(paragraph_scores(gold_rows, pred_rows).micro.f1, 4),
+    }
 
 
 def technique_scores(
@@ -97,20 +108,9 @@ def technique_scores(
 ) -> dict[str, float]:
     """Official-formula scores of the configured technique model on each language's validation articles."""
     root = resolve_data_root(data_root)
-    settings = settings or load_settings(env={})
-    pipeline = load_pipeline(settings, only=["techniques", "paragraphs", "segment"])
+    pipeline = load_pipeline(settings or load_settings(env={}), only=["segment", "techniques", "paragraphs"])
     scores: dict[str, float] = {}
     for lang in langs:
         docs = list(pipeline.pipe(validation_documents(root, lang)))
-        ids = {d.id for d in docs}
-        data = load_semeval2023(lang, root)
-        gold_spans = [s for s in data.spans if s.article_id in ids]
-        gold_rows = [(p.article_id, p.line, p.labels) for p in data.paragraphs if p.article_id in ids]
-        pred_spans = [(d.id, s.label, s.start, s.end) for d in docs for s in d.layer("techniques")]
-        pred_rows = [
-            (d.id, p.attrs["line"], p.attrs["techniques"]) for d in docs for p in d.layer("paragraphs")
-        ]
-        scores[f"techniques.si_f1.{lang}"] = si_scores(gold_spans, pred_spans).f1
-        scores[f"techniques.span_f1.{lang}"] = span_scores(gold_spans, pred_spans).micro.f1
-        scores[f"paragraphs.micro_f1.{lang}"] = paragraph_scores(gold_rows, pred_rows).micro.f1
-    return {k: round(v, 4) for k, v in scores.items()}
+        scores.update(language_scores(lang, docs, load_semeval2023(lang, root)))
+    return scores

@@ -240,8 +240,7 @@ def span_scores(
         num_p[tech] += cp
         num_r[tech] += cr
     per_label = {
-        t: PRF(*official_prf(num_p[t], den_p[t], num_r[t], den_g[t]), n_pred=den_p[t], n_gold=den_g[t])
-        for t in order
+        t: PRF(*official_prf(num_p[t], den_p[t], num_r[t], den_g[t]), n_pred=den_p[t], n_gold=den_g[t]) for t in order
     }
     n_pred, n_gold = sum(den_p.values()), sum(den_g.values())
     micro = PRF(*official_prf(sum(num_p.values()), n_pred, sum(num_r.values()), n_gold), n_pred, n_gold)
@@ -354,13 +353,10 @@ def multilabel_scores(
         for lab in order
     }
     t, f_p, f_n = sum(tp.values()), sum(fp.values()), sum(fn.values())
-    micro = PRF(
-        _ratio(t, t + f_p, zd), _ratio(t, t + f_n, zd), _ratio(2 * t, 2 * t + f_p + f_n, zd), t + f_p, t + f_n
-    )
+    micro = PRF(_ratio(t, t + f_p, zd), _ratio(t, t + f_n, zd), _ratio(2 * t, 2 * t + f_p + f_n, zd), t + f_p, t + f_n)
     n = len(order)
     macro = [
-        sum(getattr(s, attr) for s in per_label.values()) / n if n else zd
-        for attr in ("precision", "recall", "f1")
+        sum(getattr(s, attr) for s in per_label.values()) / n if n else zd for attr in ("precision", "recall", "f1")
     ]
     return MultiLabelScores(micro, macro[0], macro[1], macro[2], per_label, len(rows), zd)
 

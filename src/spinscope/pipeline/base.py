@@ -67,9 +67,7 @@ class Pipeline:
         self.steps = list(steps)
 
     @classmethod
-    def from_settings(
-        cls, settings: dict[str, Any], only: Sequence[str] = (), skip: Sequence[str] = ()
-    ) -> Pipeline:
+    def from_settings(cls, settings: dict[str, Any], only: Sequence[str] = (), skip: Sequence[str] = ()) -> Pipeline:
         from ..registry import components
 
         names = select(settings["pipeline"]["components"], only, skip)

@@ -16,7 +16,15 @@ from ..data import Document
 from ..errors import Warnings
 
 BOS, EOS, PAD = 0, 2, 1
+DEFAULT_THRESHOLD = 0.5
+THRESHOLDS_FILE = "thresholds.json"
 TRAINED_LANGUAGES = frozenset({"en", "fr", "de", "it", "pl", "ru"})
+
+
+def read_thresholds(folder: Path) -> dict[str, dict[str, float]]:
+    """thresholds.json of a model folder ({} before thresholds were tuned: every technique at 0.5)."""
+    path = folder / THRESHOLDS_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 def window_starts(n: int, content: int, stride: int) -> list[int]:
@@ -92,18 +100,12 @@ class TokenTagger:
         self.folder = folder
         self.config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.labels: list[str] = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
-        thresholds = json.loads((folder / "thresholds.json").read_text(encoding="utf-8"))
-        self.thresholds = {
-            lang: np.array([table.get(t, 0.5) for t in self.labels], dtype=np.float32)
-            for lang, table in thresholds.items()
-        }
+        self.set_thresholds(read_thresholds(folder))
         self.batch_size = int(options.get("batch_size", 8))
         self.decoding = Decoding(**self.config.get("decoding", {}))
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = int(options.get("threads", 0))
-        self.session = ort.InferenceSession(
-            str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"]
-        )
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path()))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
@@ -135,7 +137,7 @@ class TokenTagger:
                 ids[r, : len(piece) + 2] = [BOS, *piece, EOS]
                 mask[r, : len(piece) + 2] = 1
             embeds = self.embeddings[ids].astype(np.float32)
-            (probs,) = self.session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})
+            (probs,) = self.session.run(["probs"], {"inputs_embeds": embeds, "attention_mask": mask})
             for r, (t, a, piece) in enumerate(batch):
                 sums[t][a : a + len(piece)] += probs[r, 1 : len(piece) + 1]
                 counts[t][a : a + len(piece)] += 1
@@ -164,21 +166,31 @@ class TokenTagger:
             results.append((best[1], best[0]))
         return results
 
+    def set_thresholds(self, tables: dict[str, dict[str, float]]) -> None:
+        """Per-language tables {technique: threshold}; "default" serves every other language."""
+        self.thresholds = {
+            lang: np.array([table.get(t, DEFAULT_THRESHOLD) for t in self.labels], dtype=np.float32)
+            for lang, table in {"default": {}, **tables}.items()
+        }
+
     def thresholds_for(self, language: str | None) -> np.ndarray:
         return self.thresholds.get(language or "", self.thresholds["default"])
 
     def tag(self, docs: Sequence[Document]) -> list[Document]:
         for doc, (offsets, probs) in zip(docs, self.token_probs([d.text for d in docs]), strict=True):
-            if doc.language not in TRAINED_LANGUAGES:
-                doc.warn(Warnings.W002(lang=doc.language))
-                doc.meta["zero_shot"] = True
-            if not len(offsets):
-                doc.warn(Warnings.W004())
-            thresholds = self.thresholds_for(doc.language)
-            header_end = doc.meta.get("header_end", 0)
-            for label, start, end, score in decode_spans(
-                doc.text, offsets, probs, thresholds, self.labels, self.decoding
-            ):
-                if start >= header_end:
-                    doc.add_span("techniques", start, end, label, score=score, source="techniques")
+            self.annotate(doc, offsets, probs)
         return list(docs)
+
+    def annotate(self, doc: Document, offsets: np.ndarray, probs: np.ndarray) -> None:
+        """Replace the document's `techniques` layer with the spans decoded from token probabilities."""
+        if doc.language not in TRAINED_LANGUAGES:
+            doc.warn(Warnings.W002(lang=doc.language))
+            doc.meta["zero_shot"] = True
+        if not len(offsets):
+            doc.warn(Warnings.W004())
+        thresholds = self.thresholds_for(doc.language)
+        header_end = doc.meta.get("header_end", 0)
+        doc.spans["techniques"] = []
+        for label, start, end, score in decode_spans(doc.text, offsets, probs, thresholds, self.labels, self.decoding):
+            if start >= header_end:
+                doc.add_span("techniques", start, end, label, score=score, source="techniques")

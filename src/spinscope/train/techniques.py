@@ -119,9 +119,7 @@ def loss_fn(
         alpha = labels * pos_weight / (1 + pos_weight) + (1 - labels) / (1 + pos_weight)
         per = alpha * (1 - pt) ** cfg.focal_gamma * ce * 2
     else:
-        per = nn.functional.binary_cross_entropy_with_logits(
-            logits, labels, pos_weight=pos_weight, reduction="none"
-        )
+        per = nn.functional.binary_cross_entropy_with_logits(logits, labels, pos_weight=pos_weight, reduction="none")
     per = per.mean(-1) * mask
     return per.sum() / mask.sum().clamp(min=1.0)
 
@@ -270,9 +268,7 @@ def train_techniques(
     if ckpt is not None:
         saved = TrainConfig(**ckpt["config"])
         if saved.epochs != cfg.epochs:
-            logger.warning(
-                "resuming with the checkpoint's plan of %d epochs (asked %d)", saved.epochs, cfg.epochs
-            )
+            logger.warning("resuming with the checkpoint's plan of %d epochs (asked %d)", saved.epochs, cfg.epochs)
         # Scheduling knobs come from this call; the training recipe from the checkpoint.
         saved.ckpt_minutes, saved.first_ckpt_minutes = cfg.ckpt_minutes, cfg.first_ckpt_minutes
         saved.threads, saved.adaptive_threads = cfg.threads, cfg.adaptive_threads
@@ -397,14 +393,10 @@ def train_techniques(
                     input_ids=torch.from_numpy(b["input_ids"]),
                     attention_mask=torch.from_numpy(b["attention_mask"]),
                 )
-                loss = loss_fn(
-                    logits, torch.from_numpy(b["labels"]), torch.from_numpy(b["loss_mask"]), pos_weight, cfg
-                )
+                loss = loss_fn(logits, torch.from_numpy(b["labels"]), torch.from_numpy(b["loss_mask"]), pos_weight, cfg)
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
-                torch.nn.utils.clip_grad_norm_(
-                    [p for p in model.parameters() if p.requires_grad], cfg.grad_clip
-                )
+                torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], cfg.grad_clip)
                 opt.step()
                 sched.step()
                 step += 1
@@ -511,9 +503,7 @@ def _val_loss(
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="python -m spinscope.train.techniques", description=__doc__.split("\n")[0]
-    )
+    ap = argparse.ArgumentParser(prog="python -m spinscope.train.techniques", description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, required=True, help="folder semeval2023-task3")
     ap.add_argument("--run", type=Path, default=DEFAULT_RUN, help="run folder (checkpoints, logs)")
     ap.add_argument("--epochs", type=int, default=3)
@@ -523,9 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--first-ckpt-minutes", type=float, default=3.0)
     ap.add_argument("--loss", choices=["bce", "focal"], default="bce")
     ap.add_argument("--threads", type=int, default=2, help="torch intra-op threads (at most)")
-    ap.add_argument(
-        "--fixed-threads", action="store_true", help="do not drop to 1 thread under CPU contention"
-    )
+    ap.add_argument("--fixed-threads", action="store_true", help="do not drop to 1 thread under CPU contention")
     ap.add_argument("--langs", default=",".join(SEMEVAL_LANGS))
     ap.add_argument("--layers", type=int, default=None, help="keep only the first N encoder layers")
     a = ap.parse_args(argv)

@@ -60,9 +60,7 @@ def read_articles(data: Path, lang: str, ids: Iterable[str]) -> list[Article]:
     folder = data / lang
     out = []
     for i in ids:
-        with (folder / "train-articles-subtask-3" / f"article{i}.txt").open(
-            encoding="utf-8", newline=""
-        ) as fh:
+        with (folder / "train-articles-subtask-3" / f"article{i}.txt").open(encoding="utf-8", newline="") as fh:
             text = fh.read()
         art = Article(i, lang, text)
         gold = folder / "train-labels-subtask-3-spans" / f"article{i}-labels-subtask-3.txt"

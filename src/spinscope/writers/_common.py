@@ -93,9 +93,7 @@ def summarise(techniques: Iterable[Mapping[str, Any]]) -> list[TechniqueSummary]
 
 def frame_rows(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Frames by descending score (the order a bar chart reads best in)."""
-    return sorted(
-        record.get("frames") or [], key=lambda f: (-float(f.get("score", 0.0)), str(f.get("frame")))
-    )
+    return sorted(record.get("frames") or [], key=lambda f: (-float(f.get("score", 0.0)), str(f.get("frame"))))
 
 
 def genre_rows(record: Mapping[str, Any]) -> list[tuple[str, float, bool]]:

@@ -221,8 +221,7 @@ def render_report(recs: Sequence[Mapping[str, Any]]) -> str:
     nav = ""
     if len(recs) > 1:
         items = "".join(
-            f'<li><a href="#doc-{n}">{_e(r["title"] or r["id"])}</a> '
-            f'<span class="n">{len(r["techniques"])}</span></li>'
+            f'<li><a href="#doc-{n}">{_e(r["title"] or r["id"])}</a> <span class="n">{len(r["techniques"])}</span></li>'
             for n, r in enumerate(recs, start=1)
         )
         nav = f'<nav aria-label="Documents"><ol>{items}</ol></nav>'

@@ -133,9 +133,7 @@ def _summary(record: Mapping[str, Any], rich_mode: bool, few_colours: bool = Fal
     for row in rows:
         name = human_name(row.technique) if rich_mode else row.technique
         style = highlight(row.technique, few_colours) if rich_mode else ""
-        table.add_row(
-            Text(name, style=style), str(row.count), f"{row.max_score:.2f}", definition(row.technique)
-        )
+        table.add_row(Text(name, style=style), str(row.count), f"{row.max_score:.2f}", definition(row.technique))
     return table
 
 
