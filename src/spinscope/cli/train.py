@@ -31,9 +31,8 @@ def techniques(
     res = train_techniques(data, run, epochs, max_minutes, config=cfg)
     typer.echo(json.dumps(res, indent=1))
     if export and res["reason"] == "done":
-        from ..train.export import export_techniques
-
         from ..train.card import write_card
+        from ..train.export import export_techniques
         from ..train.tune import tune_model
 
         path = export_techniques(run, out)
