@@ -100,6 +100,7 @@ class TokenTagger:
         self.folder = folder
         self.config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.labels: list[str] = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+        self.overrides: dict[str, float] = dict(options.get("thresholds", {}))
         self.set_thresholds(read_thresholds(folder))
         self.batch_size = int(options.get("batch_size", 8))
         self.decoding = Decoding(**self.config.get("decoding", {}))
@@ -167,9 +168,14 @@ class TokenTagger:
         return results
 
     def set_thresholds(self, tables: dict[str, dict[str, float]]) -> None:
-        """Per-language tables {technique: threshold}; "default" serves every other language."""
+        """Per-language tables {technique: threshold}; "default" serves every other language.
+
+        Thresholds from the settings (`components.techniques.thresholds`) win over the tuned ones.
+        """
         self.thresholds = {
-            lang: np.array([table.get(t, DEFAULT_THRESHOLD) for t in self.labels], dtype=np.float32)
+            lang: np.array(
+                [self.overrides.get(t, table.get(t, DEFAULT_THRESHOLD)) for t in self.labels], dtype=np.float32
+            )
             for lang, table in {"default": {}, **tables}.items()
         }
 
