@@ -66,3 +66,25 @@ def test_embedding_cache_is_written_then_mapped(tmp_path, monkeypatch) -> None:
     assert np.array_equal(mapped[[0, 1000, 250000]], built[[0, 1000, 250000]])
     cached.write_bytes(b"garbage")  # a broken cache is rebuilt, not fatal
     assert np.array_equal(_embeddings.__wrapped__()[[7]], built[[7]])
+
+
+def test_paragraph_max_takes_highest_probability_per_line() -> None:
+    from spinscope.pipeline.tagger import paragraph_max
+
+    probs = probs_with({1: 0.4, 2: 0.9, 6: 0.7})
+    best = paragraph_max(OFFSETS, probs, [(0, 24), (25, 38), (39, 40)])
+    assert best[:, 0].tolist() == pytest.approx([0.9, 0.7, 0.0])
+
+
+def test_paragraph_component_prefers_a_paragraph_head() -> None:
+    from spinscope.data import Document
+    from spinscope.pipeline.paragraphs import ParagraphLabelsComponent
+    from spinscope.pipeline.segment import SegmentComponent
+
+    doc = SegmentComponent({}, {})(Document("d", "Title\n\nBody one.\nBody two."))
+    doc.add_span("techniques", 7, 11, "Loaded_Language")
+    ParagraphLabelsComponent({}, {})(doc)
+    assert [p.attrs["techniques"] for p in doc.layer("paragraphs")] == [[], ["Loaded_Language"], []]
+    doc.labels["paragraph_techniques"] = {4: ["Doubt"]}
+    ParagraphLabelsComponent({}, {})(doc)
+    assert [p.attrs["techniques"] for p in doc.layer("paragraphs")] == [[], [], ["Doubt"]]

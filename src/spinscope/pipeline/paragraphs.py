@@ -9,10 +9,11 @@ from .base import Component
 
 @components.register("paragraphs")
 class ParagraphLabelsComponent(Component):
-    """Fills each paragraph's `techniques` from the technique spans (none when techniques are off).
+    """Fills each paragraph's `techniques` (none when techniques are off).
 
     The gold paragraph labels of SemEval-2023 are exactly the techniques of spans overlapping the line, so
-    deriving them from spans keeps the two outputs consistent.
+    by default they are derived from the spans. Where the technique model has a paragraph head for the
+    language (it scored higher on validation), its labels (`doc.labels["paragraph_techniques"]`) are used.
     """
 
     name = "paragraphs"
@@ -21,9 +22,13 @@ class ParagraphLabelsComponent(Component):
 
     def __call__(self, doc: Document) -> Document:
         spans = doc.layer("techniques")
+        head = doc.labels.get("paragraph_techniques")
         labelled = []
         for para in doc.layer("paragraphs"):
-            found = {s.label for s in spans if s.start < para.end and s.end > para.start}
+            if head is not None:
+                found = set(head.get(para.attrs["line"], []))
+            else:
+                found = {s.label for s in spans if s.start < para.end and s.end > para.start}
             attrs = {**para.attrs, "techniques": sorted(found)}
             labelled.append(doc.make_span(para.start, para.end, para.label, source=para.source, **attrs))
         doc.spans["paragraphs"] = labelled

@@ -25,10 +25,48 @@ THRESHOLDS_FILE = "thresholds.json"
 TRAINED_LANGUAGES = frozenset({"en", "fr", "de", "it", "pl", "ru"})
 
 
-def read_thresholds(folder: Path) -> dict[str, dict[str, float]]:
-    """thresholds.json of a model folder ({} before thresholds were tuned: every technique at 0.5)."""
+Tables = dict[str, dict[str, float]]  # language (or "default") -> technique -> threshold
+
+
+def read_thresholds(folder: Path) -> dict[str, Tables]:
+    """thresholds.json of a model folder: {"spans": Tables, "paragraphs": Tables}.
+
+    "spans" decide technique spans; "paragraphs", where present for a language, decide its paragraph labels
+    from the highest token probability in the line (a paragraph head), which can beat labels derived from
+    spans. Before tuning the file is absent and every technique uses 0.5.
+    """
     path = folder / THRESHOLDS_FILE
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"spans": {}}
+
+
+class ThresholdTable:
+    """Per-language threshold vectors in label order; settings overrides win over tuned values."""
+
+    def __init__(self, tables: Tables, labels: Sequence[str], overrides: dict[str, float]) -> None:
+        self.by_lang = {
+            lang: np.array([overrides.get(t, table.get(t, DEFAULT_THRESHOLD)) for t in labels], dtype=np.float32)
+            for lang, table in tables.items()
+        }
+        self.fallback = self.by_lang.get("default", np.array([overrides.get(t, DEFAULT_THRESHOLD) for t in labels]))
+
+    def get(self, language: str | None) -> np.ndarray:
+        return self.by_lang.get(language or "", self.fallback)
+
+    def __contains__(self, language: str | None) -> bool:
+        return (language or "") in self.by_lang or "default" in self.by_lang
+
+
+def paragraph_max(offsets: np.ndarray, probs: np.ndarray, bounds: Sequence[tuple[int, int]]) -> np.ndarray:
+    """[n_paragraphs, n_labels]: the highest token probability of each technique inside each paragraph."""
+    out = np.zeros((len(bounds), probs.shape[1]), np.float32)
+    if not len(offsets):
+        return out
+    for row, (start, end) in enumerate(bounds):
+        first = int(np.searchsorted(offsets[:, 1], start, side="right"))
+        last = int(np.searchsorted(offsets[:, 0], end, side="left"))
+        if last > first:
+            out[row] = probs[first:last].max(0)
+    return out
 
 
 def window_starts(n: int, content: int, stride: int) -> list[int]:
@@ -130,7 +168,7 @@ class TokenTagger:
         self.config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.labels: list[str] = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
         self.overrides: dict[str, float] = dict(options.get("thresholds", {}))
-        self.set_thresholds(read_thresholds(folder))
+        self.set_thresholds(**read_thresholds(folder))
         self.batch_size = int(options.get("batch_size", 8))
         self.decoding = Decoding(**self.config.get("decoding", {}))
         opts = ort.SessionOptions()
@@ -196,20 +234,13 @@ class TokenTagger:
             results.append((best[1], best[0]))
         return results
 
-    def set_thresholds(self, tables: dict[str, dict[str, float]]) -> None:
+    def set_thresholds(self, spans: Tables, paragraphs: Tables | None = None) -> None:
         """Per-language tables {technique: threshold}; "default" serves every other language.
 
-        Thresholds from the settings (`components.techniques.thresholds`) win over the tuned ones.
+        Thresholds from the settings (`components.techniques.thresholds`) win over the tuned span ones.
         """
-        self.thresholds = {
-            lang: np.array(
-                [self.overrides.get(t, table.get(t, DEFAULT_THRESHOLD)) for t in self.labels], dtype=np.float32
-            )
-            for lang, table in {"default": {}, **tables}.items()
-        }
-
-    def thresholds_for(self, language: str | None) -> np.ndarray:
-        return self.thresholds.get(language or "", self.thresholds["default"])
+        self.span_thresholds = ThresholdTable(spans, self.labels, self.overrides)
+        self.paragraph_thresholds = ThresholdTable(paragraphs, self.labels, {}) if paragraphs else None
 
     def tag(self, docs: Sequence[Document]) -> list[Document]:
         for doc, (offsets, probs) in zip(docs, self.token_probs([d.text for d in docs]), strict=True):
@@ -223,9 +254,22 @@ class TokenTagger:
             doc.meta["zero_shot"] = True
         if not len(offsets):
             doc.warn(Warnings.W004())
-        thresholds = self.thresholds_for(doc.language)
+        thresholds = self.span_thresholds.get(doc.language)
         header_end = doc.meta.get("header_end", 0)
         doc.spans["techniques"] = []
         for label, start, end, score in decode_spans(doc.text, offsets, probs, thresholds, self.labels, self.decoding):
             if start >= header_end:
                 doc.add_span("techniques", start, end, label, score=score, source="techniques")
+        doc.labels.pop("paragraph_techniques", None)
+        if self.paragraph_thresholds and doc.language in self.paragraph_thresholds and doc.layer("paragraphs"):
+            doc.labels["paragraph_techniques"] = self.paragraph_labels(doc, offsets, probs)
+
+    def paragraph_labels(self, doc: Document, offsets: np.ndarray, probs: np.ndarray) -> dict[int, list[str]]:
+        """Paragraph head: line -> techniques whose highest token probability there passes its threshold."""
+        paragraphs = doc.layer("paragraphs")
+        best = paragraph_max(offsets, probs, [(p.start, p.end) for p in paragraphs])
+        hits = best >= self.paragraph_thresholds.get(doc.language)[None, :]
+        return {
+            p.attrs["line"]: [self.labels[k] for k in np.flatnonzero(row)]
+            for p, row in zip(paragraphs, hits, strict=True)
+        }

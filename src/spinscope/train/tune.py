@@ -23,7 +23,7 @@ from ..eval.gate import GATE_LANGS, language_scores, validation_documents
 from ..eval.scorers import span_scores
 from ..pipeline.paragraphs import ParagraphLabelsComponent
 from ..pipeline.segment import SegmentComponent
-from ..pipeline.tagger import THRESHOLDS_FILE, TokenTagger, decode_spans
+from ..pipeline.tagger import THRESHOLDS_FILE, Tables, TokenTagger, decode_spans, paragraph_max
 
 logger = logging.getLogger(__name__)
 
@@ -99,19 +99,18 @@ def _best_threshold(
     return best[1], best[0]
 
 
-def tune_thresholds(
-    tagger: TokenTagger, runs: Sequence[LanguageRun], objective: str = "span"
-) -> dict[str, dict[str, float]]:
+def tune_thresholds(tagger: TokenTagger, runs: Sequence[LanguageRun], objective: str = "span") -> Tables:
     """{"default": {technique: t}, "<iso>": {...}} maximising per-technique F1 on the validation split."""
-    tables: dict[str, dict[str, float]] = {"default": {}}
+    tables: Tables = {"default": {}}
     for k, label in enumerate(tagger.labels):
         t, f1 = _best_threshold(runs, k, label, tagger, objective)
         tables["default"][label] = t
         logger.info("%-35s pooled t=%.2f f1=%.3f", label, t, f1)
     for run in runs:
         table = tables.setdefault(run.iso, {})
+        ids = run.ids
         for k, label in enumerate(tagger.labels):
-            n_gold = sum(1 for s in run.data.spans if s.technique == label and s.article_id in {d.id for d in run.docs})
+            n_gold = sum(1 for s in run.data.spans if s.technique == label and s.article_id in ids)
             if n_gold >= MIN_GOLD:
                 t, f1 = _best_threshold([run], k, label, tagger, objective)
                 table[label] = t if f1 > 0 else tables["default"][label]
@@ -145,9 +144,73 @@ def evaluate_runs(tagger: TokenTagger, runs: Sequence[LanguageRun]) -> dict[str,
     return scores
 
 
+def paragraph_matrices(tagger: TokenTagger, run: LanguageRun) -> tuple[np.ndarray, np.ndarray]:
+    """(highest token probability, gold) per gold paragraph row and technique: [rows, n_labels] each."""
+    index = {label: k for k, label in enumerate(tagger.labels)}
+    best_of: dict[tuple[str, int], np.ndarray] = {}
+    for doc, (offsets, probs) in zip(run.docs, run.probs, strict=True):
+        paragraphs = doc.layer("paragraphs")
+        rows = paragraph_max(offsets, probs, [(p.start, p.end) for p in paragraphs])
+        best_of.update({(doc.id, p.attrs["line"]): row for p, row in zip(paragraphs, rows, strict=True)})
+    ids = run.ids
+    gold_rows = [p for p in run.data.paragraphs if p.article_id in ids]
+    scores = np.zeros((len(gold_rows), len(index)), np.float32)
+    gold = np.zeros((len(gold_rows), len(index)), bool)
+    for r, row in enumerate(gold_rows):
+        scores[r] = best_of.get((row.article_id, row.line), 0.0)
+        gold[r, [index[t] for t in row.labels if t in index]] = True
+    return scores, gold
+
+
+def _head_thresholds(scores: np.ndarray, gold: np.ndarray) -> np.ndarray:
+    """Per technique, the grid threshold with the best paragraph F1 (OFF when none is above 0)."""
+    best = np.full(scores.shape[1], OFF, np.float32)
+    for k in range(scores.shape[1]):
+        top = 0.0
+        for t in GRID:
+            pred = scores[:, k] >= t
+            tp = float((pred & gold[:, k]).sum())
+            f1 = 2 * tp / (pred.sum() + gold[:, k].sum()) if tp else 0.0
+            if f1 > top:
+                top, best[k] = f1, t
+    return best
+
+
+def _micro_f1(scores: np.ndarray, gold: np.ndarray, thresholds: np.ndarray) -> float:
+    pred = scores >= thresholds[None, :]
+    tp = float((pred & gold).sum())
+    return 2 * tp / (pred.sum() + gold.sum()) if tp else 0.0
+
+
+def tune_paragraph_head(
+    tagger: TokenTagger, runs: Sequence[LanguageRun], span_scores_by_lang: dict[str, float]
+) -> tuple[Tables, dict[str, float]]:
+    """Paragraph-head thresholds, kept only for the languages where the head beats span-derived labels."""
+    mats = {run.lang: paragraph_matrices(tagger, run) for run in runs}
+    pooled_scores = np.vstack([m[0] for m in mats.values()])
+    pooled_gold = np.vstack([m[1] for m in mats.values()])
+    pooled = _head_thresholds(pooled_scores, pooled_gold)
+    tables: Tables = {}
+    head_f1: dict[str, float] = {}
+    for run in runs:
+        scores, gold = mats[run.lang]
+        own = _head_thresholds(scores, gold)
+        enough = gold.sum(0) >= MIN_GOLD
+        thresholds = np.where(enough, own, pooled)
+        head_f1[run.lang] = round(_micro_f1(scores, gold, thresholds), 4)
+        if head_f1[run.lang] > span_scores_by_lang[run.lang]:
+            tables[run.iso] = dict(zip(tagger.labels, map(float, thresholds), strict=True))
+    pooled_f1 = _micro_f1(pooled_scores, pooled_gold, pooled)
+    if len(tables) > len(runs) / 2:  # the head wins in most languages: zero-shot languages use it too
+        tables["default"] = dict(zip(tagger.labels, map(float, pooled), strict=True))
+    logger.info("paragraph head micro-F1 %s (pooled %.4f), kept for %s", head_f1, pooled_f1, sorted(tables))
+    return tables, head_f1
+
+
 def tune_model(model_dir: Path, data_root: Path | None = None, objectives: Sequence[str] = ("span", "paragraph")):
-    """Tune with each objective, keep the thresholds with the best mean SI F1 + paragraph micro-F1,
-    write thresholds.json and metrics.json into the model folder, and return the metrics."""
+    """Tune span thresholds with each objective (keeping the one with the best mean SI F1 + paragraph
+    micro-F1), then a paragraph head where it beats span-derived paragraph labels; write thresholds.json and
+    metrics.json into the model folder and return the metrics."""
     root = resolve_data_root(data_root)
     tagger = TokenTagger.load(model_dir, {})
     runs = load_runs(tagger, root)
@@ -159,12 +222,19 @@ def tune_model(model_dir: Path, data_root: Path | None = None, objectives: Seque
         key = np.mean([v for k, v in scores.items() if k.startswith(("techniques.si_f1", "paragraphs.micro_f1"))])
         results[objective] = (float(key), tables, scores)
         logger.info("objective %s: mean %.4f %s", objective, key, scores)
-    objective, (_, tables, scores) = max(results.items(), key=lambda item: item[1][0])
-    (model_dir / THRESHOLDS_FILE).write_text(json.dumps(tables, indent=1, sort_keys=True), encoding="utf-8")
+    objective, (_, span_tables, span_only) = max(results.items(), key=lambda item: item[1][0])
+    from_spans = {run.lang: span_only[f"paragraphs.micro_f1.{run.lang}"] for run in runs}
+    head_tables, head_f1 = tune_paragraph_head(tagger, runs, from_spans)
+    tagger.set_thresholds(span_tables, head_tables)
+    scores = evaluate_runs(tagger, runs)
+    thresholds = {"spans": span_tables, "paragraphs": head_tables}
+    (model_dir / THRESHOLDS_FILE).write_text(json.dumps(thresholds, indent=1, sort_keys=True), encoding="utf-8")
     metrics = {
         "objective": objective,
         "scores": scores,
         "compared": {o: r[2] for o, r in results.items()},
+        "paragraph_micro_f1": {"from_spans": from_spans, "head": head_f1},
+        "paragraph_head_languages": sorted(head_tables),
     }
     (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True), encoding="utf-8")
     return metrics
