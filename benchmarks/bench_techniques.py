@@ -2,7 +2,7 @@
 
     python benchmarks/bench_techniques.py [--model PATH] [--lang en] [--limit N]
 
-Prints model load time, articles/s and tokens/s of the technique component alone, and peak RSS.
+Prints model load time, articles/s and tokens/s of the encoder pass + technique decoding, and peak RSS.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import resource
 import time
 from datetime import date
 
+from spinscope.api import load_pipeline
 from spinscope.config import load_settings
 from spinscope.eval.formats import resolve_data_root
 from spinscope.eval.gate import validation_documents
-from spinscope.pipeline.techniques import TechniquesComponent
+from spinscope.pipeline.encoder import load_encoder
 
 
 def main() -> None:
@@ -26,21 +27,21 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0)
     args = parser.parse_args()
 
-    settings = load_settings(env={})
-    config = {**settings["components"]["techniques"], "model": args.model}
+    settings = load_settings(None, [f"components.encoder.model={args.model}"], env={})
     docs = validation_documents(resolve_data_root(), args.lang)
     if args.limit:
         docs = docs[: args.limit]
 
     t0 = time.perf_counter()
-    component = TechniquesComponent(config, settings)
+    pipeline = load_pipeline(settings, only=["techniques"])
     load_s = time.perf_counter() - t0
-    if component.tagger is None:
+    model = load_encoder(settings["components"]["encoder"], "benchmark")
+    if model is None:
         raise SystemExit(f"no model at {args.model}")
-    tokens = sum(len(e.ids) for e in component.tagger.tokenizer.encode_batch([d.text for d in docs]))
+    tokens = sum(len(e.ids) for e in model.tokenizer.encode_batch([d.text for d in docs]))
 
     t0 = time.perf_counter()
-    spans = sum(len(d.layer("techniques")) for d in component.pipe(docs))
+    spans = sum(len(d.layer("techniques")) for d in pipeline.pipe(docs))
     run_s = time.perf_counter() - t0
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

@@ -8,15 +8,15 @@ from spinscope.pipeline.base import Component, Pipeline, check_order, select
 
 
 def test_default_pipeline_order(settings: dict) -> None:
-    assert load_pipeline(settings).names == ["language", "segment", "techniques", "paragraphs"]
+    assert load_pipeline(settings).names == ["language", "segment", "encoder", "techniques", "paragraphs"]
 
 
 def test_only_pulls_in_required_steps(settings: dict) -> None:
-    assert select(settings["pipeline"]["components"], ["techniques"], []) == ["language", "techniques"]
+    assert select(settings["pipeline"]["components"], ["techniques"], []) == ["language", "encoder", "techniques"]
 
 
 def test_skip_removes_step(settings: dict) -> None:
-    assert load_pipeline(settings, skip=["techniques"]).names == ["language", "segment", "paragraphs"]
+    assert load_pipeline(settings, skip=["techniques"]).names == ["language", "segment", "encoder", "paragraphs"]
 
 
 def test_unknown_component_name_is_a_coded_error(settings: dict) -> None:
@@ -41,7 +41,7 @@ def test_unknown_registry_name_lists_known() -> None:
 
 
 def test_explicit_missing_model_path_is_an_error(settings: dict, tmp_path) -> None:
-    settings["components"]["techniques"]["model"] = str(tmp_path / "absent")
+    settings["components"]["encoder"]["model"] = str(tmp_path / "absent")
     with pytest.raises(ModelMissing, match=r"\[E202\]"):
         Pipeline.from_settings(settings)
 

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spinscope.pipeline.tagger import Decoding, decode_spans, window_starts
+from spinscope.pipeline.encoder import window_starts
+from spinscope.pipeline.tagger import Decoding, decode_spans
 
 TEXT = "The corrupt regime lies. Nothing else."
 OFFSETS = np.array([[0, 3], [4, 11], [12, 18], [19, 23], [23, 24], [25, 32], [33, 37], [37, 38]])
@@ -55,7 +56,7 @@ def test_windows_cover_every_token(n: int, content: int, stride: int) -> None:
 
 
 def test_embedding_cache_is_written_then_mapped(tmp_path, monkeypatch) -> None:
-    from spinscope.pipeline.tagger import _embeddings
+    from spinscope.pipeline.encoder import _embeddings
 
     monkeypatch.setenv("SPINSCOPE_CACHE", str(tmp_path))
     built = _embeddings.__wrapped__()

