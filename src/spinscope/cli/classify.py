@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 import typer
 
+from ..api import classify_spans
 from ..config import load_settings
-from ..errors import Errors, ModelMissing
 from ..eval.formats import read_spans
-from ..models import model_path
-from ..pipeline.encoder import load_encoder
-from ..pipeline.tagger import TechniqueDecoder
 from ..readers import Rejected, open_input
 
 
@@ -26,32 +22,10 @@ def classify_spans_command(
 ) -> None:
     """Write `id<TAB>technique<TAB>start<TAB>end` for every given span, in the input order."""
     settings = load_settings(config, overrides)
-    options = settings["components"]["encoder"]
-    model = load_encoder(options, "classify-spans")
-    if model is None:
-        folder = model_path(options["model"])
-        raise ModelMissing(Errors.E202(step="classify-spans", model=folder.name, path=folder, hint=""))
-    decoder = TechniqueDecoder(model.folder, model.labels, settings["components"]["techniques"])
-    wanted = defaultdict(list)
-    records = read_spans(spans)
-    for rec in records:
-        wanted[rec.article_id].append((rec.start, rec.end))
-    texts = {
-        doc.id.removeprefix("article"): doc.text
-        for doc in open_input(articles, settings)
-        if not isinstance(doc, Rejected) and doc.id.removeprefix("article") in wanted
-    }
-    found = {
-        aid: dict(zip(pairs, decoder.classify(model.encode([texts[aid]])[0], pairs, labels), strict=True))
-        for aid, pairs in wanted.items()
-        if aid in texts
-    }
-    lines = []
-    for rec in records:
-        if rec.article_id in found:
-            label, _ = found[rec.article_id][(rec.start, rec.end)]
-            lines.append(f"{rec.article_id}\t{label}\t{rec.start}\t{rec.end}\n")
-    text = "".join(lines)
+    records = [(r.article_id, r.start, r.end) for r in read_spans(spans)]
+    docs = [d for d in open_input(articles, settings) if not isinstance(d, Rejected)]
+    rows = classify_spans(docs, records, settings, labels)
+    text = "".join(f"{aid}\t{label}\t{start}\t{end}\n" for aid, label, start, end in rows)
     if output is None:
         typer.echo(text, nl=False)
     else:

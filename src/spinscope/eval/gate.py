@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..api import load_pipeline
+from ..api import classify_spans, load_pipeline
 from ..config import load_settings
 from ..data import Document
-from .formats import SemEvalLanguage, load_semeval2023, resolve_data_root
-from .scorers import paragraph_scores, si_scores, span_scores
+from .formats import SemEvalLanguage, load_ptc2020, load_semeval2023, resolve_data_root
+from .scorers import paragraph_scores, si_scores, span_scores, tc_scores
 from .splits import SEMEVAL_LANGS, split_validation
 
 GATE_LANGS = SEMEVAL_LANGS
@@ -114,3 +114,11 @@ def technique_scores(
         docs = list(pipeline.pipe(validation_documents(root, lang)))
         scores.update(language_scores(lang, docs, load_semeval2023(lang, root)))
     return scores
+
+
+def ptc_tc_score(data_root: Path | None = None, settings: dict[str, Any] | None = None) -> dict[str, float]:
+    """TC micro-F1 in the 14-label PTC scheme on the gold spans of the PTC dev articles."""
+    ptc = load_ptc2020("dev", resolve_data_root(data_root))
+    docs = [Document(id=aid, text=ptc.text(aid), language="en") for aid in ptc.article_ids]
+    pred = classify_spans(docs, [(r.article_id, r.start, r.end) for r in ptc.flc], settings, "ptc14")
+    return {"tc.micro_f1.ptc14": round(tc_scores(ptc.flc, pred).micro.f1, 4)}

@@ -118,23 +118,30 @@ class TechniqueDecoder:
         self.set_thresholds(**read_thresholds(folder))
 
     def classify(
-        self, encoding: Encoding, spans: Sequence[tuple[int, int]], scheme: str = "semeval23"
+        self,
+        encoding: Encoding,
+        spans: Sequence[tuple[int, int]],
+        scheme: str = "semeval23",
+        language: str | None = None,
     ) -> list[tuple[str, float]]:
         """Best technique (and its mean token probability) for each given span (SemEval-2020 TC).
 
-        In the `ptc14` scheme a PTC class scores the best of the 23 techniques it covers; techniques with
-        no PTC counterpart cannot win.
+        Techniques compete on their mean probability over the span relative to their own span threshold:
+        with per-technique loss weights raw probabilities are not comparable across techniques, but "how far
+        past its decision point" is. In the `ptc14` scheme a PTC class scores the best of the techniques it
+        covers; techniques with no PTC counterpart cannot win.
         """
         from ..labels import to_ptc14
 
         offsets, probs = encoding.offsets, encoding.probs
         names = self.labels if scheme != "ptc14" else [to_ptc14(t) for t in self.labels]
+        scale = 1.0 / np.clip(self.span_thresholds.get(language), 0.05, 1.0)
         results = []
         for start, end in spans:
             inside = (offsets[:, 0] < end) & (offsets[:, 1] > start)
             mean = probs[inside].mean(0) if inside.any() else np.zeros(len(self.labels), np.float32)
-            best = max((float(p), n) for p, n in zip(mean, names, strict=True) if n is not None)
-            results.append((best[1], best[0]))
+            _, k = max((float(r), k) for k, r in enumerate(mean * scale) if names[k] is not None)
+            results.append((names[k], float(mean[k])))
         return results
 
     def set_thresholds(self, spans: Tables, paragraphs: Tables | None = None) -> None:
