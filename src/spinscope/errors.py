@@ -51,6 +51,8 @@ class Warnings(Enum):
     W003 = "Language could not be identified reliably (best guess {lang!r}, confidence {conf:.2f})."
     W004 = "Text has no sentences the models can use."
     W005 = "Text is very short ({n} characters); document-level results are unreliable."
+    W006 = "No {head} model is installed; that output is left empty."
+    W007 = "The {head} head was fitted on encoder {fitted}, not on the installed one {now}; retrain it."
 
     def __call__(self, **fields: object) -> str:
         return f"[{self.name}] {self.value.format(**fields)}"

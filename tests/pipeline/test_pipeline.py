@@ -8,7 +8,15 @@ from spinscope.pipeline.base import Component, Pipeline, check_order, select
 
 
 def test_default_pipeline_order(settings: dict) -> None:
-    assert load_pipeline(settings).names == ["language", "segment", "encoder", "techniques", "paragraphs"]
+    assert load_pipeline(settings).names == [
+        "language",
+        "segment",
+        "encoder",
+        "techniques",
+        "paragraphs",
+        "frames",
+        "genre",
+    ]
 
 
 def test_only_pulls_in_required_steps(settings: dict) -> None:
@@ -16,7 +24,12 @@ def test_only_pulls_in_required_steps(settings: dict) -> None:
 
 
 def test_skip_removes_step(settings: dict) -> None:
-    assert load_pipeline(settings, skip=["techniques"]).names == ["language", "segment", "encoder", "paragraphs"]
+    assert load_pipeline(settings, skip=["techniques", "frames", "genre"]).names == [
+        "language",
+        "segment",
+        "encoder",
+        "paragraphs",
+    ]
 
 
 def test_unknown_component_name_is_a_coded_error(settings: dict) -> None:

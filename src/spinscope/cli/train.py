@@ -62,3 +62,23 @@ def export(
     metrics = tune_model(out, data)
     write_card(out)
     typer.echo(json.dumps(metrics["scores"], indent=1, sort_keys=True))
+
+
+def _head_command(task: str):
+    def command(
+        data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
+        model: Path = typer.Option(Path("src/spinscope/models/techniques"), "--model", help="encoder model folder"),
+        out: Path = typer.Option(Path(f"src/spinscope/models/{task}"), "--out", help="head folder to write"),
+        cache: Path = typer.Option(Path("/work/runs/heads"), "--cache", help="where article vectors are cached"),
+    ) -> None:
+        from ..train.heads import train_head
+
+        metrics = train_head(task, model, out, data, cache)
+        typer.echo(json.dumps(metrics, indent=1, sort_keys=True))
+
+    command.__doc__ = f"Fit the {task} head on the shared encoder's article vectors; compare with TF-IDF."
+    return command
+
+
+train_app.command("frames")(_head_command("frames"))
+train_app.command("genre")(_head_command("genre"))

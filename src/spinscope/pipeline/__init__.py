@@ -1,6 +1,16 @@
 """Pipeline components; importing this package registers the built-in ones."""
 
-from . import encoder, language, paragraphs, segment, techniques
+from . import encoder, heads, language, paragraphs, segment, techniques
 from .base import Component, Pipeline, check_order
 
-__all__ = ["Component", "Pipeline", "check_order", "encoder", "language", "paragraphs", "segment", "techniques"]
+__all__ = [
+    "Component",
+    "Pipeline",
+    "check_order",
+    "encoder",
+    "heads",
+    "language",
+    "paragraphs",
+    "segment",
+    "techniques",
+]

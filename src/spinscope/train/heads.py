@@ -1,0 +1,222 @@
+"""Fit the frames and genre heads on article vectors of the shipped encoder, and compare them with TF-IDF.
+
+Data: SemEval-2023 Task 3 subtask 1 (genre) and subtask 2 (frames) labels of the six languages; the texts
+are the subtask-3 articles (same ids). Train/validation: the fixed split of `spinscope.eval.splits`. The
+heads are logistic regressions fitted jointly on all languages (scikit-learn, class weights balanced);
+frame thresholds are tuned per frame on the pooled validation articles. Torch-free: vectors come from the
+ONNX encoder.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .._optional import require
+from ..eval.formats import load_semeval2023, resolve_data_root
+from ..eval.scorers import document_scores
+from ..eval.splits import SEMEVAL_LANGS, split_validation
+from ..pipeline.encoder import EncoderModel
+from ..pipeline.heads import LinearHead, encoder_identity
+
+logger = logging.getLogger(__name__)
+
+TASKS = {"genre": "train-labels-subtask-1.txt", "frames": "train-labels-subtask-2.txt"}
+GRID = tuple(round(float(t), 2) for t in np.arange(0.1, 0.91, 0.05))
+C_VALUES = (0.03, 0.1, 0.3, 1.0)
+
+
+@dataclass
+class Articles:
+    """Labelled articles of one task across languages, in a fixed order."""
+
+    ids: list[str]  # "<lang>/<id>"
+    langs: list[str]
+    texts: list[str]
+    labels: list[list[str]]
+    is_val: np.ndarray
+
+
+def read_task(task: str, data_root: Path) -> Articles:
+    ids, langs, texts, labels, is_val = [], [], [], [], []
+    for lang in SEMEVAL_LANGS:
+        data = load_semeval2023(lang, data_root)
+        _, val_ids = split_validation(data_root, lang)
+        held = set(val_ids)
+        for line in (data.root / TASKS[task]).read_text(encoding="utf-8").splitlines():
+            aid, _, raw = line.partition("\t")
+            if aid not in data.articles:
+                continue
+            ids.append(f"{lang}/{aid}")
+            langs.append(lang)
+            texts.append(data.text(aid))
+            labels.append([x for x in raw.strip().split(",") if x])
+            is_val.append(aid in held)
+    return Articles(ids, langs, texts, labels, np.array(is_val))
+
+
+def article_vectors(model: EncoderModel, articles: Articles, cache: Path | None = None) -> np.ndarray:
+    """[n, hidden] article vectors, cached per encoder checkpoint (encoding all articles takes minutes)."""
+    key = encoder_identity(model.config)
+    path = cache / f"vectors-{key['checkpoint']}-{len(articles.ids)}.npz" if cache else None
+    if path is not None and path.is_file():
+        with np.load(path) as stored:
+            if list(stored["ids"]) == articles.ids:
+                return stored["vectors"]
+    vectors = np.stack([e.vector for e in model.encode(articles.texts)])
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, ids=np.array(articles.ids), vectors=vectors)
+    return vectors
+
+
+def _binarize(labels: list[list[str]], names: list[str]) -> np.ndarray:
+    return np.array([[n in row for n in names] for row in labels], dtype=int)
+
+
+def _scores_by_lang(articles: Articles, pred: list[list[str]], names: list[str], multiclass: bool) -> dict[str, float]:
+    """frames: micro-F1; genre: macro-F1 (the official subtask measures), per language on validation."""
+    out = {}
+    for lang in SEMEVAL_LANGS:
+        rows = [i for i in np.flatnonzero(articles.is_val) if articles.langs[i] == lang]
+        gold = {articles.ids[i]: articles.labels[i] for i in rows}
+        guess = {articles.ids[i]: pred[i] for i in rows}
+        res = document_scores(gold, guess, names, zero_division=0.0)
+        out[lang] = round(res.macro_f1 if multiclass else res.micro.f1, 4)
+    return out
+
+
+def fit_head(task: str, features: np.ndarray, articles: Articles, names: list[str]) -> tuple[object, np.ndarray]:
+    """Logistic regression (C picked on validation) -> (classifier, validation decision thresholds)."""
+    require("sklearn", feature="spinscope train frames/genre")
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
+    train, val = ~articles.is_val, articles.is_val
+    y = _binarize(articles.labels, names)
+    best = None
+    for c in C_VALUES:
+        if task == "genre":
+            clf = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+            clf.fit(features[train], y[train].argmax(1))
+            proba = clf.predict_proba(features[val])
+            pred = [[names[k]] for k in proba.argmax(1)]
+            thresholds = np.zeros(len(names))
+        else:
+            clf = OneVsRestClassifier(LogisticRegression(C=c, class_weight="balanced", max_iter=2000))
+            clf.fit(features[train], y[train])
+            proba = clf.predict_proba(features[val])
+            thresholds = _frame_thresholds(proba, y[val])
+            pred = [[n for n, p, t in zip(names, row, thresholds, strict=True) if p >= t] for row in proba]
+        gold = {i: articles.labels[i] for i in np.flatnonzero(val)}
+        guess = dict(zip(np.flatnonzero(val), pred, strict=True))
+        res = document_scores(gold, guess, names, zero_division=0.0)
+        score = res.macro_f1 if task == "genre" else res.micro.f1
+        logger.info("%s C=%s validation %.4f", task, c, score)
+        if best is None or score > best[0]:
+            best = (score, clf, thresholds)
+    return best[1], best[2]
+
+
+def _frame_thresholds(proba: np.ndarray, gold: np.ndarray) -> np.ndarray:
+    out = np.full(proba.shape[1], 0.5)
+    for k in range(proba.shape[1]):
+        f1s = []
+        for t in GRID:
+            pred = proba[:, k] >= t
+            tp = (pred & (gold[:, k] == 1)).sum()
+            f1s.append(2 * tp / (pred.sum() + gold[:, k].sum()) if tp else 0.0)
+        out[k] = GRID[int(np.argmax(f1s))]
+    return out
+
+
+def _predict(task: str, clf: object, features: np.ndarray, names: list[str], thresholds: np.ndarray) -> list[list[str]]:
+    proba = clf.predict_proba(features)
+    if task == "genre":
+        return [[names[k]] for k in proba.argmax(1)]
+    return [[n for n, p, t in zip(names, row, thresholds, strict=True) if p >= t] for row in proba]
+
+
+def tfidf_features(articles: Articles) -> np.ndarray:
+    """The baseline's features: word 1-2-grams and char 2-5-grams fitted on the training articles."""
+    require("sklearn", feature="TF-IDF baseline")
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    train = [t for t, v in zip(articles.texts, articles.is_val, strict=True) if not v]
+    word = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=100_000, sublinear_tf=True).fit(train)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3, max_features=100_000, sublinear_tf=True)
+    char.fit(train)
+    return hstack([word.transform(articles.texts), char.transform(articles.texts)]).tocsr()
+
+
+def _linear_head(task: str, clf: object, mean: np.ndarray, scale: np.ndarray, names: list[str]) -> LinearHead:
+    if task == "genre":
+        weights, bias = clf.coef_.T, clf.intercept_
+    else:
+        weights = np.stack([e.coef_[0] for e in clf.estimators_], axis=1)
+        bias = np.array([e.intercept_[0] for e in clf.estimators_])
+    return LinearHead(names, "multiclass" if task == "genre" else "multilabel", mean, scale, weights, bias)
+
+
+def train_head(task: str, model_dir: Path, out: Path, data_root: Path | None = None, cache: Path | None = None) -> dict:
+    """Fit the head of `task` on the encoder in `model_dir`, compare with TF-IDF, write the head to `out`."""
+    root = resolve_data_root(data_root)
+    names = _label_names(task)
+    articles = read_task(task, root)
+    model = EncoderModel(model_dir)
+    vectors = article_vectors(model, articles, cache)
+    train = ~articles.is_val
+    mean, scale = vectors[train].mean(0), vectors[train].std(0) + 1e-6
+    features = (vectors - mean) / scale
+    clf, thresholds = fit_head(task, features, articles, names)
+    ours = _scores_by_lang(articles, _predict(task, clf, features, names, thresholds), names, task == "genre")
+    tfidf = tfidf_features(articles)
+    base_clf, base_thr = fit_head(task, tfidf, articles, names)
+    baseline = _scores_by_lang(articles, _predict(task, base_clf, tfidf, names, base_thr), names, task == "genre")
+    head = _linear_head(task, clf, mean, scale, names)
+    head.thresholds = {"default": [float(t) for t in thresholds]} if task == "frames" else {}
+    head.encoder = encoder_identity(model.config)
+    head.save(out)
+    metrics = {"task": task, "measure": "macro-F1" if task == "genre" else "micro-F1", "head": ours, "tfidf": baseline}
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True), encoding="utf-8")
+    _write_card(task, out, metrics, head)
+    return metrics
+
+
+def _label_names(task: str) -> list[str]:
+    from ..labels import FRAMES, GENRES
+
+    return list(FRAMES) if task == "frames" else list(GENRES)
+
+
+def _write_card(task: str, out: Path, metrics: dict, head: LinearHead) -> None:
+    from datetime import date
+
+    rows = "\n".join(
+        f"| {lang} | {metrics['head'][lang]:.3f} | {metrics['tfidf'][lang]:.3f} |" for lang in SEMEVAL_LANGS
+    )
+    (out / "MODEL_CARD.md").write_text(
+        f"""# spinscope {task} head
+
+Logistic-regression head ({head.kind}, {len(head.labels)} labels) on the article vector of the shared
+encoder pass (mean of the windows' pooled hidden states of the fine-tuned multilingual-e5-small in
+`models/techniques`, checkpoint {head.encoder["checkpoint"]}, step {head.encoder["step"]}).
+
+- Date: {date.today().isoformat()}
+- Data: SemEval-2023 Task 3 subtask {1 if task == "genre" else 2} training labels, six languages, fitted jointly;
+  validation = the fixed split of `spinscope.eval.splits` (English: PTC dev ids; others: 20%). Research use only.
+- Command: `spinscope train {task} --data ../shared/data --out src/spinscope/models/{task}`
+- Labels: {", ".join(head.labels)}
+
+## Validation ({metrics["measure"]}, official formula)
+| language | this head | TF-IDF + logistic regression |
+|---|---|---|
+{rows}
+""",
+        encoding="utf-8",
+    )
