@@ -164,3 +164,34 @@ def tc_cmd(gold: GoldArg, pred: PredArg, labels: LabelsOpt = None, as_json: Json
 
     scores = _guard(run)
     _emit(as_json, scores.as_dict(), [_span_table("Technique classification (TC)", scores)])
+
+
+@eval_app.command("gate")
+def gate(
+    baseline: Annotated[Path, typer.Option("--baseline", help="Floors file.")] = Path("tests/eval/baseline.json"),
+    update: Annotated[bool, typer.Option("--update", help="Raise the floors to the measured scores.")] = False,
+    allow_regression: Annotated[
+        bool, typer.Option("--allow-regression", help="With --update: let floors go down too.")
+    ] = False,
+    data: Annotated[Path | None, typer.Option("--data", help="Shared data folder.")] = None,
+) -> None:
+    """Score the shipped models on the validation split and compare with the pinned floors."""
+    from ..eval.formats import resolve_data_root
+    from ..eval.gate import Gate, data_fingerprint, gate_scores
+
+    def run() -> None:
+        root = resolve_data_root(data)
+        scores = gate_scores(root)
+        current = Gate.read(baseline) if baseline.is_file() else Gate({}, 0.002, "", 13)
+        for name, value in sorted(scores.items()):
+            floor = current.floors.get(name)
+            typer.echo(f"{name:32s} {value:.4f}" + ("" if floor is None else f"  (floor {floor:.4f})"))
+        if update:
+            raised = current.raised(scores, allow_regression)
+            Gate(raised.floors, raised.noise, data_fingerprint(root), raised.seed).write(baseline)
+            typer.echo(f"floors written to {baseline}")
+        elif failures := current.failures(scores):
+            typer.echo("\n".join(failures), err=True)
+            raise typer.Exit(1)
+
+    _guard(run)

@@ -122,3 +122,9 @@ def ptc_tc_score(data_root: Path | None = None, settings: dict[str, Any] | None 
     docs = [Document(id=aid, text=ptc.text(aid), language="en") for aid in ptc.article_ids]
     pred = classify_spans(docs, [(r.article_id, r.start, r.end) for r in ptc.flc], settings, "ptc14")
     return {"tc.micro_f1.ptc14": round(tc_scores(ptc.flc, pred).micro.f1, 4)}
+
+
+def gate_scores(data_root: Path | None = None, settings: dict[str, Any] | None = None) -> dict[str, float]:
+    """Every figure the gate guards, for the configured (by default the shipped) models."""
+    settings = settings or load_settings(env={})
+    return {**technique_scores(data_root, settings), **ptc_tc_score(data_root, settings)}
