@@ -206,5 +206,5 @@ class EncoderComponent(Component):
         if doc.language not in TRAINED_LANGUAGES:
             doc.warn(Warnings.W002(lang=doc.language))
             doc.meta["zero_shot"] = True
-        if not len(encoding.offsets):
+        if not len(encoding.offsets) or not any(ch.isalpha() for ch in doc.text):
             doc.warn(Warnings.W004())

@@ -1,0 +1,56 @@
+"""Hostile but valid input through the whole default pipeline: no crash, valid records, valid offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from spinscope import analyze, load_pipeline
+from spinscope.schema import validate
+from spinscope.writers.record import to_record
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    from spinscope.config import load_settings
+
+    return load_pipeline(load_settings(env={}))
+
+
+def run(text: str, pipeline) -> dict:
+    doc = analyze(text, pipeline=pipeline)
+    assert doc.text == text
+    doc.check_offsets()
+    record = to_record(doc)
+    validate(record)
+    return record
+
+
+def codes(record: dict) -> set[str]:
+    return {w[1:5] for w in record["warnings"]}
+
+
+def test_only_punctuation_warns_that_nothing_is_usable(pipeline) -> None:
+    record = run("?!... --- !!! ,,, ;;; ???", pipeline)
+    assert codes(record) & {"W001", "W004"}
+
+
+def test_text_without_sentence_ends(pipeline) -> None:
+    run("the regime lies and lies and lies " * 30, pipeline)
+
+
+def test_mixed_scripts(pipeline) -> None:
+    text = "Киевский режим lies again. Le régime ment. 基辅政权 撒谎。 Reżim kłamie! " * 5
+    run(text, pipeline)
+
+
+def test_unknown_language_is_marked_zero_shot(pipeline) -> None:
+    text = "Режим у Києві знову бреше своїм громадянам, а західні медіа мовчать про це. " * 4
+    record = run(text, pipeline)
+    assert record["language"] == "uk"
+    assert "W001" in codes(record) or (record["meta"].get("zero_shot") and "W002" in codes(record))
+
+
+def test_very_long_article(pipeline) -> None:
+    sentence = "The corrupt elites in the capital lie to every honest citizen, again and again. "
+    record = run(sentence * 7_200, pipeline)  # ~100k words
+    assert len(record["paragraphs"]) == 1
