@@ -6,8 +6,15 @@ import warnings
 from enum import Enum, unique
 
 
+class _Coded(Enum):
+    """A message template whose call fills the fields and prefixes the stable code: "[E401] ..."."""
+
+    def __call__(self, **fields: object) -> str:
+        return f"[{self.name}] {self.value.format(**fields)}"
+
+
 @unique
-class Errors(Enum):
+class Errors(_Coded):
     """Error templates. Codes stay stable across releases."""
 
     E001 = "No {group} entry named {name!r}. Known names: {known}."
@@ -38,12 +45,9 @@ class Errors(Enum):
     E601 = "{path}: line {line}: {detail}"
     E602 = "Unknown output format {fmt!r}. Known formats: {known}."
 
-    def __call__(self, **fields: object) -> str:
-        return f"[{self.name}] {self.value.format(**fields)}"
-
 
 @unique
-class Warnings(Enum):
+class Warnings(_Coded):
     """Warning templates; each document also carries them in its `warnings` list."""
 
     W001 = "No technique model is installed; techniques are left empty."
@@ -53,9 +57,6 @@ class Warnings(Enum):
     W005 = "Text is very short ({n} characters); document-level results are unreliable."
     W006 = "No {head} model is installed; that output is left empty."
     W007 = "The {head} head was fitted on encoder {fitted}, not on the installed one {now}; retrain it."
-
-    def __call__(self, **fields: object) -> str:
-        return f"[{self.name}] {self.value.format(**fields)}"
 
 
 def warn(message: str) -> None:
