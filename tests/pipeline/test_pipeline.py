@@ -66,3 +66,7 @@ def test_analyze_keeps_text_and_fills_paragraphs(settings: dict) -> None:
     assert doc.language == "en"
     assert [p.attrs["line"] for p in doc.layer("paragraphs")] == [1, 3]
     doc.check_offsets()
+
+
+def test_skipping_the_encoder_switches_off_its_heads(settings: dict) -> None:
+    assert load_pipeline(settings, skip=["encoder"]).names == ["language", "segment", "paragraphs"]

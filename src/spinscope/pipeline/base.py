@@ -42,13 +42,21 @@ def check_order(steps: Sequence[Component]) -> None:
 
 
 def select(names: Sequence[str], only: Sequence[str], skip: Sequence[str]) -> list[str]:
-    """The configured component names filtered by --only/--skip; --only keeps what its picks require."""
+    """The configured component names filtered by --only/--skip.
+
+    --only keeps what its picks need; --skip also drops the steps that read what a skipped step assigns
+    (skipping the encoder switches off every head that reads its output).
+    """
     from ..registry import components
 
     unknown = sorted((set(only) | set(skip)) - set(components.names()))
     if unknown:
         raise PipelineError(Errors.E203(names=", ".join(unknown), known=", ".join(components.names())))
-    chosen = [n for n in names if n not in skip]
+    dropped = set(skip)
+    for name in names:  # in pipeline order, so dependents of dependents go too
+        if set(components.get(name).requires) & _assigned(dropped & set(names)):
+            dropped.add(name)
+    chosen = [n for n in names if n not in dropped]
     if not only:
         return chosen
     keep = set(only)
@@ -57,6 +65,12 @@ def select(names: Sequence[str], only: Sequence[str], skip: Sequence[str]) -> li
             needs = set(components.get(name).requires)
             keep.update(n for n in chosen if needs & set(components.get(n).assigns))
     return [n for n in chosen if n in keep]
+
+
+def _assigned(names: set[str]) -> set[str]:
+    from ..registry import components
+
+    return {layer for n in names for layer in components.get(n).assigns}
 
 
 class Pipeline:
