@@ -60,18 +60,22 @@ def read_task(task: str, data_root: Path) -> Articles:
 
 
 def article_vectors(model: EncoderModel, articles: Articles, cache: Path | None = None) -> np.ndarray:
-    """[n, hidden] article vectors, cached per encoder checkpoint (encoding all articles takes minutes)."""
-    key = encoder_identity(model.config)
-    path = cache / f"vectors-{key['checkpoint']}-{len(articles.ids)}.npz" if cache else None
+    """[n, hidden] article vectors; cached per encoder checkpoint and shared by the frames and genre tasks,
+    since encoding every training article takes minutes."""
+    path = cache / f"vectors-{encoder_identity(model.config)['checkpoint']}.npz" if cache else None
+    known: dict[str, np.ndarray] = {}
     if path is not None and path.is_file():
         with np.load(path) as stored:
-            if list(stored["ids"]) == articles.ids:
-                return stored["vectors"]
-    vectors = np.stack([e.vector for e in model.encode(articles.texts)])
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(path, ids=np.array(articles.ids), vectors=vectors)
-    return vectors
+            known = dict(zip(stored["ids"].tolist(), stored["vectors"], strict=True))
+    missing = [i for i, aid in enumerate(articles.ids) if aid not in known]
+    if missing:
+        logger.info("encoding %d articles", len(missing))
+        for i, enc in zip(missing, model.encode([articles.texts[i] for i in missing]), strict=True):
+            known[articles.ids[i]] = enc.vector
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(path, ids=np.array(list(known)), vectors=np.stack(list(known.values())))
+    return np.stack([known[aid] for aid in articles.ids])
 
 
 def _binarize(labels: list[list[str]], names: list[str]) -> np.ndarray:
