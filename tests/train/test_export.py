@@ -28,7 +28,7 @@ def test_export_tiny_checkpoint_matches_torch(tiny_data: Path, tiny_config, tmp_
     assert (out / "MODEL_CARD.md").exists()
 
     # Real tokens: numpy lookup of the word embeddings + ONNX == torch model fed with token ids.
-    ids = np.array([[td.BOS, 581, 13409, 8, 5, 4, td.EOS]], dtype=np.int64)
+    ids = np.array([[td.E5.bos, 581, 13409, 8, 5, 4, td.E5.eos]], dtype=np.int64)
     emb = word_embeddings()[ids].astype(np.float32)
     mask = np.ones_like(ids)
     sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])

@@ -25,7 +25,7 @@ def test_windows_of_invented_articles(tiny_data: Path) -> None:
     labels = td.read_labels(tiny_data)
     wins = td.build_windows(tiny_data, labels, ["fr"], "train", max_len=24, stride=16)
     assert wins and all(len(w) <= 24 for w in wins)
-    assert all(w.ids[0] == td.BOS and w.ids[-1] == td.EOS for w in wins)
+    assert all(w.ids[0] == td.E5.bos and w.ids[-1] == td.E5.eos for w in wins)
     assert any(w.has_labels for w in wins)
     batches = td.epoch_batches(wins, 2, seed=1, epoch=0, keep_empty=1.0)
     assert sorted(i for b in batches for i in b) == list(range(len(wins)))

