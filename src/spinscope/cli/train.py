@@ -18,6 +18,7 @@ def techniques(
     epochs: int = typer.Option(3, "--epochs"),
     max_minutes: float | None = typer.Option(None, "--max-minutes", help="checkpoint and stop before this"),
     loss: str = typer.Option("bce", "--loss", help="bce (pos_weight) or focal"),
+    encoder: str = typer.Option("e5-small", "--encoder", help="e5-small (multilingual) or minilm-l6 (English)"),
     export: bool = typer.Option(True, "--export/--no-export", help="export ONNX when training is complete"),
 ) -> None:
     """Train (or resume) the span-level technique tagger, then export it to --out when all epochs are done."""
@@ -27,7 +28,9 @@ def techniques(
     require("transformers", feature="spinscope train")
     from ..train.techniques import TrainConfig, train_techniques
 
-    cfg = TrainConfig(epochs=epochs, loss=loss)
+    from ..encoders.specs import SPECS
+
+    cfg = TrainConfig(epochs=epochs, loss=loss, encoder=encoder, langs=list(SPECS[encoder].languages))
     res = train_techniques(data, run, epochs, max_minutes, config=cfg)
     typer.echo(json.dumps(res, indent=1))
     if export and res["reason"] == "done":

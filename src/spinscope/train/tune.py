@@ -231,7 +231,7 @@ def tune_model(model_dir: Path, data_root: Path | None = None, objectives: Seque
     root = resolve_data_root(data_root)
     model = EncoderModel(model_dir)
     tagger = TechniqueDecoder(model_dir, model.labels, {})
-    runs = load_runs(model, root)
+    runs = load_runs(model, root, model.config.get("langs", GATE_LANGS))
     results = {}
     for objective in objectives:
         tables = tune_thresholds(tagger, runs, objective)
