@@ -26,9 +26,8 @@ def techniques(
 
     require("torch", feature="spinscope train")
     require("transformers", feature="spinscope train")
-    from ..train.techniques import TrainConfig, train_techniques
-
     from ..encoders.specs import SPECS
+    from ..train.techniques import TrainConfig, train_techniques
 
     cfg = TrainConfig(epochs=epochs, loss=loss, encoder=encoder, langs=list(SPECS[encoder].languages))
     res = train_techniques(data, run, epochs, max_minutes, config=cfg)
