@@ -13,7 +13,7 @@ train_app = typer.Typer(help="Train models (needs the 'train' extra: torch, tran
 @train_app.command("techniques")
 def techniques(
     data: Path = typer.Option(..., "--data", help="folder semeval2023-task3 (../shared/data/semeval2023-task3)"),
-    out: Path = typer.Option(Path("models/techniques"), "--out", help="where the exported ONNX model goes"),
+    out: Path = typer.Option(Path("src/spinscope/models/techniques"), "--out", help="exported model folder"),
     run: Path = typer.Option(Path("/work/runs/techniques"), "--run", help="run folder: checkpoints and logs"),
     epochs: int = typer.Option(3, "--epochs"),
     max_minutes: float | None = typer.Option(None, "--max-minutes", help="checkpoint and stop before this"),
