@@ -28,6 +28,10 @@ def test_paragraph_lines_are_numbered_like_semeval_with_crlf() -> None:
         ("Er kam z.B. gestern. Dann ging er.", ["Er kam z.B. gestern.", "Dann ging er."]),
         ('"Why?" he asked. J. R. Doe laughed.', ['"Why?" he asked.', "J. R. Doe laughed."]),
         ("Киев лжёт. Т.е. снова. Ужас!", ["Киев лжёт.", "Т.е. снова.", "Ужас!"]),
+        ("M. Dupont est venu. Il est reparti !", ["M. Dupont est venu.", "Il est reparti !"]),
+        ("Il sig. Rossi parla. Poi tace?", ["Il sig. Rossi parla.", "Poi tace?"]),
+        ("Prof. Nowak np. mówi. Reżim kłamie!", ["Prof. Nowak np. mówi.", "Reżim kłamie!"]),
+        ("Київ мовчить. Ціни ростуть… Чому?", ["Київ мовчить.", "Ціни ростуть…", "Чому?"]),
         ("no ending here", ["no ending here"]),
     ],
 )
