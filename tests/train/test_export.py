@@ -57,3 +57,24 @@ def test_export_tiny_checkpoint_matches_torch(tiny_data: Path, tiny_config, tmp_
     with torch.no_grad():
         ref2 = torch.sigmoid(m2(inputs_embeds=torch.from_numpy(emb), attention_mask=torch.from_numpy(mask))).numpy()
     assert np.abs(ref2 - ref).max() < 1e-4 and meta["step"] == 1
+
+
+def test_exported_hidden_states_and_torch_encoder_agree(tiny_data: Path, tiny_config, tmp_path: Path) -> None:
+    from spinscope.pipeline.encoder import EncoderModel
+    from spinscope.train.export import export_techniques
+    from spinscope.train.techniques import latest_checkpoint, train_techniques
+    from spinscope.train.torch_encoder import TorchEncoder
+
+    run = tmp_path / "run"
+    train_techniques(tiny_data, run, config=tiny_config, max_steps=1)
+    out = tmp_path / "model"
+    export_techniques(run, out, quantize=False, verify=False)
+    text = "Les bureaucrates incompétents ont encore gaspillé notre argent. " * 3  # over one 24-token window
+    (onnx,) = EncoderModel(out).encode([text])
+    assert onnx.hidden is not None and onnx.hidden.shape == (len(onnx.offsets), 384)
+    assert onnx.hidden.dtype == np.float16
+    (torch_enc,) = TorchEncoder.from_checkpoint(out, latest_checkpoint(run)).encode([text])
+    assert (torch_enc.offsets == onnx.offsets).all()
+    assert np.abs(torch_enc.probs - onnx.probs).max() < 0.05  # bf16 autocast where the CPU has it
+    cos = (torch_enc.vector @ onnx.vector) / np.linalg.norm(torch_enc.vector) / np.linalg.norm(onnx.vector)
+    assert cos > 0.99

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+ENCODED = Path("/work/runs/encoded")  # encoded articles, cached per encoder checkpoint (train.corpus)
+
 train_app = typer.Typer(help="Train models (needs the 'train' extra: torch, transformers, onnx).", no_args_is_help=True)
 
 
@@ -35,10 +37,11 @@ def techniques(
     if export and res["reason"] == "done":
         from ..train.card import write_card
         from ..train.export import export_techniques
+        from ..train.techniques import latest_checkpoint
         from ..train.tune import tune_model
 
         path = export_techniques(run, out)
-        metrics = tune_model(out, data.parent)
+        metrics = tune_model(out, data.parent, cache=ENCODED, checkpoint=latest_checkpoint(run))
         write_card(out)
         typer.echo(f"exported to {path}: {json.dumps(metrics['scores'], sort_keys=True)}")
     elif export:
@@ -52,16 +55,17 @@ def export(
     checkpoint: Path | None = typer.Option(None, "--checkpoint", help="a checkpoint file (default: latest)"),
     data: Path | None = typer.Option(None, "--data", help="shared data folder (default: ../shared/data)"),
 ) -> None:
-    """Export a checkpoint to ONNX int8, tune per-language thresholds on validation, score it, write the card."""
+    """Export a checkpoint to ONNX int8, tune thresholds, fit the paragraph and span heads, score, write the card."""
     from .._optional import require
 
     require("torch", feature="spinscope train export")
     from ..train.card import write_card
     from ..train.export import export_techniques
+    from ..train.techniques import latest_checkpoint
     from ..train.tune import tune_model
 
     export_techniques(run, out, checkpoint=checkpoint)
-    metrics = tune_model(out, data)
+    metrics = tune_model(out, data, cache=ENCODED, checkpoint=checkpoint or latest_checkpoint(run))
     write_card(out)
     typer.echo(json.dumps(metrics["scores"], indent=1, sort_keys=True))
 
@@ -71,11 +75,14 @@ def _head_command(task: str):
         data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
         model: Path = typer.Option(Path("src/spinscope/models/techniques"), "--model", help="encoder model folder"),
         out: Path = typer.Option(Path(f"src/spinscope/models/{task}"), "--out", help="head folder to write"),
-        cache: Path = typer.Option(Path("/work/runs/heads"), "--cache", help="where article vectors are cached"),
+        cache: Path = typer.Option(ENCODED, "--cache", help="where encoded articles are cached"),
+        checkpoint: Path | None = typer.Option(
+            None, "--checkpoint", help="the encoder's torch checkpoint: encodes the training split faster"
+        ),
     ) -> None:
         from ..train.heads import train_head
 
-        metrics = train_head(task, model, out, data, cache)
+        metrics = train_head(task, model, out, data, cache, checkpoint)
         typer.echo(json.dumps(metrics, indent=1, sort_keys=True))
 
     command.__doc__ = f"Fit the {task} head on the shared encoder's article vectors; compare with TF-IDF."

@@ -1,9 +1,10 @@
 """The one encoder pass: multilingual-e5-small (fine-tuned) over sliding windows, shared by every head.
 
 The `encoder` component runs the shipped ONNX graph once per window and leaves an `Encoding` in
-`doc.cache["encoding"]`: token offsets into the verbatim text, per-token technique probabilities (averaged
-over overlapping windows) and one article vector (the mean of the windows' pooled hidden states). The
-techniques, paragraphs, frames and genre heads all read it; none re-encodes the text.
+`doc.cache["encoding"]`: token offsets into the verbatim text, per-token technique probabilities and last
+hidden states (both averaged over overlapping windows) and one article vector (the mean of the windows'
+pooled hidden states). The techniques, paragraphs, frames and genre heads and the span classifier all read
+it; none re-encodes the text.
 """
 
 from __future__ import annotations
@@ -82,13 +83,14 @@ class Encoding:
     offsets: np.ndarray  # [n_tokens, 2] character offsets into the verbatim text
     probs: np.ndarray  # [n_tokens, n_labels] technique probabilities
     vector: np.ndarray | None  # [hidden] article vector (None for a model exported without it)
+    hidden: np.ndarray | None = None  # [n_tokens, hidden] float16 last hidden states (None: not exported)
 
 
 class EncoderModel:
     """A shipped model folder: model.onnx (+ config.json, labels.json); tokenizer and word embeddings
     come from their packages."""
 
-    def __init__(self, folder: Path, batch_size: int = 8, threads: int = 0) -> None:
+    def __init__(self, folder: Path, batch_size: int = 1, threads: int = 0) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -111,7 +113,7 @@ class EncoderModel:
 
     @staticmethod
     @cache
-    def load(folder: Path, batch_size: int = 8, threads: int = 0) -> EncoderModel:
+    def load(folder: Path, batch_size: int = 1, threads: int = 0) -> EncoderModel:
         """One loaded model per folder and process, however many components use it."""
         return EncoderModel(folder, batch_size, threads)
 
@@ -119,8 +121,9 @@ class EncoderModel:
         """Windows of all texts are sorted by length and batched together, then mapped back per text."""
         max_len, stride = int(self.config["max_len"]), int(self.config["stride"])
         encoded = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        n_labels = len(self.labels)
-        sums = [np.zeros((len(e.ids), n_labels), np.float32) for e in encoded]
+        sums = {
+            name: [np.zeros((len(e.ids), self._width(name)), np.float32) for e in encoded] for name in self._tokenwise
+        }
         counts = [np.zeros((len(e.ids), 1), np.float32) for e in encoded]
         vectors: list[list[tuple[np.ndarray, int]]] = [[] for _ in encoded]
         windows = [
@@ -137,18 +140,36 @@ class EncoderModel:
             for r, (_, _, piece) in enumerate(batch):
                 ids[r, : len(piece) + 2] = [self.spec.bos, *piece, self.spec.eos]
                 mask[r, : len(piece) + 2] = 1
-            given = {"input_ids": ids} if self.from_ids else {"inputs_embeds": self.embeddings[ids].astype(np.float32)}
-            results = self.session.run(self.outputs, {**given, "attention_mask": mask})
-            probs = results[0]
+            results = self.run_batch(ids, mask)
             for r, (t, a, piece) in enumerate(batch):
-                sums[t][a : a + len(piece)] += probs[r, 1 : len(piece) + 1]
+                for name in self._tokenwise:
+                    sums[name][t][a : a + len(piece)] += results[name][r, 1 : len(piece) + 1]
                 counts[t][a : a + len(piece)] += 1
-                if len(results) > 1:
-                    vectors[t].append((results[1][r], len(piece)))
+                if "pooled" in results:
+                    vectors[t].append((results["pooled"][r], len(piece)))
+        hidden = sums.get("hidden", [None] * len(encoded))
         return [
-            Encoding(np.asarray(e.offsets, np.int64).reshape(-1, 2), s / np.maximum(c, 1), _mean_vector(v))
-            for e, s, c, v in zip(encoded, sums, counts, vectors, strict=True)
+            Encoding(
+                np.asarray(e.offsets, np.int64).reshape(-1, 2),
+                p / np.maximum(c, 1),
+                _mean_vector(v),
+                None if h is None else (h / np.maximum(c, 1)).astype(np.float16),
+            )
+            for e, p, c, v, h in zip(encoded, sums["probs"], counts, vectors, hidden, strict=True)
         ]
+
+    def run_batch(self, ids: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
+        """One model call on padded windows [batch, seq]: output name -> array."""
+        given = {"input_ids": ids} if self.from_ids else {"inputs_embeds": self.embeddings[ids].astype(np.float32)}
+        return dict(zip(self.outputs, self.session.run(self.outputs, {**given, "attention_mask": mask}), strict=True))
+
+    @property
+    def _tokenwise(self) -> tuple[str, ...]:
+        """Outputs averaged per token over overlapping windows: probabilities, and hidden states if exported."""
+        return ("probs", "hidden") if "hidden" in self.outputs else ("probs",)
+
+    def _width(self, output: str) -> int:
+        return len(self.labels) if output == "probs" else int(self.config["hidden_size"])
 
 
 def _mean_vector(windows: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
@@ -163,7 +184,7 @@ def load_encoder(config: dict[str, Any], step: str) -> EncoderModel | None:
     """The configured model, or None for a packaged model that is not installed (E202 for a named path)."""
     folder = model_path(config.get("model", "techniques"))
     if (folder / MODEL_FILE).is_file():
-        return EncoderModel.load(folder, int(config.get("batch_size", 8)), int(config.get("threads", 0)))
+        return EncoderModel.load(folder, int(config.get("batch_size", 1)), int(config.get("threads", 0)))
     if folder.parent != MODELS_DIR:
         hint = "Train one with `spinscope train techniques` or fix components.encoder.model."
         raise ModelMissing(Errors.E202(step=step, model=folder.name, path=folder, hint=hint))

@@ -37,12 +37,13 @@ class LinearHead:
     thresholds: dict[str, list[float]] = field(default_factory=dict)  # language or "default" -> per label
     encoder: dict[str, Any] = field(default_factory=dict)  # checkpoint + step of the encoder it was fitted on
 
-    def scores(self, vector: np.ndarray) -> np.ndarray:
-        logits = ((vector - self.mean) / self.scale) @ self.weights + self.bias
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        """Probabilities for one feature vector [dim] or a matrix of them [n, dim]."""
+        logits = ((features - self.mean) / self.scale) @ self.weights + self.bias
         if self.kind == "multilabel":
             return 1.0 / (1.0 + np.exp(-logits))
-        z = np.exp(logits - logits.max())
-        return z / z.sum()
+        z = np.exp(logits - logits.max(axis=-1, keepdims=True))
+        return z / z.sum(axis=-1, keepdims=True)
 
     def thresholds_for(self, language: str | None) -> np.ndarray:
         table = self.thresholds.get(language or "", self.thresholds.get("default", [0.5] * len(self.labels)))

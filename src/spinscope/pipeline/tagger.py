@@ -1,5 +1,6 @@
 """Technique decoding: token probabilities of the encoder pass, thresholded per technique (and language),
-become word-snapped character spans, paragraph labels, or the label of a given span."""
+become word-snapped character spans and paragraph labels; heads on pooled features (`pooling`) label
+paragraphs and given spans where the model folder ships them."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ import numpy as np
 
 from ..data import Document
 from .encoder import Encoding
+from .heads import LinearHead
+from .pooling import stretch_features, token_range
 
 DEFAULT_THRESHOLD = 0.5
 THRESHOLDS_FILE = "thresholds.json"
+PARAGRAPH_HEAD = "paragraph_head"  # subfolder: multilabel head on line features
+SPAN_HEAD = "span_head"  # subfolder: multiclass head on span features (technique of a given span)
 
 
 Tables = dict[str, dict[str, float]]  # language (or "default") -> technique -> threshold
@@ -55,8 +60,7 @@ def paragraph_max(offsets: np.ndarray, probs: np.ndarray, bounds: Sequence[tuple
     if not len(offsets):
         return out
     for row, (start, end) in enumerate(bounds):
-        first = int(np.searchsorted(offsets[:, 1], start, side="right"))
-        last = int(np.searchsorted(offsets[:, 0], end, side="left"))
+        first, last = token_range(offsets, start, end)
         if last > first:
             out[row] = probs[first:last].max(0)
     return out
@@ -107,8 +111,13 @@ def decode_spans(
     return spans
 
 
+def _optional_head(folder: Path) -> LinearHead | None:
+    return LinearHead.load(folder) if (folder / "head.npz").is_file() else None
+
+
 class TechniqueDecoder:
-    """Turns an Encoding into technique spans and paragraph labels, with the model folder's thresholds."""
+    """Turns an Encoding into technique spans and paragraph labels, with the model folder's thresholds
+    and, where shipped, its paragraph head and span head."""
 
     def __init__(self, folder: Path, labels: Sequence[str], options: dict[str, Any]) -> None:
         self.labels = list(labels)
@@ -116,6 +125,10 @@ class TechniqueDecoder:
         self.decoding = Decoding(**config.get("decoding", {}))
         self.overrides: dict[str, float] = dict(options.get("thresholds", {}))
         self.set_thresholds(**read_thresholds(folder))
+        self.paragraph_head = _optional_head(folder / PARAGRAPH_HEAD)
+        self.span_head = _optional_head(folder / SPAN_HEAD)
+        if self.span_head is not None and self.span_head.labels != self.labels:
+            raise ValueError(f"{folder / SPAN_HEAD}: labels differ from the model's")
 
     def classify(
         self,
@@ -124,24 +137,26 @@ class TechniqueDecoder:
         scheme: str = "semeval23",
         language: str | None = None,
     ) -> list[tuple[str, float]]:
-        """Best technique (and its mean token probability) for each given span (SemEval-2020 TC).
+        """Best technique (and its score) for each given span (SemEval-2020 TC).
 
-        Techniques compete on their mean probability over the span relative to their own span threshold:
-        with per-technique loss weights raw probabilities are not comparable across techniques, but "how far
-        past its decision point" is. In the `ptc14` scheme a PTC class scores the best of the techniques it
-        covers; techniques with no PTC counterpart cannot win.
+        With a span head (softmax over the techniques on the span's pooled features) a PTC-14 class scores
+        the sum of the probabilities of the techniques it merges. Without one, techniques compete on their
+        mean token probability over the span relative to their own span threshold (raw probabilities are not
+        comparable across techniques trained with different loss weights) and a PTC class scores its best
+        technique. Techniques with no PTC counterpart cannot win in the `ptc14` scheme.
         """
         from ..labels import to_ptc14
 
-        offsets, probs = encoding.offsets, encoding.probs
         names = self.labels if scheme != "ptc14" else [to_ptc14(t) for t in self.labels]
+        if self.span_head is not None and encoding.hidden is not None and spans:
+            probs = self.span_head.scores(stretch_features(encoding, spans))  # columns in self.labels order
+            return [pick_label(row, names, np.add) for row in probs]
         scale = 1.0 / np.clip(self.span_thresholds.get(language), 0.05, 1.0)
         results = []
         for start, end in spans:
-            inside = (offsets[:, 0] < end) & (offsets[:, 1] > start)
-            mean = probs[inside].mean(0) if inside.any() else np.zeros(len(self.labels), np.float32)
-            _, k = max((float(r), k) for k, r in enumerate(mean * scale) if names[k] is not None)
-            results.append((names[k], float(mean[k])))
+            first, last = token_range(encoding.offsets, start, end)
+            mean = encoding.probs[first:last].mean(0) if last > first else np.zeros(len(self.labels), np.float32)
+            results.append(pick_label(mean * scale, names, np.maximum))
         return results
 
     def set_thresholds(self, spans: Tables, paragraphs: Tables | None = None) -> None:
@@ -151,6 +166,20 @@ class TechniqueDecoder:
         """
         self.span_thresholds = ThresholdTable(spans, self.labels, self.overrides)
         self.paragraph_thresholds = ThresholdTable(paragraphs, self.labels, {}) if paragraphs else None
+
+    def paragraph_source(self, language: str | None, encoding: Encoding) -> str:
+        """How paragraphs of this language are labelled: "head" (paragraph head on line features),
+        "max" (highest token probability per line) or "spans" (techniques of overlapping spans)."""
+        head = self.paragraph_head
+        if (
+            head is not None
+            and encoding.hidden is not None
+            and (language in head.thresholds or "default" in head.thresholds)
+        ):
+            return "head"
+        if self.paragraph_thresholds and language in self.paragraph_thresholds:
+            return "max"
+        return "spans"
 
     def annotate(self, doc: Document, encoding: Encoding) -> None:
         """Replace the document's `techniques` layer with the spans decoded from token probabilities."""
@@ -162,15 +191,32 @@ class TechniqueDecoder:
             if start >= header_end:
                 doc.add_span("techniques", start, end, label, score=score, source="techniques")
         doc.labels.pop("paragraph_techniques", None)
-        if self.paragraph_thresholds and doc.language in self.paragraph_thresholds and doc.layer("paragraphs"):
-            doc.labels["paragraph_techniques"] = self.paragraph_labels(doc, offsets, probs)
+        source = self.paragraph_source(doc.language, encoding)
+        if source != "spans" and doc.layer("paragraphs"):
+            doc.labels["paragraph_techniques"] = self.paragraph_labels(doc, encoding, source)
 
-    def paragraph_labels(self, doc: Document, offsets: np.ndarray, probs: np.ndarray) -> dict[int, list[str]]:
-        """Paragraph head: line -> techniques whose highest token probability there passes its threshold."""
+    def paragraph_labels(self, doc: Document, encoding: Encoding, source: str) -> dict[int, list[str]]:
+        """line -> techniques whose paragraph score passes its threshold (source "head" or "max")."""
         paragraphs = doc.layer("paragraphs")
-        best = paragraph_max(offsets, probs, [(p.start, p.end) for p in paragraphs])
-        hits = best >= self.paragraph_thresholds.get(doc.language)[None, :]
+        bounds = [(p.start, p.end) for p in paragraphs]
+        if source == "head":
+            scores = self.paragraph_head.scores(stretch_features(encoding, bounds))
+            hits = scores >= self.paragraph_head.thresholds_for(doc.language)[None, :]
+            names = self.paragraph_head.labels
+        else:
+            best = paragraph_max(encoding.offsets, encoding.probs, bounds)
+            hits = best >= self.paragraph_thresholds.get(doc.language)[None, :]
+            names = self.labels
         return {
-            p.attrs["line"]: [self.labels[k] for k in np.flatnonzero(row)]
-            for p, row in zip(paragraphs, hits, strict=True)
+            p.attrs["line"]: [names[k] for k in np.flatnonzero(row)] for p, row in zip(paragraphs, hits, strict=True)
         }
+
+
+def pick_label(scores: np.ndarray, names: Sequence[str | None], merge: np.ufunc) -> tuple[str, float]:
+    """The best named label; scores of techniques sharing a name (PTC-14 merges) are combined by `merge`."""
+    combined: dict[str, float] = {}
+    for name, score in zip(names, scores, strict=True):
+        if name is not None:
+            combined[name] = float(merge(combined[name], score)) if name in combined else float(score)
+    label = max(combined, key=combined.__getitem__)
+    return label, combined[label]

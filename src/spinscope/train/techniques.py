@@ -64,6 +64,7 @@ class TrainConfig:
     first_ckpt_minutes: float = 3.0
     val_windows: int = 160  # windows scored for a validation loss at each epoch end (0 = none)
     encoder: str = DEFAULT_ENCODER  # a key of spinscope.encoders.specs.SPECS
+    bf16: bool | None = None  # bfloat16 autocast; None = where the CPU has bf16 instructions (resolved at start)
 
     @property
     def spec(self) -> EncoderSpec:
@@ -142,6 +143,24 @@ def loss_fn(
         per = nn.functional.binary_cross_entropy_with_logits(logits, labels, pos_weight=pos_weight, reduction="none")
     per = per.mean(-1) * mask
     return per.sum() / mask.sum().clamp(min=1.0)
+
+
+def cpu_has_bf16() -> bool:
+    """The CPU multiplies bfloat16 natively (AVX512-BF16 or AMX): autocast is then ~2.5x faster than fp32.
+
+    Measured on the 2-core AMD EPYC (Zen 4) machine: a batch of 8 x 256 tokens, e5-small with frozen word
+    embeddings, took 1.4 s per step with bf16 autocast against 3.5 s in fp32. Without native support bf16 is
+    emulated and slower, so it stays off.
+    """
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def _autocast(cfg: TrainConfig):
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(cfg.bf16))
 
 
 def seed_all(seed: int) -> None:
@@ -293,6 +312,8 @@ def train_techniques(
         saved.ckpt_minutes, saved.first_ckpt_minutes = cfg.ckpt_minutes, cfg.first_ckpt_minutes
         saved.threads, saved.adaptive_threads = cfg.threads, cfg.adaptive_threads
         cfg = saved
+    if cfg.bf16 is None:
+        cfg.bf16 = cpu_has_bf16()
     governor = _ThreadGovernor(cfg.threads, cfg.adaptive_threads)
     seed_all(cfg.seed)
 
@@ -409,11 +430,14 @@ def train_techniques(
                     break
                 t0 = time.time()
                 b = td.collate(windows, batches[batch_i], cfg.spec.pad)
-                logits = model(
-                    input_ids=torch.from_numpy(b["input_ids"]),
-                    attention_mask=torch.from_numpy(b["attention_mask"]),
+                with _autocast(cfg):
+                    logits = model(
+                        input_ids=torch.from_numpy(b["input_ids"]),
+                        attention_mask=torch.from_numpy(b["attention_mask"]),
+                    )
+                loss = loss_fn(
+                    logits.float(), torch.from_numpy(b["labels"]), torch.from_numpy(b["loss_mask"]), pos_weight, cfg
                 )
-                loss = loss_fn(logits, torch.from_numpy(b["labels"]), torch.from_numpy(b["loss_mask"]), pos_weight, cfg)
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], cfg.grad_clip)
@@ -501,14 +525,15 @@ def _val_loss(
     with torch.no_grad():
         for s in range(0, len(pick), cfg.batch_size):
             b = td.collate(val, pick[s : s + cfg.batch_size], cfg.spec.pad)
-            logits = model(
-                input_ids=torch.from_numpy(b["input_ids"]),
-                attention_mask=torch.from_numpy(b["attention_mask"]),
-            )
+            with _autocast(cfg):
+                logits = model(
+                    input_ids=torch.from_numpy(b["input_ids"]),
+                    attention_mask=torch.from_numpy(b["attention_mask"]),
+                )
             losses.append(
                 float(
                     loss_fn(
-                        logits,
+                        logits.float(),
                         torch.from_numpy(b["labels"]),
                         torch.from_numpy(b["loss_mask"]),
                         pos_weight,
@@ -537,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--langs", default=None, help="dataset languages (default: all the encoder handles)")
     ap.add_argument("--layers", type=int, default=None, help="keep only the first N encoder layers")
     ap.add_argument("--encoder", choices=sorted(SPECS), default=DEFAULT_ENCODER, help="encoder to fine-tune")
+    ap.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=None, help="bfloat16 autocast (auto)")
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     cfg = TrainConfig(
@@ -549,6 +575,7 @@ def main(argv: list[str] | None = None) -> int:
         encoder=a.encoder,
         threads=a.threads,
         adaptive_threads=not a.fixed_threads,
+        bf16=a.bf16,
     )
     res = train_techniques(a.data, a.run, a.epochs, a.max_minutes, max_steps=a.max_steps, config=cfg)
     logger.info("summary %s", json.dumps(res))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -18,13 +19,25 @@ from pathlib import Path
 import numpy as np
 
 from ..data import Document
-from ..eval.formats import SemEvalLanguage, load_semeval2023, resolve_data_root
+from ..eval.formats import SemEvalLanguage, load_ptc2020, load_semeval2023, resolve_data_root
 from ..eval.gate import GATE_LANGS, language_scores, validation_documents
 from ..eval.scorers import span_scores
-from ..pipeline.encoder import EncoderModel, Encoding
+from ..pipeline.encoder import Encoding
 from ..pipeline.paragraphs import ParagraphLabelsComponent
 from ..pipeline.segment import SegmentComponent
-from ..pipeline.tagger import THRESHOLDS_FILE, Decoding, Tables, TechniqueDecoder, decode_spans, paragraph_max
+from ..pipeline.tagger import (
+    PARAGRAPH_HEAD,
+    SPAN_HEAD,
+    THRESHOLDS_FILE,
+    Decoding,
+    Tables,
+    TechniqueDecoder,
+    decode_spans,
+    paragraph_max,
+)
+from .corpus import CorpusArticle, corpus_articles, encode_corpus
+from .span_heads import fit_paragraph_head, fit_span_head, line_examples, ptc_features, span_examples
+from .thresholds import grid_thresholds, micro_f1
 
 logger = logging.getLogger(__name__)
 
@@ -121,15 +134,14 @@ def tune_thresholds(tagger: TechniqueDecoder, runs: Sequence[LanguageRun], objec
     return tables
 
 
-def load_runs(model: EncoderModel, data_root: Path, langs: Sequence[str] = GATE_LANGS) -> list[LanguageRun]:
-    """Token probabilities of every validation article (the expensive part, done once)."""
+def load_runs(data_root: Path, encodings: dict[str, Encoding], langs: Sequence[str] = GATE_LANGS) -> list[LanguageRun]:
+    """Validation documents of each language with their encodings (keys "<lang>/<id>", see `train.corpus`)."""
     runs = []
     segment = SegmentComponent({}, {})
     for lang in langs:
         data = load_semeval2023(lang, data_root)
         docs = [segment(d) for d in validation_documents(data_root, lang)]
-        runs.append(LanguageRun(lang, data.iso, docs, model.encode([d.text for d in docs]), data))
-        logger.info("%s: %d validation articles scored", lang, len(docs))
+        runs.append(LanguageRun(lang, data.iso, docs, [encodings[f"{lang}/{d.id}"] for d in docs], data))
     return runs
 
 
@@ -179,26 +191,6 @@ def paragraph_matrices(tagger: TechniqueDecoder, run: LanguageRun) -> tuple[np.n
     return scores, gold
 
 
-def _head_thresholds(scores: np.ndarray, gold: np.ndarray) -> np.ndarray:
-    """Per technique, the grid threshold with the best paragraph F1 (OFF when none is above 0)."""
-    best = np.full(scores.shape[1], OFF, np.float32)
-    for k in range(scores.shape[1]):
-        top = 0.0
-        for t in GRID:
-            pred = scores[:, k] >= t
-            tp = float((pred & gold[:, k]).sum())
-            f1 = 2 * tp / (pred.sum() + gold[:, k].sum()) if tp else 0.0
-            if f1 > top:
-                top, best[k] = f1, t
-    return best
-
-
-def _micro_f1(scores: np.ndarray, gold: np.ndarray, thresholds: np.ndarray) -> float:
-    pred = scores >= thresholds[None, :]
-    tp = float((pred & gold).sum())
-    return 2 * tp / (pred.sum() + gold.sum()) if tp else 0.0
-
-
 def tune_paragraph_head(
     tagger: TechniqueDecoder, runs: Sequence[LanguageRun], span_scores_by_lang: dict[str, float]
 ) -> tuple[Tables, dict[str, float]]:
@@ -206,32 +198,47 @@ def tune_paragraph_head(
     mats = {run.lang: paragraph_matrices(tagger, run) for run in runs}
     pooled_scores = np.vstack([m[0] for m in mats.values()])
     pooled_gold = np.vstack([m[1] for m in mats.values()])
-    pooled = _head_thresholds(pooled_scores, pooled_gold)
+    pooled = grid_thresholds(pooled_scores, pooled_gold, GRID, OFF)
     tables: Tables = {}
     head_f1: dict[str, float] = {}
     for run in runs:
         scores, gold = mats[run.lang]
-        own = _head_thresholds(scores, gold)
+        own = grid_thresholds(scores, gold, GRID, OFF)
         enough = gold.sum(0) >= MIN_GOLD
         thresholds = np.where(enough, own, pooled)
-        head_f1[run.lang] = round(_micro_f1(scores, gold, thresholds), 4)
+        head_f1[run.lang] = round(micro_f1(scores, gold, thresholds), 4)
         if head_f1[run.lang] > span_scores_by_lang[run.lang]:
             tables[run.iso] = dict(zip(tagger.labels, map(float, thresholds), strict=True))
-    pooled_f1 = _micro_f1(pooled_scores, pooled_gold, pooled)
+    pooled_f1 = micro_f1(pooled_scores, pooled_gold, pooled)
     if len(tables) > len(runs) / 2:  # the head wins in most languages: zero-shot languages use it too
         tables["default"] = dict(zip(tagger.labels, map(float, pooled), strict=True))
     logger.info("paragraph head micro-F1 %s (pooled %.4f), kept for %s", head_f1, pooled_f1, sorted(tables))
     return tables, head_f1
 
 
-def tune_model(model_dir: Path, data_root: Path | None = None, objectives: Sequence[str] = ("span", "paragraph")):
+def tune_model(
+    model_dir: Path,
+    data_root: Path | None = None,
+    objectives: Sequence[str] = ("span", "paragraph"),
+    *,
+    cache: Path | None = None,
+    checkpoint: Path | None = None,
+):
     """Tune span thresholds with each objective (keeping the one with the best mean SI F1 + paragraph
-    micro-F1), then a paragraph head where it beats span-derived paragraph labels; write thresholds.json and
-    metrics.json into the model folder and return the metrics."""
+    micro-F1) and the decoding gap; fit the paragraph head and the span head; per language, label paragraphs
+    by whichever of spans, highest token probability or paragraph head scores best. Writes thresholds.json,
+    the heads and metrics.json into the model folder and returns the metrics.
+
+    Every article is encoded once (`train.corpus`, cached in `cache`); with `checkpoint` the training split
+    is encoded by the torch checkpoint (faster), validation always by the exported graph.
+    """
     root = resolve_data_root(data_root)
-    model = EncoderModel(model_dir)
-    tagger = TechniqueDecoder(model_dir, model.labels, {})
-    runs = load_runs(model, root, model.config.get("langs", GATE_LANGS))
+    langs = json.loads((model_dir / "config.json").read_text(encoding="utf-8")).get("langs", GATE_LANGS)
+    articles = corpus_articles(root, langs)
+    encodings = encode_corpus(model_dir, articles, cache, checkpoint)
+    labels = json.loads((model_dir / "labels.json").read_text(encoding="utf-8"))
+    tagger = TechniqueDecoder(model_dir, labels, {})
+    runs = load_runs(root, encodings, langs)
     results = {}
     for objective in objectives:
         tables = tune_thresholds(tagger, runs, objective)
@@ -244,11 +251,20 @@ def tune_model(model_dir: Path, data_root: Path | None = None, objectives: Seque
     tagger.set_thresholds(span_tables)
     tagger.decoding, span_only = tune_decoding(tagger, runs)
     from_spans = {run.lang: span_only[f"paragraphs.micro_f1.{run.lang}"] for run in runs}
-    head_tables, head_f1 = tune_paragraph_head(tagger, runs, from_spans)
-    tagger.set_thresholds(span_tables, head_tables)
+    max_tables, max_f1 = tune_paragraph_head(tagger, runs, from_spans)
+    tagger.set_thresholds(span_tables, max_tables)
+    data = {run.lang: run.data for run in runs}
+    paragraph = _paragraph_head(tagger, articles, encodings, data, runs, from_spans, max_f1, max_tables)
+    tc = _span_head(tagger, articles, encodings, data, root)
     scores = evaluate_runs(tagger, runs)
-    thresholds = {"spans": span_tables, "paragraphs": head_tables}
+    if tc:
+        scores["tc.micro_f1.ptc14"] = tc["tc.micro_f1.ptc14"]
+    thresholds = {"spans": span_tables, "paragraphs": max_tables}
     (model_dir / THRESHOLDS_FILE).write_text(json.dumps(thresholds, indent=1, sort_keys=True), encoding="utf-8")
+    for folder, head in ((PARAGRAPH_HEAD, tagger.paragraph_head), (SPAN_HEAD, tagger.span_head)):
+        shutil.rmtree(model_dir / folder, ignore_errors=True)
+        if head is not None:
+            head.save(model_dir / folder)
     config_path = model_dir / "config.json"
     config = json.loads(config_path.read_text(encoding="utf-8"))
     config["decoding"] = asdict(tagger.decoding)
@@ -257,8 +273,59 @@ def tune_model(model_dir: Path, data_root: Path | None = None, objectives: Seque
         "objective": objective,
         "scores": scores,
         "compared": {o: r[2] for o, r in results.items()},
-        "paragraph_micro_f1": {"from_spans": from_spans, "head": head_f1},
-        "paragraph_head_languages": sorted(head_tables),
+        "paragraph_micro_f1": {"from_spans": from_spans, "max": max_f1, "head": paragraph},
+        "paragraph_source": {run.lang: tagger.paragraph_source(run.iso, run.encodings[0]) for run in runs},
+        "tc_micro_f1": tc,
     }
     (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True), encoding="utf-8")
     return metrics
+
+
+def _has_hidden(articles: Sequence[CorpusArticle], encodings: dict[str, Encoding]) -> bool:
+    return all(encodings[a.key].hidden is not None for a in articles)
+
+
+def _paragraph_head(tagger, articles, encodings, data, runs, from_spans, max_f1, max_tables) -> dict[str, float]:
+    """Fit the paragraph head; keep its thresholds for the languages where it beats the other two sources."""
+    train = [a for a in articles if a.split == "train"]
+    val = [a for a in articles if a.split == "val"]
+    tagger.paragraph_head = None
+    if not _has_hidden(train + val, encodings):
+        return {}
+    head, f1 = fit_paragraph_head(
+        line_examples(train, encodings, data, tagger.labels),
+        line_examples(val, encodings, data, tagger.labels),
+        tagger.labels,
+    )
+    kept = {}
+    for run in runs:
+        other = max(from_spans[run.lang], max_f1[run.lang] if run.iso in max_tables else 0.0)
+        if f1.get(run.lang, 0.0) > other:
+            kept[run.iso] = head.thresholds[run.lang]
+    if len(kept) > len(runs) / 2:  # it wins in most languages: zero-shot languages use it too
+        kept["default"] = head.thresholds["default"]
+    logger.info("paragraph head micro-F1 %s, kept for %s", f1, sorted(kept))
+    if kept:
+        head.thresholds = kept
+        tagger.paragraph_head = head
+    return f1
+
+
+def _span_head(tagger, articles, encodings, data, root: Path) -> dict[str, float]:
+    """Fit the span head (technique of a given span) when the encodings carry hidden states."""
+    train = [a for a in articles if a.split == "train"]
+    val = [a for a in articles if a.split == "val"]
+    ptc_articles = [a for a in articles if a.split == "ptc-dev"]
+    tagger.span_head = None
+    if not _has_hidden(train + val + ptc_articles, encodings):
+        return {}
+    ptc = load_ptc2020("dev", root)
+    head, scores = fit_span_head(
+        span_examples(train, encodings, data, tagger.labels),
+        span_examples(val, encodings, data, tagger.labels),
+        tagger.labels,
+        (ptc_features(encodings, ptc), ptc),
+    )
+    logger.info("span head TC micro-F1 %s", scores)
+    tagger.span_head = head
+    return scores

@@ -1,0 +1,197 @@
+"""Fit the heads that read pooled line and span features of the shared encoder pass (`pipeline.pooling`).
+
+- Paragraph head (SemEval-2023 subtask 3): one logistic regression per technique on each gold paragraph
+  line's features, fitted on the training split of all six languages; thresholds per technique and
+  language on the validation split (pooled ones where a language has fewer than MIN_GOLD positive lines).
+- Span head (SemEval-2020 Task 11 TC): a softmax regression over the 23 techniques on the features of each
+  gold span of the training split; scored on the validation spans of each language and, in the 14-label
+  PTC scheme, on the gold spans of the PTC dev articles.
+
+The regularisation strength is picked on the validation split. scikit-learn fits; inference runs the
+stored weights in numpy (`pipeline.heads.LinearHead`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._optional import require
+from ..eval.formats import PTCSplit, SemEvalLanguage
+from ..eval.scorers import tc_scores
+from ..labels import to_ptc14
+from ..pipeline.encoder import Encoding
+from ..pipeline.heads import LinearHead
+from ..pipeline.pooling import stretch_features
+from ..pipeline.segment import paragraph_bounds
+from ..pipeline.tagger import pick_label
+from .corpus import CorpusArticle
+from .thresholds import grid_thresholds, micro_f1
+
+logger = logging.getLogger(__name__)
+
+GRID = tuple(round(float(t), 2) for t in np.arange(0.05, 0.96, 0.05))
+OFF = 1.01
+MIN_GOLD = 15
+PARAGRAPH_C = (0.01, 0.05)
+SPAN_C = (0.05, 0.3, 1.0)
+
+
+@dataclass
+class Examples:
+    """Feature rows with their gold (multi-hot for lines, a label index for spans) and language."""
+
+    features: np.ndarray
+    gold: np.ndarray
+    langs: np.ndarray
+
+
+def _stack(parts: list[tuple[np.ndarray, np.ndarray, str]]) -> Examples:
+    return Examples(
+        np.vstack([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([[p[2]] * len(p[0]) for p in parts]),
+    )
+
+
+def line_examples(
+    articles: Sequence[CorpusArticle],
+    encodings: dict[str, Encoding],
+    data: dict[str, SemEvalLanguage],
+    labels: list[str],
+) -> Examples:
+    """One row per gold paragraph row of the articles (features, multi-hot techniques)."""
+    index = {t: k for k, t in enumerate(labels)}
+    rows_of: dict[str, list] = {}
+    for lang, d in data.items():
+        for rec in d.paragraphs:
+            rows_of.setdefault(f"{lang}/{rec.article_id}", []).append(rec)
+    parts = []
+    for art in articles:
+        recs = rows_of.get(art.key, [])
+        if not recs:
+            continue
+        where = {line: (s, e) for line, s, e in paragraph_bounds(art.text)}
+        recs = [r for r in recs if r.line in where]
+        gold = np.zeros((len(recs), len(labels)), bool)
+        for r, rec in enumerate(recs):
+            gold[r, [index[t] for t in rec.labels if t in index]] = True
+        parts.append((stretch_features(encodings[art.key], [where[r.line] for r in recs]), gold, art.lang))
+    return _stack(parts)
+
+
+def span_examples(
+    articles: Sequence[CorpusArticle],
+    encodings: dict[str, Encoding],
+    data: dict[str, SemEvalLanguage],
+    labels: list[str],
+) -> Examples:
+    """One row per gold span of the articles (features, technique index)."""
+    index = {t: k for k, t in enumerate(labels)}
+    spans_of: dict[str, list] = {}
+    for lang, d in data.items():
+        for rec in d.spans:
+            if rec.technique in index and rec.end > rec.start:
+                spans_of.setdefault(f"{lang}/{rec.article_id}", []).append(rec)
+    parts = []
+    for art in articles:
+        recs = spans_of.get(art.key, [])
+        if recs:
+            feats = stretch_features(encodings[art.key], [(r.start, r.end) for r in recs])
+            parts.append((feats, np.array([index[r.technique] for r in recs]), art.lang))
+    return _stack(parts)
+
+
+def _standardise(train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return train.mean(0), train.std(0) + 1e-6
+
+
+def fit_paragraph_head(train: Examples, val: Examples, labels: list[str]) -> tuple[LinearHead, dict[str, float]]:
+    """The paragraph head with thresholds for every validation language, and its micro-F1 there."""
+    require("sklearn", feature="spinscope train export (paragraph head)")
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = _standardise(train.features)
+    x_train, x_val = (train.features - mean) / scale, (val.features - mean) / scale
+    best = None
+    for c in PARAGRAPH_C:
+        weights, bias = np.zeros((x_train.shape[1], len(labels)), np.float32), np.full(len(labels), -30.0)
+        for k in range(len(labels)):
+            y = train.gold[:, k]
+            if y.any():
+                clf = LogisticRegression(C=c, class_weight="balanced", max_iter=500).fit(x_train, y)
+                weights[:, k], bias[k] = clf.coef_[0], clf.intercept_[0]
+        scores = 1.0 / (1.0 + np.exp(-(x_val @ weights + bias)))
+        pooled = grid_thresholds(scores, val.gold, GRID, OFF)
+        f1 = micro_f1(scores, val.gold, pooled)
+        logger.info("paragraph head C=%s pooled validation micro-F1 %.4f", c, f1)
+        if best is None or f1 > best[0]:
+            best = (f1, weights, bias, scores, pooled)
+    _, weights, bias, scores, pooled = best
+    thresholds, f1_by_lang = {"default": [float(t) for t in pooled]}, {}
+    for lang in np.unique(val.langs):
+        rows = val.langs == lang
+        own = grid_thresholds(scores[rows], val.gold[rows], GRID, OFF)
+        chosen = np.where(val.gold[rows].sum(0) >= MIN_GOLD, own, pooled)
+        thresholds[str(lang)] = [float(t) for t in chosen]
+        f1_by_lang[str(lang)] = round(micro_f1(scores[rows], val.gold[rows], chosen), 4)
+    head = LinearHead(labels, "multilabel", mean, scale, weights, bias, thresholds)
+    return head, f1_by_lang
+
+
+def fit_span_head(
+    train: Examples, val: Examples, labels: list[str], ptc: tuple[np.ndarray, PTCSplit] | None = None
+) -> tuple[LinearHead, dict[str, float]]:
+    """The span head and its TC micro-F1 per validation language (23 labels) and on PTC dev (14 labels)."""
+    require("sklearn", feature="spinscope train export (span head)")
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = _standardise(train.features)
+    x_train = (train.features - mean) / scale
+    best = None
+    for c in SPAN_C:
+        clf = LogisticRegression(C=c, max_iter=1000).fit(x_train, train.gold)
+        weights = np.zeros((x_train.shape[1], len(labels)), np.float32)
+        bias = np.full(len(labels), -30.0)
+        weights[:, clf.classes_], bias[clf.classes_] = clf.coef_.T, clf.intercept_
+        head = LinearHead(labels, "multiclass", mean, scale, weights, bias)
+        accuracy = float((head.scores(val.features).argmax(1) == val.gold).mean())
+        logger.info("span head C=%s pooled validation TC micro-F1 %.4f", c, accuracy)
+        if best is None or accuracy > best[0]:
+            best = (accuracy, head)
+    head = best[1]
+    predicted = head.scores(val.features).argmax(1)
+    scores = {
+        f"tc.micro_f1.{lang}": round(float((predicted == val.gold)[val.langs == lang].mean()), 4)
+        for lang in np.unique(val.langs)
+    }
+    if ptc is not None:
+        scores["tc.micro_f1.ptc14"] = ptc_tc(head, *ptc)
+    return head, scores
+
+
+def ptc_tc(head: LinearHead, features: np.ndarray, ptc: PTCSplit) -> float:
+    """TC micro-F1 in the PTC-14 scheme; `features` are those of `ptc.flc` spans, in that order."""
+    names = [to_ptc14(t) for t in head.labels]
+    pred = [
+        (r.article_id, pick_label(row, names, np.add)[0], r.start, r.end)
+        for r, row in zip(ptc.flc, head.scores(features), strict=True)
+    ]
+    return round(tc_scores(ptc.flc, pred).micro.f1, 4)
+
+
+def ptc_features(encodings: dict[str, Encoding], ptc: PTCSplit) -> np.ndarray:
+    """Features of the PTC gold spans (`ptc.flc` order) from the encodings keyed "ptc/<id>"."""
+    rows = np.zeros((len(ptc.flc), 0), np.float32)
+    by_article: dict[str, list[int]] = {}
+    for i, r in enumerate(ptc.flc):
+        by_article.setdefault(r.article_id, []).append(i)
+    for aid, idx in by_article.items():
+        feats = stretch_features(encodings[f"ptc/{aid}"], [(ptc.flc[i].start, ptc.flc[i].end) for i in idx])
+        if rows.shape[1] == 0:
+            rows = np.zeros((len(ptc.flc), feats.shape[1]), np.float32)
+        rows[idx] = feats
+    return rows

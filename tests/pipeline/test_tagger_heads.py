@@ -1,0 +1,64 @@
+"""The paragraph head and the span head of a technique model folder, on hand-made weights."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from spinscope.data import Document
+from spinscope.pipeline.encoder import Encoding
+from spinscope.pipeline.heads import LinearHead
+from spinscope.pipeline.segment import SegmentComponent
+from spinscope.pipeline.tagger import PARAGRAPH_HEAD, SPAN_HEAD, TechniqueDecoder
+
+LABELS = ["Loaded_Language", "Doubt"]
+TEXT = "Title\nThe corrupt regime lies.\nWho can believe them?"
+#       0     6                       31
+
+
+def tokens() -> Encoding:
+    """One token per word; hidden dim 0 marks loaded words, dim 1 marks the doubting line."""
+    words = [(m, m + len(w)) for w, m in ((w, TEXT.index(w)) for w in TEXT.replace("\n", " ").split())]
+    hidden = np.zeros((len(words), 2), np.float16)
+    for i, (s, e) in enumerate(words):
+        hidden[i, 0] = 4.0 if TEXT[s:e] in ("corrupt", "regime") else 0.0
+        hidden[i, 1] = 4.0 if s >= 32 else 0.0
+    probs = np.zeros((len(words), 2), np.float32)
+    return Encoding(np.array(words), probs, None, hidden)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps({"decoding": {}}), encoding="utf-8")
+    (tmp_path / "labels.json").write_text(json.dumps(LABELS), encoding="utf-8")
+    weights = np.zeros((2 + 2 * len(LABELS), 2))  # features: 2 hidden, max probs, mean probs
+    weights[0, 0] = weights[1, 1] = 3.0
+    bias = np.array([-2.0, -2.0])
+    LinearHead(LABELS, "multiclass", np.zeros(6), np.ones(6), weights, bias).save(tmp_path / SPAN_HEAD)
+    thresholds = {"en": [0.5, 0.5]}
+    LinearHead(LABELS, "multilabel", np.zeros(6), np.ones(6), weights, bias, thresholds).save(tmp_path / PARAGRAPH_HEAD)
+    return tmp_path
+
+
+def test_span_head_labels_given_spans(folder) -> None:
+    decoder = TechniqueDecoder(folder, LABELS, {})
+    spans = [(TEXT.index("corrupt regime"), TEXT.index(" lies")), (TEXT.index("Who"), len(TEXT))]
+    assert [label for label, _ in decoder.classify(tokens(), spans)] == ["Loaded_Language", "Doubt"]
+
+
+def test_paragraph_head_serves_its_languages_only(folder) -> None:
+    decoder = TechniqueDecoder(folder, LABELS, {})
+    enc = tokens()
+    assert decoder.paragraph_source("en", enc) == "head"
+    assert decoder.paragraph_source("fr", enc) == "spans"
+    assert decoder.paragraph_source("en", Encoding(enc.offsets, enc.probs, None)) == "spans"
+    doc = SegmentComponent({}, {})(Document("d", TEXT, language="en"))
+    decoder.annotate(doc, enc)
+    assert doc.labels["paragraph_techniques"] == {1: [], 2: ["Loaded_Language"], 3: ["Doubt"]}
+
+
+def test_span_head_with_other_labels_is_refused(folder) -> None:
+    with pytest.raises(ValueError, match="labels differ"):
+        TechniqueDecoder(folder, ["Doubt", "Loaded_Language"], {})

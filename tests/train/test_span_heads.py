@@ -1,0 +1,65 @@
+"""Paragraph and span heads learn planted patterns; the corpus cache round-trips encodings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from spinscope.pipeline.encoder import Encoding
+from spinscope.train.span_heads import Examples, fit_paragraph_head, fit_span_head
+
+pytest.importorskip("sklearn")
+LABELS = ["A", "B", "C"]
+
+
+def planted(rng: np.random.Generator, n: int, multilabel: bool) -> Examples:
+    """Label k shows as +2 on feature k; rows are split over two languages."""
+    x = rng.normal(size=(n, 6)).astype(np.float32)
+    if multilabel:
+        gold = rng.random((n, 3)) < 0.3
+        x[:, :3] += 2.0 * gold
+    else:
+        gold = rng.integers(0, 3, n)
+        x[np.arange(n), gold] += 2.0
+    return Examples(x, gold, np.array(["en", "fr"] * (n // 2)))
+
+
+def test_paragraph_head_learns_and_has_thresholds_per_language() -> None:
+    rng = np.random.default_rng(3)
+    head, f1 = fit_paragraph_head(planted(rng, 400, True), planted(rng, 200, True), LABELS)
+    assert set(head.thresholds) == {"default", "en", "fr"}
+    assert min(f1.values()) > 0.7
+    x = np.zeros((1, 6), np.float32)
+    x[0, 1] = 3.0
+    assert (head.scores(x) >= head.thresholds_for("en")).tolist() == [[False, True, False]]
+
+
+def test_span_head_learns_and_reports_per_language() -> None:
+    rng = np.random.default_rng(4)
+    head, scores = fit_span_head(planted(rng, 400, False), planted(rng, 200, False), LABELS)
+    assert head.kind == "multiclass" and set(scores) == {"tc.micro_f1.en", "tc.micro_f1.fr"}
+    assert min(scores.values()) > 0.7
+
+
+def test_span_head_covers_labels_missing_from_training() -> None:
+    rng = np.random.default_rng(5)
+    train = planted(rng, 300, False)
+    keep = train.gold != 2
+    train = Examples(train.features[keep], train.gold[keep], train.langs[keep])
+    head, _ = fit_span_head(train, planted(rng, 60, False), LABELS)
+    assert head.weights.shape == (6, 3) and head.scores(train.features)[:, 2].max() < 1e-6
+
+
+def test_corpus_cache_round_trips(tmp_path) -> None:
+    from spinscope.train.corpus import _load, _save
+
+    encs = [
+        Encoding(np.array([[0, 3], [4, 7]]), np.full((2, 2), 0.25, np.float32), np.ones(3), np.ones((2, 3), np.float16)),
+        Encoding(np.array([[0, 5]]), np.full((1, 2), 0.5, np.float32), np.zeros(3), np.zeros((1, 3), np.float16)),
+    ]
+    _save(tmp_path / "x.npz", ["en/1", "fr/2"], encs)
+    back = _load(tmp_path / "x.npz")
+    assert list(back) == ["en/1", "fr/2"]
+    for a, b in zip(encs, back.values(), strict=True):
+        assert (a.offsets == b.offsets).all() and a.probs == pytest.approx(b.probs)
+        assert (a.vector == b.vector).all() and (a.hidden == b.hidden).all()
