@@ -54,7 +54,9 @@ def test_corpus_cache_round_trips(tmp_path) -> None:
     from spinscope.train.corpus import _load, _save
 
     encs = [
-        Encoding(np.array([[0, 3], [4, 7]]), np.full((2, 2), 0.25, np.float32), np.ones(3), np.ones((2, 3), np.float16)),
+        Encoding(
+            np.array([[0, 3], [4, 7]]), np.full((2, 2), 0.25, np.float32), np.ones(3), np.ones((2, 3), np.float16)
+        ),
         Encoding(np.array([[0, 5]]), np.full((1, 2), 0.5, np.float32), np.zeros(3), np.zeros((1, 3), np.float16)),
     ]
     _save(tmp_path / "x.npz", ["en/1", "fr/2"], encs)

@@ -37,11 +37,10 @@ def techniques(
     if export and res["reason"] == "done":
         from ..train.card import write_card
         from ..train.export import export_techniques
-        from ..train.techniques import latest_checkpoint
         from ..train.tune import tune_model
 
         path = export_techniques(run, out)
-        metrics = tune_model(out, data.parent, cache=ENCODED, checkpoint=latest_checkpoint(run))
+        metrics = tune_model(out, data.parent, cache=ENCODED)
         write_card(out)
         typer.echo(f"exported to {path}: {json.dumps(metrics['scores'], sort_keys=True)}")
     elif export:
@@ -61,11 +60,10 @@ def export(
     require("torch", feature="spinscope train export")
     from ..train.card import write_card
     from ..train.export import export_techniques
-    from ..train.techniques import latest_checkpoint
     from ..train.tune import tune_model
 
     export_techniques(run, out, checkpoint=checkpoint)
-    metrics = tune_model(out, data, cache=ENCODED, checkpoint=checkpoint or latest_checkpoint(run))
+    metrics = tune_model(out, data, cache=ENCODED)
     write_card(out)
     typer.echo(json.dumps(metrics["scores"], indent=1, sort_keys=True))
 
@@ -76,13 +74,10 @@ def _head_command(task: str):
         model: Path = typer.Option(Path("src/spinscope/models/techniques"), "--model", help="encoder model folder"),
         out: Path = typer.Option(Path(f"src/spinscope/models/{task}"), "--out", help="head folder to write"),
         cache: Path = typer.Option(ENCODED, "--cache", help="where encoded articles are cached"),
-        checkpoint: Path | None = typer.Option(
-            None, "--checkpoint", help="the encoder's torch checkpoint: encodes the training split faster"
-        ),
     ) -> None:
         from ..train.heads import train_head
 
-        metrics = train_head(task, model, out, data, cache, checkpoint)
+        metrics = train_head(task, model, out, data, cache)
         typer.echo(json.dumps(metrics, indent=1, sort_keys=True))
 
     command.__doc__ = f"Fit the {task} head on the shared encoder's article vectors; compare with TF-IDF."

@@ -181,18 +181,16 @@ def train_head(
     out: Path,
     data_root: Path | None = None,
     cache: Path | None = None,
-    checkpoint: Path | None = None,
 ) -> dict:
     """Fit the head of `task` on the encoder in `model_dir`, compare it with TF-IDF and (where torch is
     installed) with the same head on frozen e5 embeddings, and write it to `out`.
 
-    Article vectors come from the shared corpus encoding (`train.corpus`; with `checkpoint` the training
-    split is encoded by the torch checkpoint).
+    Article vectors come from the shared corpus encoding (`train.corpus`).
     """
     root = resolve_data_root(data_root)
     names = _label_names(task)
     articles = read_task(task, root)
-    encodings = encode_corpus(model_dir, corpus_articles(root), cache, checkpoint, splits=("train", "val"))
+    encodings = encode_corpus(model_dir, corpus_articles(root), cache, splits=("train", "val"))
     ours, clf, thresholds, mean, scale = _fit_on_vectors(task, article_vectors(articles, encodings), articles, names)
     tfidf = tfidf_features(articles)
     base_clf, base_thr = fit_head(task, tfidf, articles, names)

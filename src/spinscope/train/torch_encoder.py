@@ -2,8 +2,8 @@
 
 Same windows, same inputs (the float16 word-embedding table of inference), same outputs as `EncoderModel`;
 the forward pass runs under bf16 autocast where the CPU multiplies bf16 natively, several windows a call.
-`from_checkpoint` runs a training checkpoint; `frozen_e5` the encoder as pretrained (no fine-tuning, token
-probabilities all zero), for the comparison of heads on frozen sentence embeddings.
+`frozen_e5` is the encoder as pretrained (no fine-tuning, token probabilities all zero), for the comparison
+of heads on frozen sentence embeddings.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from torch import nn
 
 from ..pipeline.encoder import EncoderModel
 from .encoder import build_encoder
-from .export import _ExportGraph, load_checkpoint_model
-from .techniques import TrainConfig, cpu_has_bf16
+from .techniques import cpu_has_bf16
 
 
 class _Frozen(nn.Module):
@@ -41,12 +40,6 @@ class TorchEncoder(EncoderModel):
         self.graph = graph.eval()
         self.outputs = ["probs", "pooled", "hidden"]
         self.bf16 = cpu_has_bf16()
-
-    @classmethod
-    def from_checkpoint(cls, folder: Path, checkpoint: Path) -> TorchEncoder:
-        model, meta = load_checkpoint_model(checkpoint)
-        from_ids = not TrainConfig(**meta["config"]).spec.frozen_word_embeddings
-        return cls(folder, _ExportGraph(model, from_ids))
 
     @classmethod
     def frozen_e5(cls, folder: Path) -> TorchEncoder:

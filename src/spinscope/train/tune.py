@@ -222,20 +222,18 @@ def tune_model(
     objectives: Sequence[str] = ("span", "paragraph"),
     *,
     cache: Path | None = None,
-    checkpoint: Path | None = None,
 ):
     """Tune span thresholds with each objective (keeping the one with the best mean SI F1 + paragraph
     micro-F1) and the decoding gap; fit the paragraph head and the span head; per language, label paragraphs
     by whichever of spans, highest token probability or paragraph head scores best. Writes thresholds.json,
     the heads and metrics.json into the model folder and returns the metrics.
 
-    Every article is encoded once (`train.corpus`, cached in `cache`); with `checkpoint` the training split
-    is encoded by the torch checkpoint (faster), validation always by the exported graph.
+    Every article is encoded once by the exported graph (`train.corpus`, cached in `cache`).
     """
     root = resolve_data_root(data_root)
     langs = json.loads((model_dir / "config.json").read_text(encoding="utf-8")).get("langs", GATE_LANGS)
     articles = corpus_articles(root, langs)
-    encodings = encode_corpus(model_dir, articles, cache, checkpoint)
+    encodings = encode_corpus(model_dir, articles, cache)
     labels = json.loads((model_dir / "labels.json").read_text(encoding="utf-8"))
     tagger = TechniqueDecoder(model_dir, labels, {})
     runs = load_runs(root, encodings, langs)
