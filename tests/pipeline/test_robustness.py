@@ -54,3 +54,17 @@ def test_very_long_article(pipeline) -> None:
     sentence = "The corrupt elites in the capital lie to every honest citizen, again and again. "
     record = run(sentence * 7_200, pipeline)  # ~100k words
     assert len(record["paragraphs"]) == 1
+
+
+def test_headline_gets_every_frame_and_a_genre_with_a_short_text_warning(pipeline) -> None:
+    record = run("Kiev regime hides Western weapons, insiders say", pipeline)
+    assert "W005" in codes(record)
+    assert len(record["frames"]) == 14 and record["genre"]["label"] in {"opinion", "reporting", "satire"}
+    assert sum(record["genre"]["scores"].values()) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_text_with_no_paragraph_breaks_or_known_language_still_gets_frames(pipeline) -> None:
+    text = "Режим у Києві бреше, а the MSM stays silent; le régime ment encore et encore " * 12
+    record = run(text, pipeline)
+    assert len(record["paragraphs"]) == 1 and len(record["frames"]) == 14 and record["genre"] is not None
+    assert record["meta"].get("zero_shot") or record["language"] in {"en", "fr", "de", "it", "pl", "ru"}

@@ -121,7 +121,7 @@ def fit_paragraph_head(train: Examples, val: Examples, labels: list[str]) -> tup
         weights, bias = np.zeros((x_train.shape[1], len(labels)), np.float32), np.full(len(labels), -30.0)
         for k in range(len(labels)):
             y = train.gold[:, k]
-            if y.any():
+            if y.any() and not y.all():
                 clf = LogisticRegression(C=c, class_weight="balanced", max_iter=500).fit(x_train, y)
                 weights[:, k], bias[k] = clf.coef_[0], clf.intercept_[0]
         scores = 1.0 / (1.0 + np.exp(-(x_val @ weights + bias)))
