@@ -44,6 +44,7 @@ __all__ = [
     "load_semeval2023",
     "paragraph_rows",
     "read_article",
+    "read_article_labels",
     "read_paragraphs",
     "read_spans",
     "resolve_data_root",
@@ -275,6 +276,20 @@ def write_paragraphs(path: str | Path, records: Iterable[tuple[str, int, Iterabl
 
 
 # ---------------------------------------------------------------------------------------------- data folders
+
+
+ARTICLE_LABEL_FILES = {"genre": "train-labels-subtask-1.txt", "frames": "train-labels-subtask-2.txt"}
+
+
+def read_article_labels(data: SemEvalLanguage, task: str) -> dict[str, list[str]]:
+    """Article-level gold of one language (`genre`: subtask 1, `frames`: subtask 2), `{article id: labels}`,
+    for the articles the subtask-3 folder holds (texts are read from there)."""
+    out = {}
+    for line in (data.root / ARTICLE_LABEL_FILES[task]).read_text(encoding="utf-8").splitlines():
+        aid, _, raw = line.partition("\t")
+        if aid in data.articles:
+            out[aid] = [x for x in raw.strip().split(",") if x]
+    return out
 
 
 def default_data_root() -> Path | None:

@@ -1,6 +1,7 @@
 """Eval gate: score the shipped models on the fixed validation articles and hold them above pinned floors.
 
-Metric names read `<task>.<measure>.<lang>` (e.g. `techniques.si_f1.en`, `paragraphs.micro_f1.fr`).
+Metric names read `<task>.<measure>.<lang>` (e.g. `techniques.si_f1.en`, `paragraphs.micro_f1.fr`,
+`frames.micro_f1.it`, `genre.macro_f1.ru`).
 Floors live in `tests/eval/baseline.json` with the SHA-256 of the data they were measured on; floors only
 move up unless a regression is explicitly allowed.
 """
@@ -17,8 +18,15 @@ from typing import Any
 from ..api import classify_spans, load_pipeline
 from ..config import load_settings
 from ..data import Document
-from .formats import SemEvalLanguage, load_ptc2020, load_semeval2023, resolve_data_root
-from .scorers import paragraph_scores, si_scores, span_scores, tc_scores
+from .formats import (
+    ARTICLE_LABEL_FILES,
+    SemEvalLanguage,
+    load_ptc2020,
+    load_semeval2023,
+    read_article_labels,
+    resolve_data_root,
+)
+from .scorers import document_scores, paragraph_scores, si_scores, span_scores, tc_scores
 from .splits import SEMEVAL_LANGS, split_validation
 
 GATE_LANGS = SEMEVAL_LANGS
@@ -72,6 +80,8 @@ def data_fingerprint(data_root: Path, langs: Iterable[str] = GATE_LANGS) -> str:
     for lang in langs:
         folder = data_root / "semeval2023-task3" / lang
         _, val_ids = split_validation(data_root, lang)
+        for name in ARTICLE_LABEL_FILES.values():
+            digest.update((folder / name).read_bytes())
         for aid in val_ids:
             for path in (
                 folder / "train-articles-subtask-3" / f"article{aid}.txt",
@@ -103,16 +113,39 @@ def language_scores(lang: str, docs: Sequence[Document], data: SemEvalLanguage) 
     }
 
 
+def article_scores(lang: str, docs: Sequence[Document], data: SemEvalLanguage) -> dict[str, float]:
+    """Frames micro-F1 and genre macro-F1 (the official subtask 2 / 1 measures) of annotated documents;
+    a task whose head gave no output is left out (so a guarded figure then fails the gate)."""
+    from ..labels import FRAMES, GENRES
+
+    predicted = {
+        "frames": {d.id: [f["frame"] for f in d.labels.get("frames", []) if f["predicted"]] for d in docs},
+        "genre": {d.id: [d.labels["genre"]["label"]] for d in docs if d.labels.get("genre")},
+    }
+    produced = {"frames": any(d.labels.get("frames") for d in docs), "genre": bool(predicted["genre"])}
+    scores = {}
+    for task, names, measure in (("frames", FRAMES, "micro_f1"), ("genre", GENRES, "macro_f1")):
+        gold = {aid: labels for aid, labels in read_article_labels(data, task).items() if aid in predicted[task]}
+        if produced[task] and gold:
+            res = document_scores(gold, {aid: predicted[task][aid] for aid in gold}, list(names), zero_division=0.0)
+            scores[f"{task}.{measure}.{lang}"] = round(res.micro.f1 if measure == "micro_f1" else res.macro_f1, 4)
+    return scores
+
+
 def technique_scores(
     data_root: Path | None = None, settings: dict[str, Any] | None = None, langs: Iterable[str] = GATE_LANGS
 ) -> dict[str, float]:
-    """Official-formula scores of the configured technique model on each language's validation articles."""
+    """Official-formula scores of the configured models on each language's validation articles: spans,
+    paragraphs, frames and genre from one pipeline run."""
     root = resolve_data_root(data_root)
-    pipeline = load_pipeline(settings or load_settings(env={}), only=["segment", "techniques", "paragraphs"])
+    only = ["segment", "techniques", "paragraphs", "frames", "genre"]
+    pipeline = load_pipeline(settings or load_settings(env={}), only=only)
     scores: dict[str, float] = {}
     for lang in langs:
+        data = load_semeval2023(lang, root)
         docs = list(pipeline.pipe(validation_documents(root, lang)))
-        scores.update(language_scores(lang, docs, load_semeval2023(lang, root)))
+        scores.update(language_scores(lang, docs, data))
+        scores.update(article_scores(lang, docs, data))
     return scores
 
 

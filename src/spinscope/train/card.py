@@ -21,6 +21,31 @@ def _scores_table(scores: dict[str, float]) -> str:
     return "\n".join(rows)
 
 
+def _heads_section(metrics: dict[str, Any]) -> str:
+    sources = metrics.get("paragraph_source", {})
+    para = metrics.get("paragraph_micro_f1", {})
+    rows = [
+        "| language | labels from | from spans | highest token probability | paragraph head |",
+        "|---|---|---|---|---|",
+    ]
+    for lang, source in sorted(sources.items()):
+        cells = [para.get(k, {}).get(lang) for k in ("from_spans", "max", "head")]
+        rows.append(f"| {lang} | {source} | " + " | ".join("-" if c is None else f"{c:.3f}" for c in cells) + " |")
+    tc = metrics.get("tc_micro_f1") or {}
+    tc_line = ", ".join(f"{k.rsplit('.', 1)[1]} {v:.3f}" for k, v in sorted(tc.items()))
+    return (
+        "Paragraph labels (SemEval-2023 subtask 3 micro-F1 on validation) per language come from whichever\n"
+        "source scored best: techniques of the spans on the line, the highest token probability per line\n"
+        "(thresholds.json `paragraphs`), or the paragraph head (`paragraph_head/`: logistic regressions on the\n"
+        "line's mean hidden state and its max/mean token probabilities, fitted on the training split).\n\n"
+        + "\n".join(rows)
+        + "\n\nSpan head (`span_head/`, technique of a given span, `spinscope classify-spans`): softmax regression"
+        "\non the span's pooled features, fitted on the training spans. TC micro-F1 on validation gold spans: "
+        + (tc_line or "not fitted")
+        + " (ptc14: the 75 PTC dev articles in the 14-label scheme)."
+    )
+
+
 def write_card(model_dir: Path) -> None:
     config = _read(model_dir / "config.json")
     labels = _read(model_dir / "labels.json")
@@ -31,6 +56,8 @@ def write_card(model_dir: Path) -> None:
             "20% of each language's articles), official formulas (`spinscope eval`). Thresholds were tuned on\n"
             f"the same articles (objective: {metrics['objective']} F1 per technique): the figures are optimistic.\n\n"
             + _scores_table(metrics["scores"])
+            + "\n\n"
+            + _heads_section(metrics)
         )
     else:
         evaluation = "Not yet evaluated: run `spinscope train export` to tune thresholds and score the model."
@@ -47,7 +74,8 @@ token probabilities by the `techniques` pipeline component (per-language thresho
 - Training data: SemEval-2023 Task 3 subtask 3 training articles ({", ".join(config["langs"])}), minus the
   fixed validation split. Research use only.
 - Training: checkpoint {config["checkpoint"]}, step {config["step"]} of {config["total_steps"]} planned
-  ({config["epochs_planned"]} epochs), loss {config["loss"]}.
+  ({config["epochs_planned"]} epochs), loss {config["loss"]}, bf16 autocast {config.get("bf16")}, wall time
+  {config.get("train_minutes")} min on the 2-core CPU.
 - Command: `spinscope train techniques --data ../shared/data/semeval2023-task3 --out src/spinscope/models/techniques`
   (resumable), then `spinscope train export --run RUN --out src/spinscope/models/techniques`.
 - Export: ONNX opset {config.get("opset", 17)}, {config["quantization"]}; max |ONNX - torch| probability difference

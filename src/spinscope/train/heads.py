@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .._optional import require
-from ..eval.formats import load_semeval2023, resolve_data_root
+from ..eval.formats import load_semeval2023, read_article_labels, resolve_data_root
 from ..eval.scorers import document_scores
 from ..eval.splits import SEMEVAL_LANGS, split_validation
 from ..pipeline.encoder import EncoderModel, Encoding
@@ -28,7 +28,6 @@ from .thresholds import grid_thresholds
 
 logger = logging.getLogger(__name__)
 
-TASKS = {"genre": "train-labels-subtask-1.txt", "frames": "train-labels-subtask-2.txt"}
 GRID = tuple(round(float(t), 2) for t in np.arange(0.1, 0.91, 0.05))
 C_VALUES = (0.03, 0.1, 0.3, 1.0)
 
@@ -48,16 +47,12 @@ def read_task(task: str, data_root: Path) -> Articles:
     ids, langs, texts, labels, is_val = [], [], [], [], []
     for lang in SEMEVAL_LANGS:
         data = load_semeval2023(lang, data_root)
-        _, val_ids = split_validation(data_root, lang)
-        held = set(val_ids)
-        for line in (data.root / TASKS[task]).read_text(encoding="utf-8").splitlines():
-            aid, _, raw = line.partition("\t")
-            if aid not in data.articles:
-                continue
+        held = set(split_validation(data_root, lang)[1])
+        for aid, names in read_article_labels(data, task).items():
             ids.append(f"{lang}/{aid}")
             langs.append(lang)
             texts.append(data.text(aid))
-            labels.append([x for x in raw.strip().split(",") if x])
+            labels.append(names)
             is_val.append(aid in held)
     return Articles(ids, langs, texts, labels, np.array(is_val))
 

@@ -356,7 +356,7 @@ def train_techniques(
     n_train = sum(p.numel() for p in model.parameters() if p.requires_grad)
     logger.info("model: %d trainable parameters, %s", n_train, "resuming" if ckpt else "fresh start")
 
-    step, epoch, batch_i = 0, 0, 0
+    step, epoch, batch_i, elapsed_before = 0, 0, 0, 0.0
     if ckpt is not None:
         if ckpt.get("fingerprint") != fingerprint:
             raise RuntimeError(f"{ckpt_path}: data changed since the checkpoint ({ckpt.get('fingerprint')})")
@@ -365,6 +365,7 @@ def train_techniques(
         sched.load_state_dict(ckpt["scheduler"])
         _set_rng_state(ckpt["rng"])
         step, epoch, batch_i = ckpt["step"], ckpt["epoch"], ckpt["batch"]
+        elapsed_before = ckpt.get("elapsed", 0.0)
         plan[epoch] = ckpt["epoch_order"]
         logger.info("resumed from %s at step %d (epoch %d, batch %d)", ckpt_path.name, step, epoch, batch_i)
         del ckpt
@@ -398,6 +399,7 @@ def train_techniques(
                 "labels": labels,
                 "fingerprint": fingerprint,
                 "time": time.time(),
+                "elapsed": elapsed_before + time.time() - t_start,  # wall seconds of training, all calls
             },
             tmp,
         )
