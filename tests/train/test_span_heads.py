@@ -65,3 +65,23 @@ def test_corpus_cache_round_trips(tmp_path) -> None:
     for a, b in zip(encs, back.values(), strict=True):
         assert (a.offsets == b.offsets).all() and a.probs == pytest.approx(b.probs)
         assert (a.vector == b.vector).all() and (a.hidden == b.hidden).all()
+
+
+def test_ptc_head_and_summed_span_head_on_planted_ptc_classes() -> None:
+    from spinscope.labels import PTC14, to_ptc14
+    from spinscope.train.span_heads import fit_ptc_head, summed_ptc_tc
+
+    labels = ["Loaded_Language", "Doubt", "Appeal_to_Values"]  # the last has no PTC class
+    rng = np.random.default_rng(6)
+    english = planted(rng, 300, False)
+    ptc_classes = [PTC14.index(to_ptc14(t)) for t in labels[:2]]
+
+    def ptc(n: int) -> Examples:
+        x = planted(rng, n, False)
+        keep = x.gold < 2
+        return Examples(x.features[keep], np.array(ptc_classes)[x.gold[keep]], x.langs[keep])
+
+    head, score = fit_ptc_head(ptc(300), ptc(150), english, labels)
+    assert head.labels == list(PTC14) and score > 0.8
+    span_head, _ = fit_span_head(english, planted(rng, 90, False), labels)
+    assert summed_ptc_tc(span_head, ptc(150)) > 0.8

@@ -51,15 +51,18 @@ def add_gold_files(data: Path) -> Path:
             rows.append(f"{aid}\t{line}\t{','.join(found)}")
     (lang / "train-labels-subtask-3.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")
     ptc = data.parent / "ptc2020"
-    for folder in ("dev-articles", "dev-labels-task-si", "dev-labels-task-flc-tc"):
-        (ptc / folder).mkdir(parents=True)
-    (ptc / "dev-articles" / "article7.txt").write_text(PTC_TEXT, encoding="utf-8")
-    s = PTC_TEXT.index("corrupt regime")
-    (ptc / "dev-labels-task-si" / "article7.task-si.labels").write_text(f"7\t{s}\t{s + 14}\n", encoding="utf-8")
-    q = PTC_TEXT.index("Who")
-    (ptc / "dev-labels-task-flc-tc" / "article7.task-flc-tc.labels").write_text(
-        f"7\tName_Calling,Labeling\t{s}\t{s + 14}\n7\tDoubt\t{q}\t{len(PTC_TEXT) - 1}\n", encoding="utf-8"
-    )
+    s, q = PTC_TEXT.index("corrupt regime"), PTC_TEXT.index("Who")
+    for part in ("train", "dev"):
+        for folder in ("articles", "labels-task-si", "labels-task-flc-tc"):
+            (ptc / f"{part}-{folder}").mkdir(parents=True)
+        aid = "7" if part == "dev" else "8"
+        (ptc / f"{part}-articles" / f"article{aid}.txt").write_text(PTC_TEXT, encoding="utf-8")
+        (ptc / f"{part}-labels-task-si" / f"article{aid}.task-si.labels").write_text(
+            f"{aid}\t{s}\t{s + 14}\n", encoding="utf-8"
+        )
+        (ptc / f"{part}-labels-task-flc-tc" / f"article{aid}.task-flc-tc.labels").write_text(
+            f"{aid}\tName_Calling,Labeling\t{s}\t{s + 14}\n{aid}\tDoubt\t{q}\t{len(PTC_TEXT) - 1}\n", encoding="utf-8"
+        )
     return data.parent
 
 

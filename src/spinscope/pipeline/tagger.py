@@ -21,6 +21,7 @@ DEFAULT_THRESHOLD = 0.5
 THRESHOLDS_FILE = "thresholds.json"
 PARAGRAPH_HEAD = "paragraph_head"  # subfolder: multilabel head on line features
 SPAN_HEAD = "span_head"  # subfolder: multiclass head on span features (technique of a given span)
+PTC_HEAD = "span_head_ptc14"  # subfolder: the same over the 14 PTC classes, where it beat the summed span head
 
 
 Tables = dict[str, dict[str, float]]  # language (or "default") -> technique -> threshold
@@ -129,6 +130,7 @@ class TechniqueDecoder:
         self.span_head = _optional_head(folder / SPAN_HEAD)
         if self.span_head is not None and self.span_head.labels != self.labels:
             raise ValueError(f"{folder / SPAN_HEAD}: labels differ from the model's")
+        self.ptc_head = _optional_head(folder / PTC_HEAD)
 
     def classify(
         self,
@@ -140,7 +142,8 @@ class TechniqueDecoder:
         """Best technique (and its score) for each given span (SemEval-2020 TC).
 
         With a span head (softmax over the techniques on the span's pooled features) a PTC-14 class scores
-        the sum of the probabilities of the techniques it merges. Without one, techniques compete on their
+        the sum of the probabilities of the techniques it merges, unless a PTC-14 head (fitted on PTC spans)
+        is shipped, which then decides. Without one, techniques compete on their
         mean token probability over the span relative to their own span threshold (raw probabilities are not
         comparable across techniques trained with different loss weights) and a PTC class scores its best
         technique. Techniques with no PTC counterpart cannot win in the `ptc14` scheme.
@@ -148,6 +151,9 @@ class TechniqueDecoder:
         from ..labels import to_ptc14
 
         names = self.labels if scheme != "ptc14" else [to_ptc14(t) for t in self.labels]
+        if scheme == "ptc14" and self.ptc_head is not None and encoding.hidden is not None and spans:
+            probs = self.ptc_head.scores(stretch_features(encoding, spans))
+            return [pick_label(row, self.ptc_head.labels, np.add) for row in probs]
         if self.span_head is not None and encoding.hidden is not None and spans:
             probs = self.span_head.scores(stretch_features(encoding, spans))  # columns in self.labels order
             return [pick_label(row, names, np.add) for row in probs]

@@ -1,7 +1,8 @@
 """Every labelled article encoded once per encoder checkpoint, shared by threshold tuning and all heads.
 
 The corpus is the SemEval-2023 subtask-3 articles of the six languages (split into `train` and `val` by
-`spinscope.eval.splits`) plus the PTC dev articles (`ptc-dev`, the English TC validation). All go through
+`spinscope.eval.splits`) plus the PTC train and dev articles (`ptc-train`, `ptc-dev`: training and
+validation of the 14-label technique classifier of given spans, SemEval-2020 TC). All go through
 the exported ONNX graph, exactly as inference sees them, so heads are fitted on the features they will be
 applied to (torch in bf16 was only ~1.3x faster here). Encodings are cached per model file (its SHA-256) as one
 .npz per split.
@@ -24,12 +25,12 @@ from ..pipeline.encoder import MODEL_FILE, EncoderModel, Encoding
 
 logger = logging.getLogger(__name__)
 
-SPLITS = ("train", "val", "ptc-dev")
+SPLITS = ("train", "val", "ptc-train", "ptc-dev")
 
 
 @dataclass(frozen=True, slots=True)
 class CorpusArticle:
-    key: str  # "<lang>/<id>" (SemEval-2023) or "ptc/<id>" (PTC dev)
+    key: str  # "<lang>/<id>" (SemEval-2023) or "<split>/<id>" (PTC: ptc-train, ptc-dev)
     lang: str
     id: str
     split: str
@@ -44,8 +45,10 @@ def corpus_articles(data_root: Path, langs: Sequence[str] = SEMEVAL_LANGS) -> li
         held = set(val_ids)
         for aid in data.article_ids:
             out.append(CorpusArticle(f"{lang}/{aid}", lang, aid, "val" if aid in held else "train", data.text(aid)))
-    ptc = load_ptc2020("dev", data_root)
-    out.extend(CorpusArticle(f"ptc/{aid}", "en", aid, "ptc-dev", ptc.text(aid)) for aid in ptc.article_ids)
+    for part in ("train", "dev"):
+        ptc = load_ptc2020(part, data_root)
+        split = f"ptc-{part}"
+        out.extend(CorpusArticle(f"{split}/{aid}", "en", aid, split, ptc.text(aid)) for aid in ptc.article_ids)
     return out
 
 
