@@ -24,16 +24,19 @@ def test_token_range_counts_partial_overlap() -> None:
     assert token_range(OFFSETS, 11, 12) == (2, 2)  # the space between: no token
 
 
-def test_features_are_mean_hidden_then_max_and_mean_probs() -> None:
+def test_features_are_mean_first_last_hidden_then_max_mean_probs_and_length() -> None:
     feats = stretch_features(encoding(), [(4, 18), (11, 12)])
-    assert feats.shape == (2, feature_size(encoding())) == (2, 3 + 4)
-    assert feats[0] == pytest.approx([4.5, 5.5, 6.5, 0.9, 0.4, 0.7, 0.3])
+    assert feats.shape == (2, feature_size(encoding())) == (2, 3 * 3 + 4 + 1)
+    mean, first, last = [4.5, 5.5, 6.5], [3, 4, 5], [6, 7, 8]
+    assert feats[0] == pytest.approx([*mean, *first, *last, 0.9, 0.4, 0.7, 0.3, np.log(3)])
     assert not feats[1].any()
 
 
-def test_features_without_hidden_states_are_the_probabilities() -> None:
+def test_features_without_hidden_states_are_the_probabilities_and_length() -> None:
     feats = stretch_features(encoding(with_hidden=False), [(0, 24)])
-    assert feats.shape == (1, 4) and feats[0, :2] == pytest.approx([0.9, 0.8])
+    assert (
+        feats.shape == (1, 5) and feats[0, :2] == pytest.approx([0.9, 0.8]) and feats[0, -1] == pytest.approx(np.log(5))
+    )
 
 
 def test_multiclass_head_scores_rows_and_single_vectors() -> None:

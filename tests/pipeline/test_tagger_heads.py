@@ -33,12 +33,13 @@ def tokens() -> Encoding:
 def folder(tmp_path):
     (tmp_path / "config.json").write_text(json.dumps({"decoding": {}}), encoding="utf-8")
     (tmp_path / "labels.json").write_text(json.dumps(LABELS), encoding="utf-8")
-    weights = np.zeros((2 + 2 * len(LABELS), 2))  # features: 2 hidden, max probs, mean probs
+    n = 3 * 2 + 2 * len(LABELS) + 1  # features: mean/first/last hidden (2 each), max/mean probs, length
+    weights = np.zeros((n, 2))
     weights[0, 0] = weights[1, 1] = 3.0
     bias = np.array([-2.0, -2.0])
-    LinearHead(LABELS, "multiclass", np.zeros(6), np.ones(6), weights, bias).save(tmp_path / SPAN_HEAD)
+    LinearHead(LABELS, "multiclass", np.zeros(n), np.ones(n), weights, bias).save(tmp_path / SPAN_HEAD)
     thresholds = {"en": [0.5, 0.5]}
-    LinearHead(LABELS, "multilabel", np.zeros(6), np.ones(6), weights, bias, thresholds).save(tmp_path / PARAGRAPH_HEAD)
+    LinearHead(LABELS, "multilabel", np.zeros(n), np.ones(n), weights, bias, thresholds).save(tmp_path / PARAGRAPH_HEAD)
     return tmp_path
 
 

