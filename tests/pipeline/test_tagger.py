@@ -69,14 +69,6 @@ def test_embedding_cache_is_written_then_mapped(tmp_path, monkeypatch) -> None:
     assert np.array_equal(_embeddings.__wrapped__()[[7]], built[[7]])
 
 
-def test_paragraph_max_takes_highest_probability_per_line() -> None:
-    from spinscope.pipeline.tagger import paragraph_max
-
-    probs = probs_with({1: 0.4, 2: 0.9, 6: 0.7})
-    best = paragraph_max(OFFSETS, probs, [(0, 24), (25, 38), (39, 40)])
-    assert best[:, 0].tolist() == pytest.approx([0.9, 0.7, 0.0])
-
-
 def test_paragraph_component_prefers_a_paragraph_head() -> None:
     from spinscope.data import Document
     from spinscope.pipeline.paragraphs import ParagraphLabelsComponent

@@ -79,7 +79,7 @@ def test_export_and_tune_write_a_complete_model_folder(tiny_data: Path, tiny_con
     export_techniques(run, out)
     metrics = tune_model(out, root, cache=tmp_path / "encoded")
     assert {"techniques.si_f1.fr", "paragraphs.micro_f1.fr", "tc.micro_f1.ptc14"} <= set(metrics["scores"])
-    assert metrics["paragraph_source"]["fr"] in {"spans", "max", "head"}
+    assert metrics["paragraph_source"]["fr"] in {"spans", "head"}
     thresholds = json.loads((out / "thresholds.json").read_text(encoding="utf-8"))
     assert set(thresholds["spans"]) == {"default", "fr"}
     assert (out / SPAN_HEAD / "head.npz").is_file()

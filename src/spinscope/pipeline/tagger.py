@@ -27,15 +27,11 @@ PTC_HEAD = "span_head_ptc14"  # subfolder: the same over the 14 PTC classes, whe
 Tables = dict[str, dict[str, float]]  # language (or "default") -> technique -> threshold
 
 
-def read_thresholds(folder: Path) -> dict[str, Tables]:
-    """thresholds.json of a model folder: {"spans": Tables, "paragraphs": Tables}.
-
-    "spans" decide technique spans; "paragraphs", where present for a language, decide its paragraph labels
-    from the highest token probability in the line (a paragraph head), which can beat labels derived from
-    spans. Before tuning the file is absent and every technique uses 0.5.
-    """
+def read_thresholds(folder: Path) -> Tables:
+    """The "spans" tables of thresholds.json (language -> technique -> threshold); before tuning the file
+    is absent and every technique uses 0.5."""
     path = folder / THRESHOLDS_FILE
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"spans": {}}
+    return json.loads(path.read_text(encoding="utf-8")).get("spans", {}) if path.is_file() else {}
 
 
 class ThresholdTable:
@@ -53,18 +49,6 @@ class ThresholdTable:
 
     def __contains__(self, language: str | None) -> bool:
         return (language or "") in self.by_lang or "default" in self.by_lang
-
-
-def paragraph_max(offsets: np.ndarray, probs: np.ndarray, bounds: Sequence[tuple[int, int]]) -> np.ndarray:
-    """[n_paragraphs, n_labels]: the highest token probability of each technique inside each paragraph."""
-    out = np.zeros((len(bounds), probs.shape[1]), np.float32)
-    if not len(offsets):
-        return out
-    for row, (start, end) in enumerate(bounds):
-        first, last = token_range(offsets, start, end)
-        if last > first:
-            out[row] = probs[first:last].max(0)
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +109,7 @@ class TechniqueDecoder:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.decoding = Decoding(**config.get("decoding", {}))
         self.overrides: dict[str, float] = dict(options.get("thresholds", {}))
-        self.set_thresholds(**read_thresholds(folder))
+        self.set_thresholds(read_thresholds(folder))
         self.paragraph_head = _optional_head(folder / PARAGRAPH_HEAD)
         self.span_head = _optional_head(folder / SPAN_HEAD)
         if self.span_head is not None and self.span_head.labels != self.labels:
@@ -165,27 +149,20 @@ class TechniqueDecoder:
             results.append(pick_label(mean * scale, names, np.maximum))
         return results
 
-    def set_thresholds(self, spans: Tables, paragraphs: Tables | None = None) -> None:
+    def set_thresholds(self, spans: Tables) -> None:
         """Per-language tables {technique: threshold}; "default" serves every other language.
 
         Thresholds from the settings (`components.techniques.thresholds`) win over the tuned span ones.
         """
         self.span_thresholds = ThresholdTable(spans, self.labels, self.overrides)
-        self.paragraph_thresholds = ThresholdTable(paragraphs, self.labels, {}) if paragraphs else None
 
     def paragraph_source(self, language: str | None, encoding: Encoding) -> str:
-        """How paragraphs of this language are labelled: "head" (paragraph head on line features),
-        "max" (highest token probability per line) or "spans" (techniques of overlapping spans)."""
+        """How paragraphs of this language are labelled: "head" (the paragraph head on line features, where
+        it scored higher on validation) or "spans" (techniques of the spans on the line)."""
         head = self.paragraph_head
-        if (
-            head is not None
-            and encoding.hidden is not None
-            and (language in head.thresholds or "default" in head.thresholds)
-        ):
-            return "head"
-        if self.paragraph_thresholds and language in self.paragraph_thresholds:
-            return "max"
-        return "spans"
+        if head is None or encoding.hidden is None:
+            return "spans"
+        return "head" if language in head.thresholds or "default" in head.thresholds else "spans"
 
     def annotate(self, doc: Document, encoding: Encoding) -> None:
         """Replace the document's `techniques` layer with the spans decoded from token probabilities."""
@@ -197,24 +174,17 @@ class TechniqueDecoder:
             if start >= header_end:
                 doc.add_span("techniques", start, end, label, score=score, source="techniques")
         doc.labels.pop("paragraph_techniques", None)
-        source = self.paragraph_source(doc.language, encoding)
-        if source != "spans" and doc.layer("paragraphs"):
-            doc.labels["paragraph_techniques"] = self.paragraph_labels(doc, encoding, source)
+        if self.paragraph_source(doc.language, encoding) == "head" and doc.layer("paragraphs"):
+            doc.labels["paragraph_techniques"] = self.paragraph_labels(doc, encoding)
 
-    def paragraph_labels(self, doc: Document, encoding: Encoding, source: str) -> dict[int, list[str]]:
-        """line -> techniques whose paragraph score passes its threshold (source "head" or "max")."""
+    def paragraph_labels(self, doc: Document, encoding: Encoding) -> dict[int, list[str]]:
+        """line -> techniques whose paragraph-head probability passes its threshold for the language."""
         paragraphs = doc.layer("paragraphs")
-        bounds = [(p.start, p.end) for p in paragraphs]
-        if source == "head":
-            scores = self.paragraph_head.scores(stretch_features(encoding, bounds))
-            hits = scores >= self.paragraph_head.thresholds_for(doc.language)[None, :]
-            names = self.paragraph_head.labels
-        else:
-            best = paragraph_max(encoding.offsets, encoding.probs, bounds)
-            hits = best >= self.paragraph_thresholds.get(doc.language)[None, :]
-            names = self.labels
+        scores = self.paragraph_head.scores(stretch_features(encoding, [(p.start, p.end) for p in paragraphs]))
+        hits = scores >= self.paragraph_head.thresholds_for(doc.language)[None, :]
         return {
-            p.attrs["line"]: [names[k] for k in np.flatnonzero(row)] for p, row in zip(paragraphs, hits, strict=True)
+            p.attrs["line"]: [self.paragraph_head.labels[k] for k in np.flatnonzero(row)]
+            for p, row in zip(paragraphs, hits, strict=True)
         }
 
 

@@ -29,15 +29,15 @@ def _heads_section(metrics: dict[str, Any]) -> str:
         "|---|---|---|---|---|",
     ]
     for lang, source in sorted(sources.items()):
-        cells = [para.get(k, {}).get(lang) for k in ("from_spans", "max", "head")]
+        cells = [para.get(k, {}).get(lang) for k in ("from_spans", "head")]
         rows.append(f"| {lang} | {source} | " + " | ".join("-" if c is None else f"{c:.3f}" for c in cells) + " |")
     tc = metrics.get("tc_micro_f1") or {}
     tc_line = ", ".join(f"{k.rsplit('.', 1)[1]} {v:.3f}" for k, v in sorted(tc.items()))
     return (
         "Paragraph labels (SemEval-2023 subtask 3 micro-F1 on validation) per language come from whichever\n"
-        "source scored best: techniques of the spans on the line, the highest token probability per line\n"
-        "(thresholds.json `paragraphs`), or the paragraph head (`paragraph_head/`: logistic regressions on the\n"
-        "line's mean hidden state and its max/mean token probabilities, fitted on the training split).\n\n"
+        "source scored best: techniques of the spans on the line, or the paragraph head (`paragraph_head/`:\n"
+        "logistic regressions on the line's pooled hidden states and token probabilities, fitted on the\n"
+        "training split).\n\n"
         + "\n".join(rows)
         + "\n\nSpan head (`span_head/`, technique of a given span, `spinscope classify-spans`): softmax regression"
         "\non the span's pooled features, fitted on the training spans. TC micro-F1 on validation gold spans: "

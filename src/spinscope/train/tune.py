@@ -34,7 +34,6 @@ from ..pipeline.tagger import (
     Tables,
     TechniqueDecoder,
     decode_spans,
-    paragraph_max,
 )
 from .corpus import CorpusArticle, corpus_articles, encode_corpus
 from .span_heads import (
@@ -46,7 +45,6 @@ from .span_heads import (
     span_examples,
     summed_ptc_tc,
 )
-from .thresholds import grid_thresholds, micro_f1
 
 logger = logging.getLogger(__name__)
 
@@ -212,49 +210,6 @@ def tune_decoding(tagger: TechniqueDecoder, runs: Sequence[LanguageRun]) -> tupl
     return replace(tagger.decoding, max_gap=gap), tried[gap]
 
 
-def paragraph_matrices(tagger: TechniqueDecoder, run: LanguageRun) -> tuple[np.ndarray, np.ndarray]:
-    """(highest token probability, gold) per gold paragraph row and technique: [rows, n_labels] each."""
-    index = {label: k for k, label in enumerate(tagger.labels)}
-    best_of: dict[tuple[str, int], np.ndarray] = {}
-    for doc, enc in zip(run.docs, run.encodings, strict=True):
-        paragraphs = doc.layer("paragraphs")
-        rows = paragraph_max(enc.offsets, enc.probs, [(p.start, p.end) for p in paragraphs])
-        best_of.update({(doc.id, p.attrs["line"]): row for p, row in zip(paragraphs, rows, strict=True)})
-    ids = run.ids
-    gold_rows = [p for p in run.data.paragraphs if p.article_id in ids]
-    scores = np.zeros((len(gold_rows), len(index)), np.float32)
-    gold = np.zeros((len(gold_rows), len(index)), bool)
-    for r, row in enumerate(gold_rows):
-        scores[r] = best_of.get((row.article_id, row.line), 0.0)
-        gold[r, [index[t] for t in row.labels if t in index]] = True
-    return scores, gold
-
-
-def tune_paragraph_head(
-    tagger: TechniqueDecoder, runs: Sequence[LanguageRun], span_scores_by_lang: dict[str, float]
-) -> tuple[Tables, dict[str, float]]:
-    """Paragraph-head thresholds, kept only for the languages where the head beats span-derived labels."""
-    mats = {run.lang: paragraph_matrices(tagger, run) for run in runs}
-    pooled_scores = np.vstack([m[0] for m in mats.values()])
-    pooled_gold = np.vstack([m[1] for m in mats.values()])
-    pooled = grid_thresholds(pooled_scores, pooled_gold, GRID, OFF)
-    tables: Tables = {}
-    head_f1: dict[str, float] = {}
-    for run in runs:
-        scores, gold = mats[run.lang]
-        own = grid_thresholds(scores, gold, GRID, OFF)
-        enough = gold.sum(0) >= MIN_GOLD
-        thresholds = np.where(enough, own, pooled)
-        head_f1[run.lang] = round(micro_f1(scores, gold, thresholds), 4)
-        if head_f1[run.lang] > span_scores_by_lang[run.lang]:
-            tables[run.iso] = dict(zip(tagger.labels, map(float, thresholds), strict=True))
-    pooled_f1 = micro_f1(pooled_scores, pooled_gold, pooled)
-    if len(tables) > len(runs) / 2:  # the head wins in most languages: zero-shot languages use it too
-        tables["default"] = dict(zip(tagger.labels, map(float, pooled), strict=True))
-    logger.info("paragraph head micro-F1 %s (pooled %.4f), kept for %s", head_f1, pooled_f1, sorted(tables))
-    return tables, head_f1
-
-
 def tune_model(
     model_dir: Path,
     data_root: Path | None = None,
@@ -264,9 +219,8 @@ def tune_model(
 ):
     """Tune span thresholds with each objective (keeping the one with the best mean SI F1 + paragraph
     micro-F1), a per-language factor on them and the decoding gap; fit the paragraph head and the span
-    head; per language, label paragraphs by whichever of spans, highest token probability or paragraph
-    head scores best. Writes thresholds.json, the heads and metrics.json into the model folder and returns
-    the metrics.
+    heads; per language, label paragraphs by the paragraph head where it beats span-derived labels. Writes
+    thresholds.json, the heads and metrics.json into the model folder and returns the metrics.
 
     Every article is encoded once by the exported graph (`train.corpus`, cached in `cache`).
     """
@@ -290,15 +244,13 @@ def tune_model(
     span_tables = tune_scale(tagger, runs, span_tables)
     tagger.decoding, span_only = tune_decoding(tagger, runs)
     from_spans = {run.lang: span_only[f"paragraphs.micro_f1.{run.lang}"] for run in runs}
-    max_tables, max_f1 = tune_paragraph_head(tagger, runs, from_spans)
-    tagger.set_thresholds(span_tables, max_tables)
     data = {run.lang: run.data for run in runs}
-    paragraph = _paragraph_head(tagger, articles, encodings, data, runs, from_spans, max_f1, max_tables)
+    paragraph = _paragraph_head(tagger, articles, encodings, data, runs, from_spans)
     tc = _span_head(tagger, articles, encodings, data, root)
     scores = evaluate_runs(tagger, runs)
     if tc:
         scores["tc.micro_f1.ptc14"] = tc["tc.micro_f1.ptc14"]
-    thresholds = {"spans": span_tables, "paragraphs": max_tables}
+    thresholds = {"spans": span_tables}
     (model_dir / THRESHOLDS_FILE).write_text(json.dumps(thresholds, indent=1, sort_keys=True), encoding="utf-8")
     heads = ((PARAGRAPH_HEAD, tagger.paragraph_head), (SPAN_HEAD, tagger.span_head), (PTC_HEAD, tagger.ptc_head))
     for folder, head in heads:
@@ -313,7 +265,7 @@ def tune_model(
         "objective": objective,
         "scores": scores,
         "compared": {o: r[2] for o, r in results.items()},
-        "paragraph_micro_f1": {"from_spans": from_spans, "max": max_f1, "head": paragraph},
+        "paragraph_micro_f1": {"from_spans": from_spans, "head": paragraph},
         "paragraph_source": {run.lang: tagger.paragraph_source(run.iso, run.encodings[0]) for run in runs},
         "tc_micro_f1": tc,
     }
@@ -325,8 +277,8 @@ def _has_hidden(articles: Sequence[CorpusArticle], encodings: dict[str, Encoding
     return all(encodings[a.key].hidden is not None for a in articles)
 
 
-def _paragraph_head(tagger, articles, encodings, data, runs, from_spans, max_f1, max_tables) -> dict[str, float]:
-    """Fit the paragraph head; keep its thresholds for the languages where it beats the other two sources."""
+def _paragraph_head(tagger, articles, encodings, data, runs, from_spans) -> dict[str, float]:
+    """Fit the paragraph head; keep its thresholds for the languages where it beats span-derived labels."""
     train = [a for a in articles if a.split == "train"]
     val = [a for a in articles if a.split == "val"]
     tagger.paragraph_head = None
@@ -339,8 +291,7 @@ def _paragraph_head(tagger, articles, encodings, data, runs, from_spans, max_f1,
     )
     kept = {}
     for run in runs:
-        other = max(from_spans[run.lang], max_f1[run.lang] if run.iso in max_tables else 0.0)
-        if f1.get(run.lang, 0.0) > other:
+        if f1.get(run.lang, 0.0) > from_spans[run.lang]:
             kept[run.iso] = head.thresholds[run.lang]
     if len(kept) > len(runs) / 2:  # it wins in most languages: zero-shot languages use it too
         kept["default"] = head.thresholds["default"]
