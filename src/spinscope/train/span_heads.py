@@ -60,6 +60,15 @@ def _stack(parts: list[tuple[np.ndarray, np.ndarray, str]]) -> Examples:
     )
 
 
+def _gold_by_article(data: dict[str, SemEvalLanguage], field: str) -> dict[str, list]:
+    """Gold records (`field`: "paragraphs" or "spans") of every language, keyed "<lang>/<article id>"."""
+    out: dict[str, list] = {}
+    for lang, d in data.items():
+        for rec in getattr(d, field):
+            out.setdefault(f"{lang}/{rec.article_id}", []).append(rec)
+    return out
+
+
 def line_examples(
     articles: Sequence[CorpusArticle],
     encodings: dict[str, Encoding],
@@ -68,21 +77,16 @@ def line_examples(
 ) -> Examples:
     """One row per gold paragraph row of the articles (features, multi-hot techniques)."""
     index = {t: k for k, t in enumerate(labels)}
-    rows_of: dict[str, list] = {}
-    for lang, d in data.items():
-        for rec in d.paragraphs:
-            rows_of.setdefault(f"{lang}/{rec.article_id}", []).append(rec)
+    rows_of = _gold_by_article(data, "paragraphs")
     parts = []
     for art in articles:
-        recs = rows_of.get(art.key, [])
-        if not recs:
-            continue
         where = {line: (s, e) for line, s, e in paragraph_bounds(art.text)}
-        recs = [r for r in recs if r.line in where]
-        gold = np.zeros((len(recs), len(labels)), bool)
-        for r, rec in enumerate(recs):
-            gold[r, [index[t] for t in rec.labels if t in index]] = True
-        parts.append((stretch_features(encodings[art.key], [where[r.line] for r in recs]), gold, art.lang))
+        recs = [r for r in rows_of.get(art.key, []) if r.line in where]
+        if recs:
+            gold = np.zeros((len(recs), len(labels)), bool)
+            for r, rec in enumerate(recs):
+                gold[r, [index[t] for t in rec.labels if t in index]] = True
+            parts.append((stretch_features(encodings[art.key], [where[r.line] for r in recs]), gold, art.lang))
     return _stack(parts)
 
 
@@ -94,14 +98,10 @@ def span_examples(
 ) -> Examples:
     """One row per gold span of the articles (features, technique index)."""
     index = {t: k for k, t in enumerate(labels)}
-    spans_of: dict[str, list] = {}
-    for lang, d in data.items():
-        for rec in d.spans:
-            if rec.technique in index and rec.end > rec.start:
-                spans_of.setdefault(f"{lang}/{rec.article_id}", []).append(rec)
+    spans_of = _gold_by_article(data, "spans")
     parts = []
     for art in articles:
-        recs = spans_of.get(art.key, [])
+        recs = [r for r in spans_of.get(art.key, []) if r.technique in index and r.end > r.start]
         if recs:
             feats = stretch_features(encodings[art.key], [(r.start, r.end) for r in recs])
             parts.append((feats, np.array([index[r.technique] for r in recs]), art.lang))
