@@ -26,6 +26,8 @@ def test_baseline_guards_the_issue_metrics() -> None:
     for lang in ("en", "fr", "ge", "it", "po", "ru"):
         assert f"paragraphs.micro_f1.{lang}" in BASELINE.floors
         assert f"techniques.si_f1.{lang}" in BASELINE.floors
+        assert f"frames.micro_f1.{lang}" in BASELINE.floors
+        assert f"genre.macro_f1.{lang}" in BASELINE.floors
     assert "tc.micro_f1.ptc14" in BASELINE.floors
 
 

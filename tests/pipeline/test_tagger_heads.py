@@ -54,6 +54,10 @@ def test_paragraph_head_serves_its_languages_only(folder) -> None:
     enc = tokens()
     assert decoder.paragraph_source("en", enc) == "head"
     assert decoder.paragraph_source("fr", enc) == "spans"
+    decoder.paragraph_head.thresholds["default"] = [0.5, 0.5]  # the head won in most training languages
+    decoder.set_thresholds({"default": {}, "fr": {}})  # fr was tuned: spans won there
+    assert decoder.paragraph_source("fr", enc) == "spans" and decoder.paragraph_source("uk", enc) == "head"
+    del decoder.paragraph_head.thresholds["default"]
     assert decoder.paragraph_source("en", Encoding(enc.offsets, enc.probs, None)) == "spans"
     doc = SegmentComponent({}, {})(Document("d", TEXT, language="en"))
     decoder.annotate(doc, enc)

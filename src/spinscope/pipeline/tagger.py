@@ -158,11 +158,15 @@ class TechniqueDecoder:
 
     def paragraph_source(self, language: str | None, encoding: Encoding) -> str:
         """How paragraphs of this language are labelled: "head" (the paragraph head on line features, where
-        it scored higher on validation) or "spans" (techniques of the spans on the line)."""
+        it scored higher on validation; for languages without training data where it won in most) or
+        "spans" (techniques of the spans on the line)."""
         head = self.paragraph_head
         if head is None or encoding.hidden is None:
             return "spans"
-        return "head" if language in head.thresholds or "default" in head.thresholds else "spans"
+        if language in head.thresholds:
+            return "head"
+        tuned = language in self.span_thresholds.by_lang  # a training language where spans scored higher
+        return "head" if "default" in head.thresholds and not tuned else "spans"
 
     def annotate(self, doc: Document, encoding: Encoding) -> None:
         """Replace the document's `techniques` layer with the spans decoded from token probabilities."""

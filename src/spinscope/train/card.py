@@ -13,7 +13,7 @@ def _read(path: Path) -> Any:
 
 
 def _scores_table(scores: dict[str, float]) -> str:
-    langs = sorted({k.rsplit(".", 1)[1] for k in scores})
+    langs = sorted({k.rsplit(".", 1)[1] for k in scores if k.startswith(("techniques.", "paragraphs."))})
     rows = ["| language | SI span F1 | technique-aware span F1 | paragraph micro-F1 |", "|---|---|---|---|"]
     for lang in langs:
         cells = [scores.get(f"{m}.{lang}") for m in ("techniques.si_f1", "techniques.span_f1", "paragraphs.micro_f1")]
@@ -21,13 +21,14 @@ def _scores_table(scores: dict[str, float]) -> str:
     return "\n".join(rows)
 
 
+def _objectives(objective: dict[str, str] | str) -> str:
+    return objective if isinstance(objective, str) else ", ".join(f"{k} {v}" for k, v in sorted(objective.items()))
+
+
 def _heads_section(metrics: dict[str, Any]) -> str:
     sources = metrics.get("paragraph_source", {})
     para = metrics.get("paragraph_micro_f1", {})
-    rows = [
-        "| language | labels from | from spans | highest token probability | paragraph head |",
-        "|---|---|---|---|---|",
-    ]
+    rows = ["| language | labels from | from spans | paragraph head |", "|---|---|---|---|"]
     for lang, source in sorted(sources.items()):
         cells = [para.get(k, {}).get(lang) for k in ("from_spans", "head")]
         rows.append(f"| {lang} | {source} | " + " | ".join("-" if c is None else f"{c:.3f}" for c in cells) + " |")
@@ -54,7 +55,8 @@ def write_card(model_dir: Path) -> None:
         evaluation = (
             "Validation split of `spinscope.eval.splits` (English: the 75 PTC dev ids; other languages: a fixed\n"
             "20% of each language's articles), official formulas (`spinscope eval`). Thresholds were tuned on\n"
-            f"the same articles (objective: {metrics['objective']} F1 per technique): the figures are optimistic.\n\n"
+            "the same articles (objective per language, span or paragraph F1 per technique: "
+            f"{_objectives(metrics['objective'])}): the figures are optimistic.\n\n"
             + _scores_table(metrics["scores"])
             + "\n\n"
             + _heads_section(metrics)

@@ -23,6 +23,7 @@ from ..eval.formats import SemEvalLanguage, load_ptc2020, load_semeval2023, reso
 from ..eval.gate import GATE_LANGS, language_scores, validation_documents
 from ..eval.scorers import span_scores
 from ..pipeline.encoder import Encoding
+from ..pipeline.heads import LinearHead
 from ..pipeline.paragraphs import ParagraphLabelsComponent
 from ..pipeline.segment import SegmentComponent
 from ..pipeline.tagger import (
@@ -51,7 +52,6 @@ logger = logging.getLogger(__name__)
 GRID = tuple(round(float(t), 2) for t in np.arange(0.05, 0.96, 0.05))
 MIN_GOLD = 15
 GAPS = (0, 1, 2, 4)
-SCALES = (0.6, 0.8, 1.0, 1.25, 1.5)
 OFF = 1.01
 
 
@@ -170,35 +170,6 @@ def _headline(scores: dict[str, float]) -> float:
     return float(np.mean([v for k, v in scores.items() if k.startswith(("techniques.si_f1", "paragraphs.micro_f1"))]))
 
 
-def _scaled(table: dict[str, float], factor: float) -> dict[str, float]:
-    return {t: v if v >= OFF else round(min(v * factor, 0.99), 4) for t, v in table.items()}
-
-
-def tune_scale(tagger: TechniqueDecoder, runs: Sequence[LanguageRun], tables: Tables) -> Tables:
-    """Per language, one factor on all its span thresholds, picked for the best SI + paragraph F1.
-
-    Per-technique tuning optimises each technique on its own; SI and paragraph F1 count all techniques
-    together, so a language may gain from every threshold moving the same way.
-    """
-    tried = {}
-    for factor in SCALES:
-        tagger.set_thresholds({lang: _scaled(table, factor) for lang, table in tables.items()})
-        tried[factor] = evaluate_runs(tagger, runs)
-    out = {"default": tables["default"]}
-    for run in runs:
-        keys = (f"techniques.si_f1.{run.lang}", f"paragraphs.micro_f1.{run.lang}")
-        factor = max(SCALES, key=lambda f: (sum(tried[f][k] for k in keys), f == 1.0))
-        out[run.iso] = _scaled(tables[run.iso], factor)
-        logger.info(
-            "%s: thresholds x %.2f (%s)",
-            run.lang,
-            factor,
-            {f: round(sum(tried[f][k] for k in keys), 4) for f in SCALES},
-        )
-    tagger.set_thresholds(out)
-    return out
-
-
 def tune_decoding(tagger: TechniqueDecoder, runs: Sequence[LanguageRun]) -> tuple[Decoding, dict[str, float]]:
     """The gap bridged between positive tokens that scores best (thresholds fixed)."""
     tried = {}
@@ -218,8 +189,8 @@ def tune_model(
     cache: Path | None = None,
 ):
     """Tune span thresholds with each objective (keeping the one with the best mean SI F1 + paragraph
-    micro-F1), a per-language factor on them and the decoding gap; fit the paragraph head and the span
-    heads; per language, label paragraphs by the paragraph head where it beats span-derived labels. Writes
+    micro-F1 per language, the paragraph head counted) and the decoding gap; fit the paragraph head and
+    the span heads; per language, label paragraphs by the paragraph head where it beats span-derived labels. Writes
     thresholds.json, the heads and metrics.json into the model folder and returns the metrics.
 
     Every article is encoded once by the exported graph (`train.corpus`, cached in `cache`).
@@ -232,20 +203,19 @@ def tune_model(
     tagger = TechniqueDecoder(model_dir, labels, {})
     tagger.decoding, tagger.paragraph_head, tagger.span_head, tagger.ptc_head = Decoding(), None, None, None
     runs = load_runs(root, encodings, langs)
+    data = {run.lang: run.data for run in runs}
+    head, head_f1 = _fit_paragraph_head(tagger, articles, encodings, data)
     results = {}
     for objective in objectives:
         tables = tune_thresholds(tagger, runs, objective)
         tagger.set_thresholds(tables)
-        scores = evaluate_runs(tagger, runs)
-        key = _headline(scores)
-        results[objective] = (key, tables, scores)
-        logger.info("objective %s: mean %.4f %s", objective, key, scores)
-    objective, (_, span_tables, span_only) = max(results.items(), key=lambda item: item[1][0])
-    span_tables = tune_scale(tagger, runs, span_tables)
+        results[objective] = (tables, evaluate_runs(tagger, runs))
+        logger.info("objective %s: %s", objective, results[objective][1])
+    chosen, span_tables = _choose_objectives(results, runs, head_f1)
+    tagger.set_thresholds(span_tables)
     tagger.decoding, span_only = tune_decoding(tagger, runs)
     from_spans = {run.lang: span_only[f"paragraphs.micro_f1.{run.lang}"] for run in runs}
-    data = {run.lang: run.data for run in runs}
-    paragraph = _paragraph_head(tagger, articles, encodings, data, runs, from_spans)
+    _keep_paragraph_head(tagger, head, head_f1, runs, from_spans)
     tc = _span_head(tagger, articles, encodings, data, root)
     scores = evaluate_runs(tagger, runs)
     if tc:
@@ -262,10 +232,10 @@ def tune_model(
     config["decoding"] = asdict(tagger.decoding)
     config_path.write_text(json.dumps(config, indent=1), encoding="utf-8")
     metrics = {
-        "objective": objective,
+        "objective": chosen,
         "scores": scores,
-        "compared": {o: r[2] for o, r in results.items()},
-        "paragraph_micro_f1": {"from_spans": from_spans, "head": paragraph},
+        "compared": {o: r[1] for o, r in results.items()},
+        "paragraph_micro_f1": {"from_spans": from_spans, "head": head_f1},
         "paragraph_source": {run.lang: tagger.paragraph_source(run.iso, run.encodings[0]) for run in runs},
         "tc_micro_f1": tc,
     }
@@ -277,29 +247,47 @@ def _has_hidden(articles: Sequence[CorpusArticle], encodings: dict[str, Encoding
     return all(encodings[a.key].hidden is not None for a in articles)
 
 
-def _paragraph_head(tagger, articles, encodings, data, runs, from_spans) -> dict[str, float]:
-    """Fit the paragraph head; keep its thresholds for the languages where it beats span-derived labels."""
+def _fit_paragraph_head(tagger, articles, encodings, data) -> tuple[LinearHead | None, dict[str, float]]:
+    """The paragraph head (thresholds for every validation language) and its micro-F1 per language."""
     train = [a for a in articles if a.split == "train"]
     val = [a for a in articles if a.split == "val"]
-    tagger.paragraph_head = None
     if not _has_hidden(train + val, encodings):
-        return {}
-    head, f1 = fit_paragraph_head(
+        return None, {}
+    return fit_paragraph_head(
         line_examples(train, encodings, data, tagger.labels),
         line_examples(val, encodings, data, tagger.labels),
         tagger.labels,
     )
-    kept = {}
-    for run in runs:
-        if f1.get(run.lang, 0.0) > from_spans[run.lang]:
-            kept[run.iso] = head.thresholds[run.lang]
-    if len(kept) > len(runs) / 2:  # it wins in most languages: zero-shot languages use it too
+
+
+def _choose_objectives(results: dict, runs: Sequence[LanguageRun], head_f1: dict[str, float]) -> tuple[dict, Tables]:
+    """Per language, the objective whose thresholds give the best SI + technique-aware span F1 + paragraph F1,
+    where paragraph F1 is the better of span-derived labels and the paragraph head (which does not depend
+    on span thresholds); "default" from the objective best over all languages together."""
+
+    def value(objective: str, lang: str) -> float:
+        s = results[objective][1]
+        paragraph = max(s[f"paragraphs.micro_f1.{lang}"], head_f1.get(lang, 0.0))
+        return s[f"techniques.si_f1.{lang}"] + s[f"techniques.span_f1.{lang}"] + paragraph
+
+    chosen = {run.lang: max(results, key=lambda o, lang=run.lang: value(o, lang)) for run in runs}
+    pooled = max(results, key=lambda o: sum(value(o, run.lang) for run in runs))
+    tables: Tables = {"default": results[pooled][0]["default"]}
+    tables.update({run.iso: results[chosen[run.lang]][0][run.iso] for run in runs})
+    logger.info("threshold objective per language %s, default %s", chosen, pooled)
+    return {**chosen, "default": pooled}, tables
+
+
+def _keep_paragraph_head(tagger, head, head_f1, runs, from_spans) -> None:
+    """Use the paragraph head for the languages where it beats span-derived labels (and for languages
+    without training data when it wins in most)."""
+    kept = {run.iso: head.thresholds[run.lang] for run in runs if head and head_f1[run.lang] > from_spans[run.lang]}
+    if len(kept) > len(runs) / 2:
         kept["default"] = head.thresholds["default"]
-    logger.info("paragraph head micro-F1 %s, kept for %s", f1, sorted(kept))
+    logger.info("paragraph head micro-F1 %s vs from spans %s: kept for %s", head_f1, from_spans, sorted(kept))
+    tagger.paragraph_head = head if kept else None
     if kept:
         head.thresholds = kept
-        tagger.paragraph_head = head
-    return f1
 
 
 def _span_head(tagger, articles, encodings, data, root: Path) -> dict[str, float]:
