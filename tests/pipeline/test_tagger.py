@@ -81,3 +81,11 @@ def test_paragraph_component_prefers_a_paragraph_head() -> None:
     doc.labels["paragraph_techniques"] = {4: ["Doubt"]}
     ParagraphLabelsComponent({}, {})(doc)
     assert [p.attrs["techniques"] for p in doc.layer("paragraphs")] == [[], [], ["Doubt"]]
+
+
+def test_a_run_across_a_line_break_becomes_one_span_per_line() -> None:
+    text = "Corrupt elites\n\nlie again"
+    offsets = np.array([[0, 7], [8, 14], [16, 19], [20, 25]])
+    probs = np.array([[0.9], [0.8], [0.7], [0.6]], np.float32)
+    spans = decode_spans(text, offsets, probs, np.array([0.5]), ["A"], Decoding(max_gap=0, min_chars=3))
+    assert [(text[s:e], round(score, 2)) for _, s, e, score in spans] == [("Corrupt elites", 0.85), ("lie again", 0.65)]
