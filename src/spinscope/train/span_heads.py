@@ -77,17 +77,16 @@ def line_examples(
 ) -> Examples:
     """One row per gold paragraph row of the articles (features, multi-hot techniques)."""
     index = {t: k for k, t in enumerate(labels)}
-    rows_of = _gold_by_article(data, "paragraphs")
-    parts = []
-    for art in articles:
+
+    def rows(art: CorpusArticle, recs: list) -> tuple[np.ndarray, np.ndarray] | None:
         where = {line: (s, e) for line, s, e in paragraph_bounds(art.text)}
-        recs = [r for r in rows_of.get(art.key, []) if r.line in where]
-        if recs:
-            gold = np.zeros((len(recs), len(labels)), bool)
-            for r, rec in enumerate(recs):
-                gold[r, [index[t] for t in rec.labels if t in index]] = True
-            parts.append((stretch_features(encodings[art.key], [where[r.line] for r in recs]), gold, art.lang))
-    return _stack(parts)
+        recs = [r for r in recs if r.line in where]
+        gold = np.zeros((len(recs), len(labels)), bool)
+        for r, rec in enumerate(recs):
+            gold[r, [index[t] for t in rec.labels if t in index]] = True
+        return (stretch_features(encodings[art.key], [where[r.line] for r in recs]), gold) if recs else None
+
+    return _collect(articles, _gold_by_article(data, "paragraphs"), rows)
 
 
 def span_examples(
@@ -98,13 +97,21 @@ def span_examples(
 ) -> Examples:
     """One row per gold span of the articles (features, technique index)."""
     index = {t: k for k, t in enumerate(labels)}
-    spans_of = _gold_by_article(data, "spans")
+
+    def rows(art: CorpusArticle, recs: list) -> tuple[np.ndarray, np.ndarray] | None:
+        recs = [r for r in recs if r.technique in index and r.end > r.start]
+        feats = stretch_features(encodings[art.key], [(r.start, r.end) for r in recs])
+        return (feats, np.array([index[r.technique] for r in recs])) if recs else None
+
+    return _collect(articles, _gold_by_article(data, "spans"), rows)
+
+
+def _collect(articles: Sequence[CorpusArticle], gold: dict[str, list], rows) -> Examples:
+    """Stack `rows(article, its gold records)` (features, gold, or None) over the articles."""
     parts = []
     for art in articles:
-        recs = [r for r in spans_of.get(art.key, []) if r.technique in index and r.end > r.start]
-        if recs:
-            feats = stretch_features(encodings[art.key], [(r.start, r.end) for r in recs])
-            parts.append((feats, np.array([index[r.technique] for r in recs]), art.lang))
+        if (got := rows(art, gold.get(art.key, []))) is not None:
+            parts.append((*got, art.lang))
     return _stack(parts)
 
 
