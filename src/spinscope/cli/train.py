@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-ENCODED = Path("/work/runs/encoded")  # encoded articles, cached per encoder checkpoint (train.corpus)
+ENCODED = Path("/work/runs/encoded")  # encoded articles, cached per exported model file (train.corpus)
 
 train_app = typer.Typer(help="Train models (needs the 'train' extra: torch, transformers, onnx).", no_args_is_help=True)
 

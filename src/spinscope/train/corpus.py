@@ -1,4 +1,4 @@
-"""Every labelled article encoded once per encoder checkpoint, shared by threshold tuning and all heads.
+"""Every labelled article encoded once per exported model, shared by threshold tuning and all heads.
 
 The corpus is the SemEval-2023 subtask-3 articles of the six languages (split into `train` and `val` by
 `spinscope.eval.splits`) plus the PTC train and dev articles (`ptc-train`, `ptc-dev`: training and
@@ -88,8 +88,8 @@ def encode_corpus(
     splits: Sequence[str] = SPLITS,
 ) -> dict[str, Encoding]:
     """key -> Encoding for the articles of `splits`, read from `cache` when encoded before."""
-    onnx = EncoderModel(model_dir)
     tag = hashlib.sha256((model_dir / MODEL_FILE).read_bytes()).hexdigest()[:16]
+    onnx: EncoderModel | None = None  # loaded only when some split is not cached
     out: dict[str, Encoding] = {}
     for split in splits:
         chosen = [a for a in articles if a.split == split]
@@ -100,6 +100,7 @@ def encode_corpus(
                 out.update(found)
                 continue
         t0 = time.time()
+        onnx = onnx or EncoderModel(model_dir)
         encodings = encode_in_groups(onnx, [a.text for a in chosen])
         logger.info("%s: %d articles encoded in %.0f s", split, len(chosen), time.time() - t0)
         if path is not None:

@@ -21,9 +21,9 @@ from .._optional import require
 from ..eval.formats import load_semeval2023, read_article_labels, resolve_data_root
 from ..eval.scorers import document_scores
 from ..eval.splits import SEMEVAL_LANGS, split_validation
-from ..pipeline.encoder import EncoderModel, Encoding
+from ..pipeline.encoder import Encoding
 from ..pipeline.heads import LinearHead, encoder_identity
-from .corpus import corpus_articles, encode_corpus
+from .corpus import corpus_articles, encode_corpus, encode_in_groups
 from .thresholds import grid_thresholds
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,6 @@ def frozen_vectors(model_dir: Path, articles: Articles, cache: Path | None = Non
             known = dict(zip(stored["ids"].tolist(), stored["vectors"], strict=True))
     missing = [i for i, aid in enumerate(articles.ids) if aid not in known]
     if missing:
-        from .corpus import encode_in_groups
         from .torch_encoder import TorchEncoder
 
         model = TorchEncoder.frozen_e5(model_dir)
@@ -196,7 +195,7 @@ def train_head(
         compared["frozen_e5"] = _fit_on_vectors(task, frozen_vectors(model_dir, articles, cache), articles, names)[0]
     head = _linear_head(task, clf, mean, scale, names)
     head.thresholds = {"default": [float(t) for t in thresholds]} if task == "frames" else {}
-    head.encoder = encoder_identity(EncoderModel(model_dir).config)
+    head.encoder = encoder_identity(json.loads((model_dir / "config.json").read_text(encoding="utf-8")))
     head.save(out)
     metrics = {"task": task, "measure": "macro-F1" if task == "genre" else "micro-F1", "head": ours, **compared}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True), encoding="utf-8")

@@ -30,13 +30,10 @@ from ..pipeline.pooling import stretch_features
 from ..pipeline.segment import paragraph_bounds
 from ..pipeline.tagger import pick_label
 from .corpus import CorpusArticle
-from .thresholds import grid_thresholds, micro_f1
+from .thresholds import GRID, MIN_GOLD, OFF, grid_thresholds, micro_f1
 
 logger = logging.getLogger(__name__)
 
-GRID = tuple(round(float(t), 2) for t in np.arange(0.05, 0.96, 0.05))
-OFF = 1.01
-MIN_GOLD = 15
 PARAGRAPH_C = (0.003, 0.01)  # measured at epoch 1: 0.01 beat 0.05
 SPAN_C = (0.001, 0.003)  # with the boundary features 0.003 beat 0.01 and 0.05 (epoch 1)
 

@@ -6,6 +6,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+GRID = tuple(round(float(t), 2) for t in np.arange(0.05, 0.96, 0.05))  # technique thresholds tried
+OFF = 1.01  # a technique that never scores is switched off
+MIN_GOLD = 15  # fewer positives than this in a language: use the threshold pooled over languages
+
 
 def label_f1(pred: np.ndarray, gold: np.ndarray) -> float:
     tp = float((pred & gold).sum())

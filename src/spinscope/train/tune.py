@@ -46,14 +46,12 @@ from .span_heads import (
     span_examples,
     summed_ptc_tc,
 )
+from .thresholds import GRID, MIN_GOLD, OFF
 
 logger = logging.getLogger(__name__)
 
-GRID = tuple(round(float(t), 2) for t in np.arange(0.05, 0.96, 0.05))
-MIN_GOLD = 15
 GAPS = (0, 1, 2, 4)
 MIN_CHARS = (3, 8, 15)
-OFF = 1.01
 
 
 @dataclass
