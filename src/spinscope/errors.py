@@ -44,6 +44,7 @@ class Errors(_Coded):
     E502 = "Bad --set value {item!r}: expected section.key=value."
     E601 = "{path}: line {line}: {detail}"
     E602 = "Unknown output format {fmt!r}. Known formats: {known}."
+    E603 = "{path}: predictions must name exactly the gold articles: {detail}"
 
 
 @unique

@@ -89,3 +89,35 @@ def test_malformed_file_is_one_line_and_exit_2(tmp_path):
     assert result.exit_code == 2
     assert "[E601]" in result.stderr and "line 1" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_frames_micro_f1_with_the_official_zero_division(tmp_path):
+    gold, pred = tmp_path / "gold.txt", tmp_path / "pred.txt"
+    gold.write_text("1\tEconomic,Morality\n2\t\n3\tPolitical\n", encoding="utf-8")
+    pred.write_text("1\tMorality,Economic\n2\tPolitical\n3\tPolitical\n", encoding="utf-8")
+    result = runner.invoke(eval_app, ["frames", str(gold), str(pred), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["micro"]["f1"] == pytest.approx(6 / 7)  # tp 3, fp 1, fn 0
+    assert len(out["per_label"]) == 14 and out["per_label"]["Health_and_safety"]["f1"] == 1.0  # never gold/pred
+
+
+def test_genre_macro_f1_and_mismatched_articles(tmp_path):
+    gold, pred = tmp_path / "gold.txt", tmp_path / "pred.txt"
+    gold.write_text("1\topinion\n2\tsatire\n", encoding="utf-8")
+    pred.write_text("1\topinion\n2\topinion\n", encoding="utf-8")
+    out = json.loads(runner.invoke(eval_app, ["genre", str(gold), str(pred), "--json"]).stdout)
+    assert out["macro"]["f1"] == pytest.approx((2 / 3 + 0.0 + 1.0) / 3)  # reporting: neither gold nor predicted
+    pred.write_text("1\topinion\n", encoding="utf-8")
+    result = runner.invoke(eval_app, ["genre", str(gold), str(pred)])
+    assert result.exit_code == 2 and "[E603]" in result.stderr and "1 missing" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"), [("1\tsarcasm\n", "unknown label"), ("1\topinion\n1\tsatire\n", "repeats"), ("1\ta\tb\n", "3")]
+)
+def test_article_label_files_are_checked(tmp_path, row, problem):
+    bad = tmp_path / "bad.txt"
+    bad.write_text(row, encoding="utf-8")
+    result = runner.invoke(eval_app, ["genre", str(bad), str(bad)])
+    assert result.exit_code == 2 and "[E601]" in result.stderr and problem in result.stderr

@@ -73,3 +73,21 @@ def test_missing_head_leaves_outputs_empty_with_warning(settings) -> None:
     doc = FramesComponent({"model": "no_such_head"}, settings)(doc_with_vector(np.zeros(8)))
     assert doc.labels["frames"] == []
     assert any(w.startswith("[W006]") for w in doc.warnings)
+
+
+def test_blended_head_round_trips_and_the_component_uses_the_text(tmp_path, settings) -> None:
+    from spinscope.train.lexical import fit_lexical
+
+    head, _, x = fitted("genre", np.random.default_rng(2))
+    texts = ["a satirical spoof of the minister", "the agency reported figures", "we must resist this folly"] * 4
+    head.lexical = fit_lexical("multiclass", texts, np.eye(3, dtype=bool)[[2, 1, 0] * 4])
+    head.blend = 0.5
+    head.save(tmp_path / "genre")
+    again = LinearHead.load(tmp_path / "genre")
+    assert again.blend == 0.5 and again.lexical is not None
+    expected = 0.5 * head.scores(x[0]) + 0.5 * head.lexical.scores([texts[0]])[0]
+    assert again.blended(x[0], [texts[0]]) == pytest.approx(expected, abs=1e-3)
+    settings["components"]["encoder"]["model"] = "not_installed"
+    component = GenreComponent({"model": str(tmp_path / "genre")}, settings)
+    doc = component(doc_with_vector(x[0], text=texts[0]))
+    assert [doc.labels["genre"]["scores"][g] for g in head.labels] == pytest.approx(expected, abs=1e-3)

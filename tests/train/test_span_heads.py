@@ -85,3 +85,27 @@ def test_ptc_head_and_summed_span_head_on_planted_ptc_classes() -> None:
     assert head.labels == list(PTC14) and score > 0.8
     span_head, _ = fit_span_head(english, planted(rng, 90, False), labels)
     assert summed_ptc_tc(span_head, ptc(150)) > 0.8
+
+
+def test_paragraph_head_blends_a_lexical_head_when_words_carry_the_label() -> None:
+    """Features carry label A only; the words "alpha"/"beta" carry B: the lexical head must be blended in."""
+    rng = np.random.default_rng(6)
+
+    def examples(n: int) -> Examples:
+        ex = planted(rng, n, True)
+        ex.features[:, 1:3] = rng.normal(size=(n, 2))  # B and C invisible to the encoder features
+        ex.texts = [("alpha beta words" if g[1] else "plain other words") + f" {i}" for i, g in enumerate(ex.gold)]
+        return ex
+
+    train, val = examples(400), examples(200)
+    head, f1 = fit_paragraph_head(train, val, LABELS)
+    assert head.lexical is not None and head.blend < 1.0
+    blended = head.blended(val.features, val.texts)
+    assert blended[:, 1][val.gold[:, 1]].min() > blended[:, 1][~val.gold[:, 1]].max()
+    assert min(f1.values()) > 0.6
+
+
+def test_paragraph_head_without_texts_has_no_lexical_part() -> None:
+    rng = np.random.default_rng(7)
+    head, _ = fit_paragraph_head(planted(rng, 200, True), planted(rng, 100, True), LABELS)
+    assert head.lexical is None and head.blend == 1.0

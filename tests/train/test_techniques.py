@@ -21,3 +21,21 @@ def test_two_steps_checkpoint_and_resume(tiny_data: Path, tiny_config, tmp_path:
     assert (run / "train.log").read_text(encoding="utf-8").count("resumed from") == 1
     assert (run / "labels.json").exists()
     assert len(checkpoints(run)) <= 2  # only the last two are kept
+
+
+def test_init_starts_a_fresh_run_from_another_runs_weights(tiny_data: Path, tiny_config, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from spinscope.train.techniques import build_model, checkpoints, load_trainable, train_techniques
+
+    train_techniques(tiny_data, tmp_path / "base", config=tiny_config, max_steps=2)
+    base = checkpoints(tmp_path / "base")[-1]
+    cfg = replace(tiny_config, init=str(base), lr_encoder=0.0, lr_head=0.0)  # no update: weights must stay
+    res = train_techniques(tiny_data, tmp_path / "cont", config=cfg, max_steps=1)
+    assert res["step"] == 1  # a fresh schedule, not a resume at step 2
+    assert "weights from" in (tmp_path / "cont" / "train.log").read_text(encoding="utf-8")
+    before, after = build_model(4, tiny_config), build_model(4, tiny_config)
+    load_trainable(before, torch.load(base, map_location="cpu", weights_only=False)["model"])
+    after_ckpt = torch.load(checkpoints(tmp_path / "cont")[-1], map_location="cpu", weights_only=False)
+    load_trainable(after, after_ckpt["model"])
+    assert torch.equal(before.head.weight, after.head.weight)

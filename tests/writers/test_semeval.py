@@ -81,3 +81,11 @@ def test_bare_document_writes_no_spans(write, bare):
 )
 def test_article_id(doc_id, expected):
     assert article_id(doc_id) == expected
+
+
+def test_frames_and_genre_lines(write, rich_doc):
+    assert write("semeval-frames", [rich_doc]) == "42\tEconomic\n"
+    assert write("semeval-genre", [rich_doc]) == "42\topinion\n"
+    bare = Document(id="article7.txt", text="No heads ran on this one.")
+    assert write("semeval-frames", [bare]) == "7\t\n"  # heads off: an empty label column
+    assert write("semeval-genre", [bare]) == "7\t\n"

@@ -96,7 +96,12 @@ def _output(path: Path | None) -> Iterator[TextIO]:
 
 def analyze_command(
     inputs: list[str] = typer.Argument(..., help="Files, folders, URLs, or - for stdin.", metavar="INPUT..."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text|json|jsonl|html|semeval-spans|semeval-paragraphs"),
+    fmt: str = typer.Option(
+        "text",
+        "--format",
+        "-f",
+        help="text|json|jsonl|html|semeval-spans|semeval-paragraphs|semeval-frames|semeval-genre",
+    ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     config: Path | None = typer.Option(None, "--config", "-c", help="TOML settings file (default ./spinscope.toml)."),
     overrides: list[str] = typer.Option([], "--set", help="Override a setting: section.key=value."),

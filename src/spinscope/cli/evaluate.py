@@ -16,21 +16,23 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import SpinscopeError
-from ..eval.formats import read_paragraphs, read_spans
+from ..errors import Errors, FormatError, SpinscopeError
+from ..eval.formats import read_document_labels, read_paragraphs, read_spans
 from ..eval.labels import read_label_list, subtask3_techniques
 from ..eval.scorers import (
     PRF,
     MultiLabelScores,
     SpanScores,
+    document_scores,
     paragraph_scores,
     si_scores,
     span_scores,
     tc_scores,
 )
+from ..labels import FRAMES, GENRES
 
 eval_app = typer.Typer(
-    help="Score predictions against gold labels (SemEval-2020 Task 11, SemEval-2023 Task 3 subtask 3).",
+    help="Score predictions against gold labels (SemEval-2020 Task 11, SemEval-2023 Task 3 subtasks 1-3).",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -143,8 +145,11 @@ def paragraphs_cmd(
         p = read_paragraphs(pred, labels=names)
         return paragraph_scores(g, p, names, zero_division=zero_division)
 
-    scores = _guard(run)
-    summary = Table(title="Paragraphs", caption=f"{scores.n_rows} gold rows, {len(scores.per_label)} labels")
+    _emit_multilabel(as_json, "Paragraphs", "gold rows", _guard(run))
+
+
+def _emit_multilabel(as_json: bool, title: str, rows: str, scores: MultiLabelScores) -> None:
+    summary = Table(title=title, caption=f"{scores.n_rows} {rows}, {len(scores.per_label)} labels")
     summary.add_column("")
     for col in ("P", "R", "F1"):
         summary.add_column(col, justify="right")
@@ -152,6 +157,30 @@ def paragraphs_cmd(
     summary.add_row("macro", f"{scores.macro_precision:.4f}", f"{scores.macro_recall:.4f}", f"{scores.macro_f1:.4f}")
     per_label = _prf_table("Per label", list(scores.per_label.items()))
     _emit(as_json, scores.as_dict(), [summary, per_label])
+
+
+def _article_command(task: str, names: tuple[str, ...], headline: str):
+    def command(gold: GoldArg, pred: PredArg, as_json: JsonOpt = False) -> None:
+        def run() -> MultiLabelScores:
+            g = read_document_labels(gold, labels=names)
+            p = read_document_labels(pred, labels=names)
+            if set(g) != set(p):
+                missing, extra = sorted(set(g) - set(p)), sorted(set(p) - set(g))
+                detail = f"{len(missing)} missing (e.g. {missing[:3]}), {len(extra)} not in gold (e.g. {extra[:3]})"
+                raise FormatError(Errors.E603(path=pred, detail=detail))
+            return document_scores(g, p, list(names))
+
+        _emit_multilabel(as_json, task.capitalize(), "gold articles", _guard(run))
+
+    command.__doc__ = (
+        f"SemEval-2023 Task 3 subtask {1 if task == 'genre' else 2} ({task}): {headline} is the official measure "
+        "(per-article rows article<TAB>label,label; zero_division=1 as the official scorer)."
+    )
+    return command
+
+
+eval_app.command("frames")(_article_command("frames", FRAMES, "micro-F1"))
+eval_app.command("genre")(_article_command("genre", GENRES, "macro-F1"))
 
 
 @eval_app.command("tc")

@@ -172,6 +172,17 @@ def _check_label(label: str, labels: frozenset[str] | None, path: Path, lineno: 
         raise FormatError(Errors.E601(path=path, line=lineno, detail=detail))
 
 
+def _label_column(raw: str, labels: frozenset[str] | None, path: Path, lineno: int) -> list[str]:
+    """`a,b,,a` -> ["a", "b"]: empty items dropped, repeats kept once, each checked against `labels`."""
+    names: list[str] = []
+    for item in raw.split(","):
+        name = item.strip()
+        if name and name not in names:
+            _check_label(name, labels, path, lineno)
+            names.append(name)
+    return names
+
+
 # ---------------------------------------------------------------------------------------------- spans
 
 
@@ -251,12 +262,7 @@ def read_paragraphs(path: str | Path, *, labels: Iterable[str] | None = None) ->
             para = _offset(cols[1], file, lineno, "paragraph line")
             if para < 1:
                 raise FormatError(Errors.E601(path=file, line=lineno, detail="paragraph lines count from 1"))
-            names: list[str] = []
-            for item in cols[2].split(",") if len(cols) == 3 else ():
-                name = item.strip()
-                if name and name not in names:
-                    _check_label(name, known, file, lineno)
-                    names.append(name)
+            names = _label_column(cols[2] if len(cols) == 3 else "", known, file, lineno)
             key = (article, para)
             if key in seen:
                 first = seen[key]
@@ -281,15 +287,30 @@ def write_paragraphs(path: str | Path, records: Iterable[tuple[str, int, Iterabl
 ARTICLE_LABEL_FILES = {"genre": "train-labels-subtask-1.txt", "frames": "train-labels-subtask-2.txt"}
 
 
+def read_document_labels(path: str | Path, *, labels: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """Article-level rows (`article<TAB>label1,label2`, SemEval-2023 subtasks 1 and 2) from a file or a
+    folder of files, `{article id: labels}`. The second column may be empty or absent; a repeated article
+    or (with `labels`) an unknown label is an error, as in the official format check."""
+    known = frozenset(labels) if labels is not None else None
+    out: dict[str, list[str]] = {}
+    for file in _label_files(Path(path)):
+        for lineno, line in _lines(file):
+            cols = line.rstrip().split("\t")
+            article = cols[0].strip()
+            if len(cols) > 2 or not article:
+                detail = f"expected article<TAB>labels, found {len(cols)} columns" if article else "empty article id"
+                raise FormatError(Errors.E601(path=file, line=lineno, detail=detail))
+            if article in out:
+                raise FormatError(Errors.E601(path=file, line=lineno, detail=f"article {article} repeats"))
+            out[article] = _label_column(cols[1] if len(cols) == 2 else "", known, file, lineno)
+    return out
+
+
 def read_article_labels(data: SemEvalLanguage, task: str) -> dict[str, list[str]]:
     """Article-level gold of one language (`genre`: subtask 1, `frames`: subtask 2), `{article id: labels}`,
     for the articles the subtask-3 folder holds (texts are read from there)."""
-    out = {}
-    for line in (data.root / ARTICLE_LABEL_FILES[task]).read_text(encoding="utf-8").splitlines():
-        aid, _, raw = line.partition("\t")
-        if aid in data.articles:
-            out[aid] = [x for x in raw.strip().split(",") if x]
-    return out
+    gold = read_document_labels(data.root / ARTICLE_LABEL_FILES[task])
+    return {aid: names for aid, names in gold.items() if aid in data.articles}
 
 
 def default_data_root() -> Path | None:

@@ -114,7 +114,8 @@ def language_scores(lang: str, docs: Sequence[Document], data: SemEvalLanguage) 
 
 
 def article_scores(lang: str, docs: Sequence[Document], data: SemEvalLanguage) -> dict[str, float]:
-    """Frames micro-F1 and genre macro-F1 (the official subtask 2 / 1 measures) of annotated documents;
+    """Frames micro-F1 and genre macro-F1 (the official subtask 2 / 1 measures, zero_division=1 as the official
+    scorers) of annotated documents;
     a task whose head gave no output is left out (so a guarded figure then fails the gate)."""
     from ..labels import FRAMES, GENRES
 
@@ -127,7 +128,7 @@ def article_scores(lang: str, docs: Sequence[Document], data: SemEvalLanguage) -
     for task, names, measure in (("frames", FRAMES, "micro_f1"), ("genre", GENRES, "macro_f1")):
         gold = {aid: labels for aid, labels in read_article_labels(data, task).items() if aid in predicted[task]}
         if produced[task] and gold:
-            res = document_scores(gold, {aid: predicted[task][aid] for aid in gold}, list(names), zero_division=0.0)
+            res = document_scores(gold, {aid: predicted[task][aid] for aid in gold}, list(names))
             scores[f"{task}.{measure}.{lang}"] = round(res.micro.f1 if measure == "micro_f1" else res.macro_f1, 4)
     return scores
 

@@ -1,8 +1,9 @@
 """Article-level heads (frames, genre): linear layers on the article vector of the shared encoder pass.
 
 A head folder holds `head.npz` (standardisation mean/scale, weights [hidden, labels], bias [labels]),
-`head.json` (labels, kind, thresholds per language, the encoder checkpoint it was fitted on) and a model
-card. Heads run in numpy: no extra encoder pass, no torch.
+`head.json` (labels, kind, thresholds per language, the encoder checkpoint it was fitted on, the blend
+weight) and a model card; where a `lexical/` subfolder is shipped (`pipeline.lexical`), the scores are
+`blend * encoder head + (1 - blend) * lexical head`. Heads run in numpy: no extra encoder pass, no torch.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from ..models import model_path
 from ..registry import components
 from .base import Component
 from .encoder import load_encoder
+from .lexical import LexicalHead, activate
 
+LEXICAL = "lexical"  # subfolder of a head folder: the blended n-gram head
 SHORT_TEXT = 200  # characters; below this an article-level label is a guess
 
 
@@ -36,14 +39,19 @@ class LinearHead:
     bias: np.ndarray
     thresholds: dict[str, list[float]] = field(default_factory=dict)  # language or "default" -> per label
     encoder: dict[str, Any] = field(default_factory=dict)  # checkpoint + step of the encoder it was fitted on
+    lexical: LexicalHead | None = None  # n-gram head whose scores are blended in
+    blend: float = 1.0  # weight of this head's scores against the lexical head's
 
     def scores(self, features: np.ndarray) -> np.ndarray:
         """Probabilities for one feature vector [dim] or a matrix of them [n, dim]."""
-        logits = ((features - self.mean) / self.scale) @ self.weights + self.bias
-        if self.kind == "multilabel":
-            return 1.0 / (1.0 + np.exp(-logits))
-        z = np.exp(logits - logits.max(axis=-1, keepdims=True))
-        return z / z.sum(axis=-1, keepdims=True)
+        return activate(((features - self.mean) / self.scale) @ self.weights + self.bias, self.kind)
+
+    def blended(self, features: np.ndarray, texts: list[str]) -> np.ndarray:
+        """Scores of feature rows [n, dim] blended with the lexical head's on their texts (n of them)."""
+        own = self.scores(features)
+        if self.lexical is None or self.blend >= 1.0:
+            return own
+        return self.blend * own + (1.0 - self.blend) * self.lexical.scores(texts).reshape(own.shape)
 
     def thresholds_for(self, language: str | None) -> np.ndarray:
         table = self.thresholds.get(language or "", self.thresholds.get("default", [0.5] * len(self.labels)))
@@ -53,11 +61,15 @@ class LinearHead:
         folder.mkdir(parents=True, exist_ok=True)
         np.savez(folder / "head.npz", mean=self.mean, scale=self.scale, weights=self.weights, bias=self.bias)
         meta = {"labels": self.labels, "kind": self.kind, "thresholds": self.thresholds, "encoder": self.encoder}
+        if self.lexical is not None:
+            meta["blend"] = self.blend
+            self.lexical.save(folder / LEXICAL)
         (folder / "head.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> LinearHead:
         meta = json.loads((folder / "head.json").read_text(encoding="utf-8"))
+        lexical = LexicalHead.load(folder / LEXICAL) if "blend" in meta else None
         with np.load(folder / "head.npz") as arrays:
             return cls(
                 meta["labels"],
@@ -65,6 +77,8 @@ class LinearHead:
                 *(arrays[k] for k in ("mean", "scale", "weights", "bias")),
                 thresholds=meta.get("thresholds", {}),
                 encoder=meta.get("encoder", {}),
+                lexical=lexical,
+                blend=meta.get("blend", 1.0),
             )
 
 
@@ -100,7 +114,7 @@ class HeadComponent(Component):
             return None
         if len(doc.text) - doc.meta.get("header_end", 0) < SHORT_TEXT:
             doc.warn(Warnings.W005(n=len(doc.text)))
-        return self.head.scores(encoding.vector)
+        return self.head.blended(encoding.vector, [doc.text])
 
 
 @components.register("frames")

@@ -200,7 +200,8 @@ class TechniqueDecoder:
     def paragraph_labels(self, doc: Document, encoding: Encoding) -> dict[int, list[str]]:
         """line -> techniques whose paragraph-head probability passes its threshold for the language."""
         paragraphs = doc.layer("paragraphs")
-        scores = self.paragraph_head.scores(stretch_features(encoding, [(p.start, p.end) for p in paragraphs]))
+        bounds = [(p.start, p.end) for p in paragraphs]
+        scores = self.paragraph_head.blended(stretch_features(encoding, bounds), [doc.text[a:b] for a, b in bounds])
         hits = scores >= self.paragraph_head.thresholds_for(doc.language)[None, :]
         return {
             p.attrs["line"]: [self.paragraph_head.labels[k] for k in np.flatnonzero(row)]

@@ -25,7 +25,18 @@ def _objectives(objective: dict[str, str] | str) -> str:
     return objective if isinstance(objective, str) else ", ".join(f"{k} {v}" for k, v in sorted(objective.items()))
 
 
-def _heads_section(metrics: dict[str, Any]) -> str:
+def _blend_line(model_dir: Path) -> str:
+    head = _read(model_dir / "paragraph_head" / "head.json") or {}
+    if "blend" not in head:
+        return ""
+    w = head["blend"]
+    return (
+        f" Its probabilities are blended {w} : {round(1 - w, 2)} with a lexical head (`paragraph_head/lexical/`:\n"
+        "TF-IDF word and character n-grams of the line + logistic regression), the weight picked on validation."
+    )
+
+
+def _heads_section(metrics: dict[str, Any], model_dir: Path) -> str:
     sources = metrics.get("paragraph_source", {})
     para = metrics.get("paragraph_micro_f1", {})
     rows = ["| language | labels from | from spans | paragraph head |", "|---|---|---|---|"]
@@ -38,7 +49,9 @@ def _heads_section(metrics: dict[str, Any]) -> str:
         "Paragraph labels (SemEval-2023 subtask 3 micro-F1 on validation) per language come from whichever\n"
         "source scored best: techniques of the spans on the line, or the paragraph head (`paragraph_head/`:\n"
         "logistic regressions on the line's pooled hidden states and token probabilities, fitted on the\n"
-        "training split).\n\n"
+        "training split)."
+        + _blend_line(model_dir)
+        + "\n\n"
         + "\n".join(rows)
         + "\n\nSpan head (`span_head/`, technique of a given span, `spinscope classify-spans`): softmax regression"
         "\non the span's pooled features, fitted on the training spans. TC micro-F1 on validation gold spans: "
@@ -59,7 +72,7 @@ def write_card(model_dir: Path) -> None:
             f"{_objectives(metrics['objective'])}): the figures are optimistic.\n\n"
             + _scores_table(metrics["scores"])
             + "\n\n"
-            + _heads_section(metrics)
+            + _heads_section(metrics, model_dir)
         )
     else:
         evaluation = "Not yet evaluated: run `spinscope train export` to tune thresholds and score the model."

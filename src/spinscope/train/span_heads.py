@@ -1,7 +1,8 @@
 """Fit the heads that read pooled line and span features of the shared encoder pass (`pipeline.pooling`).
 
 - Paragraph head (SemEval-2023 subtask 3): one logistic regression per technique on each gold paragraph
-  line's features, fitted on the training split of all six languages; thresholds per technique and
+  line's features, fitted on the training split of all six languages, blended with a lexical (TF-IDF)
+  head on the line texts where that scores higher (`train.lexical`); thresholds per technique and
   language on the validation split (pooled ones where a language has fewer than MIN_GOLD positive lines).
 - Span head (technique of a given span): a softmax regression over the 23 techniques on the features of
   each gold span of the training split; scored on the validation spans of each language.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,6 +31,7 @@ from ..pipeline.pooling import stretch_features
 from ..pipeline.segment import paragraph_bounds
 from ..pipeline.tagger import pick_label
 from .corpus import CorpusArticle
+from .lexical import choose_blend, fit_lexical
 from .thresholds import GRID, MIN_GOLD, OFF, grid_thresholds, micro_f1
 
 logger = logging.getLogger(__name__)
@@ -40,20 +42,22 @@ SPAN_C = (0.001, 0.003)  # with the boundary features 0.003 beat 0.01 and 0.05 (
 
 @dataclass
 class Examples:
-    """Feature rows with their gold (multi-hot for lines, a label index for spans) and language."""
+    """Feature rows with their gold (multi-hot for lines, a label index for spans), language and text."""
 
     features: np.ndarray
     gold: np.ndarray
     langs: np.ndarray
+    texts: list[str] = field(default_factory=list)
 
 
-def _stack(parts: list[tuple[np.ndarray, np.ndarray, str]]) -> Examples:
+def _stack(parts: list[tuple[np.ndarray, np.ndarray, list[str], str]]) -> Examples:
     if not parts:
         return Examples(np.zeros((0, 0), np.float32), np.zeros(0, int), np.zeros(0, str))
     return Examples(
         np.vstack([p[0] for p in parts]),
         np.concatenate([p[1] for p in parts]),
-        np.concatenate([[p[2]] * len(p[0]) for p in parts]),
+        np.concatenate([[p[3]] * len(p[0]) for p in parts]),
+        [t for p in parts for t in p[2]],
     )
 
 
@@ -75,13 +79,14 @@ def line_examples(
     """One row per gold paragraph row of the articles (features, multi-hot techniques)."""
     index = {t: k for k, t in enumerate(labels)}
 
-    def rows(art: CorpusArticle, recs: list) -> tuple[np.ndarray, np.ndarray] | None:
+    def rows(art: CorpusArticle, recs: list) -> tuple[np.ndarray, np.ndarray, list[str]] | None:
         where = {line: (s, e) for line, s, e in paragraph_bounds(art.text)}
-        recs = [r for r in recs if r.line in where]
-        gold = np.zeros((len(recs), len(labels)), bool)
-        for r, rec in enumerate(recs):
+        bounds = [where[r.line] for r in recs if r.line in where]
+        gold = np.zeros((len(bounds), len(labels)), bool)
+        for r, rec in enumerate(r for r in recs if r.line in where):
             gold[r, [index[t] for t in rec.labels if t in index]] = True
-        return (stretch_features(encodings[art.key], [where[r.line] for r in recs]), gold) if recs else None
+        texts = [art.text[a:b] for a, b in bounds]
+        return (stretch_features(encodings[art.key], bounds), gold, texts) if bounds else None
 
     return _collect(articles, _gold_by_article(data, "paragraphs"), rows)
 
@@ -95,16 +100,17 @@ def span_examples(
     """One row per gold span of the articles (features, technique index)."""
     index = {t: k for k, t in enumerate(labels)}
 
-    def rows(art: CorpusArticle, recs: list) -> tuple[np.ndarray, np.ndarray] | None:
+    def rows(art: CorpusArticle, recs: list) -> tuple[np.ndarray, np.ndarray, list[str]] | None:
         recs = [r for r in recs if r.technique in index and r.end > r.start]
         feats = stretch_features(encodings[art.key], [(r.start, r.end) for r in recs])
-        return (feats, np.array([index[r.technique] for r in recs])) if recs else None
+        texts = [art.text[r.start : r.end] for r in recs]
+        return (feats, np.array([index[r.technique] for r in recs]), texts) if recs else None
 
     return _collect(articles, _gold_by_article(data, "spans"), rows)
 
 
 def _collect(articles: Sequence[CorpusArticle], gold: dict[str, list], rows) -> Examples:
-    """Stack `rows(article, its gold records)` (features, gold, or None) over the articles."""
+    """Stack `rows(article, its gold records)` (features, gold, texts, or None) over the articles."""
     parts = []
     for art in articles:
         if (got := rows(art, gold.get(art.key, []))) is not None:
@@ -137,7 +143,23 @@ def fit_paragraph_head(train: Examples, val: Examples, labels: list[str]) -> tup
         logger.info("paragraph head C=%s pooled validation micro-F1 %.4f", c, f1)
         if best is None or f1 > best[0]:
             best = (f1, weights, bias, scores, pooled)
-    _, weights, bias, scores, pooled = best
+    _, weights, bias, scores, _ = best
+    head = LinearHead(labels, "multilabel", mean, scale, weights, bias)
+    if train.texts and val.texts:
+        lexical = fit_lexical("multilabel", train.texts, train.gold)
+        lexical_val = lexical.scores(val.texts)
+        head.blend, tried = choose_blend(scores, lexical_val, lambda s: np.mean([*_by_language(s, val)[1].values()]))
+        logger.info("paragraph head blend with the lexical head: %s (mean micro-F1 per weight %s)", head.blend, tried)
+        if head.blend < 1.0:
+            head.lexical, scores = lexical, head.blend * scores + (1 - head.blend) * lexical_val
+    head.thresholds, f1_by_lang = _by_language(scores, val)
+    return head, f1_by_lang
+
+
+def _by_language(scores: np.ndarray, val: Examples) -> tuple[dict[str, list[float]], dict[str, float]]:
+    """Thresholds per validation language (pooled ones for labels with under MIN_GOLD positives there, and
+    as "default") and the micro-F1 they give in each language."""
+    pooled = grid_thresholds(scores, val.gold, GRID, OFF)
     thresholds, f1_by_lang = {"default": [float(t) for t in pooled]}, {}
     for lang in np.unique(val.langs):
         rows = val.langs == lang
@@ -145,8 +167,7 @@ def fit_paragraph_head(train: Examples, val: Examples, labels: list[str]) -> tup
         chosen = np.where(val.gold[rows].sum(0) >= MIN_GOLD, own, pooled)
         thresholds[str(lang)] = [float(t) for t in chosen]
         f1_by_lang[str(lang)] = round(micro_f1(scores[rows], val.gold[rows], chosen), 4)
-    head = LinearHead(labels, "multilabel", mean, scale, weights, bias, thresholds)
-    return head, f1_by_lang
+    return thresholds, f1_by_lang
 
 
 def _softmax_head(train: Examples, val: Examples, labels: list[str], what: str) -> LinearHead:
@@ -215,7 +236,7 @@ def fit_ptc_head(
     candidates = [("PTC-14 head (PTC train)", ptc_train)]
     if keep.any():
         mapped = np.array([PTC14.index(names[k]) for k in english.gold[keep]])
-        both = _stack([(ptc_train.features, ptc_train.gold, "en"), (english.features[keep], mapped, "en")])
+        both = _stack([(ptc_train.features, ptc_train.gold, [], "en"), (english.features[keep], mapped, [], "en")])
         candidates.append(("PTC-14 head (PTC train + mapped)", both))
     best = None
     for what, train in candidates:

@@ -65,6 +65,7 @@ class TrainConfig:
     val_windows: int = 160  # windows scored for a validation loss at each epoch end (0 = none)
     encoder: str = DEFAULT_ENCODER  # a key of spinscope.encoders.specs.SPECS
     bf16: bool | None = None  # bfloat16 autocast; None = where the CPU has bf16 instructions (resolved at start)
+    init: str | None = None  # checkpoint whose weights start a fresh run (e.g. a language-specific continuation)
 
     @property
     def spec(self) -> EncoderSpec:
@@ -339,9 +340,13 @@ def train_techniques(
     )
 
     model = build_model(len(labels), cfg)
-    prior = np.clip(pos / max(n_tok, 1), 1e-4, 0.5)
-    with torch.no_grad():  # start the head at the class priors so the first steps do not swamp the encoder
-        model.head.bias.copy_(torch.tensor(np.log(prior / (1 - prior)), dtype=torch.float32))
+    if cfg.init and ckpt is None:
+        load_trainable(model, torch.load(cfg.init, map_location="cpu", weights_only=False)["model"])
+        logger.info("weights from %s", cfg.init)
+    elif ckpt is None:
+        prior = np.clip(pos / max(n_tok, 1), 1e-4, 0.5)
+        with torch.no_grad():  # start the head at the class priors so the first steps do not swamp the encoder
+            model.head.bias.copy_(torch.tensor(np.log(prior / (1 - prior)), dtype=torch.float32))
     head_params = list(model.head.parameters())
     enc_decay = [p for n, p in model.bert.named_parameters() if p.requires_grad and p.ndim >= 2]
     enc_nodecay = [p for n, p in model.bert.named_parameters() if p.requires_grad and p.ndim < 2]
@@ -565,6 +570,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--layers", type=int, default=None, help="keep only the first N encoder layers")
     ap.add_argument("--encoder", choices=sorted(SPECS), default=DEFAULT_ENCODER, help="encoder to fine-tune")
     ap.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=None, help="bfloat16 autocast (auto)")
+    ap.add_argument("--init", type=Path, default=None, help="start from this checkpoint's weights (fresh schedule)")
+    ap.add_argument("--lr-encoder", type=float, default=TrainConfig.lr_encoder)
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     cfg = TrainConfig(
@@ -578,6 +585,8 @@ def main(argv: list[str] | None = None) -> int:
         threads=a.threads,
         adaptive_threads=not a.fixed_threads,
         bf16=a.bf16,
+        init=str(a.init) if a.init else None,
+        lr_encoder=a.lr_encoder,
     )
     res = train_techniques(a.data, a.run, a.epochs, a.max_minutes, max_steps=a.max_steps, config=cfg)
     logger.info("summary %s", json.dumps(res))

@@ -4,6 +4,8 @@
   the PTC-2020 `task-flc-tc` format (character offsets, end exclusive).
 * `semeval-paragraphs`: `article_id<TAB>line<TAB>tech1,tech2`, the SemEval-2023 subtask-3 paragraph format;
   the third column is empty for a paragraph without techniques.
+* `semeval-frames`: `article_id<TAB>frame1,frame2` (the predicted frames; SemEval-2023 subtask 2).
+* `semeval-genre`: `article_id<TAB>genre` (SemEval-2023 subtask 1); empty when the genre head is off.
 
 With `components.techniques.labels = "ptc14"` labels are PTC ones (see `labels.relabel`); note that merged
 PTC labels contain commas, which is why the span format is TAB separated.
@@ -12,7 +14,7 @@ PTC labels contain commas, which is why the span format is TAB separated.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
 from ..data import Document
@@ -69,21 +71,44 @@ def paragraph_lines(record: Mapping[str, Any]) -> Iterator[str]:
         yield f"{aid}\t{line}\t{','.join(techniques)}\n"
 
 
-@writers.register("semeval-spans")
-class SemevalSpansWriter(Writer):
-    name = "semeval-spans"
+def frame_lines(record: Mapping[str, Any]) -> list[str]:
+    return [f"{article_id(record['id'])}\t{','.join(f['frame'] for f in record['frames'] if f['predicted'])}\n"]
+
+
+def genre_lines(record: Mapping[str, Any]) -> list[str]:
+    return [f"{article_id(record['id'])}\t{record['genre']['label'] if record['genre'] else ''}\n"]
+
+
+class _RecordLines(Writer):
+    """Writes `lines(record)` for every document, in input order."""
+
     extension = ".txt"
+    lines: Callable[[Mapping[str, Any]], Iterable[str]]
 
     def write(self, docs: Iterable[Document], out: TextIO) -> None:
         for record in records(docs, self.settings):
-            out.writelines(span_lines(record))
+            out.writelines(type(self).lines(record))
+
+
+@writers.register("semeval-spans")
+class SemevalSpansWriter(_RecordLines):
+    name = "semeval-spans"
+    lines = staticmethod(span_lines)
 
 
 @writers.register("semeval-paragraphs")
-class SemevalParagraphsWriter(Writer):
+class SemevalParagraphsWriter(_RecordLines):
     name = "semeval-paragraphs"
-    extension = ".txt"
+    lines = staticmethod(paragraph_lines)
 
-    def write(self, docs: Iterable[Document], out: TextIO) -> None:
-        for record in records(docs, self.settings):
-            out.writelines(paragraph_lines(record))
+
+@writers.register("semeval-frames")
+class SemevalFramesWriter(_RecordLines):
+    name = "semeval-frames"
+    lines = staticmethod(frame_lines)
+
+
+@writers.register("semeval-genre")
+class SemevalGenreWriter(_RecordLines):
+    name = "semeval-genre"
+    lines = staticmethod(genre_lines)
