@@ -49,11 +49,19 @@ def test_spans_labels_file_rejects_unknown(span_files, tmp_path):
     assert "Doubt" in result.stderr
 
 
+def gold_and_pred(tmp_path: Path, gold_rows: str, pred_rows: str) -> tuple[Path, Path]:
+    gold, pred = tmp_path / "gold.txt", tmp_path / "pred.txt"
+    gold.write_text(gold_rows, encoding="utf-8")
+    pred.write_text(pred_rows, encoding="utf-8")
+    return gold, pred
+
+
 def test_paragraphs(tmp_path):
-    gold = tmp_path / "gold.txt"
-    pred = tmp_path / "pred.txt"
-    gold.write_text("1\t1\tDoubt\n1\t2\tDoubt,Slogans\n1\t3\t\n", encoding="utf-8")
-    pred.write_text("1\t1\tDoubt\n1\t2\tSlogans,Repetition\n1\t3\tRepetition\n", encoding="utf-8")
+    gold, pred = gold_and_pred(
+        tmp_path,
+        "1\t1\tDoubt\n1\t2\tDoubt,Slogans\n1\t3\t\n",
+        "1\t1\tDoubt\n1\t2\tSlogans,Repetition\n1\t3\tRepetition\n",
+    )
     result = runner.invoke(eval_app, ["paragraphs", str(gold), str(pred), "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
@@ -64,10 +72,7 @@ def test_paragraphs(tmp_path):
 
 
 def test_tc(tmp_path):
-    gold = tmp_path / "gold.txt"
-    pred = tmp_path / "pred.txt"
-    gold.write_text("1\tDoubt\t0\t10\n1\tSlogans\t20\t30\n", encoding="utf-8")
-    pred.write_text("1\tDoubt\t0\t10\n1\tDoubt\t20\t30\n", encoding="utf-8")
+    gold, pred = gold_and_pred(tmp_path, "1\tDoubt\t0\t10\n1\tSlogans\t20\t30\n", "1\tDoubt\t0\t10\n1\tDoubt\t20\t30\n")
     result = runner.invoke(eval_app, ["tc", str(gold), str(pred), "--json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["micro"]["f1"] == pytest.approx(0.5)
@@ -92,9 +97,9 @@ def test_malformed_file_is_one_line_and_exit_2(tmp_path):
 
 
 def test_frames_micro_f1_with_the_official_zero_division(tmp_path):
-    gold, pred = tmp_path / "gold.txt", tmp_path / "pred.txt"
-    gold.write_text("1\tEconomic,Morality\n2\t\n3\tPolitical\n", encoding="utf-8")
-    pred.write_text("1\tMorality,Economic\n2\tPolitical\n3\tPolitical\n", encoding="utf-8")
+    gold, pred = gold_and_pred(
+        tmp_path, "1\tEconomic,Morality\n2\t\n3\tPolitical\n", "1\tMorality,Economic\n2\tPolitical\n3\tPolitical\n"
+    )
     result = runner.invoke(eval_app, ["frames", str(gold), str(pred), "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
@@ -103,9 +108,7 @@ def test_frames_micro_f1_with_the_official_zero_division(tmp_path):
 
 
 def test_genre_macro_f1_and_mismatched_articles(tmp_path):
-    gold, pred = tmp_path / "gold.txt", tmp_path / "pred.txt"
-    gold.write_text("1\topinion\n2\tsatire\n", encoding="utf-8")
-    pred.write_text("1\topinion\n2\topinion\n", encoding="utf-8")
+    gold, pred = gold_and_pred(tmp_path, "1\topinion\n2\tsatire\n", "1\topinion\n2\topinion\n")
     out = json.loads(runner.invoke(eval_app, ["genre", str(gold), str(pred), "--json"]).stdout)
     assert out["macro"]["f1"] == pytest.approx((2 / 3 + 0.0 + 1.0) / 3)  # reporting: neither gold nor predicted
     pred.write_text("1\topinion\n", encoding="utf-8")

@@ -67,3 +67,19 @@ def test_paragraph_head_serves_its_languages_only(folder) -> None:
 def test_span_head_with_other_labels_is_refused(folder) -> None:
     with pytest.raises(ValueError, match="labels differ"):
         TechniqueDecoder(folder, ["Doubt", "Loaded_Language"], {})
+
+
+def test_paragraph_thresholds_label_lines_without_changing_the_spans(folder) -> None:
+    """fr has paragraph thresholds of its own: Doubt (prob 0.4 on the last line) is below its span
+    threshold, so no span shows it, but above its paragraph threshold, so the line is labelled."""
+    thresholds = {"spans": {"fr": {"Loaded_Language": 0.5, "Doubt": 0.6}}, "paragraphs": {"fr": {"Doubt": 0.3}}}
+    (folder / "thresholds.json").write_text(json.dumps(thresholds), encoding="utf-8")
+    decoder = TechniqueDecoder(folder, LABELS, {})
+    enc = tokens()
+    enc.probs[enc.offsets[:, 0] >= 32, 1] = 0.4
+    assert decoder.paragraph_source("fr", enc) == "paragraph-spans"
+    assert decoder.paragraph_source("en", enc) == "head"  # the head keeps its own languages
+    doc = SegmentComponent({}, {})(Document("d", TEXT, language="fr"))
+    decoder.annotate(doc, enc)
+    assert doc.layer("techniques") == []
+    assert doc.labels["paragraph_techniques"] == {1: [], 2: [], 3: ["Doubt"]}

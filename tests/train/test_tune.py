@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,7 @@ def test_export_and_tune_write_a_complete_model_folder(tiny_data: Path, tiny_con
     metrics = tune_model(out, root, cache=tmp_path / "encoded")
     assert {"techniques.si_f1.fr", "paragraphs.micro_f1.fr", "tc.micro_f1.ptc14"} <= set(metrics["scores"])
     assert metrics["paragraph_source"]["fr"] in {"spans", "head"}
+    assert set(metrics["ascended_thresholds"]) == {"fr"}
     thresholds = json.loads((out / "thresholds.json").read_text(encoding="utf-8"))
     assert set(thresholds["spans"]) == {"default", "fr"}
     assert (out / SPAN_HEAD / "head.npz").is_file()
@@ -88,3 +90,37 @@ def test_export_and_tune_write_a_complete_model_folder(tiny_data: Path, tiny_con
     assert list((tmp_path / "encoded").glob("*/val.npz"))  # encoded once, cached for the heads
     again = tune_model(out, root, cache=tmp_path / "encoded")
     assert again["scores"] == metrics["scores"]
+
+
+def test_ascent_switches_off_a_technique_that_piles_onto_gold_words() -> None:
+    """Gold: one Doubt span. Doubt fires on it, Slogans fires on the same words and on a second sentence:
+    with every threshold at 0.3 SI precision suffers; the ascent must turn Slogans off and keep Doubt."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from spinscope.data import Document
+    from spinscope.eval.formats import ParagraphRecord, SpanRecord
+    from spinscope.pipeline.encoder import Encoding
+    from spinscope.pipeline.segment import SegmentComponent
+    from spinscope.pipeline.tagger import Decoding
+    from spinscope.train.tune import LanguageRun, _ascent_score, ascend_thresholds
+
+    text = "Who can still believe them? The vote is on Tuesday."
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    offsets = np.array(words)
+    probs = np.zeros((len(words), 2), np.float32)
+    probs[:5, 0] = 0.9  # Doubt on "Who can still believe them?"
+    probs[:, 1] = 0.5  # Slogans everywhere
+    gold = [SpanRecord("1", "Doubt", 0, 27)]
+    rows = [ParagraphRecord("1", 1, ("Doubt",))]
+    doc = SegmentComponent({}, {})(Document("1", text))
+    run = LanguageRun("fr", "fr", [doc], [Encoding(offsets, probs, None)], SimpleNamespace(spans=gold, paragraphs=rows))
+    tagger = SimpleNamespace(labels=["Doubt", "Slogans"], decoding=Decoding(max_gap=1, min_chars=3))
+    start = np.array([0.3, 0.3], np.float32)
+    for target in ("spans", "paragraphs"):
+        ascended = ascend_thresholds(tagger, run, start, target)
+        assert ascended[0] <= 0.9 and ascended[1] > 0.5
+    assert _ascent_score(tagger, run, ascended, "spans") == pytest.approx(2.0)  # SI 1 + technique-aware 1
+    assert _ascent_score(tagger, run, ascended, "paragraphs") == pytest.approx(1.0)
+    assert _ascent_score(tagger, run, start, "paragraphs") < 0.9  # Slogans wrongly on the line

@@ -27,11 +27,12 @@ PTC_HEAD = "span_head_ptc14"  # subfolder: the same over the 14 PTC classes, whe
 Tables = dict[str, dict[str, float]]  # language (or "default") -> technique -> threshold
 
 
-def read_thresholds(folder: Path) -> Tables:
-    """The "spans" tables of thresholds.json (language -> technique -> threshold); before tuning the file
-    is absent and every technique uses 0.5."""
+def read_thresholds(folder: Path, kind: str = "spans") -> Tables:
+    """Tables of thresholds.json (language -> technique -> threshold): "spans" for the technique spans
+    (before tuning the file is absent and every technique uses 0.5), "paragraphs" for the languages whose
+    paragraph labels come from spans decoded with thresholds of their own."""
     path = folder / THRESHOLDS_FILE
-    return json.loads(path.read_text(encoding="utf-8")).get("spans", {}) if path.is_file() else {}
+    return json.loads(path.read_text(encoding="utf-8")).get(kind, {}) if path.is_file() else {}
 
 
 class ThresholdTable:
@@ -126,6 +127,7 @@ class TechniqueDecoder:
         self.decoding = Decoding(**config.get("decoding", {}))
         self.overrides: dict[str, float] = dict(options.get("thresholds", {}))
         self.set_thresholds(read_thresholds(folder))
+        self.paragraph_thresholds = ThresholdTable(read_thresholds(folder, "paragraphs"), self.labels, {})
         self.paragraph_head = _optional_head(folder / PARAGRAPH_HEAD)
         self.span_head = _optional_head(folder / SPAN_HEAD)
         if self.span_head is not None and self.span_head.labels != self.labels:
@@ -174,28 +176,41 @@ class TechniqueDecoder:
 
     def paragraph_source(self, language: str | None, encoding: Encoding) -> str:
         """How paragraphs of this language are labelled: "head" (the paragraph head on line features, where
-        it scored higher on validation; for languages without training data where it won in most) or
-        "spans" (techniques of the spans on the line)."""
+        it scored higher on validation; for languages without training data where it won in most),
+        "paragraph-spans" (techniques of spans decoded with thresholds tuned for paragraph labels, where
+        those scored higher) or "spans" (techniques of the technique spans on the line)."""
         head = self.paragraph_head
+        if head is not None and encoding.hidden is not None and language in head.thresholds:
+            return "head"
+        if (language or "") in self.paragraph_thresholds.by_lang:
+            return "paragraph-spans"
         if head is None or encoding.hidden is None:
             return "spans"
-        if language in head.thresholds:
-            return "head"
         tuned = language in self.span_thresholds.by_lang  # a training language where spans scored higher
         return "head" if "default" in head.thresholds and not tuned else "spans"
 
     def annotate(self, doc: Document, encoding: Encoding) -> None:
         """Replace the document's `techniques` layer with the spans decoded from token probabilities."""
-        offsets, probs = encoding.offsets, encoding.probs
-        thresholds = self.span_thresholds.get(doc.language)
-        header_end = doc.meta.get("header_end", 0)
         doc.spans["techniques"] = []
-        for label, start, end, score in decode_spans(doc.text, offsets, probs, thresholds, self.labels, self.decoding):
-            if start >= header_end:
-                doc.add_span("techniques", start, end, label, score=score, source="techniques")
+        for label, start, end, score in self._spans(doc, encoding, self.span_thresholds):
+            doc.add_span("techniques", start, end, label, score=score, source="techniques")
         doc.labels.pop("paragraph_techniques", None)
-        if self.paragraph_source(doc.language, encoding) == "head" and doc.layer("paragraphs"):
+        source = self.paragraph_source(doc.language, encoding)
+        if source == "head" and doc.layer("paragraphs"):
             doc.labels["paragraph_techniques"] = self.paragraph_labels(doc, encoding)
+        elif source == "paragraph-spans":
+            spans = self._spans(doc, encoding, self.paragraph_thresholds)
+            doc.labels["paragraph_techniques"] = {
+                p.attrs["line"]: sorted({label for label, start, end, _ in spans if start < p.end and end > p.start})
+                for p in doc.layer("paragraphs")
+            }
+
+    def _spans(self, doc: Document, encoding: Encoding, table: ThresholdTable) -> list[tuple[str, int, int, float]]:
+        """Spans decoded with `table`'s thresholds for the document's language, none inside its header."""
+        thresholds = table.get(doc.language)
+        header_end = doc.meta.get("header_end", 0)
+        decoded = decode_spans(doc.text, encoding.offsets, encoding.probs, thresholds, self.labels, self.decoding)
+        return [span for span in decoded if span[1] >= header_end]
 
     def paragraph_labels(self, doc: Document, encoding: Encoding) -> dict[int, list[str]]:
         """line -> techniques whose paragraph-head probability passes its threshold for the language."""

@@ -90,25 +90,12 @@ class _RecordLines(Writer):
             out.writelines(type(self).lines(record))
 
 
-@writers.register("semeval-spans")
-class SemevalSpansWriter(_RecordLines):
-    name = "semeval-spans"
-    lines = staticmethod(span_lines)
+def _line_writer(name: str, lines: Callable[[Mapping[str, Any]], Iterable[str]]) -> type[Writer]:
+    cls = type(f"Writer[{name}]", (_RecordLines,), {"name": name, "lines": staticmethod(lines)})
+    return writers.register(name)(cls)
 
 
-@writers.register("semeval-paragraphs")
-class SemevalParagraphsWriter(_RecordLines):
-    name = "semeval-paragraphs"
-    lines = staticmethod(paragraph_lines)
-
-
-@writers.register("semeval-frames")
-class SemevalFramesWriter(_RecordLines):
-    name = "semeval-frames"
-    lines = staticmethod(frame_lines)
-
-
-@writers.register("semeval-genre")
-class SemevalGenreWriter(_RecordLines):
-    name = "semeval-genre"
-    lines = staticmethod(genre_lines)
+SemevalSpansWriter = _line_writer("semeval-spans", span_lines)
+SemevalParagraphsWriter = _line_writer("semeval-paragraphs", paragraph_lines)
+SemevalFramesWriter = _line_writer("semeval-frames", frame_lines)
+SemevalGenreWriter = _line_writer("semeval-genre", genre_lines)
