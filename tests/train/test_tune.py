@@ -80,10 +80,13 @@ def test_export_and_tune_write_a_complete_model_folder(tiny_data: Path, tiny_con
     export_techniques(run, out)
     metrics = tune_model(out, root, cache=tmp_path / "encoded")
     assert {"techniques.si_f1.fr", "paragraphs.micro_f1.fr", "tc.micro_f1.ptc14"} <= set(metrics["scores"])
-    assert metrics["paragraph_source"]["fr"] in {"spans", "head"}
+    assert metrics["paragraph_source"]["fr"] in {"spans", "paragraph-spans", "head"}
     assert set(metrics["ascended_thresholds"]) == {"fr"}
     thresholds = json.loads((out / "thresholds.json").read_text(encoding="utf-8"))
     assert set(thresholds["spans"]) == {"default", "fr"}
+    assert set(thresholds["paragraphs"]) <= {"fr"}  # kept only where they beat the other paragraph sources
+    assert set(metrics["paragraph_micro_f1"]) == {"from_spans", "paragraph_thresholds", "head"}
+    assert (metrics["paragraph_source"]["fr"] == "paragraph-spans") == ("fr" in thresholds["paragraphs"])
     assert (out / SPAN_HEAD / "head.npz").is_file()
     labels = json.loads((out / "labels.json").read_text(encoding="utf-8"))
     assert TechniqueDecoder(out, labels, {}).span_head is not None
