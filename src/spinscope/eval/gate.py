@@ -114,9 +114,9 @@ def language_scores(lang: str, docs: Sequence[Document], data: SemEvalLanguage) 
 
 
 def article_scores(lang: str, docs: Sequence[Document], data: SemEvalLanguage) -> dict[str, float]:
-    """Frames micro-F1 and genre macro-F1 (the official subtask 2 / 1 measures, zero_division=1 as the official
-    scorers) of annotated documents;
-    a task whose head gave no output is left out (so a guarded figure then fails the gate)."""
+    """Frames micro-F1 and genre macro-F1 of annotated documents (the official subtask 2 / 1 measures, with
+    zero_division=1 as in the official scorers); a task whose head gave no output is left out (so a guarded
+    figure then fails the gate)."""
     from ..labels import FRAMES, GENRES
 
     predicted = {

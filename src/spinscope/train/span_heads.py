@@ -81,9 +81,10 @@ def line_examples(
 
     def rows(art: CorpusArticle, recs: list) -> tuple[np.ndarray, np.ndarray, list[str]] | None:
         where = {line: (s, e) for line, s, e in paragraph_bounds(art.text)}
-        bounds = [where[r.line] for r in recs if r.line in where]
-        gold = np.zeros((len(bounds), len(labels)), bool)
-        for r, rec in enumerate(r for r in recs if r.line in where):
+        recs = [r for r in recs if r.line in where]
+        bounds = [where[r.line] for r in recs]
+        gold = np.zeros((len(recs), len(labels)), bool)
+        for r, rec in enumerate(recs):
             gold[r, [index[t] for t in rec.labels if t in index]] = True
         texts = [art.text[a:b] for a, b in bounds]
         return (stretch_features(encodings[art.key], bounds), gold, texts) if bounds else None

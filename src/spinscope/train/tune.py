@@ -132,13 +132,7 @@ def _paragraph_f1(run_spans: list[tuple], runs: Sequence[LanguageRun], label: st
 def _best_threshold(
     runs: Sequence[LanguageRun], k: int, label: str, tagger: TechniqueDecoder, objective: str
 ) -> tuple[float, float]:
-    gold = [
-        (f"{r.lang}/{s.article_id}", s.technique, s.start, s.end)
-        for r in runs
-        for ids in [r.ids]
-        for s in r.data.spans
-        if s.technique == label and s.article_id in ids
-    ]
+    gold = [(f"{r.lang}/{aid}", t, start, end) for r in runs for aid, t, start, end in r.gold_spans if t == label]
     best = (0.0, OFF)
     for t in GRID:
         pred = [s for r in runs for s in _spans_for(r, k, label, t, tagger)]
@@ -277,17 +271,18 @@ def _as_table(tagger: TechniqueDecoder, vector: np.ndarray) -> dict[str, float]:
 
 
 def refine_thresholds(
-    tagger: TechniqueDecoder, runs: Sequence[LanguageRun], tables: Tables
+    tagger: TechniqueDecoder, runs: Sequence[LanguageRun], tables: Tables, scores_before: dict[str, float]
 ) -> tuple[Tables, dict[str, float], dict[str, bool]]:
     """Per language, span thresholds ascended on SI + technique-aware span F1 (with the tuned decoding),
     where the ascent gains on held-out halves and, on all documents, raises those two official figures.
+    `scores_before`: the official scores with `tables` as they are (from `tune_decoding`).
     -> (tables, official scores with them, which languages took the ascended thresholds)."""
     tables = {lang: dict(table) for lang, table in tables.items()}
     scores: dict[str, float] = {}
     taken = {}
     for run in runs:
         tagger.set_thresholds(tables)
-        before = after = evaluate_runs(tagger, [run])
+        before = after = {k: v for k, v in scores_before.items() if k.endswith(f".{run.lang}")}
         ascended = _ascended_table(tagger, run, tagger.span_thresholds.get(run.iso), "spans")
         if ascended is not None:
             trial = {**tables, run.iso: _as_table(tagger, ascended)}
@@ -312,9 +307,9 @@ def paragraph_thresholds(
     """Thresholds of their own for span-derived paragraph labels: per language the paragraph-objective
     tables (`start`), ascended on paragraph F1 where that gains on held-out halves. -> (tables, official
     paragraph micro-F1 per language with them)."""
-    tables = {}
+    tables, starts = {}, ThresholdTable(start, tagger.labels, {})
     for run in runs:
-        vector = ThresholdTable(start, tagger.labels, {}).get(run.iso)
+        vector = starts.get(run.iso)
         ascended = _ascended_table(tagger, run, vector, "paragraphs")
         tables[run.iso] = _as_table(tagger, vector if ascended is None else ascended)
     saved = tagger.paragraph_head, tagger.paragraph_thresholds
@@ -359,8 +354,8 @@ def tune_model(
         logger.info("objective %s: %s", objective, results[objective][1])
     chosen, span_tables = _choose_objectives(results, runs, head_f1)
     tagger.set_thresholds(span_tables)
-    tagger.decoding, _ = tune_decoding(tagger, runs)
-    span_tables, span_only, ascended = refine_thresholds(tagger, runs, span_tables)
+    tagger.decoding, decoded = tune_decoding(tagger, runs)
+    span_tables, span_only, ascended = refine_thresholds(tagger, runs, span_tables, decoded)
     from_spans = {run.lang: span_only[f"paragraphs.micro_f1.{run.lang}"] for run in runs}
     own_tables, own_f1 = paragraph_thresholds(tagger, runs, results.get("paragraph", (span_tables,))[0])
     paragraph_tables = _choose_paragraph_sources(
