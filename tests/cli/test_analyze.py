@@ -120,3 +120,13 @@ def test_html_example_is_read(monkeypatch, capsys) -> None:
     assert record["title"].startswith("Grain deal collapse")
     assert "grain corridor is finished" in record["text"]
     validate(record)
+
+
+def test_format_help_lists_every_registered_writer() -> None:
+    import inspect
+
+    from spinscope.cli.analyze import analyze_command
+    from spinscope.registry import writers
+
+    option = inspect.signature(analyze_command).parameters["fmt"].default
+    assert sorted(option.help.split("|")) == writers.names()

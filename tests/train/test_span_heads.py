@@ -21,7 +21,8 @@ def planted(rng: np.random.Generator, n: int, multilabel: bool) -> Examples:
     else:
         gold = rng.integers(0, 3, n)
         x[np.arange(n), gold] += 2.0
-    return Examples(x, gold, np.array(["en", "fr"] * (n // 2)))
+    articles = np.array([f"a{i // 10}" for i in range(n)])
+    return Examples(x, gold, np.array(["en", "fr"] * (n // 2)), articles=articles)
 
 
 def test_paragraph_head_learns_and_has_thresholds_per_language() -> None:
@@ -45,7 +46,7 @@ def test_span_head_covers_labels_missing_from_training() -> None:
     rng = np.random.default_rng(5)
     train = planted(rng, 300, False)
     keep = train.gold != 2
-    train = Examples(train.features[keep], train.gold[keep], train.langs[keep])
+    train = Examples(train.features[keep], train.gold[keep], train.langs[keep], articles=train.articles[keep])
     head, _ = fit_span_head(train, planted(rng, 60, False), LABELS)
     assert head.weights.shape == (6, 3) and head.scores(train.features)[:, 2].max() < 1e-6
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..data import Document
 from ..registry import components
 from .base import Component
+from .segment import labels_overlapping
 
 
 @components.register("paragraphs")
@@ -26,10 +27,10 @@ class ParagraphLabelsComponent(Component):
         labelled = []
         for para in doc.layer("paragraphs"):
             if head is not None:
-                found = set(head.get(para.attrs["line"], []))
+                found = sorted(set(head.get(para.attrs["line"], [])))
             else:
-                found = {s.label for s in spans if s.start < para.end and s.end > para.start}
-            attrs = {**para.attrs, "techniques": sorted(found)}
+                found = labels_overlapping(para.start, para.end, ((s.label, s.start, s.end) for s in spans))
+            attrs = {**para.attrs, "techniques": found}
             labelled.append(doc.make_span(para.start, para.end, para.label, source=para.source, **attrs))
         doc.spans["paragraphs"] = labelled
         return doc

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..data import Document
 from ..registry import components
@@ -41,6 +41,12 @@ def paragraph_bounds(text: str) -> Iterator[tuple[int, int, int]]:
             start = pos + line.index(stripped[0])
             yield number, start, start + len(stripped)
         pos += len(line) + 1
+
+
+def labels_overlapping(start: int, end: int, spans: Iterable[tuple[str, int, int]]) -> list[str]:
+    """Distinct labels (sorted) of the (label, start, end) spans that overlap [start, end): SemEval-2023's rule
+    for the technique labels of a paragraph."""
+    return sorted({label for label, a, b in spans if a < end and b > start})
 
 
 def sentence_bounds(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -16,6 +16,7 @@ from ..data import Document
 from .encoder import Encoding
 from .heads import LinearHead
 from .pooling import stretch_features, token_range
+from .segment import labels_overlapping
 
 DEFAULT_THRESHOLD = 0.5
 THRESHOLDS_FILE = "thresholds.json"
@@ -201,7 +202,7 @@ class TechniqueDecoder:
         elif source == "paragraph-spans":
             spans = self._spans(doc, encoding, self.paragraph_thresholds)
             doc.labels["paragraph_techniques"] = {
-                p.attrs["line"]: sorted({label for label, start, end, _ in spans if start < p.end and end > p.start})
+                p.attrs["line"]: labels_overlapping(p.start, p.end, (span[:3] for span in spans))
                 for p in doc.layer("paragraphs")
             }
 

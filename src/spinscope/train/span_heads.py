@@ -3,7 +3,8 @@
 - Paragraph head (SemEval-2023 subtask 3): one logistic regression per technique on each gold paragraph
   line's features, fitted on the training split of all six languages, blended with a lexical (TF-IDF)
   head on the line texts where that scores higher (`train.lexical`); thresholds per technique and
-  language on the validation split (pooled ones where a language has fewer than MIN_GOLD positive lines).
+  language on the validation split (pooled ones where a language has fewer than MIN_GOLD positive lines),
+  then ascended jointly on each language's micro-F1 where that holds on held-out articles.
 - Span head (technique of a given span): a softmax regression over the 23 techniques on the features of
   each gold span of the training split; scored on the validation spans of each language.
 - PTC-14 span head (SemEval-2020 Task 11 TC): a softmax regression over the 14 PTC classes, fitted on the
@@ -32,7 +33,7 @@ from ..pipeline.segment import paragraph_bounds
 from ..pipeline.tagger import pick_label
 from .corpus import CorpusArticle
 from .lexical import choose_blend, fit_lexical
-from .thresholds import GRID, MIN_GOLD, OFF, grid_thresholds, micro_f1
+from .thresholds import GRID, MIN_GOLD, OFF, ascended_micro_f1, grid_thresholds, micro_f1
 
 logger = logging.getLogger(__name__)
 
@@ -42,15 +43,17 @@ SPAN_C = (0.001, 0.003)  # with the boundary features 0.003 beat 0.01 and 0.05 (
 
 @dataclass
 class Examples:
-    """Feature rows with their gold (multi-hot for lines, a label index for spans), language and text."""
+    """Feature rows with their gold (multi-hot for lines, a label index for spans), language, text and
+    article key."""
 
     features: np.ndarray
     gold: np.ndarray
     langs: np.ndarray
     texts: list[str] = field(default_factory=list)
+    articles: np.ndarray = field(default_factory=lambda: np.zeros(0, str))
 
 
-def _stack(parts: list[tuple[np.ndarray, np.ndarray, list[str], str]]) -> Examples:
+def _stack(parts: list[tuple[np.ndarray, np.ndarray, list[str], str, str]]) -> Examples:
     if not parts:
         return Examples(np.zeros((0, 0), np.float32), np.zeros(0, int), np.zeros(0, str))
     return Examples(
@@ -58,6 +61,7 @@ def _stack(parts: list[tuple[np.ndarray, np.ndarray, list[str], str]]) -> Exampl
         np.concatenate([p[1] for p in parts]),
         np.concatenate([[p[3]] * len(p[0]) for p in parts]),
         [t for p in parts for t in p[2]],
+        np.concatenate([[p[4]] * len(p[0]) for p in parts]),
     )
 
 
@@ -115,7 +119,7 @@ def _collect(articles: Sequence[CorpusArticle], gold: dict[str, list], rows) -> 
     parts = []
     for art in articles:
         if (got := rows(art, gold.get(art.key, []))) is not None:
-            parts.append((*got, art.lang))
+            parts.append((*got, art.lang, art.key))
     return _stack(parts)
 
 
@@ -153,7 +157,7 @@ def fit_paragraph_head(train: Examples, val: Examples, labels: list[str]) -> tup
         logger.info("paragraph head blend with the lexical head: %s (mean micro-F1 per weight %s)", head.blend, tried)
         if head.blend < 1.0:
             head.lexical, scores = lexical, head.blend * scores + (1 - head.blend) * lexical_val
-    head.thresholds, f1_by_lang = _by_language(scores, val)
+    head.thresholds, f1_by_lang = _ascended_by_language(scores, val, _by_language(scores, val)[0])
     return head, f1_by_lang
 
 
@@ -169,6 +173,24 @@ def _by_language(scores: np.ndarray, val: Examples) -> tuple[dict[str, list[floa
         thresholds[str(lang)] = [float(t) for t in chosen]
         f1_by_lang[str(lang)] = round(micro_f1(scores[rows], val.gold[rows], chosen), 4)
     return thresholds, f1_by_lang
+
+
+def _ascended_by_language(
+    scores: np.ndarray, val: Examples, thresholds: dict[str, list[float]]
+) -> tuple[dict[str, list[float]], dict[str, float]]:
+    """Each language's thresholds ascended on its micro-F1 where that gains on held-out articles
+    (`thresholds.ascended_micro_f1`; "default" kept), and the micro-F1 they give in each language.
+
+    On the shipped encoder the held-out halves gained in en, fr, it and ru (it 0.512 -> 0.576 on all of
+    its validation articles) and lost in ge and po, which keep their per-technique thresholds."""
+    out, f1_by_lang = {"default": thresholds["default"]}, {}
+    for lang in np.unique(val.langs):
+        rows = val.langs == lang
+        start = np.array(thresholds[str(lang)], np.float32)
+        chosen = ascended_micro_f1(scores[rows], val.gold[rows], val.articles[rows], start)
+        out[str(lang)] = [float(t) for t in chosen]
+        f1_by_lang[str(lang)] = round(micro_f1(scores[rows], val.gold[rows], chosen), 4)
+    return out, f1_by_lang
 
 
 def _softmax_head(train: Examples, val: Examples, labels: list[str], what: str) -> LinearHead:
@@ -237,7 +259,9 @@ def fit_ptc_head(
     candidates = [("PTC-14 head (PTC train)", ptc_train)]
     if keep.any():
         mapped = np.array([PTC14.index(names[k]) for k in english.gold[keep]])
-        both = _stack([(ptc_train.features, ptc_train.gold, [], "en"), (english.features[keep], mapped, [], "en")])
+        both = _stack(
+            [(ptc_train.features, ptc_train.gold, [], "en", "ptc"), (english.features[keep], mapped, [], "en", "en")]
+        )
         candidates.append(("PTC-14 head (PTC train + mapped)", both))
     best = None
     for what, train in candidates:
