@@ -1,10 +1,12 @@
 """Encoder-pass speed and memory on the validation articles (2 cores is the reference machine).
 
-    python benchmarks/bench_techniques.py [--model PATH] [--lang en] [--limit N]
+    python benchmarks/bench_techniques.py [--model PATH] [--lang en] [--limit N] [--repeat 3] [--set KEY=VALUE]
 
 Prints model load time, articles/s and tokens/s of the techniques component alone (encoder pass +
 decoding), then of every encoder-based component together (techniques, paragraphs, frames, genre: the
-same single pass plus the heads), and peak RSS.
+same single pass plus the heads), and peak RSS. The two are timed in turns, `--repeat` times each, and the
+medians are reported with the range: on a shared VM single runs vary by +-20%.
+`--set components.encoder.streams=1` and the like compare settings.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import platform
 import resource
+import statistics
 import time
 from datetime import date
 
@@ -39,9 +42,11 @@ def main() -> None:
     parser.add_argument("--model", default="techniques")
     parser.add_argument("--lang", default="en")
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--set", action="append", default=[], dest="overrides", metavar="KEY=VALUE")
     args = parser.parse_args()
 
-    settings = load_settings(None, [f"components.encoder.model={args.model}"], env={})
+    settings = load_settings(None, [f"components.encoder.model={args.model}", *args.overrides], env={})
     docs = validation_documents(resolve_data_root(), args.lang)
     if args.limit:
         docs = docs[: args.limit]
@@ -52,16 +57,24 @@ def main() -> None:
     if model is None:
         raise SystemExit(f"no model at {args.model}")
     tokens = sum(len(e.ids) for e in model.tokenizer.encode_batch([d.text for d in docs]))
-    alone = timed(["techniques"], settings, docs)
-    together = timed(ENCODER_BASED, settings, docs)
+    runs: dict[str, list[float]] = {"alone": [], "together": []}
+    for _ in range(args.repeat):
+        runs["alone"].append(timed(["techniques"], settings, docs))
+        runs["together"].append(timed(ENCODER_BASED, settings, docs))
+    alone, together = (statistics.median(runs[k]) for k in ("alone", "together"))
+    spread = {k: f"{len(docs) / max(v):.2f}-{len(docs) / min(v):.2f}" for k, v in runs.items()}
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(f"date: {date.today()}  machine: {platform.machine()}, {len(docs)} {args.lang} articles, {tokens} tokens")
+    print(f"settings: {settings['components']['encoder']}; medians of {args.repeat} runs (range in brackets)")
     print(f"model load: {load_s:.2f} s")
-    print(f"techniques alone: {len(docs) / alone:.2f} articles/s, {tokens / alone:.0f} tokens/s ({alone:.1f} s)")
     print(
-        f"all encoder-based components: {len(docs) / together:.2f} articles/s ({together:.1f} s, "
-        f"{100 * (together / alone - 1):+.1f}% vs techniques alone)"
+        f"techniques alone: {len(docs) / alone:.2f} articles/s [{spread['alone']}], "
+        f"{tokens / alone:.0f} tokens/s ({alone:.1f} s)"
+    )
+    print(
+        f"all encoder-based components: {len(docs) / together:.2f} articles/s [{spread['together']}] "
+        f"({together:.1f} s, {100 * (together / alone - 1):+.1f}% vs techniques alone)"
     )
     print(f"peak RSS: {rss_mb:.0f} MB")
 

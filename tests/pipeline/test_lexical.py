@@ -37,7 +37,7 @@ def test_char_grams_match_sklearn():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     analyze = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)).build_analyzer()
-    for text in [*TEXTS, "", "a", "ab  c"]:
+    for text in [*TEXTS, "", "a", "ab  c", "no\u00a0break\u3000wide\x1cseparator \r\n\v\f end"]:
         assert char_wb_grams(text, 2, 5) == analyze(text)
 
 

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -40,6 +41,11 @@ def window_starts(n: int, content: int, stride: int) -> list[int]:
     while starts[-1] + content < n:
         starts.append(min(starts[-1] + stride, n - content))
     return starts
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def cache_dir() -> Path:
@@ -90,7 +96,7 @@ class EncoderModel:
     """A shipped model folder: model.onnx (+ config.json, labels.json); tokenizer and word embeddings
     come from their packages."""
 
-    def __init__(self, folder: Path, batch_size: int = 1, threads: int = 0) -> None:
+    def __init__(self, folder: Path, batch_size: int = 1, threads: int = 1, streams: int = 0) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -100,6 +106,7 @@ class EncoderModel:
         self.config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.labels: list[str] = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
         self.batch_size = batch_size
+        self.streams = streams or available_cores()
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         self.session = ort.InferenceSession(str(folder / MODEL_FILE), opts, providers=["CPUExecutionProvider"])
@@ -113,9 +120,9 @@ class EncoderModel:
 
     @staticmethod
     @cache
-    def load(folder: Path, batch_size: int = 1, threads: int = 0) -> EncoderModel:
+    def load(folder: Path, batch_size: int = 1, threads: int = 1, streams: int = 0) -> EncoderModel:
         """One loaded model per folder and process, however many components use it."""
-        return EncoderModel(folder, batch_size, threads)
+        return EncoderModel(folder, batch_size, threads, streams)
 
     def encode(self, texts: Sequence[str]) -> list[Encoding]:
         """Windows of all texts are sorted by length and batched together, then mapped back per text."""
@@ -133,14 +140,8 @@ class EncoderModel:
             for a in window_starts(len(e.ids), max_len - 2, stride)
         ]
         windows.sort(key=lambda w: len(w[2]))
-        for batch in batched(windows, self.batch_size):
-            width = max(len(w[2]) for w in batch) + 2
-            ids = np.full((len(batch), width), self.spec.pad, np.int64)
-            mask = np.zeros((len(batch), width), np.int64)
-            for r, (_, _, piece) in enumerate(batch):
-                ids[r, : len(piece) + 2] = [self.spec.bos, *piece, self.spec.eos]
-                mask[r, : len(piece) + 2] = 1
-            results = self.run_batch(ids, mask)
+        batches = list(batched(windows, self.batch_size))
+        for batch, results in zip(batches, self._run_all(batches), strict=True):
             for r, (t, a, piece) in enumerate(batch):
                 for name in self._tokenwise:
                     sums[name][t][a : a + len(piece)] += results[name][r, 1 : len(piece) + 1]
@@ -157,6 +158,26 @@ class EncoderModel:
             )
             for e, p, c, v, h in zip(encoded, sums["probs"], counts, vectors, hidden, strict=True)
         ]
+
+    def _run_all(self, batches: list[list[tuple[int, int, list[int]]]]) -> Iterator[dict[str, np.ndarray]]:
+        """Model outputs of each batch of windows, in order; up to `streams` model calls run at once (ONNX
+        Runtime releases the GIL), a bounded number of batches ahead of the caller."""
+        if self.streams == 1 or len(batches) == 1:
+            yield from map(self._run_windows, batches)
+            return
+        with ThreadPoolExecutor(self.streams) as pool:
+            for chunk in batched(batches, 4 * self.streams):
+                yield from pool.map(self._run_windows, chunk)
+
+    def _run_windows(self, batch: list[tuple[int, int, list[int]]]) -> dict[str, np.ndarray]:
+        """Pad (text, start, token ids) windows with the special tokens into one model call."""
+        width = max(len(w[2]) for w in batch) + 2
+        ids = np.full((len(batch), width), self.spec.pad, np.int64)
+        mask = np.zeros((len(batch), width), np.int64)
+        for r, (_, _, piece) in enumerate(batch):
+            ids[r, : len(piece) + 2] = [self.spec.bos, *piece, self.spec.eos]
+            mask[r, : len(piece) + 2] = 1
+        return self.run_batch(ids, mask)
 
     def run_batch(self, ids: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
         """One model call on padded windows [batch, seq]: output name -> array."""
@@ -184,7 +205,8 @@ def load_encoder(config: dict[str, Any], step: str) -> EncoderModel | None:
     """The configured model, or None for a packaged model that is not installed (E202 for a named path)."""
     folder = model_path(config.get("model", "techniques"))
     if (folder / MODEL_FILE).is_file():
-        return EncoderModel.load(folder, int(config.get("batch_size", 1)), int(config.get("threads", 0)))
+        sizes = (int(config.get(k, default)) for k, default in (("batch_size", 1), ("threads", 1), ("streams", 0)))
+        return EncoderModel.load(folder, *sizes)
     if folder.parent != MODELS_DIR:
         hint = "Train one with `spinscope train techniques` or fix components.encoder.model."
         raise ModelMissing(Errors.E202(step=step, model=folder.name, path=folder, hint=hint))

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 WORD = re.compile(r"(?u)\b\w\w+\b")
-SPACES = re.compile(r"\s\s+")
 
 
 def activate(logits: np.ndarray, kind: str) -> np.ndarray:
@@ -40,34 +39,59 @@ def word_grams(text: str, lo: int, hi: int) -> list[str]:
 
 def char_wb_grams(text: str, lo: int, hi: int) -> list[str]:
     """Character n-grams inside space-padded words, in scikit-learn's `char_wb` order."""
-    out = []
-    for word in SPACES.sub(" ", text.lower()).split():
-        word = f" {word} "
-        for n in range(lo, hi + 1):
-            out.extend(word[i : i + n] for i in range(max(len(word) - n, 0) + 1))
-            if len(word) <= n:
-                break
+    out: list[str] = []
+    for word in text.lower().split():  # str.split() breaks on the whitespace scikit-learn's \s\s+ -> " " leaves
+        out.extend(_padded_word_grams(word, lo, hi))
     return out
 
 
-ANALYZERS = {"word": word_grams, "char_wb": char_wb_grams}
+def _padded_word_grams(word: str, lo: int, hi: int) -> tuple[str, ...]:
+    """The `char_wb` n-grams of one word."""
+    padded, out = f" {word} ", []
+    for n in range(lo, hi + 1):
+        out.extend(padded[i : i + n] for i in range(max(len(padded) - n, 0) + 1))
+        if len(padded) <= n:
+            break
+    return tuple(out)
+
+
+WORD_CACHE = 1 << 17  # words whose char_wb features a vocabulary remembers (then it starts afresh)
 
 
 @dataclass
 class Vocabulary:
-    analyzer: str
+    analyzer: str  # "word" or "char_wb"
     ngram: tuple[int, int]
     index: dict[str, int]
     idf: np.ndarray
+    _by_word: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(feature indices, L2-normalised sublinear tf-idf values) of one text."""
-        counts = Counter(g for g in ANALYZERS[self.analyzer](text, *self.ngram) if g in self.index)
-        if not counts:
+        idx, counts = np.unique(self._features(text), return_counts=True)
+        if not len(idx):
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        idx = np.fromiter((self.index[g] for g in counts), np.int64, len(counts))
-        val = (1.0 + np.log(np.fromiter(counts.values(), np.float64, len(counts)))) * self.idf[idx]
+        val = (1.0 + np.log(counts)) * self.idf[idx]
         return idx, (val / np.linalg.norm(val)).astype(np.float32)
+
+    def _features(self, text: str) -> np.ndarray:
+        """The vocabulary index of every n-gram of the text found in it, repeats included."""
+        if self.analyzer == "word":
+            return self._known(word_grams(text, *self.ngram))
+        words = text.lower().split()  # str.split() breaks where scikit-learn's char_wb does (see char_wb_grams)
+        return np.concatenate([self._word(w) for w in words]) if words else np.zeros(0, np.int64)
+
+    def _word(self, word: str) -> np.ndarray:
+        """char_wb features of one word, remembered: most words of a text recur in the next."""
+        found = self._by_word.get(word)
+        if found is None:
+            if len(self._by_word) >= WORD_CACHE:
+                self._by_word.clear()
+            found = self._by_word[word] = self._known(_padded_word_grams(word, *self.ngram))
+        return found
+
+    def _known(self, grams: Sequence[str]) -> np.ndarray:
+        return np.fromiter((k for g in grams if (k := self.index.get(g)) is not None), np.int64)
 
 
 @dataclass
