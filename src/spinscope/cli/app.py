@@ -44,7 +44,7 @@ def _add_subapps() -> None:
     app.add_typer(eval_app, name="eval", help="Score predictions against gold with the official formulas.")
     from .train import train_app
 
-    app.add_typer(train_app, name="train", help="Train the models (needs the 'train' extra: torch, transformers, onnx).")
+    app.add_typer(train_app, name="train", help="Train the models (needs the 'train' extra).")
 
 
 _add_subapps()
