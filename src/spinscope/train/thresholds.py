@@ -70,15 +70,16 @@ def ascended_micro_f1(scores: np.ndarray, gold: np.ndarray, documents: np.ndarra
     Each threshold alone maximising its own F1 ignores that micro-F1 weighs labels by how often they occur."""
     names = list(dict.fromkeys(documents.tolist()))
 
-    def rows(docs: list[int]) -> np.ndarray:
-        return np.isin(documents, [names[d] for d in docs])
+    def rows(docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        chosen = np.isin(documents, [names[d] for d in docs])
+        return scores[chosen], gold[chosen]
 
     def score(docs: list[int], thresholds: np.ndarray) -> float:
-        chosen = rows(docs)
-        return micro_f1(scores[chosen], gold[chosen], thresholds)
+        return micro_f1(*rows(docs), thresholds)
 
     def ascend(docs: list[int]) -> np.ndarray:
-        return coordinate_ascent(lambda t: score(docs, t), start)
+        part_scores, part_gold = rows(docs)  # once per ascent, not once per threshold tried
+        return coordinate_ascent(lambda t: micro_f1(part_scores, part_gold, t), start)
 
     if held_out_gain(len(names), ascend, score, start) <= 0:
         return start
