@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-ENCODED = Path("/work/runs/encoded")  # encoded articles, cached per exported model file (train.corpus)
+ENCODED = Path("runs/encoded")  # encoded articles, cached per exported model file (train.corpus)
 
 train_app = typer.Typer(help="Train models (needs the 'train' extra: torch, transformers, onnx).", no_args_is_help=True)
 
@@ -16,7 +16,7 @@ train_app = typer.Typer(help="Train models (needs the 'train' extra: torch, tran
 def techniques(
     data: Path = typer.Option(..., "--data", help="folder semeval2023-task3 (../shared/data/semeval2023-task3)"),
     out: Path = typer.Option(Path("src/spinscope/models/techniques"), "--out", help="exported model folder"),
-    run: Path = typer.Option(Path("/work/runs/techniques"), "--run", help="run folder: checkpoints and logs"),
+    run: Path = typer.Option(Path("runs/techniques"), "--run", help="run folder: checkpoints and logs"),
     epochs: int = typer.Option(3, "--epochs"),
     max_minutes: float | None = typer.Option(None, "--max-minutes", help="checkpoint and stop before this"),
     loss: str = typer.Option("bce", "--loss", help="bce (pos_weight) or focal"),
@@ -49,7 +49,7 @@ def techniques(
 
 @train_app.command("export")
 def export(
-    run: Path = typer.Option(Path("/work/runs/techniques"), "--run", help="run folder with checkpoints"),
+    run: Path = typer.Option(Path("runs/techniques"), "--run", help="run folder with checkpoints"),
     out: Path = typer.Option(Path("src/spinscope/models/techniques"), "--out", help="model folder to write"),
     checkpoint: Path | None = typer.Option(None, "--checkpoint", help="a checkpoint file (default: latest)"),
     data: Path | None = typer.Option(None, "--data", help="shared data folder (default: ../shared/data)"),

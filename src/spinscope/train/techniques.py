@@ -3,7 +3,7 @@
 Resumable: every checkpoint holds the trainable weights, optimizer, scheduler, RNG states, step and the
 epoch's batch order, and a restart with the same `--run` folder continues from the newest one.
 
-    python -m spinscope.train.techniques --data ../shared/data/semeval2023-task3 --run /work/runs/techniques \
+    python -m spinscope.train.techniques --data ../shared/data/semeval2023-task3 --run runs/techniques \
         --epochs 3 --max-minutes 120
 """
 
@@ -35,7 +35,7 @@ from .encoder import build_encoder, mean_pool
 # Named explicitly: under `python -m` __name__ is "__main__", which would bypass the train.log handler.
 logger = logging.getLogger("spinscope.train.techniques")
 
-DEFAULT_RUN = Path("/work/runs/techniques")
+DEFAULT_RUN = Path("runs/techniques")  # under the working directory
 KEEP_CHECKPOINTS = 2
 
 
