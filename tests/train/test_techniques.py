@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,36 @@ def test_article_loss_adds_a_head_trained_on_frames_and_genre(tiny_data: Path, t
     load_trainable(model, state)  # strict again: the head is part of the run now
     with pytest.raises(RuntimeError, match="missing"):
         load_trainable(build_model(4, cfg), torch.load(cfg.init, map_location="cpu", weights_only=False)["model"])
+
+
+def test_two_stage_recipe_continues_the_token_run_with_the_article_loss(
+    tiny_data: Path, tiny_config, tmp_path: Path
+) -> None:
+    """`spinscope train techniques` by default: token-only epochs, then the article-loss stage from their last
+    checkpoint; a second call finds both done; the export records where the weights came from."""
+    from dataclasses import replace
+
+    from spinscope.train.export import export_techniques
+    from spinscope.train.techniques import ARTICLE_STAGE, ArticleStage, checkpoints, train_in_stages
+
+    lang = tiny_data / "fr"
+    (lang / "train-labels-subtask-1.txt").write_text("1\topinion\n2\treporting\n3\tsatire\n", encoding="utf-8")
+    cfg = replace(tiny_config, epochs=1)
+    run = tmp_path / "run"
+    res = train_in_stages(tiny_data, run, cfg, ArticleStage(epochs=1, weight=0.5, lr_encoder=1e-5))
+    assert res["reason"] == "done" and Path(res["checkpoint"]).parent == run / ARTICLE_STAGE
+    first = checkpoints(run)[-1]
+    stage = json.loads((run / ARTICLE_STAGE / "config.json").read_text(encoding="utf-8"))
+    assert stage["init"] == str(first) and stage["article_loss"] == 0.5 and stage["lr_encoder"] == 1e-5
+    assert json.loads((run / "config.json").read_text(encoding="utf-8"))["article_loss"] == 0.0
+
+    again = train_in_stages(tiny_data, run, cfg, ArticleStage(epochs=1, weight=0.5, lr_encoder=1e-5))
+    assert again["reason"] == "done" and again["step"] == res["step"] and checkpoints(run)[-1] == first
+
+    pytest.importorskip("onnx")
+    export_techniques(run / ARTICLE_STAGE, tmp_path / "model", quantize=False, verify=False)
+    exported = json.loads((tmp_path / "model" / "config.json").read_text(encoding="utf-8"))
+    assert exported["init"] == first.name and exported["article_loss"] == 0.5
+    assert "Second stage: continued from the token-only checkpoint" in (tmp_path / "model" / "MODEL_CARD.md").read_text(
+        encoding="utf-8"
+    )

@@ -22,24 +22,31 @@ def techniques(
     loss: str = typer.Option("bce", "--loss", help="bce (pos_weight) or focal"),
     encoder: str = typer.Option("e5-small", "--encoder", help="e5-small (multilingual) or minilm-l6 (English)"),
     export: bool = typer.Option(True, "--export/--no-export", help="export ONNX when training is complete"),
+    article_epochs: int = typer.Option(
+        2, "--article-epochs", help="epochs of a second stage with the article-level loss (frames + genre); 0: none"
+    ),
+    article_loss: float = typer.Option(1.0, "--article-loss", help="weight of the article-level loss"),
+    article_lr: float = typer.Option(3e-5, "--article-lr", help="encoder learning rate of the second stage"),
 ) -> None:
-    """Train (or resume) the span-level technique tagger, then export it to --out when all epochs are done."""
+    """Train (or resume) the span-level technique tagger, then continue it with the article-level loss
+    (in RUN/article-stage), then export the result to --out when all epochs are done."""
     from .._optional import require
 
     require("torch", feature="spinscope train")
     require("transformers", feature="spinscope train")
     from ..encoders.specs import SPECS
-    from ..train.techniques import TrainConfig, train_techniques
+    from ..train.techniques import ArticleStage, TrainConfig, train_in_stages
 
     cfg = TrainConfig(epochs=epochs, loss=loss, encoder=encoder, langs=list(SPECS[encoder].languages))
-    res = train_techniques(data, run, epochs, max_minutes, config=cfg)
+    stage = ArticleStage(article_epochs, article_loss, article_lr) if article_epochs else None
+    res = train_in_stages(data, run, cfg, stage, max_minutes)
     typer.echo(json.dumps(res, indent=1))
     if export and res["reason"] == "done":
         from ..train.card import write_card
         from ..train.export import export_techniques
         from ..train.tune import tune_model
 
-        path = export_techniques(run, out)
+        path = export_techniques(Path(res["checkpoint"]).parent, out)
         metrics = tune_model(out, data.parent, cache=ENCODED)
         write_card(out)
         typer.echo(f"exported to {path}: {json.dumps(metrics['scores'], sort_keys=True)}")

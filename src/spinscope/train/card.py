@@ -71,6 +71,16 @@ def _heads_section(metrics: dict[str, Any], model_dir: Path) -> str:
     )
 
 
+def _stage_line(config: dict[str, Any]) -> str:
+    if not config.get("article_loss"):
+        return ""
+    return (
+        f"\n  Second stage: continued from the token-only checkpoint {config.get('init')} with an article-level\n"
+        f"  loss of weight {config['article_loss']} (frames + genre of the window's article on the pooled window\n"
+        "  vector, training split; that head is not exported, the frames and genre heads are refitted on it)."
+    )
+
+
 def write_card(model_dir: Path) -> None:
     config = _read(model_dir / "config.json")
     labels = _read(model_dir / "labels.json")
@@ -100,9 +110,9 @@ token probabilities by the `techniques` pipeline component (per-language thresho
   fixed validation split. Research use only.
 - Training: checkpoint {config["checkpoint"]}, step {config["step"]} of {config["total_steps"]} planned
   ({config["epochs_planned"]} epochs), loss {config["loss"]}, bf16 autocast {config.get("bf16")}, wall time
-  {config.get("train_minutes")} min on the 2-core CPU.
+  {config.get("train_minutes")} min on the 2-core CPU.{_stage_line(config)}
 - Command: `spinscope train techniques --data ../shared/data/semeval2023-task3 --out src/spinscope/models/techniques`
-  (resumable), then `spinscope train export --run RUN --out src/spinscope/models/techniques`.
+  (both stages, resumable), or `spinscope train export --run RUN --out src/spinscope/models/techniques`.
 - Export: ONNX opset {config.get("opset", 17)}, {config["quantization"]}; max |ONNX - torch| probability difference
   on a random input: {config["verify_max_abs_diff"]}.
 

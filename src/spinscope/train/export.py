@@ -156,6 +156,8 @@ def export_techniques(
         "epochs_planned": cfg.epochs,
         "langs": cfg.langs,
         "loss": cfg.loss,
+        "init": Path(cfg.init).name if cfg.init else None,
+        "article_loss": cfg.article_loss,
         "bf16": cfg.bf16,
         "train_minutes": None if meta["elapsed"] is None else round(meta["elapsed"] / 60, 1),
         "verify_max_abs_diff": max_diff,

@@ -247,6 +247,7 @@ def train_head(
     articles = read_task(task, root)
     encodings = encode_corpus(model_dir, corpus_articles(root), cache, splits=("train", "val"))
     vectors = article_vectors(articles, encodings)
+    encoder_config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     encoder_only, clf, _, mean, scale = _fit_on_vectors(task, vectors, articles, names)
     head = _linear_head(task, clf, mean, scale, names)
     blend = _blend_lexical(task, head, vectors, articles)
@@ -262,9 +263,10 @@ def train_head(
             "tfidf": (lambda fit: tfidf_features(articles.texts, fit), base_clf.C),
         }
         compared["cross_validated"] = {k: cross_validated_genre(f, articles, names, c) for k, (f, c) in cv.items()}
+        compared["cross_validated"]["encoder_saw_training_labels"] = bool(encoder_config.get("article_loss"))
     if find_spec("torch") is not None:
         compared["frozen_e5"] = _fit_on_vectors(task, frozen_vectors(model_dir, articles, cache), articles, names)[0]
-    head.encoder = encoder_identity(json.loads((model_dir / "config.json").read_text(encoding="utf-8")))
+    head.encoder = encoder_identity(encoder_config)
     shutil.rmtree(out / LEXICAL, ignore_errors=True)
     head.save(out)
     metrics = {
@@ -304,11 +306,17 @@ def _write_card(task: str, out: Path, metrics: dict, head: LinearHead) -> None:
         else "No lexical head is blended in: it did not raise the mean validation score."
     )
     cv = metrics.get("cross_validated")
+    caveat = (
+        "\nThe encoder was trained with an article-level loss on the training split's genre labels, so the\n"
+        "encoder head's out-of-fold predictions of training-split articles are not held out (optimistic)."
+        if cv and cv.get("encoder_saw_training_labels")
+        else ""
+    )
     cv_section = (
         f"""
 ## Cross-validated ({metrics["measure"]}, all labelled articles)
 Out-of-fold predictions over the training and validation articles together ({CV_FOLDS} folds stratified by
-language and genre, C as picked on validation); steadier where the fixed split holds one satire article.
+language and genre, C as picked on validation); steadier where the fixed split holds one satire article.{caveat}
 
 | language | encoder head alone | TF-IDF + logistic regression |
 |---|---|---|

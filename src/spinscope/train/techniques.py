@@ -18,7 +18,7 @@ import random
 import signal
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -399,7 +399,8 @@ def train_techniques(
         _set_rng_state(ckpt["rng"])
         step, epoch, batch_i = ckpt["step"], ckpt["epoch"], ckpt["batch"]
         elapsed_before = ckpt.get("elapsed", 0.0)
-        plan[epoch] = ckpt["epoch_order"]
+        if epoch < len(plan):  # a finished run's last checkpoint is past its final epoch
+            plan[epoch] = ckpt["epoch_order"]
         logger.info("resumed from %s at step %d (epoch %d, batch %d)", ckpt_path.name, step, epoch, batch_i)
         del ckpt
 
@@ -537,6 +538,39 @@ def train_techniques(
         "s_per_step": float(np.mean(step_times)) if step_times else None,
         "checkpoint": str(last_path) if last_path else None,
     }
+
+
+ARTICLE_STAGE = "article-stage"  # subfolder of a run: the continuation trained with the article-level loss
+
+
+@dataclass(frozen=True)
+class ArticleStage:
+    """A second stage continuing the token-only run with the article-level loss (the shipped recipe)."""
+
+    epochs: int = 2
+    weight: float = 1.0
+    lr_encoder: float = 3e-5
+
+
+def train_in_stages(
+    data: Path | str,
+    run: Path | str,
+    config: TrainConfig,
+    stage: ArticleStage | None = ArticleStage(),
+    max_minutes: float | None = None,
+) -> dict[str, Any]:
+    """`config.epochs` token-only epochs in `run`, then (with `stage`) `stage.epochs` more from its last
+    checkpoint in `run/ARTICLE_STAGE`, with the article-level loss. Both stages resume; returns the summary
+    of the last stage that ran (`reason` "done" once both are complete)."""
+    started = time.time()
+    res = train_techniques(data, run, config.epochs, max_minutes, config=config)
+    if res["reason"] != "done" or stage is None or stage.epochs == 0:
+        return res
+    left = None if max_minutes is None else max_minutes - (time.time() - started) / 60
+    second = replace(
+        config, epochs=stage.epochs, init=res["checkpoint"], lr_encoder=stage.lr_encoder, article_loss=stage.weight
+    )
+    return train_techniques(data, Path(run) / ARTICLE_STAGE, stage.epochs, left, config=second)
 
 
 def _val_loss(
