@@ -76,8 +76,8 @@ def test_article_loss_adds_a_head_trained_on_frames_and_genre(tiny_data: Path, t
 def test_two_stage_recipe_continues_the_token_run_with_the_article_loss(
     tiny_data: Path, tiny_config, tmp_path: Path
 ) -> None:
-    """`spinscope train techniques` by default: token-only epochs, then the article-loss stage from their last
-    checkpoint; a second call finds both done; the export records where the weights came from."""
+    """`spinscope train techniques --article-epochs N`: token-only epochs, then the article-loss stage from
+    their last checkpoint; a second call finds both done; the export records where the weights came from."""
     from dataclasses import replace
 
     from spinscope.train.export import export_techniques

@@ -23,13 +23,13 @@ def techniques(
     encoder: str = typer.Option("e5-small", "--encoder", help="e5-small (multilingual) or minilm-l6 (English)"),
     export: bool = typer.Option(True, "--export/--no-export", help="export ONNX when training is complete"),
     article_epochs: int = typer.Option(
-        2, "--article-epochs", help="epochs of a second stage with the article-level loss (frames + genre); 0: none"
+        0, "--article-epochs", help="epochs of a second stage with the article-level loss (frames + genre); 0: none"
     ),
     article_loss: float = typer.Option(1.0, "--article-loss", help="weight of the article-level loss"),
     article_lr: float = typer.Option(3e-5, "--article-lr", help="encoder learning rate of the second stage"),
 ) -> None:
-    """Train (or resume) the span-level technique tagger, then continue it with the article-level loss
-    (in RUN/article-stage), then export the result to --out when all epochs are done."""
+    """Train (or resume) the span-level technique tagger, optionally continue it with the article-level loss
+    (--article-epochs, in RUN/article-stage), and export the result to --out when all epochs are done."""
     from .._optional import require
 
     require("torch", feature="spinscope train")

@@ -112,7 +112,8 @@ token probabilities by the `techniques` pipeline component (per-language thresho
   ({config["epochs_planned"]} epochs), loss {config["loss"]}, bf16 autocast {config.get("bf16")}, wall time
   {config.get("train_minutes")} min on the 2-core CPU.{_stage_line(config)}
 - Command: `spinscope train techniques --data ../shared/data/semeval2023-task3 --out src/spinscope/models/techniques`
-  (both stages, resumable), or `spinscope train export --run RUN --out src/spinscope/models/techniques`.
+  (resumable; `--article-epochs N` adds the article-loss stage), or
+  `spinscope train export --run RUN --out src/spinscope/models/techniques`.
 - Export: ONNX opset {config.get("opset", 17)}, {config["quantization"]}; max |ONNX - torch| probability difference
   on a random input: {config["verify_max_abs_diff"]}.
 

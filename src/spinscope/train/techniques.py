@@ -545,7 +545,8 @@ ARTICLE_STAGE = "article-stage"  # subfolder of a run: the continuation trained 
 
 @dataclass(frozen=True)
 class ArticleStage:
-    """A second stage continuing the token-only run with the article-level loss (the shipped recipe)."""
+    """A second stage continuing the token-only run with the article-level loss (not in the shipped model:
+    see benchmarks/RESULTS.md)."""
 
     epochs: int = 2
     weight: float = 1.0
@@ -556,7 +557,7 @@ def train_in_stages(
     data: Path | str,
     run: Path | str,
     config: TrainConfig,
-    stage: ArticleStage | None = ArticleStage(),
+    stage: ArticleStage | None = None,
     max_minutes: float | None = None,
 ) -> dict[str, Any]:
     """`config.epochs` token-only epochs in `run`, then (with `stage`) `stage.epochs` more from its last
