@@ -3,8 +3,9 @@
 Data: SemEval-2023 Task 3 subtask 1 (genre) and subtask 2 (frames) labels of the six languages; the texts
 are the subtask-3 articles (same ids). Train/validation: the fixed split of `spinscope.eval.splits`. The
 heads are logistic regressions fitted jointly on all languages (scikit-learn, class weights balanced);
-frame thresholds are tuned per frame on the pooled validation articles. Torch-free: vectors come from the
-ONNX encoder.
+frame thresholds are tuned per frame on the pooled validation articles. Genre is also scored by 5-fold
+cross-validation over all labelled articles (`cross_validated_genre`), reported only. Torch-free: vectors
+come from the ONNX encoder.
 """
 
 from __future__ import annotations
@@ -198,7 +199,7 @@ def cross_validated_genre(
     from sklearn.model_selection import StratifiedKFold
 
     gold = _binarize(articles.labels, names)
-    strata = np.array([f"{lang}/{row.argmax()}" for lang, row in zip(articles.langs, gold, strict=True)])
+    strata = np.array([f"{lang}/{row.argmax()}" for lang, row in zip(articles.langs, gold, strict=True)], object)
     kinds, counts = np.unique(strata, return_counts=True)
     strata[np.isin(strata, kinds[counts < CV_FOLDS])] = "rare"
     pred: list[list[str]] = [[] for _ in articles.ids]
