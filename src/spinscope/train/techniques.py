@@ -546,11 +546,11 @@ ARTICLE_STAGE = "article-stage"  # subfolder of a run: the continuation trained 
 @dataclass(frozen=True)
 class ArticleStage:
     """A second stage continuing the token-only run with the article-level loss (not in the shipped model:
-    see benchmarks/RESULTS.md)."""
+    see benchmarks/RESULTS.md; the CLI's --article-* options hold the values tried)."""
 
-    epochs: int = 2
-    weight: float = 1.0
-    lr_encoder: float = 3e-5
+    epochs: int
+    weight: float
+    lr_encoder: float
 
 
 def train_in_stages(
