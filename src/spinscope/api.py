@@ -9,6 +9,10 @@ from .config import load_settings
 from .data import Document
 from .pipeline import Pipeline
 from .readers.txt import text_document
+from .runner import RunStats, process, read_inputs
+from .runner.loop import OnReject
+
+__all__ = ["RunStats", "analyze", "classify_spans", "load_pipeline", "process", "read_inputs"]
 
 
 def load_pipeline(
@@ -34,47 +38,41 @@ def analyze(
     return (pipeline or load_pipeline(settings))(doc)
 
 
-def analyze_documents(docs: Iterable[Document], pipeline: Pipeline) -> Iterable[Document]:
-    """Run the pipeline over many documents, batching inside model-backed components."""
-    return pipeline.pipe(docs)
-
-
 def classify_spans(
-    docs: Iterable[Document],
+    inputs: Iterable[str | Document],
     spans: Iterable[tuple[str, int, int]],
     settings: dict[str, Any] | None = None,
     scheme: str = "semeval23",
-) -> list[tuple[str, str, int, int]]:
+    on_reject: OnReject | None = None,
+) -> tuple[list[tuple[str, str, int, int]], RunStats]:
     """Technique of each given (article id, start, end) span (SemEval-2020 Task 11 TC), in input order.
 
-    Ids match with or without an `article` prefix; spans of articles not among `docs` are left out.
+    `inputs` are documents or sources (a folder of article files, say), read and analysed by the run loop
+    (`process`) with the techniques component; a bad input is rejected through `on_reject` and in the
+    returned stats. Ids match with or without an `article` prefix; spans of articles not read are left out.
     """
-    from .errors import Errors, ModelMissing
-    from .models import model_path
-    from .pipeline.encoder import load_encoder
-    from .pipeline.tagger import TechniqueDecoder
-
     settings = settings or load_settings()
-    options = settings["components"]["encoder"]
-    model = load_encoder(options, "classify-spans")
-    if model is None:
-        folder = model_path(options["model"])
-        raise ModelMissing(Errors.E202(step="classify-spans", model=folder.name, path=folder, hint=""))
-    decoder = TechniqueDecoder(model.folder, model.labels, settings["components"]["techniques"])
+    pipeline = load_pipeline(settings, only=["techniques"])
+    tagger = pipeline.step("techniques")
     spans = list(spans)
     wanted: dict[str, list[tuple[int, int]]] = {}
     for aid, start, end in spans:
         wanted.setdefault(aid.removeprefix("article"), []).append((start, end))
-    docs = [d for d in docs if d.id.removeprefix("article") in wanted]
     found: dict[tuple[str, int, int], str] = {}
-    for doc, encoding in zip(docs, model.encode([d.text for d in docs]), strict=True):
-        key = doc.id.removeprefix("article")
-        for (start, end), (label, _) in zip(
-            wanted[key], decoder.classify(encoding, wanted[key], scheme, doc.language), strict=True
-        ):
-            found[key, start, end] = label
-    return [
+
+    def classify(docs: Iterable[Document]) -> None:
+        for doc in docs:
+            key = doc.id.removeprefix("article")
+            for (start, end), (label, _) in zip(wanted[key], tagger.classify(doc, wanted[key], scheme), strict=True):
+                found[key, start, end] = label
+
+    def asked(doc: Document) -> bool:
+        return doc.id.removeprefix("article") in wanted
+
+    stats = process(inputs, pipeline, classify, on_reject, settings=settings, keep=asked)
+    rows = [
         (aid, found[aid.removeprefix("article"), start, end], start, end)
         for aid, start, end in spans
         if (aid.removeprefix("article"), start, end) in found
     ]
+    return rows, stats

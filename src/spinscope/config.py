@@ -1,8 +1,13 @@
-"""Layered settings: packaged defaults -> user TOML -> SPINSCOPE_* env -> --set overrides."""
+"""Layered settings: packaged defaults -> user TOML -> SPINSCOPE_* env -> --set overrides.
+
+The defaults (defaults.toml, plus the `default_config` of every plugin component) name every setting there
+is: a key they do not know is a coded error that suggests the nearest known key, never a silent new one.
+"""
 
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import os
 import tomllib
@@ -11,7 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, Errors
+from .errors import ConfigError, Errors, Warnings
 
 USER_FILE = "spinscope.toml"
 ENV_PREFIX = "SPINSCOPE_"
@@ -54,13 +59,61 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(Errors.E501(path=path, detail=str(exc))) from exc
 
 
+def suggestion(name: str, known: Iterable[str]) -> str:
+    """' (did you mean ...?)' naming the known name nearest to `name`, or '' when none is near."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def defaults() -> dict[str, Any]:
+    """defaults.toml with the `default_config` of every registered component it does not list (plugins)."""
+    from .registry import components
+
+    tree = tomllib.loads(files("spinscope").joinpath("defaults.toml").read_text(encoding="utf-8"))
+    for name, factory in components.all().items():
+        tree["components"].setdefault(name, copy.deepcopy(dict(getattr(factory, "default_config", {}))))
+    return tree
+
+
+def _open_tables() -> set[str]:
+    """Settings tables whose keys are names (technique names, say) that their component checks itself."""
+    from .registry import components
+
+    return {
+        f"components.{name}.{table}"
+        for name, factory in components.all().items()
+        for table in getattr(factory, "open_config", ())
+    }
+
+
+def check_known(tree: Mapping[str, Any], known: Mapping[str, Any], open_tables: set[str], prefix: str = "") -> None:
+    """Raise E503 for a key of `tree` that `known` does not have, E505 for a table set to a value (or back)."""
+    for key, value in tree.items():
+        dotted = f"{prefix}{key}"
+        if key not in known:
+            raise ConfigError(Errors.E503(key=dotted, hint=suggestion(dotted, (f"{prefix}{k}" for k in known))))
+        if isinstance(known[key], dict) != isinstance(value, dict):
+            raise ConfigError(Errors.E505(key=dotted, kind="a table" if isinstance(known[key], dict) else "a value"))
+        if isinstance(value, dict) and dotted not in open_tables:
+            check_known(value, known[key], open_tables, f"{dotted}.")
+
+
+def _check_warning_codes(codes: Iterable[str]) -> None:
+    known = [w.name for w in Warnings]
+    for code in codes:
+        if code not in known:
+            hint = suggestion(code, known)
+            raise ConfigError(Errors.E504(key="warnings.ignore", what="warning code", name=code, hint=hint))
+
+
 def load_settings(
     config: str | Path | None = None,
     overrides: Iterable[str] = (),
     env: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Build the settings tree for one run. `overrides` are `section.key=value` strings."""
-    settings = tomllib.loads(files("spinscope").joinpath("defaults.toml").read_text(encoding="utf-8"))
+    known = defaults()
+    settings = copy.deepcopy(known)
     if config is not None:
         _merge(settings, read_toml(Path(config)))
     elif Path(USER_FILE).is_file():
@@ -74,4 +127,6 @@ def load_settings(
         if not sep or not dotted.strip():
             raise ConfigError(Errors.E502(item=item))
         _set_dotted(settings, dotted.strip(), _parse_value(raw.strip()))
+    check_known(settings, known, _open_tables())
+    _check_warning_codes(settings["warnings"]["ignore"])
     return settings

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from enum import Enum, unique
 
 
@@ -21,9 +20,12 @@ class Errors(_Coded):
     E002 = "{group} name {name!r} is taken by another factory; choose a new name or version suffix."
     E101 = "Span {start}:{end} does not fit document {doc!r} ({n} characters of verbatim text)."
     E102 = "Span {start}:{end} of document {doc!r} says {said!r} but the text there is {found!r}."
-    E201 = "{step!r} reads {missing}; put the components that assign them earlier."
+    E201 = "{step!r} reads {missing}; put the components that write them earlier."
     E202 = "{step!r} needs the model {model!r}, which is not installed at {path}. {hint}"
     E203 = "Unknown component(s) in --only/--skip: {names}. Known: {known}."
+    E204 = "{step!r} set {keys} on document {doc!r} without declaring them in its `writes`."
+    E205 = "The pipeline does not run {name!r} (it runs {names})."
+    E206 = "{what}: documents were rejected, so the scores would not be comparable: {reasons}"
     E301 = "{feature} uses the optional package {module!r}: pip install 'spinscope[{extra}]'"
     E401 = "{source}: no such file or directory."
     E402 = "{source}: folder holds no articles (looked for {pattern})."
@@ -42,6 +44,9 @@ class Errors(_Coded):
     E415 = "{source}: cannot be read: {detail}"
     E501 = "Config file {path}: {detail}"
     E502 = "Bad --set value {item!r}: expected section.key=value."
+    E503 = "Unknown setting {key!r}{hint}."
+    E504 = "{key!r}: unknown {what} {name!r}{hint}."
+    E505 = "Setting {key!r} must be {kind}."
     E601 = "{path}: line {line}: {detail}"
     E602 = "Unknown output format {fmt!r}. Known formats: {known}."
     E603 = "{path}: predictions must name exactly the gold articles: {detail}"
@@ -49,7 +54,8 @@ class Errors(_Coded):
 
 @unique
 class Warnings(_Coded):
-    """Warning templates; each document also carries them in its `warnings` list."""
+    """Warning templates; each document carries them in its `warnings` list. List a code in the setting
+    `warnings.ignore` (e.g. `--set 'warnings.ignore=["W005"]'`) to silence it."""
 
     W001 = "No technique model is installed; techniques are left empty."
     W002 = "Language {lang!r} has no training data; results are zero-shot."
@@ -58,11 +64,6 @@ class Warnings(_Coded):
     W005 = "Text is very short ({n} characters); document-level results are unreliable."
     W006 = "No {head} model is installed; that output is left empty."
     W007 = "The {head} head was fitted on encoder {fitted}, not on the installed one {now}; retrain it."
-
-
-def warn(message: str) -> None:
-    """Route a coded warning through the standard machinery (callers can filter by code)."""
-    warnings.warn(message, UserWarning, stacklevel=2)
 
 
 class SpinscopeError(Exception):

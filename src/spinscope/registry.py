@@ -1,4 +1,4 @@
-"""Name -> factory registries for readers, components, writers and scorers (plugins join by entry point)."""
+"""Name -> factory registries for readers, components and writers (plugins join by entry point)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Registry:
-    """Name -> factory. Installed plugins join through the entry-point group of the same name."""
+    """Name -> factory. Installed plugins join through the entry-point group of the same name: `get` loads
+    the one it is asked for, `all` (and `names`) every one, once."""
 
     def __init__(self, group: str) -> None:
         self.group = group
         self._items: dict[str, Callable[..., Any]] = {}
+        self._plugins_loaded = False
 
     def register(self, name: str) -> Callable[[F], F]:
         def add(factory: F) -> F:
@@ -32,17 +34,25 @@ class Registry:
             for ep in entry_points(group=self.group, name=name):
                 ep.load()
         if name not in self._items:
-            known = ", ".join(sorted(self._items))
+            known = ", ".join(self.names())
             raise RegistryError(Errors.E001(group=self.group, name=name, known=known))
         return self._items[name]
 
-    def names(self) -> list[str]:
+    def all(self) -> dict[str, Callable[..., Any]]:
+        """Every factory in registration order (built-ins first), installed plugins included."""
         _populate()
-        return sorted(self._items)
+        if not self._plugins_loaded:
+            self._plugins_loaded = True
+            for ep in entry_points(group=self.group):
+                if ep.name not in self._items:
+                    ep.load()
+        return dict(self._items)
+
+    def names(self) -> list[str]:
+        return sorted(self.all())
 
     def __contains__(self, name: str) -> bool:
-        _populate()
-        return name in self._items
+        return name in self.all()
 
 
 readers = Registry("spinscope.readers")

@@ -97,7 +97,7 @@ def test_skip_leaves_empty_lists(monkeypatch, capsys) -> None:
         "--skip",
         "segment",
         "--skip",
-        "paragraphs",
+        "paragraph_labels",
     )
     record = json.loads(out)
     assert code == 0 and record["sentences"] == [] and record["paragraphs"] == []

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from spinscope.data import Document
-from spinscope.pipeline.encoder import Encoding
-from spinscope.pipeline.heads import FramesComponent, GenreComponent, LinearHead
+from spinscope.pipeline.encoder import EncoderComponent, Encoding
+from spinscope.pipeline.heads import FramesComponent, GenreComponent
+from spinscope.pipeline.linear_head import LinearHead
 
 sklearn = pytest.importorskip("sklearn")
 
@@ -43,7 +44,14 @@ def components_with(tmp_path, task: str, settings: dict):
     head.save(tmp_path / task)
     settings["components"]["encoder"]["model"] = "not_installed"
     cls = GenreComponent if task == "genre" else FramesComponent
-    return cls({"model": str(tmp_path / task)}, settings), x
+    return built(cls, {"model": str(tmp_path / task)}, settings), x
+
+
+def built(cls, config: dict, settings: dict):
+    """A head component set up behind an encoder step (with no model installed)."""
+    component = cls(config, settings)
+    component.setup({"encoding": EncoderComponent(settings["components"]["encoder"], settings)})
+    return component
 
 
 def doc_with_vector(vector: np.ndarray, text: str = "A long enough article. " * 20) -> Document:
@@ -70,7 +78,7 @@ def test_frames_component_scores_every_frame_and_warns_on_short_text(tmp_path, s
 
 def test_missing_head_leaves_outputs_empty_with_warning(settings) -> None:
     settings["components"]["encoder"]["model"] = "not_installed"
-    doc = FramesComponent({"model": "no_such_head"}, settings)(doc_with_vector(np.zeros(8)))
+    doc = built(FramesComponent, {"model": "no_such_head"}, settings)(doc_with_vector(np.zeros(8)))
     assert doc.labels["frames"] == []
     assert any(w.startswith("[W006]") for w in doc.warnings)
 
@@ -88,6 +96,6 @@ def test_blended_head_round_trips_and_the_component_uses_the_text(tmp_path, sett
     expected = 0.5 * head.scores(x[0]) + 0.5 * head.lexical.scores([texts[0]])[0]
     assert again.blended(x[0], [texts[0]]) == pytest.approx(expected, abs=1e-3)
     settings["components"]["encoder"]["model"] = "not_installed"
-    component = GenreComponent({"model": str(tmp_path / "genre")}, settings)
+    component = built(GenreComponent, {"model": str(tmp_path / "genre")}, settings)
     doc = component(doc_with_vector(x[0], text=texts[0]))
     assert [doc.labels["genre"]["scores"][g] for g in head.labels] == pytest.approx(expected, abs=1e-3)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from spinscope.pipeline.encoder import Encoding
-from spinscope.pipeline.heads import LinearHead
+from spinscope.pipeline.linear_head import LinearHead
 from spinscope.pipeline.pooling import feature_size, stretch_features, token_range
 from spinscope.pipeline.tagger import pick_label
 

@@ -5,7 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spinscope.data import Document
-from spinscope.pipeline.segment import SegmentComponent, paragraph_bounds, sentence_bounds
+from spinscope.pipeline.segment import SegmentComponent, sentence_bounds
+from spinscope.text import paragraph_bounds
 
 
 def test_paragraph_lines_are_numbered_like_semeval_with_crlf() -> None:

@@ -70,8 +70,9 @@ def test_embedding_cache_is_written_then_mapped(tmp_path, monkeypatch) -> None:
 
 
 def test_paragraph_component_prefers_a_paragraph_head() -> None:
-    from spinscope.data import Document
     from spinscope.pipeline.paragraphs import ParagraphLabelsComponent
+
+    from spinscope.data import Document
     from spinscope.pipeline.segment import SegmentComponent
 
     doc = SegmentComponent({}, {})(Document("d", "Title\n\nBody one.\nBody two."))

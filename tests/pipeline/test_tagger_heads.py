@@ -9,7 +9,7 @@ import pytest
 
 from spinscope.data import Document
 from spinscope.pipeline.encoder import Encoding
-from spinscope.pipeline.heads import LinearHead
+from spinscope.pipeline.linear_head import LinearHead
 from spinscope.pipeline.segment import SegmentComponent
 from spinscope.pipeline.tagger import PARAGRAPH_HEAD, SPAN_HEAD, TechniqueDecoder
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from spinscope.pipeline.segment import paragraph_bounds
+from spinscope.text import paragraph_bounds
 
 pytest.importorskip("torch")
 pytest.importorskip("transformers")

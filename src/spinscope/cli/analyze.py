@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import typer
 from rich.console import Console
@@ -18,62 +17,19 @@ from ..api import load_pipeline
 from ..config import load_settings
 from ..data import Document
 from ..errors import Errors, SpinscopeError
-from ..pipeline import Pipeline
-from ..readers import Rejected, open_input
+from ..readers import Rejected
 from ..registry import writers
-from ..utils import batched
+from ..runner import RunStats, process
 
-BATCH = 16
 err_console = Console(stderr=True)
 
 
-@dataclass
-class BatchReport:
-    """What a batch run read, analysed and skipped, for the closing summary and the exit code."""
-
-    done: int = 0
-    rejected: list[Rejected] = field(default_factory=list)
-
-    def reject(self, source: str, message: str) -> None:
-        self.rejected.append(Rejected(source, message))
-        err_console.print(f"[bold red]spinscope: error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+def print_reject(item: Rejected) -> None:
+    """One red error line for a skipped input, as it happens."""
+    err_console.print(f"[bold red]spinscope: error:[/] {escape(item.message)}", highlight=False, soft_wrap=True)
 
 
-def _read_all(inputs: list[str], settings: dict[str, Any], report: BatchReport) -> Iterator[Document]:
-    for source in inputs:
-        try:
-            for item in open_input(source, settings):
-                if isinstance(item, Rejected):
-                    report.reject(item.source, item.message)
-                    continue
-                yield item
-        except SpinscopeError as exc:
-            report.reject(source, str(exc))
-
-
-def _analysed(docs: Iterator[Document], pipeline: Pipeline, report: BatchReport) -> Iterator[Document]:
-    """Batches run through the pipeline together; a failing batch is rerun doc by doc to find the culprit."""
-    for batch in batched(docs, BATCH):
-        yield from _run_batch(batch, pipeline, report)
-
-
-def _run_batch(batch: list[Document], pipeline: Pipeline, report: BatchReport) -> Iterator[Document]:
-    try:
-        done = list(pipeline.pipe(batch))
-    except SpinscopeError:
-        done = []
-        for doc in batch:
-            try:
-                done.append(pipeline(doc))
-            except SpinscopeError as exc:
-                report.reject(doc.source or doc.id, f"{doc.source or doc.id}: {exc}")
-    for doc in done:
-        doc.check_offsets()
-        report.done += 1
-        yield doc
-
-
-def _with_progress(docs: Iterator[Document], show: bool) -> Iterator[Document]:
+def _with_progress(docs: Iterable[Document], show: bool) -> Iterator[Document]:
     if not show:
         yield from docs
         return
@@ -127,22 +83,24 @@ def analyze_command(
         raise SpinscopeError(Errors.E602(fmt=fmt, known=", ".join(writers.names())))
     writer = writers.get(fmt)(settings)
     pipeline = load_pipeline(settings, only=only, skip=skip)
-    report = BatchReport()
     show_progress = err_console.is_terminal and (len(inputs) > 1 or any(Path(i).is_dir() for i in inputs))
-    docs = _with_progress(_analysed(_read_all(inputs, settings, report), pipeline, report), show_progress)
     with _output(output) as out:
-        writer.write(docs, out)
-    _close(report)
+        stats = process(
+            inputs, pipeline, lambda docs: writer.write(_with_progress(docs, show_progress), out), print_reject,
+            settings=settings,
+        )
+    close_run(stats)
 
 
-def _close(report: BatchReport) -> None:
-    if not report.rejected:
+def close_run(stats: RunStats) -> None:
+    """List what was skipped and leave with exit code 1 when anything was (nothing to say otherwise)."""
+    if not stats.rejected:
         return
-    if report.done == 0 and len(report.rejected) == 1:
+    if stats.done == 0 and len(stats.rejected) == 1:
         raise typer.Exit(1)  # the single error line was already printed
     err_console.print(
-        f"[bold yellow]{len(report.rejected)} input(s) skipped, {report.done} analysed:[/]", highlight=False
+        f"[bold yellow]{len(stats.rejected)} input(s) skipped, {stats.done} analysed:[/]", highlight=False
     )
-    for item in report.rejected:
+    for item in stats.rejected:
         err_console.print(f"  - {escape(item.message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)

@@ -9,7 +9,7 @@ import typer
 from ..api import classify_spans
 from ..config import load_settings
 from ..eval.formats import read_spans
-from ..readers import Rejected, open_input
+from .analyze import close_run, print_reject
 
 
 def classify_spans_command(
@@ -20,13 +20,14 @@ def classify_spans_command(
     config: Path | None = typer.Option(None, "--config", "-c", help="TOML settings file."),
     overrides: list[str] = typer.Option([], "--set", help="Override a setting: section.key=value."),
 ) -> None:
-    """Write `id<TAB>technique<TAB>start<TAB>end` for every given span, in the input order."""
+    """Write `id<TAB>technique<TAB>start<TAB>end` for every given span, in the input order; articles that
+    cannot be read are listed and skipped (exit code 1)."""
     settings = load_settings(config, overrides)
     records = [(r.article_id, r.start, r.end) for r in read_spans(spans)]
-    docs = [d for d in open_input(articles, settings) if not isinstance(d, Rejected)]
-    rows = classify_spans(docs, records, settings, labels)
+    rows, stats = classify_spans([articles], records, settings, labels, print_reject)
     text = "".join(f"{aid}\t{label}\t{start}\t{end}\n" for aid, label, start, end in rows)
     if output is None:
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+    close_run(stats)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
+from ..languages import DATASET_LANGS
+
 
 def _package_dir(package: str, pip_name: str) -> Path:
     spec = find_spec(package)
@@ -43,7 +45,7 @@ def minilm_dir() -> Path:
 
 
 SPECS = {
-    "e5-small": EncoderSpec("e5-small", 0, 2, 1, True, ("en", "fr", "ge", "it", "po", "ru")),
+    "e5-small": EncoderSpec("e5-small", 0, 2, 1, True, DATASET_LANGS),
     "minilm-l6": EncoderSpec("minilm-l6", 101, 102, 0, False, ("en",)),
 }
 DEFAULT = "e5-small"

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import Errors, FormatError
-from .splits import ISO, SEMEVAL_LANGS
+from ..languages import DATASET_TO_ISO, ISO_TO_DATASET
+from .splits import SEMEVAL_LANGS
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +55,9 @@ __all__ = [
     "write_spans",
 ]
 
-LANG_TO_ISO: dict[str, str] = dict(ISO)
+LANG_TO_ISO: dict[str, str] = dict(DATASET_TO_ISO)
 """Dataset language codes (en, fr, ge, it, po, ru) -> ISO 639-1 (ge -> de, po -> pl)."""
-ISO_TO_LANG: dict[str, str] = {iso: lang for lang, iso in LANG_TO_ISO.items()}
+ISO_TO_LANG: dict[str, str] = dict(ISO_TO_DATASET)
 
 LABEL_SUFFIXES = (".labels", ".txt", ".tsv")
 """Files a label folder is read from (SemEval-2023 uses .txt, PTC .labels); others are ignored."""

@@ -1,7 +1,7 @@
 """Eval gate: score the shipped models on the fixed validation articles and hold them above pinned floors.
 
-Metric names read `<task>.<measure>.<lang>` (e.g. `techniques.si_f1.en`, `paragraphs.micro_f1.fr`,
-`frames.micro_f1.it`, `genre.macro_f1.ru`).
+Metric names read `<task>.<measure>.<lang>` (see `eval.validation`). A validation article the pipeline
+rejects fails the gate (E206): a skipped article would silently move every figure.
 Floors live in `tests/eval/baseline.json` with the SHA-256 of the data they were measured on; floors only
 move up unless a regression is explicitly allowed.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,16 +18,12 @@ from typing import Any
 from ..api import classify_spans, load_pipeline
 from ..config import load_settings
 from ..data import Document
-from .formats import (
-    ARTICLE_LABEL_FILES,
-    SemEvalLanguage,
-    load_ptc2020,
-    load_semeval2023,
-    read_article_labels,
-    resolve_data_root,
-)
-from .scorers import document_scores, paragraph_scores, si_scores, span_scores, tc_scores
+from ..errors import Errors, PipelineError
+from ..runner import RunStats, process
+from .formats import ARTICLE_LABEL_FILES, load_ptc2020, load_semeval2023, resolve_data_root
+from .scorers import tc_scores
 from .splits import SEMEVAL_LANGS, split_validation
+from .validation import article_scores, language_scores, validation_documents
 
 GATE_LANGS = SEMEVAL_LANGS
 
@@ -92,59 +88,19 @@ def data_fingerprint(data_root: Path, langs: Iterable[str] = GATE_LANGS) -> str:
     return digest.hexdigest()
 
 
-def validation_documents(data_root: Path, lang: str) -> list[Document]:
-    """The held-out articles of one language, read verbatim, with the language known from the dataset."""
-    data = load_semeval2023(lang, data_root)
-    _, val_ids = split_validation(data_root, lang)
-    return [Document(id=aid, text=data.text(aid), source=str(data.articles[aid]), language=data.iso) for aid in val_ids]
-
-
-def language_scores(lang: str, docs: Sequence[Document], data: SemEvalLanguage) -> dict[str, float]:
-    """SI F1, technique-aware span F1 and paragraph micro-F1 of annotated documents of one language."""
-    ids = {d.id for d in docs}
-    gold_spans = [s for s in data.spans if s.article_id in ids]
-    gold_rows = [(p.article_id, p.line, p.labels) for p in data.paragraphs if p.article_id in ids]
-    pred_spans = [(d.id, s.label, s.start, s.end) for d in docs for s in d.layer("techniques")]
-    pred_rows = [(d.id, p.attrs["line"], p.attrs["techniques"]) for d in docs for p in d.layer("paragraphs")]
-    return {
-        f"techniques.si_f1.{lang}": round(si_scores(gold_spans, pred_spans).f1, 4),
-        f"techniques.span_f1.{lang}": round(span_scores(gold_spans, pred_spans).micro.f1, 4),
-        f"paragraphs.micro_f1.{lang}": round(paragraph_scores(gold_rows, pred_rows).micro.f1, 4),
-    }
-
-
-def article_scores(lang: str, docs: Sequence[Document], data: SemEvalLanguage) -> dict[str, float]:
-    """Frames micro-F1 and genre macro-F1 of annotated documents (the official subtask 2 / 1 measures, with
-    zero_division=1 as in the official scorers); a task whose head gave no output is left out (so a guarded
-    figure then fails the gate)."""
-    from ..labels import FRAMES, GENRES
-
-    predicted = {
-        "frames": {d.id: [f["frame"] for f in d.labels.get("frames", []) if f["predicted"]] for d in docs},
-        "genre": {d.id: [d.labels["genre"]["label"]] for d in docs if d.labels.get("genre")},
-    }
-    produced = {"frames": any(d.labels.get("frames") for d in docs), "genre": bool(predicted["genre"])}
-    scores = {}
-    for task, names, measure in (("frames", FRAMES, "micro_f1"), ("genre", GENRES, "macro_f1")):
-        gold = {aid: labels for aid, labels in read_article_labels(data, task).items() if aid in predicted[task]}
-        if produced[task] and gold:
-            res = document_scores(gold, {aid: predicted[task][aid] for aid in gold}, list(names))
-            scores[f"{task}.{measure}.{lang}"] = round(res.micro.f1 if measure == "micro_f1" else res.macro_f1, 4)
-    return scores
-
-
 def technique_scores(
     data_root: Path | None = None, settings: dict[str, Any] | None = None, langs: Iterable[str] = GATE_LANGS
 ) -> dict[str, float]:
     """Official-formula scores of the configured models on each language's validation articles: spans,
     paragraphs, frames and genre from one pipeline run."""
     root = resolve_data_root(data_root)
-    only = ["segment", "techniques", "paragraphs", "frames", "genre"]
+    only = ["segment", "techniques", "paragraph_labels", "frames", "genre"]
     pipeline = load_pipeline(settings or load_settings(env={}), only=only)
     scores: dict[str, float] = {}
     for lang in langs:
         data = load_semeval2023(lang, root)
-        docs = list(pipeline.pipe(validation_documents(root, lang)))
+        docs: list[Document] = []
+        _all_analysed(f"{lang} validation", process(validation_documents(root, lang), pipeline, docs.extend))
         scores.update(language_scores(lang, docs, data))
         scores.update(article_scores(lang, docs, data))
     return scores
@@ -154,8 +110,14 @@ def ptc_tc_score(data_root: Path | None = None, settings: dict[str, Any] | None 
     """TC micro-F1 in the 14-label PTC scheme on the gold spans of the PTC dev articles."""
     ptc = load_ptc2020("dev", resolve_data_root(data_root))
     docs = [Document(id=aid, text=ptc.text(aid), language="en") for aid in ptc.article_ids]
-    pred = classify_spans(docs, [(r.article_id, r.start, r.end) for r in ptc.flc], settings, "ptc14")
+    pred, stats = classify_spans(docs, [(r.article_id, r.start, r.end) for r in ptc.flc], settings, "ptc14")
+    _all_analysed("PTC dev", stats)
     return {"tc.micro_f1.ptc14": round(tc_scores(ptc.flc, pred).micro.f1, 4)}
+
+
+def _all_analysed(what: str, stats: RunStats) -> None:
+    if stats.rejected:
+        raise PipelineError(Errors.E206(what=what, reasons="; ".join(r.message for r in stats.rejected)))
 
 
 def gate_scores(data_root: Path | None = None, settings: dict[str, Any] | None = None) -> dict[str, float]:

@@ -1,16 +1,18 @@
-"""Pipeline components; importing this package registers the built-in ones."""
+"""Pipeline components. Importing this package registers the built-in ones, in the order below, which is
+also the order of their fields in the record and of their sections in the reports."""
 
-from . import encoder, heads, language, paragraphs, segment, techniques
-from .base import Component, Pipeline, check_order
+from . import language, segment, encoder, techniques, paragraph_labels, heads  # noqa: I001 (registration order)
+from .base import Component, Field, Pipeline, check_order
 
 __all__ = [
     "Component",
+    "Field",
     "Pipeline",
     "check_order",
     "encoder",
     "heads",
     "language",
-    "paragraphs",
+    "paragraph_labels",
     "segment",
     "techniques",
 ]

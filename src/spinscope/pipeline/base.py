@@ -1,28 +1,71 @@
-"""Component base and the Pipeline that runs named components in the configured order."""
+"""The extension point: Component (what a step reads, writes and adds to the record) and the Pipeline.
+
+A component declares every key of the Document it reads and writes:
+
+* `language`: `Document.language`;
+* `spans.<layer>`: a span layer, `Document.spans[<layer>]`;
+* `labels.<name>`: a document label, `Document.labels[<name>]`;
+* any other name: an entry of `Document.cache` (shared by components, never written out), such as
+  `encoding`, the output of the one encoder pass.
+
+The pipeline checks at build time that every key a step reads is written by an earlier step, pulls in the
+writers of what `--only` picks need, and refuses at run time a step that writes a key it did not declare.
+A component also contributes the record fields it owns (`fields`): their values, JSON-Schema fragments and
+report sections, so the JSON, schema, terminal and HTML outputs need no edit for a new component.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..data import Document
 from ..errors import Errors, PipelineError
 
 
-class Component:
-    """One step: adds span layers or document labels and leaves Document.text untouched.
+@dataclass(frozen=True)
+class Field:
+    """One key of the document record, owned by the component that declares it.
 
-    `requires` names what earlier steps must assign ("language", "sentences", "paragraphs", "techniques");
-    `assigns` names what this step provides, so a wrong order fails while the pipeline is built.
+    `value(doc)` is the JSON value (the empty value when the component did not run, so every key is always
+    present); `schema` its JSON-Schema fragment; `offsets` says what the items carry into the text ("text":
+    start, end and text, "bounds": start and end); `terminal(record, view)` returns a rich renderable and
+    `html(record)` an HTML fragment for the report (None or "" for nothing); `summary(record)` a short phrase
+    for the report's closing counts line.
+    """
+
+    name: str
+    value: Callable[[Document], Any]
+    schema: Mapping[str, Any]
+    offsets: str | None = None
+    terminal: Callable[[Mapping[str, Any], Any], Any] | None = None
+    html: Callable[[Mapping[str, Any]], str] | None = None
+    summary: Callable[[Mapping[str, Any]], str | None] | None = None
+
+
+class Component:
+    """One step: adds span layers, labels or cache entries and leaves Document.text untouched.
+
+    `default_config` is a plugin's configuration (built-ins keep theirs in defaults.toml); keys outside it
+    are refused, except inside the tables named in `open_config`, whose keys are names (technique names,
+    say) that the component checks itself.
     """
 
     name: ClassVar[str] = ""
-    requires: ClassVar[tuple[str, ...]] = ()
-    assigns: ClassVar[tuple[str, ...]] = ()
+    reads: ClassVar[tuple[str, ...]] = ()
+    writes: ClassVar[tuple[str, ...]] = ()
+    fields: ClassVar[tuple[Field, ...]] = ()
+    default_config: ClassVar[Mapping[str, Any]] = {}
+    open_config: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, config: dict[str, Any], settings: dict[str, Any]) -> None:
         self.config = config
         self.settings = settings
+
+    def setup(self, upstream: Mapping[str, Component]) -> None:
+        """Called once the earlier steps are built; `upstream` maps each key they write to its writer, so a
+        head takes the one loaded encoder from the step that writes `encoding`."""
 
     def __call__(self, doc: Document) -> Document:
         raise NotImplementedError
@@ -32,19 +75,27 @@ class Component:
         yield from map(self, docs)
 
 
+def state_keys(doc: Document) -> set[str]:
+    """The keys (as components declare them) that are set on a document."""
+    keys = {f"spans.{k}" for k in doc.spans} | {f"labels.{k}" for k in doc.labels} | set(doc.cache)
+    if doc.language:
+        keys.add("language")
+    return keys
+
+
 def check_order(steps: Sequence[Component]) -> None:
-    """Fail before a corpus run starts when a step reads something nothing earlier assigns."""
+    """Fail before a corpus run starts when a step reads something nothing earlier writes."""
     produced: set[str] = set()
     for step in steps:
-        if missing := set(step.requires) - produced:
+        if missing := set(step.reads) - produced:
             raise PipelineError(Errors.E201(step=step.name, missing=sorted(missing)))
-        produced.update(step.assigns)
+        produced.update(step.writes)
 
 
 def select(names: Sequence[str], only: Sequence[str], skip: Sequence[str]) -> list[str]:
     """The configured component names filtered by --only/--skip.
 
-    --only keeps what its picks need; --skip also drops the steps that read what a skipped step assigns
+    --only keeps what its picks need; --skip also drops the steps that read what a skipped step writes
     (skipping the encoder switches off every head that reads its output).
     """
     from ..registry import components
@@ -54,31 +105,39 @@ def select(names: Sequence[str], only: Sequence[str], skip: Sequence[str]) -> li
         raise PipelineError(Errors.E203(names=", ".join(unknown), known=", ".join(components.names())))
     dropped = set(skip)
     for name in names:  # in pipeline order, so dependents of dependents go too
-        if set(components.get(name).requires) & _assigned(dropped & set(names)):
+        if set(components.get(name).reads) & _written(dropped & set(names)):
             dropped.add(name)
     chosen = [n for n in names if n not in dropped]
     if not only:
         return chosen
     keep = set(only)
-    for name in reversed(chosen):  # pull in producers of what the kept steps read
+    for name in reversed(chosen):  # pull in writers of what the kept steps read
         if name in keep:
-            needs = set(components.get(name).requires)
-            keep.update(n for n in chosen if needs & set(components.get(n).assigns))
+            needs = set(components.get(name).reads)
+            keep.update(n for n in chosen if needs & set(components.get(n).writes))
     return [n for n in chosen if n in keep]
 
 
-def _assigned(names: set[str]) -> set[str]:
+def _written(names: set[str]) -> set[str]:
     from ..registry import components
 
-    return {layer for n in names for layer in components.get(n).assigns}
+    return {key for n in names for key in components.get(n).writes}
 
 
 class Pipeline:
-    """Named components built from settings, run in order over documents."""
+    """Named components built from settings, run in order over documents.
 
-    def __init__(self, steps: Sequence[Component]) -> None:
+    Warnings whose code is listed in `warnings.ignore` are dropped from each document once all steps ran.
+    """
+
+    def __init__(self, steps: Sequence[Component], ignore: Iterable[str] = ()) -> None:
         check_order(steps)
         self.steps = list(steps)
+        upstream: dict[str, Component] = {}
+        for step in self.steps:
+            step.setup(upstream)
+            upstream.update(dict.fromkeys(step.writes, step))
+        self.ignore = tuple(f"[{code}]" for code in ignore)
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], only: Sequence[str] = (), skip: Sequence[str] = ()) -> Pipeline:
@@ -86,19 +145,54 @@ class Pipeline:
 
         names = select(settings["pipeline"]["components"], only, skip)
         configs = settings.get("components", {})
-        return cls([components.get(n)(configs.get(n, {}), settings) for n in names])
+        steps = [components.get(n)(configs.get(n, {}), settings) for n in names]
+        return cls(steps, settings.get("warnings", {}).get("ignore", ()))
 
     @property
     def names(self) -> list[str]:
         return [s.name for s in self.steps]
 
+    def step(self, name: str) -> Component:
+        """The built step of that name (E205 when the pipeline does not run it)."""
+        for step in self.steps:
+            if step.name == name:
+                return step
+        raise PipelineError(Errors.E205(name=name, names=", ".join(self.names)))
+
     def __call__(self, doc: Document) -> Document:
         for step in self.steps:
+            before = state_keys(doc)
             doc = step(doc)
-        return doc
+            _check_writes(step, before, doc)
+        return self._finish(doc)
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
         stream: Iterable[Document] = docs
         for step in self.steps:
-            stream = step.pipe(stream)
-        yield from stream
+            stream = _checked(step, stream)
+        for doc in stream:
+            yield self._finish(doc)
+
+    def _finish(self, doc: Document) -> Document:
+        if self.ignore:
+            doc.warnings[:] = [w for w in doc.warnings if not w.startswith(self.ignore)]
+        return doc
+
+
+def _checked(step: Component, docs: Iterable[Document]) -> Iterator[Document]:
+    """`step.pipe(docs)`, refusing any document on which it set a key it does not declare."""
+    before: dict[int, set[str]] = {}
+
+    def entering() -> Iterator[Document]:
+        for doc in docs:
+            before[id(doc)] = state_keys(doc)
+            yield doc
+
+    for doc in step.pipe(entering()):
+        _check_writes(step, before.pop(id(doc), set()), doc)
+        yield doc
+
+
+def _check_writes(step: Component, before: set[str], doc: Document) -> None:
+    if undeclared := state_keys(doc) - before - set(step.writes):
+        raise PipelineError(Errors.E204(step=step.name, keys=sorted(undeclared), doc=doc.id))

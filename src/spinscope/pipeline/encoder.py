@@ -1,10 +1,11 @@
 """The one encoder pass: multilingual-e5-small (fine-tuned) over sliding windows, shared by every head.
 
-The `encoder` component runs the shipped ONNX graph once per window and leaves an `Encoding` in
-`doc.cache["encoding"]`: token offsets into the verbatim text, per-token technique probabilities and last
-hidden states (both averaged over overlapping windows) and one article vector (the mean of the windows'
-pooled hidden states). The techniques, paragraphs, frames and genre heads and the span classifier all read
-it; none re-encodes the text.
+The `encoder` component owns the one loaded model: it runs the shipped ONNX graph once per window and
+leaves an `Encoding` under the cache key `encoding` (read it with `encoding_of(doc)`): token offsets into
+the verbatim text, per-token technique probabilities and last hidden states (both averaged over
+overlapping windows) and one article vector (the mean of the windows' pooled hidden states). The
+techniques, paragraph_labels, frames and genre heads and the span classifier all read it and take the
+model from this component (`Component.setup`); none re-encodes the text or reloads the model.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 
 from ..data import Document
 from ..errors import Errors, ModelMissing, Warnings
+from ..languages import iso_codes
 from ..models import MODELS_DIR, model_path
 from ..registry import components
 from ..utils import batched
@@ -32,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = "model.onnx"
 ARTICLES_PER_CALL = 16
-TRAINED_LANGUAGES = frozenset({"en", "fr", "de", "it", "pl", "ru"})
+ENCODING = "encoding"  # the cache key of the encoder pass, as components declare it
 
 
 def window_starts(n: int, content: int, stride: int) -> list[int]:
@@ -92,6 +94,11 @@ class Encoding:
     hidden: np.ndarray | None = None  # [n_tokens, hidden] float16 last hidden states (None: not exported)
 
 
+def encoding_of(doc: Document) -> Encoding | None:
+    """The document's encoder pass, or None when the encoder did not run or had no model."""
+    return doc.cache.get(ENCODING)
+
+
 class EncoderModel:
     """A shipped model folder: model.onnx (+ config.json, labels.json); tokenizer and word embeddings
     come from their packages."""
@@ -117,6 +124,7 @@ class EncoderModel:
         self.tokenizer.no_padding()
         self.from_ids = "input_ids" in {i.name for i in self.session.get_inputs()}
         self.embeddings = None if self.from_ids else _embeddings()
+        self.languages = iso_codes(self.config.get("langs", ()))  # trained on; every other is zero-shot
 
     @staticmethod
     @cache
@@ -203,10 +211,9 @@ def _mean_vector(windows: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
 
 def load_encoder(config: dict[str, Any], step: str) -> EncoderModel | None:
     """The configured model, or None for a packaged model that is not installed (E202 for a named path)."""
-    folder = model_path(config.get("model", "techniques"))
+    folder = model_path(config["model"])
     if (folder / MODEL_FILE).is_file():
-        sizes = (int(config.get(k, default)) for k, default in (("batch_size", 1), ("threads", 1), ("streams", 0)))
-        return EncoderModel.load(folder, *sizes)
+        return EncoderModel.load(folder, int(config["batch_size"]), int(config["threads"]), int(config["streams"]))
     if folder.parent != MODELS_DIR:
         hint = "Train one with `spinscope train techniques` or fix components.encoder.model."
         raise ModelMissing(Errors.E202(step=step, model=folder.name, path=folder, hint=hint))
@@ -215,18 +222,20 @@ def load_encoder(config: dict[str, Any], step: str) -> EncoderModel | None:
 
 @components.register("encoder")
 class EncoderComponent(Component):
-    """Runs the encoder once per window and leaves `doc.cache["encoding"]` for the heads.
+    """Runs the encoder once per window and leaves the `encoding` for the heads.
 
     A missing *packaged* model leaves every head empty with warning W001 (the package may be installed
-    without it); a model path the user named explicitly must exist, else E202.
+    without it); a model path the user named explicitly must exist, else E202. Languages the model was not
+    trained on (its config.json `langs`) are marked zero-shot (W002).
     """
 
     name = "encoder"
-    requires = ("language",)
-    assigns = ("encoding",)
+    reads = ("language",)
+    writes = (ENCODING,)
 
     def __init__(self, config: dict, settings: dict) -> None:
         super().__init__(config, settings)
+        self.folder = model_path(config["model"])
         self.model = load_encoder(config, self.name)
 
     def __call__(self, doc: Document) -> Document:
@@ -242,12 +251,12 @@ class EncoderComponent(Component):
 
     def _mark(self, doc: Document, encoding: Encoding | None) -> None:
         if encoding is None:
-            doc.cache.pop("encoding", None)
+            doc.cache.pop(ENCODING, None)
             if self.model is None:
                 doc.warn(Warnings.W001())
             return
-        doc.cache["encoding"] = encoding
-        if doc.language not in TRAINED_LANGUAGES:
+        doc.cache[ENCODING] = encoding
+        if doc.language not in self.model.languages:
             doc.warn(Warnings.W002(lang=doc.language))
             doc.meta["zero_shot"] = True
         if not len(encoding.offsets) or not any(ch.isalpha() for ch in doc.text):

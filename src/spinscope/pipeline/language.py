@@ -31,10 +31,10 @@ class LanguageComponent(Component):
     """Sets Document.language unless a reader or `components.language.force` already fixed it."""
 
     name = "language"
-    assigns = ("language",)
+    writes = ("language",)
 
     def __call__(self, doc: Document) -> Document:
-        forced = self.config.get("force")
+        forced = self.config["force"]
         if forced:
             doc.language = forced
             return doc
@@ -44,6 +44,6 @@ class LanguageComponent(Component):
         lang, prob = identify(body)
         doc.language = lang
         doc.meta["language_score"] = round(prob, 4)
-        if prob < self.config.get("min_confidence", 0.5):
+        if prob < self.config["min_confidence"]:
             doc.warn(Warnings.W003(lang=lang, conf=prob))
         return doc

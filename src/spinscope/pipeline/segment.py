@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-from ..data import Document
+from ..data import Document, Span
 from ..registry import components
-from .base import Component
+from ..text import paragraph_bounds
+from .base import Component, Field
 
 # Words after which a full stop does not end a sentence (lower-cased, without the stop), per language.
 _ABBREVIATIONS = {
@@ -26,27 +28,6 @@ _ALL_ABBREVIATIONS = frozenset(w for words in _ABBREVIATIONS.values() for w in w
 # whitespace and then an opening quote, bracket, dash, digit or capital letter follow.
 _BOUNDARY = re.compile(r"""[.!?…]+["'”’»)\]]*(?=\s+["'“‘«(\[\-–—]?[\dA-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ])""")
 _LAST_WORD = re.compile(r"(\w[\w.]*)\.$")
-
-
-def paragraph_bounds(text: str) -> Iterator[tuple[int, int, int]]:
-    """(line number, start, end) of every non-blank line; lines are 1-based over text.split('\\n').
-
-    SemEval-2023 paragraph ids are these line numbers, so a CRLF file keeps its numbering; the span leaves
-    out surrounding whitespace (and the '\\r' of CRLF).
-    """
-    pos = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        stripped = line.strip()
-        if stripped:
-            start = pos + line.index(stripped[0])
-            yield number, start, start + len(stripped)
-        pos += len(line) + 1
-
-
-def labels_overlapping(start: int, end: int, spans: Iterable[tuple[str, int, int]]) -> list[str]:
-    """Distinct labels (sorted) of the (label, start, end) spans that overlap [start, end): SemEval-2023's rule
-    for the technique labels of a paragraph."""
-    return sorted({label for label, a, b in spans if a < end and b > start})
 
 
 def sentence_bounds(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -72,12 +53,24 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start + lead, start + lead + len(stripped)
 
 
+def _sentence(span: Span) -> dict[str, Any]:
+    return {"start": span.start, "end": span.end, "text": span.text}
+
+
 @components.register("segment")
 class SegmentComponent(Component):
     """Adds the `paragraphs` and `sentences` layers. The ` date` header line is neither."""
 
     name = "segment"
-    assigns = ("paragraphs", "sentences")
+    writes = ("spans.paragraphs", "spans.sentences")
+    fields = (
+        Field(
+            "sentences",
+            lambda doc: [_sentence(s) for s in doc.layer("sentences")],
+            {"type": "array", "items": {"$ref": "#/$defs/textSpan"}},
+            offsets="text",
+        ),
+    )
 
     def __call__(self, doc: Document) -> Document:
         header_end = doc.meta.get("header_end", 0)
@@ -87,7 +80,7 @@ class SegmentComponent(Component):
             start = max(start, header_end)
             if start >= end:
                 continue
-            doc.add_span("paragraphs", start, end, "paragraph", source=self.name, line=line, techniques=[])
+            doc.add_span("paragraphs", start, end, "paragraph", source=self.name, line=line)
             for s_start, s_end in sentence_bounds(doc.text, start, end):
                 doc.add_span("sentences", s_start, s_end, "sentence", source=self.name)
         return doc

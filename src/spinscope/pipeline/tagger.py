@@ -5,41 +5,35 @@ paragraphs and given spans where the model folder ships them."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..data import Document
+from ..text import labels_overlapping
 from .encoder import Encoding
-from .heads import LinearHead
+from .linear_head import LinearHead
 from .pooling import stretch_features, token_range
-from .segment import labels_overlapping
 
 DEFAULT_THRESHOLD = 0.5
-THRESHOLDS_FILE = "thresholds.json"
+THRESHOLDS_FILE = "thresholds.json"  # the decoder config tuning writes (`DecoderConfig`)
 PARAGRAPH_HEAD = "paragraph_head"  # subfolder: multilabel head on line features
 SPAN_HEAD = "span_head"  # subfolder: multiclass head on span features (technique of a given span)
 PTC_HEAD = "span_head_ptc14"  # subfolder: the same over the 14 PTC classes, where it beat the summed span head
+PARAGRAPH_SOURCES = ("head", "paragraph-spans", "spans")
 
 
 Tables = dict[str, dict[str, float]]  # language (or "default") -> technique -> threshold
 
 
-def read_thresholds(folder: Path, kind: str = "spans") -> Tables:
-    """Tables of thresholds.json (language -> technique -> threshold): "spans" for the technique spans
-    (before tuning the file is absent and every technique uses 0.5), "paragraphs" for the languages whose
-    paragraph labels come from spans decoded with thresholds of their own."""
-    path = folder / THRESHOLDS_FILE
-    return json.loads(path.read_text(encoding="utf-8")).get(kind, {}) if path.is_file() else {}
-
-
 class ThresholdTable:
     """Per-language threshold vectors in label order; settings overrides win over tuned values."""
 
-    def __init__(self, tables: Tables, labels: Sequence[str], overrides: dict[str, float]) -> None:
+    def __init__(self, tables: Tables, labels: Sequence[str], overrides: Mapping[str, float]) -> None:
         self.by_lang = {
             lang: np.array([overrides.get(t, table.get(t, DEFAULT_THRESHOLD)) for t in labels], dtype=np.float32)
             for lang, table in tables.items()
@@ -49,9 +43,6 @@ class ThresholdTable:
     def get(self, language: str | None) -> np.ndarray:
         return self.by_lang.get(language or "", self.fallback)
 
-    def __contains__(self, language: str | None) -> bool:
-        return (language or "") in self.by_lang or "default" in self.by_lang
-
 
 @dataclass(frozen=True, slots=True)
 class Decoding:
@@ -59,6 +50,50 @@ class Decoding:
 
     max_gap: int = 1
     min_chars: int = 3
+
+
+@dataclass(frozen=True)
+class DecoderConfig:
+    """Everything tuning decides about decoding, written explicitly to the model's thresholds.json.
+
+    `spans`: span thresholds per language ("default" serves every other language; before tuning there are
+    none and every technique uses 0.5). `paragraphs`: thresholds of their own for the languages whose
+    paragraph labels come from spans decoded with them. `paragraph_sources`: per language (and "default")
+    how paragraphs are labelled, one of PARAGRAPH_SOURCES: "head" (the paragraph head on line features),
+    "paragraph-spans" (spans decoded with the `paragraphs` thresholds) or "spans" (the technique spans).
+    """
+
+    decoding: Decoding = Decoding()
+    spans: Tables = field(default_factory=dict)
+    paragraphs: Tables = field(default_factory=dict)
+    paragraph_sources: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if bad := sorted(set(self.paragraph_sources.values()) - set(PARAGRAPH_SOURCES)):
+            raise ValueError(f"unknown paragraph source(s) {bad}; expected one of {PARAGRAPH_SOURCES}")
+
+    def paragraph_source(self, language: str | None) -> str:
+        return self.paragraph_sources.get(language or "", self.paragraph_sources.get("default", "spans"))
+
+    @classmethod
+    def read(cls, folder: Path) -> DecoderConfig:
+        path = folder / THRESHOLDS_FILE
+        raw = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        return cls(
+            Decoding(**raw.get("decoding", {})),
+            raw.get("spans", {}),
+            raw.get("paragraphs", {}),
+            raw.get("paragraph_sources", {}),
+        )
+
+    def write(self, folder: Path) -> None:
+        body = {
+            "decoding": asdict(self.decoding),
+            "spans": self.spans,
+            "paragraphs": self.paragraphs,
+            "paragraph_sources": self.paragraph_sources,
+        }
+        (folder / THRESHOLDS_FILE).write_text(json.dumps(body, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def _snap(text: str, start: int, end: int) -> tuple[int, int]:
@@ -118,22 +153,35 @@ def _optional_head(folder: Path) -> LinearHead | None:
     return LinearHead.load(folder) if (folder / "head.npz").is_file() else None
 
 
+@dataclass(frozen=True)
 class TechniqueDecoder:
-    """Turns an Encoding into technique spans and paragraph labels, with the model folder's thresholds
-    and, where shipped, its paragraph head and span head."""
+    """Turns an Encoding into technique spans and paragraph labels: immutable, built from a DecoderConfig,
+    the model's labels and, where shipped, its paragraph head and span heads. Tuning tries other settings
+    with `replace`/`with_config`, which build new decoders."""
 
-    def __init__(self, folder: Path, labels: Sequence[str], options: dict[str, Any]) -> None:
-        self.labels = list(labels)
-        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        self.decoding = Decoding(**config.get("decoding", {}))
-        self.overrides: dict[str, float] = dict(options.get("thresholds", {}))
-        self.set_thresholds(read_thresholds(folder))
-        self.paragraph_thresholds = ThresholdTable(read_thresholds(folder, "paragraphs"), self.labels, {})
-        self.paragraph_head = _optional_head(folder / PARAGRAPH_HEAD)
-        self.span_head = _optional_head(folder / SPAN_HEAD)
-        if self.span_head is not None and self.span_head.labels != self.labels:
-            raise ValueError(f"{folder / SPAN_HEAD}: labels differ from the model's")
-        self.ptc_head = _optional_head(folder / PTC_HEAD)
+    labels: tuple[str, ...]
+    config: DecoderConfig = DecoderConfig()
+    paragraph_head: LinearHead | None = None
+    span_head: LinearHead | None = None
+    ptc_head: LinearHead | None = None
+    overrides: Mapping[str, float] = field(default_factory=dict)  # settings thresholds, over the tuned span ones
+
+    def __post_init__(self) -> None:
+        if self.span_head is not None and tuple(self.span_head.labels) != self.labels:
+            raise ValueError("the span head's labels differ from the model's")
+        object.__setattr__(self, "span_thresholds", ThresholdTable(self.config.spans, self.labels, self.overrides))
+        object.__setattr__(self, "paragraph_thresholds", ThresholdTable(self.config.paragraphs, self.labels, {}))
+
+    @classmethod
+    def load(cls, folder: Path, overrides: Mapping[str, float] | None = None) -> TechniqueDecoder:
+        """The decoder of a model folder (read once per folder and process)."""
+        return replace(_load(folder), overrides=dict(overrides or {}))
+
+    def replace(self, **changes: Any) -> TechniqueDecoder:
+        return replace(self, **changes)
+
+    def with_config(self, **changes: Any) -> TechniqueDecoder:
+        return replace(self, config=replace(self.config, **changes))
 
     def classify(
         self,
@@ -168,61 +216,63 @@ class TechniqueDecoder:
             results.append(pick_label(mean * scale, names, np.maximum))
         return results
 
-    def set_thresholds(self, spans: Tables) -> None:
-        """Per-language tables {technique: threshold}; "default" serves every other language.
-
-        Thresholds from the settings (`components.techniques.thresholds`) win over the tuned span ones.
-        """
-        self.span_thresholds = ThresholdTable(spans, self.labels, self.overrides)
-
     def paragraph_source(self, language: str | None, encoding: Encoding) -> str:
-        """How paragraphs of this language are labelled: "head" (the paragraph head on line features, where
-        it scored higher on validation; for languages without training data where it won in most),
-        "paragraph-spans" (techniques of spans decoded with thresholds tuned for paragraph labels, where
-        those scored higher) or "spans" (techniques of the technique spans on the line)."""
-        head = self.paragraph_head
-        if head is not None and encoding.hidden is not None and language in head.thresholds:
-            return "head"
-        if (language or "") in self.paragraph_thresholds.by_lang:
-            return "paragraph-spans"
-        if head is None or encoding.hidden is None:
+        """How paragraphs of this language are labelled (`DecoderConfig.paragraph_sources`); "head" falls back
+        to "spans" where no paragraph head is shipped or the model exports no hidden states."""
+        source = self.config.paragraph_source(language)
+        if source == "head" and (self.paragraph_head is None or encoding.hidden is None):
             return "spans"
-        tuned = language in self.span_thresholds.by_lang  # a training language where spans scored higher
-        return "head" if "default" in head.thresholds and not tuned else "spans"
+        return source
 
-    def annotate(self, doc: Document, encoding: Encoding) -> None:
+    def annotate_spans(self, doc: Document, encoding: Encoding) -> None:
         """Replace the document's `techniques` layer with the spans decoded from token probabilities."""
         doc.spans["techniques"] = []
         for label, start, end, score in self._spans(doc, encoding, self.span_thresholds):
             doc.add_span("techniques", start, end, label, score=score, source="techniques")
-        doc.labels.pop("paragraph_techniques", None)
+
+    def paragraph_labels(self, doc: Document, encoding: Encoding) -> dict[int, list[str]]:
+        """line -> sorted techniques of each paragraph, from the language's paragraph source."""
+        paragraphs = doc.layer("paragraphs")
         source = self.paragraph_source(doc.language, encoding)
-        if source == "head" and doc.layer("paragraphs"):
-            doc.labels["paragraph_techniques"] = self.paragraph_labels(doc, encoding)
-        elif source == "paragraph-spans":
-            spans = self._spans(doc, encoding, self.paragraph_thresholds)
-            doc.labels["paragraph_techniques"] = {
-                p.attrs["line"]: labels_overlapping(p.start, p.end, (span[:3] for span in spans))
-                for p in doc.layer("paragraphs")
-            }
+        if source == "head":
+            return self._head_labels(doc, encoding) if paragraphs else {}
+        if source == "paragraph-spans":
+            spans = [span[:3] for span in self._spans(doc, encoding, self.paragraph_thresholds)]
+        else:
+            spans = [(s.label, s.start, s.end) for s in doc.layer("techniques")]
+        return {p.attrs["line"]: labels_overlapping(p.start, p.end, spans) for p in paragraphs}
 
     def _spans(self, doc: Document, encoding: Encoding, table: ThresholdTable) -> list[tuple[str, int, int, float]]:
         """Spans decoded with `table`'s thresholds for the document's language, none inside its header."""
         thresholds = table.get(doc.language)
         header_end = doc.meta.get("header_end", 0)
-        decoded = decode_spans(doc.text, encoding.offsets, encoding.probs, thresholds, self.labels, self.decoding)
+        decoded = decode_spans(
+            doc.text, encoding.offsets, encoding.probs, thresholds, self.labels, self.config.decoding
+        )
         return [span for span in decoded if span[1] >= header_end]
 
-    def paragraph_labels(self, doc: Document, encoding: Encoding) -> dict[int, list[str]]:
+    def _head_labels(self, doc: Document, encoding: Encoding) -> dict[int, list[str]]:
         """line -> techniques whose paragraph-head probability passes its threshold for the language."""
         paragraphs = doc.layer("paragraphs")
         bounds = [(p.start, p.end) for p in paragraphs]
         scores = self.paragraph_head.blended(stretch_features(encoding, bounds), [doc.text[a:b] for a, b in bounds])
         hits = scores >= self.paragraph_head.thresholds_for(doc.language)[None, :]
         return {
-            p.attrs["line"]: [self.paragraph_head.labels[k] for k in np.flatnonzero(row)]
+            p.attrs["line"]: sorted(self.paragraph_head.labels[k] for k in np.flatnonzero(row))
             for p, row in zip(paragraphs, hits, strict=True)
         }
+
+
+@cache
+def _load(folder: Path) -> TechniqueDecoder:
+    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+    return TechniqueDecoder(
+        tuple(labels),
+        DecoderConfig.read(folder),
+        _optional_head(folder / PARAGRAPH_HEAD),
+        _optional_head(folder / SPAN_HEAD),
+        _optional_head(folder / PTC_HEAD),
+    )
 
 
 def pick_label(scores: np.ndarray, names: Sequence[str | None], merge: np.ufunc) -> tuple[str, float]:

@@ -1,36 +1,99 @@
-"""Persuasion-technique spans (and paragraph-head labels) decoded from the shared encoder pass."""
+"""Persuasion-technique spans decoded from the shared encoder pass."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from ..data import Document
-from ..models import model_path
+from ..config import suggestion
+from ..data import Document, Span
+from ..errors import ConfigError, Errors, ModelMissing
+from ..labels import TECHNIQUES, definition
 from ..registry import components
-from .base import Component
-from .encoder import MODEL_FILE
+from ..writers import html, terminal
+from .base import Component, Field
+from .encoder import ENCODING, encoding_of
 from .tagger import TechniqueDecoder
+
+
+def _record(span: Span) -> dict[str, Any]:
+    return {
+        "technique": span.label,
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "score": round(span.score, 4),
+        "definition": definition(span.label),
+    }
+
+
+SCHEMA = {
+    "type": "array",
+    "description": "Persuasion-technique spans, sorted by (start, end).",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["technique", "start", "end", "text", "score", "definition"],
+        "properties": {
+            "technique": {"type": "string", "minLength": 1, "description": "Label in the configured scheme."},
+            "start": {"$ref": "#/$defs/offset"},
+            "end": {"$ref": "#/$defs/offset"},
+            "text": {"type": "string", "description": "Exactly text[start:end]."},
+            "score": {"type": "number", "description": "Model confidence, rounded to 4 decimals."},
+            "definition": {"type": "string", "description": "One-sentence definition; empty for an unknown label."},
+        },
+    },
+}
 
 
 @components.register("techniques")
 class TechniquesComponent(Component):
-    """Adds the `techniques` layer from `doc.cache["encoding"]` (empty when no model is installed)."""
+    """Adds the `techniques` layer from the encoder pass (empty when no model is installed).
+
+    `thresholds` (technique -> threshold) override the tuned per-language span thresholds.
+    """
 
     name = "techniques"
-    requires = ("encoding",)
-    assigns = ("techniques",)
+    reads = (ENCODING,)
+    writes = ("spans.techniques",)
+    open_config = ("thresholds",)
+    fields = (
+        Field(
+            "techniques",
+            lambda doc: [_record(s) for s in sorted(doc.layer("techniques"), key=lambda s: (s.start, s.end))],
+            SCHEMA,
+            offsets="text",
+            terminal=terminal.technique_summary,
+            html=html.technique_sections,
+        ),
+    )
 
     def __init__(self, config: dict, settings: dict) -> None:
         super().__init__(config, settings)
-        folder = model_path(settings["components"]["encoder"].get("model", "techniques"))
-        self.decoder = None
-        if (folder / MODEL_FILE).is_file():
-            labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
-            self.decoder = TechniqueDecoder(folder, labels, config)
+        self.overrides = dict(config.get("thresholds", {}))
+        for name in self.overrides:
+            if name not in TECHNIQUES:
+                key, hint = "components.techniques.thresholds", suggestion(name, TECHNIQUES)
+                raise ConfigError(Errors.E504(key=key, what="technique", name=name, hint=hint))
+        self.decoder: TechniqueDecoder | None = None
+        self.folder = None
+
+    def setup(self, upstream: Mapping[str, Component]) -> None:
+        encoder = upstream[ENCODING]  # the EncoderComponent: its model is the one loaded
+        self.folder = encoder.folder
+        if encoder.model is not None:
+            self.decoder = TechniqueDecoder.load(encoder.model.folder, self.overrides)
 
     def __call__(self, doc: Document) -> Document:
         doc.spans["techniques"] = []
-        encoding = doc.cache.get("encoding")
+        encoding = encoding_of(doc)
         if self.decoder is not None and encoding is not None:
-            self.decoder.annotate(doc, encoding)
+            self.decoder.annotate_spans(doc, encoding)
         return doc
+
+    def classify(self, doc: Document, spans: Sequence[tuple[int, int]], scheme: str) -> list[tuple[str, float]]:
+        """(technique, score) of each given span of an encoded document (SemEval-2020 TC); E202 without a model."""
+        encoding = encoding_of(doc)
+        if self.decoder is None or encoding is None:
+            raise ModelMissing(Errors.E202(step="classify-spans", model=self.folder.name, path=self.folder, hint=""))
+        return self.decoder.classify(encoding, spans, scheme, doc.language)

@@ -20,18 +20,28 @@ from ..errors import Errors, SpanError
 __all__ = ["SCHEMA_FILE", "ValidationError", "check_offsets", "load_schema", "validate"]
 
 SCHEMA_FILE = "document.schema.json"
-# Layers whose items carry start/end/text that must equal the slice of the record's text.
-_TEXT_SPANS = ("techniques", "sentences", "claims", "entities")
 
 
 @cache
+def _base_schema() -> str:
+    return files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+
+
 def load_schema() -> dict[str, Any]:
-    """The parsed schema (read once per process)."""
-    return json.loads(files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+    """The record schema: the packaged file (the document's own and the reserved keys) with the JSON-Schema
+    fragment of every registered component's field added."""
+    from ..writers.record import record_fields
+
+    schema = json.loads(_base_schema())
+    for field in record_fields():
+        if field.schema:
+            schema["properties"][field.name] = dict(field.schema)
+    return schema
 
 
 @cache
-def _validator() -> Draft202012Validator:
+def _validator(fields: tuple[str, ...]) -> Draft202012Validator:
+    """One validator per set of registered fields (a plugin loaded later gets its own)."""
     schema = load_schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
@@ -40,27 +50,35 @@ def _validator() -> Draft202012Validator:
 def check_offsets(record: Mapping[str, Any]) -> None:
     """What JSON Schema cannot say: every span fits the text and its `text` is exactly that slice.
 
-    Raises SpanError with the same codes as `Document.check_offsets` (E101 out of range, E102 mismatch).
+    The fields checked are those whose component declares offsets (`Field.offsets`: "text" for items with
+    start/end/text, "bounds" for start/end only). Raises SpanError with the same codes as
+    `Document.check_offsets` (E101 out of range, E102 mismatch).
     """
+    from ..writers.record import record_fields
+
     text: str = record["text"]
     n = len(text)
-    for layer in (*_TEXT_SPANS, "paragraphs"):
-        for item in record[layer]:
+    for field in record_fields():
+        if field.offsets is None:
+            continue
+        for item in record.get(field.name) or []:
             start, end = item["start"], item["end"]
             if not 0 <= start <= end <= n:
                 raise SpanError(Errors.E101(doc=record["id"], start=start, end=end, n=n))
-            if layer != "paragraphs" and text[start:end] != item["text"]:
+            if field.offsets == "text" and text[start:end] != item["text"]:
                 found = text[start:end]
                 raise SpanError(Errors.E102(doc=record["id"], start=start, end=end, said=item["text"], found=found))
 
 
 def validate(record: Mapping[str, Any], *, offsets: bool = True) -> None:
-    """Raise unless `record` is a valid version-1.0 document record.
+    """Raise unless `record` is a valid document record (schema version 1.x).
 
     Structure problems raise `jsonschema.ValidationError` (the most relevant one, with its JSON path);
     with `offsets=True` (the default) span offsets are then checked too and raise `SpanError`.
     """
-    error = best_match(_validator().iter_errors(record))
+    from ..writers.record import record_fields
+
+    error = best_match(_validator(tuple(f.name for f in record_fields())).iter_errors(record))
     if error is not None:
         raise error
     if offsets:

@@ -25,7 +25,7 @@ from ..eval.formats import load_semeval2023, read_article_labels, resolve_data_r
 from ..eval.scorers import document_scores
 from ..eval.splits import SEMEVAL_LANGS, split_validation
 from ..pipeline.encoder import Encoding
-from ..pipeline.heads import LEXICAL, LinearHead, encoder_identity
+from ..pipeline.linear_head import LEXICAL, LinearHead, encoder_identity
 from .corpus import corpus_articles, encode_corpus, encode_in_groups
 from .lexical import choose_blend, fit_lexical
 from .thresholds import grid_thresholds

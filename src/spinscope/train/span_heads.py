@@ -27,10 +27,10 @@ from .._optional import require
 from ..eval.formats import PTCSplit, SemEvalLanguage
 from ..labels import PTC14, to_ptc14
 from ..pipeline.encoder import Encoding
-from ..pipeline.heads import LinearHead
+from ..pipeline.linear_head import LinearHead
 from ..pipeline.pooling import stretch_features
-from ..pipeline.segment import paragraph_bounds
 from ..pipeline.tagger import pick_label
+from ..text import paragraph_bounds
 from .corpus import CorpusArticle
 from .lexical import choose_blend, fit_lexical
 from .thresholds import GRID, MIN_GOLD, OFF, ascended_micro_f1, grid_thresholds, micro_f1

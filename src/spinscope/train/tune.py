@@ -13,7 +13,7 @@ import json
 import logging
 import shutil
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -21,17 +21,17 @@ import numpy as np
 
 from ..data import Document
 from ..eval.formats import SemEvalLanguage, load_ptc2020, load_semeval2023, resolve_data_root
-from ..eval.gate import GATE_LANGS, language_scores, validation_documents
+from ..eval.gate import GATE_LANGS
 from ..eval.scorers import si_scores, span_scores
+from ..eval.validation import language_scores, validation_documents
 from ..pipeline.encoder import Encoding
-from ..pipeline.heads import LinearHead
-from ..pipeline.paragraphs import ParagraphLabelsComponent
+from ..pipeline.linear_head import LinearHead
+from ..pipeline.paragraph_labels import LABEL as PARAGRAPH_LABEL
 from ..pipeline.segment import SegmentComponent
 from ..pipeline.tagger import (
     PARAGRAPH_HEAD,
     PTC_HEAD,
     SPAN_HEAD,
-    THRESHOLDS_FILE,
     Decoding,
     Tables,
     TechniqueDecoder,
@@ -106,7 +106,7 @@ def _spans_for(run: LanguageRun, k: int, label: str, threshold: float, tagger: T
             enc.probs[:, k : k + 1],
             np.array([threshold], np.float32),
             [label],
-            tagger.decoding,
+            tagger.config.decoding,
         ):
             out.append((f"{run.lang}/{doc.id}", label, start, end))
     return out
@@ -175,13 +175,12 @@ def load_runs(data_root: Path, encodings: dict[str, Encoding], langs: Sequence[s
 
 
 def evaluate_runs(tagger: TechniqueDecoder, runs: Sequence[LanguageRun]) -> dict[str, float]:
-    """Official scores per language with the tagger's current thresholds."""
-    paragraphs = ParagraphLabelsComponent({}, {})
+    """Official scores per language with the tagger's thresholds and paragraph sources."""
     scores: dict[str, float] = {}
     for run in runs:
         for doc, enc in zip(run.docs, run.encodings, strict=True):
-            tagger.annotate(doc, enc)
-            paragraphs(doc)
+            tagger.annotate_spans(doc, enc)
+            doc.labels[PARAGRAPH_LABEL] = tagger.paragraph_labels(doc, enc)
         scores.update(language_scores(run.lang, run.docs, run.data))
     return scores
 
@@ -199,8 +198,8 @@ def tune_decoding(tagger: TechniqueDecoder, runs: Sequence[LanguageRun]) -> tupl
     tried = {}
     for gap in GAPS:
         for min_chars in MIN_CHARS:
-            tagger.decoding = Decoding(max_gap=gap, min_chars=min_chars)
-            tried[gap, min_chars] = evaluate_runs(tagger, runs)
+            trial = tagger.with_config(decoding=Decoding(max_gap=gap, min_chars=min_chars))
+            tried[gap, min_chars] = evaluate_runs(trial, runs)
     best = max(tried, key=lambda g: _headline(tried[g]))
     logger.info("decoding: max_gap, min_chars %s (%s)", best, {g: round(_headline(v), 4) for g, v in tried.items()})
     return Decoding(*best), tried[best]
@@ -214,7 +213,7 @@ def _ascent_score(tagger: TechniqueDecoder, run: LanguageRun, thresholds: np.nda
         (doc.id, label, start, end)
         for doc, enc in zip(run.docs, run.encodings, strict=True)
         for label, start, end, _ in decode_spans(
-            doc.text, enc.offsets, enc.probs, thresholds, tagger.labels, tagger.decoding
+            doc.text, enc.offsets, enc.probs, thresholds, tagger.labels, tagger.config.decoding
         )
     ]
     if target == "spans":
@@ -267,19 +266,17 @@ def refine_thresholds(
     scores: dict[str, float] = {}
     taken = {}
     for run in runs:
-        tagger.set_thresholds(tables)
+        current = tagger.with_config(spans=tables)
         before = after = {k: v for k, v in scores_before.items() if k.endswith(f".{run.lang}")}
-        ascended = _ascended_table(tagger, run, tagger.span_thresholds.get(run.iso), "spans")
+        ascended = _ascended_table(current, run, current.span_thresholds.get(run.iso), "spans")
         if ascended is not None:
-            trial = {**tables, run.iso: _as_table(tagger, ascended)}
-            tagger.set_thresholds(trial)
-            after = evaluate_runs(tagger, [run])
+            trial = {**tables, run.iso: _as_table(current, ascended)}
+            after = evaluate_runs(current.with_config(spans=trial), [run])
         taken[run.lang] = bool(_span_value(after, run.lang) > _span_value(before, run.lang))
         if taken[run.lang]:
             tables = trial
         scores.update(after if taken[run.lang] else before)
         logger.info("%s: span thresholds %s: %s", run.lang, "ascended" if taken[run.lang] else "as tuned", after)
-    tagger.set_thresholds(tables)
     return tables, scores, taken
 
 
@@ -298,10 +295,8 @@ def paragraph_thresholds(
         vector = starts.get(run.iso)
         ascended = _ascended_table(tagger, run, vector, "paragraphs")
         tables[run.iso] = _as_table(tagger, vector if ascended is None else ascended)
-    saved = tagger.paragraph_head, tagger.paragraph_thresholds
-    tagger.paragraph_head, tagger.paragraph_thresholds = None, ThresholdTable(tables, tagger.labels, {})
-    scores = evaluate_runs(tagger, runs)
-    tagger.paragraph_head, tagger.paragraph_thresholds = saved
+    sources = dict.fromkeys(tables, "paragraph-spans")
+    scores = evaluate_runs(tagger.with_config(paragraphs=tables, paragraph_sources=sources), runs)
     return tables, {run.lang: scores[f"paragraphs.micro_f1.{run.lang}"] for run in runs}
 
 
@@ -326,42 +321,35 @@ def tune_model(
     articles = corpus_articles(root, langs)
     encodings = encode_corpus(model_dir, articles, cache)
     labels = json.loads((model_dir / "labels.json").read_text(encoding="utf-8"))
-    tagger = TechniqueDecoder(model_dir, labels, {})
-    tagger.decoding, tagger.paragraph_head, tagger.span_head, tagger.ptc_head = Decoding(), None, None, None
-    tagger.paragraph_thresholds = ThresholdTable({}, labels, {})
+    tagger = TechniqueDecoder(tuple(labels))  # 0.5 everywhere, default decoding, no heads
     runs = load_runs(root, encodings, langs)
     data = {run.lang: run.data for run in runs}
     head, head_f1 = _fit_paragraph_head(tagger, articles, encodings, data)
     results = {}
     for objective in objectives:
         tables = tune_thresholds(tagger, runs, objective)
-        tagger.set_thresholds(tables)
-        results[objective] = (tables, evaluate_runs(tagger, runs))
+        results[objective] = (tables, evaluate_runs(tagger.with_config(spans=tables), runs))
         logger.info("objective %s: %s", objective, results[objective][1])
     chosen, span_tables = _choose_objectives(results, runs, head_f1)
-    tagger.set_thresholds(span_tables)
-    tagger.decoding, decoded = tune_decoding(tagger, runs)
+    decoding, decoded = tune_decoding(tagger.with_config(spans=span_tables), runs)
+    tagger = tagger.with_config(decoding=decoding)
     span_tables, span_only, ascended = refine_thresholds(tagger, runs, span_tables, decoded)
+    tagger = tagger.with_config(spans=span_tables)
     from_spans = {run.lang: span_only[f"paragraphs.micro_f1.{run.lang}"] for run in runs}
     own_tables, own_f1 = paragraph_thresholds(tagger, runs, results.get("paragraph", (span_tables,))[0])
-    paragraph_tables = _choose_paragraph_sources(
+    tagger = _choose_paragraph_sources(
         tagger, head, runs, {"head": head_f1, "spans": from_spans, "own": own_f1}, own_tables
     )
-    tc = _span_head(tagger, articles, encodings, data, root)
+    tagger, tc = _span_heads(tagger, articles, encodings, data, root)
     scores = evaluate_runs(tagger, runs)
     if tc:
         scores["tc.micro_f1.ptc14"] = tc["tc.micro_f1.ptc14"]
-    thresholds = {"spans": span_tables, "paragraphs": paragraph_tables}
-    (model_dir / THRESHOLDS_FILE).write_text(json.dumps(thresholds, indent=1, sort_keys=True), encoding="utf-8")
+    tagger.config.write(model_dir)
     heads = ((PARAGRAPH_HEAD, tagger.paragraph_head), (SPAN_HEAD, tagger.span_head), (PTC_HEAD, tagger.ptc_head))
-    for folder, head in heads:
+    for folder, fitted in heads:
         shutil.rmtree(model_dir / folder, ignore_errors=True)
-        if head is not None:
-            head.save(model_dir / folder)
-    config_path = model_dir / "config.json"
-    config = json.loads(config_path.read_text(encoding="utf-8"))
-    config["decoding"] = asdict(tagger.decoding)
-    config_path.write_text(json.dumps(config, indent=1), encoding="utf-8")
+        if fitted is not None:
+            fitted.save(model_dir / folder)
     metrics = {
         "objective": chosen,
         "ascended_thresholds": ascended,
@@ -415,42 +403,44 @@ def _choose_objectives(results: dict, runs: Sequence[LanguageRun], head_f1: dict
     return {**chosen, "default": pooled}, tables
 
 
-def _choose_paragraph_sources(tagger, head, runs, f1: dict[str, dict[str, float]], own_tables: Tables) -> Tables:
+def _choose_paragraph_sources(
+    tagger: TechniqueDecoder, head: LinearHead | None, runs, f1: dict[str, dict[str, float]], own_tables: Tables
+) -> TechniqueDecoder:
     """Per language the paragraph source with the best micro-F1 (`f1`: "head", "spans" with the span
     thresholds, "own" with paragraph thresholds); the head also serves languages without training data
-    when it wins in most. Sets up `tagger`; returns the paragraph threshold tables kept."""
+    when it wins in most. -> the decoder with those sources, the head and the paragraph tables kept."""
     best = {run.lang: max(("spans", "own", "head"), key=lambda k, lang=run.lang: f1[k].get(lang, -1.0)) for run in runs}
     kept = {run.iso: head.thresholds[run.lang] for run in runs if head is not None and best[run.lang] == "head"}
     if len(kept) > len(runs) / 2:
         kept["default"] = head.thresholds["default"]
     logger.info("paragraph micro-F1 %s: source per language %s", f1, best)
-    tagger.paragraph_head = head if kept else None
-    if kept:
-        head.thresholds = kept
+    names = {"head": "head", "own": "paragraph-spans", "spans": "spans"}
+    sources = {run.iso: names[best[run.lang]] for run in runs}
+    sources["default"] = "head" if "default" in kept else "spans"
     tables = {run.iso: own_tables[run.iso] for run in runs if best[run.lang] == "own"}
-    tagger.paragraph_thresholds = ThresholdTable(tables, tagger.labels, {})
-    return tables
+    paragraph_head = replace(head, thresholds=kept) if kept else None
+    return tagger.replace(
+        paragraph_head=paragraph_head,
+        config=replace(tagger.config, paragraphs=tables, paragraph_sources=sources),
+    )
 
 
-def _span_head(tagger, articles, encodings, data, root: Path) -> dict[str, float]:
-    """Fit the 23-label span head and the PTC-14 one (kept where it beats the summed 23-label head)."""
+def _span_heads(tagger: TechniqueDecoder, articles, encodings, data, root: Path) -> tuple[TechniqueDecoder, dict]:
+    """Fit the 23-label span head and the PTC-14 one (kept where it beats the summed 23-label head).
+    -> (the decoder with them, their TC micro-F1)."""
     train = [a for a in articles if a.split == "train"]
     val = [a for a in articles if a.split == "val"]
-    tagger.span_head = tagger.ptc_head = None
     if not _has_hidden(articles, encodings):
-        return {}
+        return tagger.replace(span_head=None, ptc_head=None), {}
     english = span_examples([a for a in train if a.lang == "en"], encodings, data, tagger.labels)
     head, scores = fit_span_head(
         span_examples(train, encodings, data, tagger.labels),
         span_examples(val, encodings, data, tagger.labels),
         tagger.labels,
     )
-    tagger.span_head = head
     ptc_train, ptc_dev = (ptc_examples(encodings, load_ptc2020(part, root)) for part in ("train", "dev"))
     summed = summed_ptc_tc(head, ptc_dev)
     ptc_head, own = fit_ptc_head(ptc_train, ptc_dev, english, tagger.labels)
-    if own > summed:
-        tagger.ptc_head = ptc_head
     scores["tc.micro_f1.ptc14"] = max(own, summed)
     logger.info("span heads: TC micro-F1 %s (PTC-14: summed 23-label head %.4f, own head %.4f)", scores, summed, own)
-    return scores
+    return tagger.replace(span_head=head, ptc_head=ptc_head if own > summed else None), scores

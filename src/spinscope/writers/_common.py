@@ -89,18 +89,3 @@ def summarise(techniques: Iterable[Mapping[str, Any]]) -> list[TechniqueSummary]
         best[label] = max(best.get(label, float("-inf")), float(item["score"]))
     order = sorted(counts, key=lambda label: (-counts[label], _catalogue_rank(label)))
     return [TechniqueSummary(label, counts[label], best[label]) for label in order]
-
-
-def frame_rows(record: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Frames by descending score (the order a bar chart reads best in)."""
-    return sorted(record.get("frames") or [], key=lambda f: (-float(f.get("score", 0.0)), str(f.get("frame"))))
-
-
-def genre_rows(record: Mapping[str, Any]) -> list[tuple[str, float, bool]]:
-    """(genre, score, chosen) rows; a genre result without scores still shows its label at full bar."""
-    genre = record.get("genre")
-    if not genre:
-        return []
-    scores = genre.get("scores") or {genre["label"]: 1.0}
-    rows = sorted(scores.items(), key=lambda kv: (-float(kv[1]), kv[0]))
-    return [(name, float(score), name == genre["label"]) for name, score in rows]

@@ -26,7 +26,7 @@ from .. import __version__
 from ..data import Document
 from ..labels import category, colour, definition, human_name, tint
 from ..registry import writers
-from ._common import frame_rows, genre_rows, records, segments, summarise
+from ._common import records, segments, summarise
 from .base import Writer
 
 STRIPE_PX = 3  # height of one covering span's stripe under a segment
@@ -144,24 +144,26 @@ def _span_list(spans: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
-def _bars(title: str, rows: Iterable[tuple[str, str, float, bool]]) -> str:
+def bars(title: str, rows: Iterable[tuple[str, float, bool]]) -> str:
+    """A bar chart of (label, score, chosen) rows, each named by its human name with its definition as a
+    tooltip; "" when there are no rows."""
     items = []
-    for name, note, score, chosen in rows:
+    for label, score, chosen in rows:
         width = max(0.0, min(1.0, score)) * 100
         mark = ' class="pred"' if chosen else ""
         tick = ' <span title="predicted">✓</span><span class="vh"> (predicted)</span>' if chosen else ""
         items.append(
-            f'<div{mark} title="{_e(note)}"><span class="bl">{_e(name)}{tick}</span>'
+            f'<div{mark} title="{_e(definition(label))}"><span class="bl">{_e(human_name(label))}{tick}</span>'
             f'<span class="bar" aria-hidden="true"><span style="width:{width:.1f}%"></span></span>'
             f'<span class="num">{score:.2f}</span></div>'
         )
-    return f'<section><h3>{title}</h3><div class="bars">{"".join(items)}</div></section>'
+    return f'<section><h3>{title}</h3><div class="bars">{"".join(items)}</div></section>' if items else ""
 
 
-def _counts(record: Mapping[str, Any]) -> str:
-    parts = [f"Claims: {len(record['claims'])}", f"Entities: {len(record['entities'])}"]
-    parts += [f"{k.capitalize()}: {len(record[k])}" for k in ("narratives", "matches") if record[k]]
-    return f'<p class="counts">{" · ".join(parts)}</p>'
+def technique_sections(record: Mapping[str, Any]) -> str:
+    """The techniques section: the summary table and the list of every span."""
+    spans = record["techniques"]
+    return "\n".join(part for part in (_summary(summarise(spans)), _span_list(spans)) if part)
 
 
 def _tip_data(spans: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -177,39 +179,24 @@ def _tip_data(spans: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 def render_document(record: Mapping[str, Any], anchor: str) -> str:
     """One `<article>` for one record; `anchor` is its element id (not the document id, which may be odd)."""
+    from .record import record_fields
+
     spans = record["techniques"]
-    rows = summarise(spans)
     lang = f' lang="{_e(record["language"])}"' if record["language"] else ""
+    fields = record_fields()
+    counts = " · ".join(s for f in fields if f.summary and (s := f.summary(record)))
     parts = [
         f'<article class="doc" id="{anchor}">',
         f"<h2>{_e(record['title'] or record['id'])}</h2>",
         _meta(record),
         _warnings(record),
-        _legend(rows),
+        _legend(summarise(spans)),
         f'<div class="text"{lang}>{render_text(record["text"], spans)}</div>',
-        _summary(rows),
-        _span_list(spans),
+        *(f.html(record) for f in fields if f.html),
+        f'<p class="counts">{counts}</p>',
+        f'<script type="application/json" class="tipdata">{_script_json(_tip_data(spans))}</script>',
+        "</article>",
     ]
-    if frames := frame_rows(record):
-        parts.append(
-            _bars(
-                "Frames",
-                (
-                    (
-                        human_name(f["frame"]),
-                        definition(f["frame"]),
-                        float(f["score"]),
-                        bool(f.get("predicted")),
-                    )
-                    for f in frames
-                ),
-            )
-        )
-    if genre := genre_rows(record):
-        parts.append(_bars("Genre", ((human_name(g), definition(g), s, c) for g, s, c in genre)))
-    parts.append(_counts(record))
-    parts.append(f'<script type="application/json" class="tipdata">{_script_json(_tip_data(spans))}</script>')
-    parts.append("</article>")
     return "\n".join(p for p in parts if p)
 
 

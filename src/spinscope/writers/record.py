@@ -1,36 +1,48 @@
-"""Document -> JSON record: the versioned contract between pipeline, CLI, web app and corpus storage."""
+"""Document -> JSON record: the versioned contract between pipeline, CLI, web app and corpus storage.
+
+The record holds the document's own keys, then the fields every registered component contributes
+(`Component.fields`, plugins included), then the reserved fields no component has taken yet, then the
+warnings. Each field is always present: a component that did not run gives its empty value.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..data import Document, Span
+from ..data import Document
 
-SCHEMA_VERSION = "1.0"
+if TYPE_CHECKING:
+    from ..pipeline.base import Field
 
-
-def _technique(span: Span) -> dict[str, Any]:
-    from ..labels import definition
-
-    return {
-        "technique": span.label,
-        "start": span.start,
-        "end": span.end,
-        "text": span.text,
-        "score": round(span.score, 4),
-        "definition": definition(span.label),
-    }
+SCHEMA_VERSION = "1.1"
+RESERVED = ("claims", "entities", "narratives", "matches")  # kept empty (schema 1.0) until their components land
+_RESERVED_SUMMARY = {"claims": "Claims", "entities": "Entities"}  # always counted in the reports' closing line
 
 
-def _plain(span: Span, **extra: Any) -> dict[str, Any]:
-    record = {"start": span.start, "end": span.end, "text": span.text, **extra}
-    record.update({k: v for k, v in span.attrs.items() if k not in record})
-    return record
+def record_fields() -> list[Field]:
+    """The record fields in order: those of the registered components, then the reserved ones left."""
+    from ..pipeline.base import Field
+    from ..registry import components
+
+    owned = [f for factory in components.all().values() for f in getattr(factory, "fields", ())]
+    taken = {f.name for f in owned}
+    reserved = [Field(name, _empty, {}, offsets="text", summary=_count(name)) for name in RESERVED if name not in taken]
+    return owned + reserved
+
+
+def _empty(doc: Document) -> list[Any]:
+    return []
+
+
+def _count(name: str) -> Any:
+    """"Claims: 0" / "Entities: 0" in the reports' closing line, as in schema 1.0; the others say nothing."""
+    label = _RESERVED_SUMMARY.get(name)
+    return None if label is None else lambda record: f"{label}: {len(record[name])}"
 
 
 def to_record(doc: Document) -> dict[str, Any]:
     """Every key is always present: empty lists (or null genre) where a component was off."""
-    return {
+    record: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "id": doc.id,
         "source": doc.source,
@@ -39,17 +51,8 @@ def to_record(doc: Document) -> dict[str, Any]:
         "language": doc.language,
         "meta": doc.meta,
         "text": doc.text,
-        "techniques": [_technique(s) for s in sorted(doc.layer("techniques"), key=lambda s: (s.start, s.end))],
-        "paragraphs": [
-            {"line": s.attrs["line"], "start": s.start, "end": s.end, "techniques": s.attrs.get("techniques", [])}
-            for s in doc.layer("paragraphs")
-        ],
-        "sentences": [_plain(s) for s in doc.layer("sentences")],
-        "frames": doc.labels.get("frames", []),
-        "genre": doc.labels.get("genre"),
-        "claims": [_plain(s, label=s.label, score=round(s.score, 4)) for s in doc.layer("claims")],
-        "entities": [_plain(s, label=s.label) for s in doc.layer("entities")],
-        "narratives": doc.labels.get("narratives", []),
-        "matches": doc.labels.get("matches", []),
-        "warnings": list(doc.warnings),
     }
+    for field in record_fields():
+        record[field.name] = field.value(doc)
+    record["warnings"] = list(doc.warnings)
+    return record

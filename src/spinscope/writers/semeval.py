@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from ..data import Document
 from ..registry import writers
+from ..text import labels_overlapping, paragraph_bounds
 from ._common import records
 from .base import Writer
 
@@ -43,26 +44,12 @@ def span_lines(record: Mapping[str, Any]) -> Iterator[str]:
 
 
 def paragraphs_of(record: Mapping[str, Any]) -> list[tuple[int, list[str]]]:
-    """(line, techniques) per paragraph: the paragraphs component's rows when it ran, else derived here.
-
-    The derivation matches how the gold files were made: a paragraph is a non-empty line of the text split
-    on "\\n" (1-based, as the scorer counts), and its labels are the techniques of every span that overlaps
-    it, in the order they first start.
-    """
+    """(line, techniques) per paragraph: the record's rows when paragraphs were segmented, else every
+    non-blank line with the techniques of the spans overlapping it, as the gold files were made."""
     if record["paragraphs"]:
         return [(p["line"], list(p["techniques"])) for p in record["paragraphs"]]
-    rows: list[tuple[int, list[str]]] = []
-    text: str = record["text"]
-    techniques = sorted(record["techniques"], key=lambda t: (t["start"], t["end"]))
-    offset = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        start, end = offset, offset + len(line)
-        offset = end + 1
-        if not line.strip():
-            continue
-        found = (t["technique"] for t in techniques if t["start"] < end and t["end"] > start)
-        rows.append((number, list(dict.fromkeys(found))))
-    return rows
+    spans = [(t["technique"], t["start"], t["end"]) for t in record["techniques"]]
+    return [(line, labels_overlapping(start, end, spans)) for line, start, end in paragraph_bounds(record["text"])]
 
 
 def paragraph_lines(record: Mapping[str, Any]) -> Iterator[str]:

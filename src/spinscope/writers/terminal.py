@@ -1,8 +1,8 @@
 """`text` writer: a readable report for a terminal, or a plain-text file when `out` is not a terminal.
 
 Each document gets a header (title, id, date, language, source), its warnings, the article with the
-technique spans marked, a summary table (technique, count, best score, definition), frame and genre bars,
-and counts of claims, entities, narratives and matches.
+technique spans marked, then the section of every record field whose component renders one (the technique
+table, frame and genre bars, a plugin's own) and a closing line of counts.
 
 How spans are marked depends on where the report goes:
 
@@ -20,6 +20,7 @@ The article text is never wrapped or reflowed: its own line breaks are kept.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from rich.console import Console, Group
@@ -29,7 +30,7 @@ from rich.text import Text
 from ..data import Document
 from ..labels import colour, definition, human_name, tint
 from ..registry import writers
-from ._common import Segment, frame_rows, genre_rows, records, segments, summarise
+from ._common import Segment, records, segments, summarise
 from .base import Writer
 
 # Control characters would let an article drive the terminal (ESC sequences clear screens, move the cursor):
@@ -121,7 +122,16 @@ def _header(record: Mapping[str, Any], rich_mode: bool) -> Group:
     return Group(*lines)
 
 
-def _summary(record: Mapping[str, Any], rich_mode: bool, few_colours: bool = False) -> Table | Text:
+@dataclass(frozen=True, slots=True)
+class TerminalView:
+    """What a section renderer needs to know about the report it goes into."""
+
+    rich_mode: bool  # a terminal (colours, human names), not a file or pipe
+    few_colours: bool = False  # 8/16-colour terminal
+
+
+def technique_summary(record: Mapping[str, Any], view: TerminalView) -> Table | Text:
+    """The techniques section: technique, count, best score and definition."""
     rows = summarise(record["techniques"])
     if not rows:
         return Text("No persuasion techniques found.", style="italic")
@@ -131,13 +141,17 @@ def _summary(record: Mapping[str, Any], rich_mode: bool, few_colours: bool = Fal
     table.add_column("Max score", justify="right")
     table.add_column("Definition", ratio=1)
     for row in rows:
-        name = human_name(row.technique) if rich_mode else row.technique
-        style = highlight(row.technique, few_colours) if rich_mode else ""
+        name = human_name(row.technique) if view.rich_mode else row.technique
+        style = highlight(row.technique, view.few_colours) if view.rich_mode else ""
         table.add_row(Text(name, style=style), str(row.count), f"{row.max_score:.2f}", definition(row.technique))
     return table
 
 
-def _bars(title: str, rows: Iterable[tuple[str, float, bool]], rich_mode: bool) -> Table:
+def bars(title: str, rows: Iterable[tuple[str, float, bool]], view: TerminalView) -> Table | None:
+    """A bar chart of (name, score, chosen) rows; None when there are no rows."""
+    rows = list(rows)
+    if not rows:
+        return None
     table = Table(title=title, title_justify="left", show_header=False, box=None, pad_edge=False)
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
@@ -145,48 +159,31 @@ def _bars(title: str, rows: Iterable[tuple[str, float, bool]], rich_mode: bool) 
     table.add_column()
     for name, score, chosen in rows:
         mark = "✓" if chosen else ""
-        table.add_row(name, Text(bar(score), style="cyan" if rich_mode else ""), f"{score:.2f}", mark)
+        table.add_row(name, Text(bar(score), style="cyan" if view.rich_mode else ""), f"{score:.2f}", mark)
     return table
 
 
-def _counts(record: Mapping[str, Any]) -> Text:
-    entities = record["entities"]
-    by_label: dict[str, int] = {}
-    for item in entities:
-        by_label[str(item.get("label", ""))] = by_label.get(str(item.get("label", "")), 0) + 1
-    detail = ", ".join(f"{k} {v}" for k, v in sorted(by_label.items()))
-    parts = [
-        f"Claims: {len(record['claims'])}",
-        f"Entities: {len(entities)}" + (f" ({detail})" if detail else ""),
-    ]
-    for key in ("narratives", "matches"):
-        if record[key]:
-            parts.append(f"{key.capitalize()}: {len(record[key])}")
-    return Text("  ·  ".join(parts))
-
-
 def render(record: Mapping[str, Any], console: Console, rich_mode: bool) -> None:
-    """Print one record's report on `console`."""
+    """Print one record's report on `console`: header, marked text, each field's section, counts."""
+    from .record import record_fields
+
     console.rule(style="dim")
     console.print(_header(record, rich_mode))
     console.print()
     spans = record["techniques"]
-    few_colours = console.color_system in ("standard", "windows")
+    view = TerminalView(rich_mode, console.color_system in ("standard", "windows"))
     body: Text | str = (
-        marked_rich(record["text"], spans, few_colours) if rich_mode else marked_plain(record["text"], spans)
+        marked_rich(record["text"], spans, view.few_colours) if rich_mode else marked_plain(record["text"], spans)
     )
     console.print(body, soft_wrap=True, markup=False, highlight=False)
+    fields = record_fields()
+    for field in fields:
+        section = field.terminal(record, view) if field.terminal else None
+        if section is not None:
+            console.print()
+            console.print(section)
     console.print()
-    console.print(_summary(record, rich_mode, few_colours))
-    if frames := frame_rows(record):
-        rows = ((f["frame"], float(f["score"]), bool(f.get("predicted"))) for f in frames)
-        console.print()
-        console.print(_bars("Frames (✓ = predicted)", rows, rich_mode))
-    if genre := genre_rows(record):
-        console.print()
-        console.print(_bars("Genre (✓ = predicted)", genre, rich_mode))
-    console.print()
-    console.print(_counts(record))
+    console.print(Text("  ·  ".join(s for f in fields if f.summary and (s := f.summary(record)))))
     console.print()
 
 

@@ -1,0 +1,18 @@
+"""Language codes in one place: the SemEval-2023 dataset codes and their ISO 639-1 equivalents.
+
+The datasets name folders en, fr, ge, it, po, ru; documents carry ISO 639-1 codes (de, pl, ...). A model
+lists the dataset codes it was trained on in its config.json (`langs`); every other language is zero-shot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+DATASET_TO_ISO: dict[str, str] = {"en": "en", "fr": "fr", "ge": "de", "it": "it", "po": "pl", "ru": "ru"}
+DATASET_LANGS: tuple[str, ...] = tuple(DATASET_TO_ISO)
+ISO_TO_DATASET: dict[str, str] = {iso: code for code, iso in DATASET_TO_ISO.items()}
+
+
+def iso_codes(dataset_codes: Iterable[str]) -> frozenset[str]:
+    """ISO 639-1 codes of dataset language codes (a code that is no dataset code is taken as ISO already)."""
+    return frozenset(DATASET_TO_ISO.get(code, code) for code in dataset_codes)

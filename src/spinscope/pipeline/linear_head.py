@@ -1,0 +1,81 @@
+"""Linear heads on pooled encoder features, run in numpy: no extra encoder pass, no torch.
+
+A head folder holds `head.npz` (standardisation mean/scale, weights [hidden, labels], bias [labels]),
+`head.json` (labels, kind, thresholds per language, the encoder checkpoint it was fitted on, the blend
+weight) and a model card; where a `lexical/` subfolder is shipped (`pipeline.lexical`), the scores are
+`blend * encoder head + (1 - blend) * lexical head`. The frames and genre components, the paragraph head
+and the span heads are all LinearHeads.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .lexical import LexicalHead, activate
+
+LEXICAL = "lexical"  # subfolder of a head folder: the blended n-gram head
+
+
+@dataclass
+class LinearHead:
+    """`kind` "multilabel" (one sigmoid per label, per-label thresholds) or "multiclass" (softmax)."""
+
+    labels: list[str]
+    kind: str
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: np.ndarray
+    thresholds: dict[str, list[float]] = field(default_factory=dict)  # language or "default" -> per label
+    encoder: dict[str, Any] = field(default_factory=dict)  # checkpoint + step of the encoder it was fitted on
+    lexical: LexicalHead | None = None  # n-gram head whose scores are blended in
+    blend: float = 1.0  # weight of this head's scores against the lexical head's
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        """Probabilities for one feature vector [dim] or a matrix of them [n, dim]."""
+        return activate(((features - self.mean) / self.scale) @ self.weights + self.bias, self.kind)
+
+    def blended(self, features: np.ndarray, texts: list[str]) -> np.ndarray:
+        """Scores of feature rows [n, dim] blended with the lexical head's on their texts (n of them)."""
+        own = self.scores(features)
+        if self.lexical is None or self.blend >= 1.0:
+            return own
+        return self.blend * own + (1.0 - self.blend) * self.lexical.scores(texts).reshape(own.shape)
+
+    def thresholds_for(self, language: str | None) -> np.ndarray:
+        table = self.thresholds.get(language or "", self.thresholds.get("default", [0.5] * len(self.labels)))
+        return np.asarray(table, np.float32)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savez(folder / "head.npz", mean=self.mean, scale=self.scale, weights=self.weights, bias=self.bias)
+        meta = {"labels": self.labels, "kind": self.kind, "thresholds": self.thresholds, "encoder": self.encoder}
+        if self.lexical is not None:
+            meta["blend"] = self.blend
+            self.lexical.save(folder / LEXICAL)
+        (folder / "head.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LinearHead:
+        meta = json.loads((folder / "head.json").read_text(encoding="utf-8"))
+        lexical = LexicalHead.load(folder / LEXICAL) if "blend" in meta else None
+        with np.load(folder / "head.npz") as arrays:
+            return cls(
+                meta["labels"],
+                meta["kind"],
+                *(arrays[k] for k in ("mean", "scale", "weights", "bias")),
+                thresholds=meta.get("thresholds", {}),
+                encoder=meta.get("encoder", {}),
+                lexical=lexical,
+                blend=meta.get("blend", 1.0),
+            )
+
+
+def encoder_identity(encoder_config: dict[str, Any]) -> dict[str, Any]:
+    """What ties a head to the encoder weights it was fitted on."""
+    return {"checkpoint": encoder_config.get("checkpoint"), "step": encoder_config.get("step")}

@@ -1,0 +1,113 @@
+"""The one run loop: read inputs, analyse documents in batches, hand them to a sink, collect rejects.
+
+The CLI (`analyze`, `classify-spans`), the eval gate and the public API all run through `process`, so every
+caller has the same guarantee: a failure of one document (an unreadable input, a broken record, an error in
+a component, a span whose offsets do not fit) is that document's reject, reported through `on_reject`, and
+the run goes on with the next one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..data import Document
+from ..errors import SpinscopeError
+from ..pipeline import Pipeline
+from ..readers import Rejected, open_input
+from ..utils import batched
+
+logger = logging.getLogger(__name__)
+
+BATCH = 16  # documents per pipeline batch (model-backed components batch their windows across them)
+
+OnReject = Callable[[Rejected], None]
+
+
+@dataclass
+class RunStats:
+    """What a run analysed and what it skipped, with the one-line reason of each skip."""
+
+    done: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+def read_inputs(inputs: Iterable[str | Document], settings: dict[str, Any], reject: OnReject) -> Iterator[Document]:
+    """Documents from inputs: a source (path, folder, URL, '-') is read by its reader, a Document passes as it is.
+
+    An unusable input or a bad record inside one goes to `reject`; the rest is read.
+    """
+    for item in inputs:
+        if isinstance(item, Document):
+            yield item
+            continue
+        try:
+            for doc in open_input(item, settings):
+                if isinstance(doc, Rejected):
+                    reject(doc)
+                else:
+                    yield doc
+        except SpinscopeError as exc:
+            reject(Rejected(item, str(exc)))
+
+
+def process(
+    inputs: Iterable[str | Document],
+    pipeline: Pipeline,
+    sink: Callable[[Iterable[Document]], Any],
+    on_reject: OnReject | None = None,
+    *,
+    settings: dict[str, Any] | None = None,
+    keep: Callable[[Document], bool] | None = None,
+    batch: int = BATCH,
+) -> RunStats:
+    """Analyse every input and pass the stream of analysed documents to `sink` (a writer's `write`, say).
+
+    `settings` (readers' limits and formats) are needed only for inputs given as sources; documents for which
+    `keep` is false are read but not analysed. Batches run through the pipeline together; a failing batch
+    is rerun document by document so only the culprit is rejected.
+    """
+    stats = RunStats()
+
+    def reject(item: Rejected) -> None:
+        stats.rejected.append(item)
+        if on_reject is not None:
+            on_reject(item)
+
+    def analysed() -> Iterator[Document]:
+        docs = read_inputs(inputs, settings or {}, reject)
+        for group in batched(docs if keep is None else filter(keep, docs), batch):
+            for doc in _run_batch(group, pipeline, reject):
+                stats.done += 1
+                yield doc
+
+    sink(analysed())
+    return stats
+
+
+def _run_batch(group: list[Document], pipeline: Pipeline, reject: OnReject) -> list[Document]:
+    try:
+        done = list(pipeline.pipe(group))
+        for doc in done:
+            doc.check_offsets()
+        return done
+    except Exception:  # one document's failure must not end the run: find it
+        logger.debug("batch failed; rerunning its documents one by one", exc_info=True)
+    done = []
+    for doc in group:
+        try:
+            pipeline(doc).check_offsets()
+            done.append(doc)
+        except Exception as exc:
+            logger.info("document %s failed", doc.id, exc_info=not isinstance(exc, SpinscopeError))
+            reject(Rejected(doc.source or doc.id, f"{doc.source or doc.id}: {_reason(exc)}"))
+    return done
+
+
+def _reason(exc: Exception) -> str:
+    """The coded message of our errors; any other failure named as internal, with its type."""
+    if isinstance(exc, SpinscopeError):
+        return str(exc)
+    return f"internal error ({type(exc).__name__}: {exc}); rerun with -v for details"
