@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from spinscope.config import load_settings
 from spinscope.data import Document
 from spinscope.pipeline.language import LanguageComponent
 
@@ -15,21 +16,23 @@ SAMPLES = {
     "uk": "Уряд обіцяв дешевшу енергію, але ціни зростали всю зиму.",
 }
 
+DEFAULTS = load_settings(env={})["components"]["language"]
+
 
 @pytest.mark.parametrize(("lang", "text"), sorted(SAMPLES.items()))
 def test_identifies_supported_languages(lang: str, text: str) -> None:
-    doc = LanguageComponent({"min_confidence": 0.5}, {})(Document("d", text))
+    doc = LanguageComponent(DEFAULTS, {})(Document("d", text))
     assert doc.language == lang
     assert doc.meta["language_score"] > 0.5 and not doc.warnings
 
 
 def test_header_is_ignored_and_force_wins() -> None:
     text = " date 2022-11-09\n" + SAMPLES["fr"]
-    doc = LanguageComponent({}, {})(Document("d", text, meta={"header_end": 17}))
+    doc = LanguageComponent(DEFAULTS, {})(Document("d", text, meta={"header_end": 17}))
     assert doc.language == "fr"
-    assert LanguageComponent({"force": "uk"}, {})(Document("d", text)).language == "uk"
+    assert LanguageComponent({**DEFAULTS, "force": "uk"}, {})(Document("d", text)).language == "uk"
 
 
 def test_low_confidence_warns() -> None:
-    doc = LanguageComponent({"min_confidence": 0.99}, {})(Document("d", "OK 123 !!"))
+    doc = LanguageComponent({**DEFAULTS, "min_confidence": 0.99}, {})(Document("d", "OK 123 !!"))
     assert doc.warnings and doc.warnings[0].startswith("[W003]")

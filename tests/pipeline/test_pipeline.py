@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from spinscope import analyze, load_pipeline
+from spinscope.data import Document
 from spinscope.errors import ModelMissing, PipelineError, RegistryError
 from spinscope.pipeline.base import Component, Pipeline, check_order, select
 
@@ -13,23 +14,39 @@ def test_default_pipeline_order(settings: dict) -> None:
         "segment",
         "encoder",
         "techniques",
-        "paragraphs",
+        "paragraph_labels",
         "frames",
         "genre",
     ]
 
 
 def test_only_pulls_in_required_steps(settings: dict) -> None:
-    assert select(settings["pipeline"]["components"], ["techniques"], []) == ["language", "encoder", "techniques"]
-
-
-def test_skip_removes_step(settings: dict) -> None:
-    assert load_pipeline(settings, skip=["techniques", "frames", "genre"]).names == [
+    names = settings["pipeline"]["components"]
+    assert select(names, ["techniques"], []) == ["language", "encoder", "techniques"]
+    assert select(names, ["paragraph_labels"], []) == [
         "language",
         "segment",
         "encoder",
-        "paragraphs",
+        "techniques",
+        "paragraph_labels",
     ]
+
+
+def test_only_paragraph_labels_gives_paragraph_labels(settings: dict) -> None:
+    text = "A headline\n\nThe corrupt regime lies again and again. Everyone knows it.\n"
+    doc = load_pipeline(settings, only=["paragraph_labels"])(Document("d", text))
+    assert set(doc.labels["paragraph_techniques"]) == {p.attrs["line"] for p in doc.layer("paragraphs")} == {1, 3}
+
+
+def test_skip_removes_step(settings: dict) -> None:
+    assert load_pipeline(settings, skip=["frames", "genre"]).names == [
+        "language",
+        "segment",
+        "encoder",
+        "techniques",
+        "paragraph_labels",
+    ]
+    assert load_pipeline(settings, skip=["techniques"]).names == ["language", "segment", "encoder", "frames", "genre"]
 
 
 def test_unknown_component_name_is_a_coded_error(settings: dict) -> None:
@@ -40,10 +57,33 @@ def test_unknown_component_name_is_a_coded_error(settings: dict) -> None:
 def test_wrong_order_fails_at_build_time() -> None:
     class Reads(Component):
         name = "reads"
-        requires = ("sentences",)
+        reads = ("spans.sentences",)
 
     with pytest.raises(PipelineError, match=r"\[E201\]"):
         check_order([Reads({}, {})])
+
+
+def test_undeclared_write_is_refused() -> None:
+    class Sneaky(Component):
+        name = "sneaky"
+        writes = ("labels.declared",)
+
+        def __call__(self, doc: Document) -> Document:
+            doc.labels["declared"] = 1
+            doc.spans["undeclared"] = []
+            return doc
+
+    with pytest.raises(PipelineError, match=r"\[E204\].*spans.undeclared"):
+        Pipeline([Sneaky({}, {})])(Document("d", "text"))
+    with pytest.raises(PipelineError, match=r"\[E204\]"):
+        list(Pipeline([Sneaky({}, {})]).pipe([Document("d", "text")]))
+
+
+def test_ignored_warning_codes_are_dropped(settings: dict) -> None:
+    text = "Short text, with some words."
+    assert any(w.startswith("[W005]") for w in analyze(text, settings=settings).warnings)
+    settings["warnings"]["ignore"] = ["W005"]
+    assert not any(w.startswith("[W005]") for w in analyze(text, settings=settings).warnings)
 
 
 def test_unknown_registry_name_lists_known() -> None:
@@ -69,4 +109,4 @@ def test_analyze_keeps_text_and_fills_paragraphs(settings: dict) -> None:
 
 
 def test_skipping_the_encoder_switches_off_its_heads(settings: dict) -> None:
-    assert load_pipeline(settings, skip=["encoder"]).names == ["language", "segment", "paragraphs"]
+    assert load_pipeline(settings, skip=["encoder"]).names == ["language", "segment"]

@@ -69,24 +69,16 @@ def test_embedding_cache_is_written_then_mapped(tmp_path, monkeypatch) -> None:
     assert np.array_equal(_embeddings.__wrapped__()[[7]], built[[7]])
 
 
-def test_paragraph_component_prefers_a_paragraph_head() -> None:
-    from spinscope.pipeline.paragraphs import ParagraphLabelsComponent
-
+def test_paragraph_labels_from_spans_fill_the_paragraph_rows() -> None:
     from spinscope.data import Document
+    from spinscope.pipeline.encoder import Encoding
+    from spinscope.pipeline.paragraph_labels import LABEL, paragraph_records
     from spinscope.pipeline.segment import SegmentComponent
+    from spinscope.pipeline.tagger import TechniqueDecoder
 
     doc = SegmentComponent({}, {})(Document("d", "Title\n\nBody one.\nBody two."))
     doc.add_span("techniques", 7, 11, "Loaded_Language")
-    ParagraphLabelsComponent({}, {})(doc)
-    assert [p.attrs["techniques"] for p in doc.layer("paragraphs")] == [[], ["Loaded_Language"], []]
-    doc.labels["paragraph_techniques"] = {4: ["Doubt"]}
-    ParagraphLabelsComponent({}, {})(doc)
-    assert [p.attrs["techniques"] for p in doc.layer("paragraphs")] == [[], [], ["Doubt"]]
-
-
-def test_a_run_across_a_line_break_becomes_one_span_per_line() -> None:
-    text = "Corrupt elites\n\nlie again"
-    offsets = np.array([[0, 7], [8, 14], [16, 19], [20, 25]])
-    probs = np.array([[0.9], [0.8], [0.7], [0.6]], np.float32)
-    spans = decode_spans(text, offsets, probs, np.array([0.5]), ["A"], Decoding(max_gap=0, min_chars=3))
-    assert [(text[s:e], round(score, 2)) for _, s, e, score in spans] == [("Corrupt elites", 0.85), ("lie again", 0.65)]
+    assert [p["techniques"] for p in paragraph_records(doc)] == [[], [], []]  # not labelled yet
+    empty = Encoding(np.zeros((0, 2), np.int64), np.zeros((0, 1), np.float32), None)
+    doc.labels[LABEL] = TechniqueDecoder(("Loaded_Language",)).paragraph_labels(doc, empty)  # source "spans"
+    assert [p["techniques"] for p in paragraph_records(doc)] == [[], ["Loaded_Language"], []]

@@ -54,19 +54,16 @@ def bare() -> Document:
 
 @pytest.fixture
 def rich_doc(article: Document) -> Document:
-    """The article plus every document-level and span layer a full pipeline can add."""
+    """The article plus every document-level and span layer the default pipeline adds."""
     doc = article
     doc.add_span("sentences", 25, 70, "sentence")
-    doc.add_span("claims", *_find(ARTICLE, "The vote is on Tuesday."), "claim", score=0.83)
-    doc.add_span("entities", *_find(ARTICLE, "Mayor Blunt"), "PER", kb_id=None)
-    doc.add_span("entities", *_find(ARTICLE, "Council"), "ORG")
-    doc.add_span("paragraphs", 25, 70, "paragraph", line=3, techniques=["Name_Calling-Labeling", "Loaded_Language"])
+    doc.add_span("paragraphs", 25, 70, "paragraph", line=3)
+    doc.labels["paragraph_techniques"] = {3: ["Loaded_Language", "Name_Calling-Labeling"]}
     doc.labels["frames"] = [
         {"frame": "Political", "score": 0.31, "predicted": False},
         {"frame": "Economic", "score": 0.82, "predicted": True},
     ]
     doc.labels["genre"] = {"label": "opinion", "scores": {"opinion": 0.9, "reporting": 0.08, "satire": 0.02}}
-    doc.labels["narratives"] = [{"narrative": "Invented: Bridges are bad", "subnarrative": None, "score": 0.4}]
     return doc
 
 

@@ -43,19 +43,19 @@ def test_paragraphs_derived_from_lines_when_component_did_not_run(write, article
     # every non-empty line, 1-based; the crossing spans both land on line 4
     assert write("semeval-paragraphs", [article]) == (
         "42\t1\t\n"
-        "42\t3\tName_Calling-Labeling,Loaded_Language\n"
-        "42\t4\tAppeal_to_Popularity,Appeal_to_Fear-Prejudice,Appeal_to_Time\n"
+        "42\t3\tLoaded_Language,Name_Calling-Labeling\n"
+        "42\t4\tAppeal_to_Fear-Prejudice,Appeal_to_Popularity,Appeal_to_Time\n"
         "42\t5\t\n"
     )
 
 
 def test_paragraphs_from_component_rows(write, rich_doc):
-    assert write("semeval-paragraphs", [rich_doc]) == "42\t3\tName_Calling-Labeling,Loaded_Language\n"
+    assert write("semeval-paragraphs", [rich_doc]) == "42\t3\tLoaded_Language,Name_Calling-Labeling\n"
 
 
 def test_paragraphs_ptc14(write, article, ptc14):
     out = write("semeval-paragraphs", [article], ptc14).splitlines()
-    assert out[2] == "42\t4\tBandwagon,Reductio_ad_hitlerum,Appeal_to_fear-prejudice"
+    assert out[2] == "42\t4\tAppeal_to_fear-prejudice,Bandwagon,Reductio_ad_hitlerum"
 
 
 def test_paragraph_spanning_two_lines_counts_for_both(write):
