@@ -33,3 +33,38 @@ def test_bad_toml_is_one_line_error(tmp_path) -> None:
     bad.write_text("[limits\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[E501\]"):
         load_settings(bad, env={})
+
+
+@pytest.mark.parametrize(
+    ("override", "pattern"),
+    [
+        ("limits.max_char=5", r"\[E503\] Unknown setting 'limits.max_char' \(did you mean 'limits.max_chars'\?\)"),
+        ("components.techniqes.labels=ptc14", r"\[E503\].*'components.techniques'"),
+        ("nosuch.key=1", r"\[E503\] Unknown setting 'nosuch'"),
+        ("limits=3", r"\[E505\] Setting 'limits' must be a table"),
+        ("limits.max_chars.deep=3", r"\[E502\]"),
+        ('warnings.ignore=["W050"]', r"\[E504\].*warning code 'W050'"),
+    ],
+)
+def test_unknown_settings_are_refused_with_the_nearest_key(override: str, pattern: str) -> None:
+    with pytest.raises(ConfigError, match=pattern):
+        load_settings(None, [override], env={})
+
+
+def test_unknown_keys_in_files_and_environment_are_refused(tmp_path) -> None:
+    user = tmp_path / "s.toml"
+    user.write_text("[input]\ntext_feild = 'body'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[E503\].*'input.text_field'"):
+        load_settings(user, env={})
+    with pytest.raises(ConfigError, match=r"\[E503\].*'limits.fetch_timeout'"):
+        load_settings(None, env={"SPINSCOPE_LIMITS__FETCH_TIMEOUTS": "3"})
+
+
+def test_threshold_overrides_name_real_techniques() -> None:
+    from spinscope.api import load_pipeline
+
+    settings = load_settings(None, ["components.techniques.thresholds.Loaded_Language=0.6"], env={})
+    assert load_pipeline(settings, only=["techniques"]).step("techniques").overrides == {"Loaded_Language": 0.6}
+    settings = load_settings(None, ["components.techniques.thresholds.Loaded_Languag=0.6"], env={})
+    with pytest.raises(ConfigError, match=r"\[E504\].*'Loaded_Languag'.*'Loaded_Language'"):
+        load_pipeline(settings, only=["techniques"])

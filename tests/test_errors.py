@@ -23,7 +23,7 @@ def test_inference_never_imports_torch() -> None:
         "import sys, spinscope, spinscope.cli.app, spinscope.api\n"
         "from spinscope.registry import components, readers, writers\n"
         "components.names(); readers.names(); writers.names()\n"
-        "import spinscope.eval.gate, spinscope.train.tune, spinscope.train.heads\n"
+        "import spinscope.eval.gate, spinscope.train.finalise, spinscope.train.heads\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -48,6 +48,6 @@ def tiny_data(tmp_path: Path) -> Path:
 @pytest.fixture
 def tiny_config():
     pytest.importorskip("torch")
-    from spinscope.train.techniques import TrainConfig
+    from spinscope.train.model import TrainConfig
 
     return TrainConfig(epochs=2, batch_size=2, num_layers=2, max_len=24, stride=16, langs=["fr"], val_windows=4, seed=7)

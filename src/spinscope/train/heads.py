@@ -26,6 +26,7 @@ from ..eval.scorers import document_scores
 from ..eval.splits import SEMEVAL_LANGS, split_validation
 from ..pipeline.encoder import Encoding
 from ..pipeline.linear_head import LEXICAL, LinearHead, encoder_identity
+from .cards import write_head_card
 from .corpus import corpus_articles, encode_corpus, encode_in_groups
 from .lexical import choose_blend, fit_lexical
 from .thresholds import grid_thresholds
@@ -76,7 +77,7 @@ def frozen_vectors(model_dir: Path, articles: Articles, cache: Path | None = Non
             known = dict(zip(stored["ids"].tolist(), stored["vectors"], strict=True))
     missing = [i for i, aid in enumerate(articles.ids) if aid not in known]
     if missing:
-        from .torch_encoder import TorchEncoder
+        from .torch_graph import TorchEncoder
 
         model = TorchEncoder.frozen_e5(model_dir)
         for i, enc in zip(missing, encode_in_groups(model, [articles.texts[i] for i in missing]), strict=True):
@@ -188,10 +189,11 @@ def _fit_on_vectors(task: str, vectors: np.ndarray, articles: Articles, names: l
 
 
 def cross_validated_genre(
-    featurize: Callable[[np.ndarray], np.ndarray], articles: Articles, names: list[str], c: float
+    featurize: Callable[[np.ndarray], np.ndarray], articles: Articles, names: list[str], c: float, seed: int
 ) -> dict[str, float]:
     """Genre macro-F1 per language of out-of-fold predictions over every labelled article, training and
-    validation together (CV_FOLDS folds stratified by language and genre; logistic regression with C = `c`).
+    validation together (CV_FOLDS folds stratified by language and genre, shuffled with `seed`; logistic
+    regression with C = `c`).
     `featurize(fit)`: the features of all articles, fitted on the articles at the indices `fit` only.
 
     The fixed split holds one to three satire articles per language, so one article moves its macro-F1 by
@@ -204,7 +206,7 @@ def cross_validated_genre(
     kinds, counts = np.unique(strata, return_counts=True)
     strata[np.isin(strata, kinds[counts < CV_FOLDS])] = "rare"
     pred: list[list[str]] = [[] for _ in articles.ids]
-    for fit, held in StratifiedKFold(CV_FOLDS, shuffle=True, random_state=0).split(strata, strata):
+    for fit, held in StratifiedKFold(CV_FOLDS, shuffle=True, random_state=seed).split(strata, strata):
         features = featurize(fit)
         clf = _fitted("genre", c, features[fit], gold[fit])
         for i, k in zip(held, clf.predict_proba(features[held]).argmax(1), strict=True):
@@ -237,12 +239,15 @@ def train_head(
     out: Path,
     data_root: Path | None = None,
     cache: Path | None = None,
+    *,
+    seed: int,
 ) -> dict:
     """Fit the head of `task` on the encoder in `model_dir`, blend in a lexical head where it helps,
     compare with TF-IDF and (where torch is installed) with the same head on frozen e5 embeddings, and
     write it to `out`.
 
-    Article vectors come from the shared corpus encoding (`train.corpus`).
+    Article vectors come from the shared corpus encoding (`train.corpus`); `seed` (the settings' `seed`)
+    shuffles the cross-validation folds.
     """
     root = resolve_data_root(data_root)
     names = _label_names(task)
@@ -264,7 +269,9 @@ def train_head(
             "encoder_head": (lambda fit: _standardised(vectors, fit)[0], clf.C),
             "tfidf": (lambda fit: tfidf_features(articles.texts, fit), base_clf.C),
         }
-        compared["cross_validated"] = {k: cross_validated_genre(f, articles, names, c) for k, (f, c) in cv.items()}
+        compared["cross_validated"] = {
+            k: cross_validated_genre(f, articles, names, c, seed) for k, (f, c) in cv.items()
+        }
         compared["cross_validated"]["encoder_saw_training_labels"] = bool(encoder_config.get("article_loss"))
     if find_spec("torch") is not None:
         compared["frozen_e5"] = _fit_on_vectors(task, frozen_vectors(model_dir, articles, cache), articles, names)[0]
@@ -279,7 +286,7 @@ def train_head(
         **compared,
     }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True), encoding="utf-8")
-    _write_card(task, out, metrics, head)
+    write_head_card(task, out, metrics, head, CV_FOLDS)
     return metrics
 
 
@@ -287,65 +294,3 @@ def _label_names(task: str) -> list[str]:
     from ..labels import FRAMES, GENRES
 
     return list(FRAMES) if task == "frames" else list(GENRES)
-
-
-def _write_card(task: str, out: Path, metrics: dict, head: LinearHead) -> None:
-    from datetime import date
-
-    frozen = metrics.get("frozen_e5", {})
-    rows = "\n".join(
-        f"| {lang} | "
-        + " | ".join(f"{metrics[k][lang]:.3f}" for k in ("head", "encoder_head", "tfidf"))
-        + " | "
-        + (f"{frozen[lang]:.3f} |" if lang in frozen else "- |")
-        for lang in SEMEVAL_LANGS
-    )
-    blend = (
-        f"Its probabilities are blended with a lexical head (TF-IDF word and character n-grams + logistic\n"
-        f"regression, `lexical/`): {head.blend} x encoder head + {round(1 - head.blend, 2)} x lexical head,\n"
-        f"the weight picked on validation from {sorted(metrics['blend']['tried'], reverse=True)}."
-        if head.lexical is not None
-        else "No lexical head is blended in: it did not raise the mean validation score."
-    )
-    cv = metrics.get("cross_validated")
-    caveat = (
-        "\nThe encoder was trained with an article-level loss on the training split's genre labels, so the\n"
-        "encoder head's out-of-fold predictions of training-split articles are not held out (optimistic)."
-        if cv and cv.get("encoder_saw_training_labels")
-        else ""
-    )
-    cv_section = (
-        f"""
-## Cross-validated ({metrics["measure"]}, all labelled articles)
-Out-of-fold predictions over the training and validation articles together ({CV_FOLDS} folds stratified by
-language and genre, C as picked on validation); steadier where the fixed split holds one satire article.{caveat}
-
-| language | encoder head alone | TF-IDF + logistic regression |
-|---|---|---|
-"""
-        + "\n".join(f"| {lang} | {cv['encoder_head'][lang]:.3f} | {cv['tfidf'][lang]:.3f} |" for lang in SEMEVAL_LANGS)
-        + "\n"
-        if cv
-        else ""
-    )
-    (out / "MODEL_CARD.md").write_text(
-        f"""# spinscope {task} head
-
-Logistic-regression head ({head.kind}, {len(head.labels)} labels) on the article vector of the shared
-encoder pass (mean of the windows' pooled hidden states of the fine-tuned multilingual-e5-small in
-`models/techniques`, checkpoint {head.encoder["checkpoint"]}, step {head.encoder["step"]}).
-{blend}
-
-- Date: {date.today().isoformat()}
-- Data: SemEval-2023 Task 3 subtask {1 if task == "genre" else 2} training labels, six languages, fitted jointly;
-  validation = the fixed split of `spinscope.eval.splits` (English: PTC dev ids; others: 20%). Research use only.
-- Command: `spinscope train {task} --data ../shared/data --out src/spinscope/models/{task}`
-- Labels: {", ".join(head.labels)}
-
-## Validation ({metrics["measure"]}, official formula)
-| language | shipped (blended) | encoder head alone | TF-IDF + logistic regression | same head on frozen e5 embeddings |
-|---|---|---|---|---|
-{rows}
-{cv_section}""",
-        encoding="utf-8",
-    )

