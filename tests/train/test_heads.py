@@ -30,11 +30,11 @@ def articles(rng: np.random.Generator, per_genre: int = 12) -> tuple[Articles, n
 def test_cross_validated_genre_scores_out_of_fold_predictions_per_language() -> None:
     rng = np.random.default_rng(0)
     arts, vectors = articles(rng)
-    separable = cross_validated_genre(lambda fit: _standardised(vectors, fit)[0], arts, GENRES, 1.0)
+    separable = cross_validated_genre(lambda fit: _standardised(vectors, fit)[0], arts, GENRES, 1.0, 13)
     assert set(separable) >= {"en", "fr"} and separable["en"] == separable["fr"] == 1.0
 
     noise = rng.normal(size=vectors.shape)  # no genre signal: out-of-fold guesses are near chance
-    chance = cross_validated_genre(lambda fit: _standardised(noise, fit)[0], arts, GENRES, 1.0)
+    chance = cross_validated_genre(lambda fit: _standardised(noise, fit)[0], arts, GENRES, 1.0, 13)
     assert chance["en"] < 0.7 and chance["fr"] < 0.7
 
 
@@ -46,7 +46,7 @@ def test_cross_validated_genre_fits_features_on_the_training_folds_only() -> Non
         seen.append(fit)
         return _standardised(vectors, fit)[0]
 
-    cross_validated_genre(featurize, arts, GENRES, 1.0)
+    cross_validated_genre(featurize, arts, GENRES, 1.0, 13)
     assert len(seen) == 5
     held = np.concatenate([np.setdiff1d(np.arange(len(arts.ids)), fit) for fit in seen])
     assert sorted(held.tolist()) == list(range(len(arts.ids)))  # each article held out exactly once

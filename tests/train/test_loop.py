@@ -85,6 +85,7 @@ def test_two_stage_recipe_continues_the_token_run_with_the_article_loss(
     their last checkpoint; a second call finds both done; the export records where the weights came from."""
     from dataclasses import replace
 
+    from spinscope.train.cards import write_technique_card
     from spinscope.train.checkpoints import checkpoints
     from spinscope.train.export import export_techniques
     from spinscope.train.loop import ARTICLE_STAGE, ArticleStage, train_in_stages
@@ -105,6 +106,7 @@ def test_two_stage_recipe_continues_the_token_run_with_the_article_loss(
 
     pytest.importorskip("onnx")
     export_techniques(run / ARTICLE_STAGE, tmp_path / "model", quantize=False, verify=False)
+    write_technique_card(tmp_path / "model")
     exported = json.loads((tmp_path / "model" / "config.json").read_text(encoding="utf-8"))
     assert exported["init"] == first.name and exported["article_loss"] == 0.5
     assert "Second stage: continued from the token-only checkpoint" in (tmp_path / "model" / "MODEL_CARD.md").read_text(

@@ -3,7 +3,7 @@ encoder pass, blended with a lexical head where one is shipped."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -68,6 +68,24 @@ def genre_rows(record: Mapping[str, Any]) -> list[tuple[str, float, bool]]:
     return [(name, float(score), name == genre["label"]) for name, score in rows]
 
 
+def bars_field(
+    label: str,
+    title: str,
+    rows: Callable[[Mapping[str, Any]], list[tuple[str, float, bool]]],
+    schema: Mapping[str, Any],
+    empty: Callable[[], Any],
+) -> Field:
+    """The record field of a document label shown as bars (`rows` of the record) in the reports; `empty()`
+    is its value when the component did not run."""
+    return Field(
+        label,
+        lambda doc: doc.labels.get(label, empty()),
+        schema,
+        terminal=lambda record, view: terminal.bars(f"{title} (✓ = predicted)", rows(record), view),
+        html=lambda record: html.bars(title, rows(record)),
+    )
+
+
 FRAMES_SCHEMA = {
     "type": "array",
     "description": "One row per frame the frames component scored.",
@@ -104,15 +122,7 @@ class FramesComponent(HeadComponent):
 
     name = "frames"
     writes = ("labels.frames",)
-    fields = (
-        Field(
-            "frames",
-            lambda doc: doc.labels.get("frames", []),
-            FRAMES_SCHEMA,
-            terminal=lambda record, view: terminal.bars("Frames (✓ = predicted)", frame_rows(record), view),
-            html=lambda record: html.bars("Frames", frame_rows(record)),
-        ),
-    )
+    fields = (bars_field("frames", "Frames", frame_rows, FRAMES_SCHEMA, list),)
 
     def __call__(self, doc: Document) -> Document:
         scores = self.head_scores(doc)
@@ -133,15 +143,7 @@ class GenreComponent(HeadComponent):
 
     name = "genre"
     writes = ("labels.genre",)
-    fields = (
-        Field(
-            "genre",
-            lambda doc: doc.labels.get("genre"),
-            GENRE_SCHEMA,
-            terminal=lambda record, view: terminal.bars("Genre (✓ = predicted)", genre_rows(record), view),
-            html=lambda record: html.bars("Genre", genre_rows(record)),
-        ),
-    )
+    fields = (bars_field("genre", "Genre", genre_rows, GENRE_SCHEMA, lambda: None),)
 
     def __call__(self, doc: Document) -> Document:
         scores = self.head_scores(doc)
