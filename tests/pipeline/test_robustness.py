@@ -68,3 +68,13 @@ def test_text_with_no_paragraph_breaks_or_known_language_still_gets_frames(pipel
     record = run(text, pipeline)
     assert len(record["paragraphs"]) == 1 and len(record["frames"]) == 14 and record["genre"] is not None
     assert record["meta"].get("zero_shot") or record["language"] in {"en", "fr", "de", "it", "pl", "ru"}
+
+
+def test_zero_shot_languages_follow_the_models_own_config(pipeline) -> None:
+    """The languages a model was trained on come from its config.json (dataset codes mapped to ISO)."""
+    model = pipeline.step("encoder").model
+    if model is None:
+        pytest.skip("no technique model installed")
+    assert model.languages == {"en", "fr", "de", "it", "pl", "ru"}
+    german = "Die Regierung hatte billigere Energie versprochen, doch die Preise stiegen den ganzen Winter. " * 3
+    assert "W002" not in codes(run(german, pipeline))
