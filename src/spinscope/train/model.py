@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from ..encoders.specs import DEFAULT as DEFAULT_ENCODER
-from ..encoders.specs import SPECS, EncoderSpec
+from ..backbones.specs import DEFAULT as DEFAULT_ENCODER
+from ..backbones.specs import SPECS, EncoderSpec
 from ..eval.splits import SEMEVAL_LANGS
 from . import data as td
 from .bert import build_encoder, mean_pool
@@ -38,7 +38,7 @@ class TrainConfig:
     ckpt_minutes: float = 10.0
     first_ckpt_minutes: float = 3.0
     val_windows: int = 160  # windows scored for a validation loss at each epoch end (0 = none)
-    encoder: str = DEFAULT_ENCODER  # a key of spinscope.encoders.specs.SPECS
+    encoder: str = DEFAULT_ENCODER  # a key of spinscope.backbones.specs.SPECS
     bf16: bool | None = None  # bfloat16 autocast; None = where the CPU has bf16 instructions (resolved at start)
     init: str | None = None  # checkpoint whose weights start a fresh run (e.g. a language-specific continuation)
     article_loss: float = 0.0  # weight of an article-level loss (frames + genre of the window's article) on the
@@ -89,7 +89,7 @@ def build_model(n_labels: int, cfg: TrainConfig, *, word_embeddings: bool = True
     if cfg.encoder == "minilm-l6":
         from transformers import BertModel
 
-        from ..encoders.specs import minilm_dir
+        from ..backbones.specs import minilm_dir
 
         overrides = {"num_hidden_layers": cfg.num_layers} if cfg.num_layers else {}
         bert = BertModel.from_pretrained(str(minilm_dir()), add_pooling_layer=False, **overrides)

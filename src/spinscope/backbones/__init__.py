@@ -1,0 +1,1 @@
+"""backbones: torch-free access to the packaged pretrained encoders (specs, weights, tokenizers)."""

@@ -1,1 +1,0 @@
-"""encoders: torch-free access to packaged pretrained encoder weights."""
