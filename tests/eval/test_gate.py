@@ -46,7 +46,7 @@ def test_metric_stays_above_floor(metric: str, scores: dict[str, float]) -> None
 
 
 def test_gate_logic_on_hand_made_scores(tmp_path: Path) -> None:
-    gate = Gate({"a": 0.5, "b": 0.3}, 0.01, "x", 13)
+    gate = Gate({"a": 0.5, "b": 0.3}, 0.01, "x")
     assert gate.failures({"a": 0.495, "b": 0.3}) == []
     assert gate.failures({"a": 0.48, "b": 0.3}) == ["a: 0.4800 fell below its floor 0.5000"]
     assert gate.failures({"a": 0.6}) == ["b: nan fell below its floor 0.3000"]

@@ -211,13 +211,13 @@ def gate(
     def run() -> None:
         root = resolve_data_root(data)
         scores = gate_scores(root)
-        current = Gate.read(baseline) if baseline.is_file() else Gate({}, 0.002, "", 13)
+        current = Gate.read(baseline) if baseline.is_file() else Gate({}, 0.002, "")
         for name, value in sorted(scores.items()):
             floor = current.floors.get(name)
             typer.echo(f"{name:32s} {value:.4f}" + ("" if floor is None else f"  (floor {floor:.4f})"))
         if update:
             raised = current.raised(scores, allow_regression)
-            Gate(raised.floors, raised.noise, data_fingerprint(root), raised.seed).write(baseline)
+            Gate(raised.floors, raised.noise, data_fingerprint(root)).write(baseline)
             typer.echo(f"floors written to {baseline}")
         elif failures := current.failures(scores):
             typer.echo("\n".join(failures), err=True)

@@ -35,17 +35,15 @@ class Gate:
     floors: dict[str, float]
     noise: float
     data_sha256: str
-    seed: int
 
     @classmethod
     def read(cls, path: Path) -> Gate:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return cls(raw["floors"], raw["noise"], raw["data_sha256"], raw["seed"])
+        return cls(raw["floors"], raw["noise"], raw["data_sha256"])
 
     def write(self, path: Path) -> None:
         """Atomic replace, so an interrupted update never leaves half a baseline."""
         body = {
-            "seed": self.seed,
             "noise": self.noise,
             "data_sha256": self.data_sha256,
             "floors": self.floors,
@@ -67,7 +65,7 @@ class Gate:
             name: round(value if allow_regression else max(value, self.floors.get(name, 0.0)), 4)
             for name, value in scores.items()
         }
-        return Gate(floors, self.noise, self.data_sha256, self.seed)
+        return Gate(floors, self.noise, self.data_sha256)
 
 
 def data_fingerprint(data_root: Path, langs: Iterable[str] = GATE_LANGS) -> str:

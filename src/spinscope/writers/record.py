@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = "1.1"
 RESERVED = ("claims", "entities", "narratives", "matches")  # kept empty (schema 1.0) until their components land
 _RESERVED_SUMMARY = {"claims": "Claims", "entities": "Entities"}  # always counted in the reports' closing line
+_RESERVED_SPANS = ("claims", "entities")  # items with start/end/text (schema 1.0)
 
 
 def record_fields() -> list[Field]:
@@ -26,7 +27,11 @@ def record_fields() -> list[Field]:
 
     owned = [f for factory in components.all().values() for f in getattr(factory, "fields", ())]
     taken = {f.name for f in owned}
-    reserved = [Field(name, _empty, {}, offsets="text", summary=_count(name)) for name in RESERVED if name not in taken]
+    reserved = [
+        Field(name, _empty, {}, offsets="text" if name in _RESERVED_SPANS else None, summary=_count(name))
+        for name in RESERVED
+        if name not in taken
+    ]
     return owned + reserved
 
 
