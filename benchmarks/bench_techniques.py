@@ -4,8 +4,9 @@
 
 Prints model load time, articles/s and tokens/s of the techniques component alone (encoder pass +
 decoding), then of the full default pipeline (language, segment, the one encoder pass and every head),
-both through the run loop the CLI uses (`spinscope.runner.process`), and peak RSS. The two are timed in turns, `--repeat` times each, and the
-medians are reported with the range: on a shared VM single runs vary by +-20%.
+both through the run loop the CLI uses (`spinscope.runner.process`), and peak RSS. The two are timed in
+turns, `--repeat` times each, and the medians are reported with the range: on a shared VM single runs vary
+by +-20%.
 `--set components.encoder.streams=1` and the like compare settings.
 """
 
