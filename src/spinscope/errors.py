@@ -47,6 +47,7 @@ class Errors(_Coded):
     E503 = "Unknown setting {key!r}{hint}."
     E504 = "{key!r}: unknown {what} {name!r}{hint}."
     E505 = "Setting {key!r} must be {kind}."
+    E506 = "Lexicon file {path}: {reason}"
     E601 = "{path}: line {line}: {detail}"
     E602 = "Unknown output format {fmt!r}. Known formats: {known}."
     E603 = "{path}: predictions must name exactly the gold articles: {detail}"
@@ -64,6 +65,8 @@ class Warnings(_Coded):
     W005 = "Text is very short ({n} characters); document-level results are unreliable."
     W006 = "No {head} model is installed; that output is left empty."
     W007 = "The {head} head was fitted on encoder {fitted}, not on the installed one {now}; retrain it."
+    W008 = "Sourcing cues for language {lang!r} are best effort ({detail})."
+    W009 = "Named entities for language {lang!r} are best effort ({detail})."
 
 
 class SpinscopeError(Exception):

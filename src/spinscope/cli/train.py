@@ -95,3 +95,18 @@ def _head_command(task: str):
 
 train_app.command("frames")(_head_command("frames"))
 train_app.command("genre")(_head_command("genre"))
+
+
+@train_app.command("claims")
+def claims(
+    data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
+    model: Path = typer.Option(Path("src/spinscope/models/techniques"), "--model", help="encoder model folder"),
+    out: Path = typer.Option(Path("src/spinscope/models/claims"), "--out", help="head folder to write"),
+    cache: Path = typer.Option(ENCODED, "--cache", help="where encoded sentences are cached"),
+) -> None:
+    """Fit the check-worthiness head on the shared encoder's sentence features; compare with TF-IDF and
+    frozen e5 by leave-debates-out cross-validation on CLEF 2020 Task 5."""
+    from ..train.claims import train_claims
+
+    metrics = train_claims(model, out, data, cache, seed=_seed())
+    typer.echo(json.dumps(metrics, indent=1, sort_keys=True))

@@ -207,3 +207,36 @@ encoder pass (mean of the windows' pooled hidden states of the fine-tuned multil
 {cv_section}""",
         encoding="utf-8",
     )
+
+
+def write_claims_card(out: Path, metrics: dict) -> None:
+    """The card of the check-worthiness head."""
+    kinds = [k for k in metrics if isinstance(metrics[k], dict) and "MAP" in metrics[k]]
+    rows = "\n".join(f"| {k} | {metrics[k]['MAP']:.4f} | {metrics[k]['P@10']:.4f} | {metrics[k]['C']} |" for k in kinds)
+    (out / "MODEL_CARD.md").write_text(
+        f"""# spinscope check-worthiness head (claims)
+
+Logistic regression (class weights balanced) on each sentence's features from the shared encoder pass (mean,
+first and last hidden state of its tokens, technique probabilities, length; `pipeline.pooling`) of the
+fine-tuned multilingual-e5-small in `models/techniques`. One label, `checkworthy`; a sentence is listed as a
+claim when its probability reaches {metrics["threshold"]} (the out-of-fold F1-best cut on CLEF).
+
+- Date: {date.today().isoformat()}
+- Data: CLEF 2020 CheckThat! Task 5 training debates (50 English debates and speeches, one sentence a line,
+  1.1% check-worthy); weak positives: {metrics["weak_sentences"]} sentences of EUvsDisinfo case summaries
+  (shipped with weight {metrics[metrics["shipped"]]["weak_weight"]}). Research use only.
+- Command: `spinscope train claims --data ../shared/data`
+- Shipped: {metrics["shipped"]}, C = {metrics["C"]}.
+
+## Leave-debates-out cross-validation (MAP over debates, mean P@10)
+{metrics["folds"]} outer folds of whole debates; C picked per outer fold by {metrics["inner_folds"]}-fold inner
+cross-validation on its training debates (the C column), so no figure saw its own debates.
+
+| model | MAP | P@10 | C per fold |
+|---|---|---|---|
+{rows}
+
+Other languages are zero-shot through the multilingual encoder (trained on English debates only).
+""",
+        encoding="utf-8",
+    )

@@ -50,27 +50,50 @@ def _tooltip_text(span: Mapping[str, Any]) -> str:
     return text
 
 
-def render_text(text: str, spans: Sequence[Mapping[str, Any]]) -> str:
-    """The article as escaped HTML with one `<mark>` per segment; joining the segments gives `text` back."""
+def _actor_marks(record: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[int, set[int]]]:
+    """Mention spans (actor index in `actor`) and, per technique span index, the actors it is aimed at."""
+    mentions, aimed = [], {}
+    where = {(s["technique"], s["start"], s["end"]): i for i, s in enumerate(record.get("techniques", []))}
+    for k, actor in enumerate(record.get("entities", [])):
+        mentions += [{"start": m["start"], "end": m["end"], "actor": k} for m in actor["mentions"]]
+        for t in actor["targeted_by"]:
+            if (i := where.get((t["technique"], t["start"], t["end"]))) is not None:
+                aimed.setdefault(i, set()).add(k)
+    return mentions, aimed
+
+
+def _actor_attrs(covers: Sequence[int], spans: Sequence[Mapping[str, Any]], aimed: Mapping[int, set[int]]) -> str:
+    actors = sorted({spans[i]["actor"] for i in covers if "actor" in spans[i]})
+    targets = sorted({k for i in covers for k in aimed.get(i, ())})
+    out = f' data-a="{" ".join(map(str, actors))}"' if actors else ""
+    return out + (f' data-ta="{" ".join(map(str, targets))}"' if targets else "")
+
+
+def render_text(text: str, spans: Sequence[Mapping[str, Any]], record: Mapping[str, Any] | None = None) -> str:
+    """The article as escaped HTML with one `<mark>` per technique segment (actor mentions of `record` are
+    `<span class="ment">`, and carry `data-a`); joining the segments gives `text` back."""
+    mentions, aimed = _actor_marks(record) if record is not None else ([], {})
+    every = [*spans, *mentions]
     parts: list[str] = []
-    for seg in segments(len(text), spans):
+    for seg in segments(len(text), every):
         piece = _e(text[seg.start : seg.end])
-        if not seg.covers:
-            parts.append(piece)
+        actors = _actor_attrs(seg.covers, every, aimed)
+        covers = [i for i in seg.covers if i < len(spans)]
+        if not covers:
+            parts.append(f'<span class="ment"{actors}>{piece}</span>' if actors else piece)
             continue
-        inner = spans[seg.covers[0]]["technique"]
+        inner = spans[covers[0]]["technique"]
         stripes = ", ".join(
-            f"inset 0 -{STRIPE_PX * (depth + 1)}px 0 {colour(spans[i]['technique'])}"
-            for depth, i in enumerate(seg.covers)
+            f"inset 0 -{STRIPE_PX * (depth + 1)}px 0 {colour(spans[i]['technique'])}" for depth, i in enumerate(covers)
         )
         style = f"background-color:{tint(inner)};box-shadow:{stripes}"
-        if len(seg.covers) > 1:
-            style += f";padding-bottom:{STRIPE_PX * (len(seg.covers) - 1)}px"
-        title = "\n\n".join(_tooltip_text(spans[i]) for i in seg.covers)
-        labels = " ".join(spans[i]["technique"] for i in seg.covers)
-        ids = " ".join(str(i) for i in seg.covers)
+        if len(covers) > 1:
+            style += f";padding-bottom:{STRIPE_PX * (len(covers) - 1)}px"
+        title = "\n\n".join(_tooltip_text(spans[i]) for i in covers)
+        labels = " ".join(spans[i]["technique"] for i in covers)
+        ids = " ".join(str(i) for i in covers)
         parts.append(
-            f'<mark class="seg" tabindex="0" data-s="{ids}" data-t="{_e(labels)}" style="{style}" '
+            f'<mark class="seg" tabindex="0" data-s="{ids}" data-t="{_e(labels)}"{actors} style="{style}" '
             f'title="{_e(title)}">{piece}</mark>'
         )
     return "".join(parts)
@@ -191,7 +214,7 @@ def render_document(record: Mapping[str, Any], anchor: str) -> str:
         _meta(record),
         _warnings(record),
         _legend(summarise(spans)),
-        f'<div class="text"{lang}>{render_text(record["text"], spans)}</div>',
+        f'<div class="text"{lang}>{render_text(record["text"], spans, record)}</div>',
         *(f.html(record) for f in fields if f.html),
         f'<p class="counts">{counts}</p>',
         f'<script type="application/json" class="tipdata">{_script_json(_tip_data(spans))}</script>',
@@ -289,6 +312,12 @@ summary{cursor:pointer;font-weight:600}
 .bars .num{text-align:right;font-variant-numeric:tabular-nums}
 .counts{color:var(--muted);margin:1rem 0 0}
 .none{color:var(--muted);font-style:italic}
+.ment.hl,mark.seg.hl{outline:2px solid #7a2e9e;outline-offset:1px;background-color:#f1e4f7}
+mark.hedge{background:none;border-bottom:2px dotted #7a2e9e;color:inherit}
+tr.actor{cursor:pointer}
+tr.actor[aria-pressed="true"]{background:#f1e4f7}
+.al,.hint{color:var(--muted);font-size:.85rem}
+table.claims .bar{display:inline-block;width:5rem;vertical-align:middle;margin-right:.35rem}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 #tip{position:absolute;z-index:10;max-width:min(24rem,calc(100vw - 1rem));background:#fff;color:#111;
 border:1px solid #888;border-radius:6px;box-shadow:0 4px 16px rgba(0,0,0,.18);padding:.5rem .75rem;
@@ -361,5 +390,18 @@ document.addEventListener("focusin",function(e){var m=seg(e);if(m){show(m);}});
 document.addEventListener("focusout",function(e){if(seg(e)){hide();}});
 document.addEventListener("keydown",function(e){if(e.key==="Escape"){hide();}});
 window.addEventListener("resize",hide);
+function actor(row){
+  var doc=row.closest("article"),k=row.getAttribute("data-actor"),on=row.getAttribute("aria-pressed")!=="true";
+  doc.querySelectorAll("tr.actor").forEach(function(r){r.setAttribute("aria-pressed","false");});
+  doc.querySelectorAll(".hl").forEach(function(el){el.classList.remove("hl");});
+  if(!on){return;}
+  row.setAttribute("aria-pressed","true");
+  doc.querySelectorAll('[data-a~="'+k+'"],[data-ta~="'+k+'"]').forEach(function(el){el.classList.add("hl");});
+}
+document.addEventListener("click",function(e){var r=e.target.closest&&e.target.closest("tr.actor");if(r){actor(r);}});
+document.addEventListener("keydown",function(e){
+  var r=e.target.closest&&e.target.closest("tr.actor");
+  if(r&&(e.key==="Enter"||e.key===" ")){e.preventDefault();actor(r);}
+});
 })();
 """

@@ -1,0 +1,173 @@
+"""Check-worthy claims and direct quotes, each with on whose word it rests and its hedges.
+
+Every sentence is scored for check-worthiness by a linear head (`models/claims`) on its features from the
+shared encoder pass (`pooling.stretch_features`; no second model). The `claims` layer holds the sentences
+at or above the head's tuned threshold (all sentences with `all = true`, the CLI's `--all-claims`), in text
+order; the `quotes` layer every direct quote (at least `sourcing.MIN_QUOTE_WORDS` words: shorter quoted
+stretches are scare quotes). Attribution and hedges come from `sourcing`; the speaker's
+actor name is added in the record where the entity layer has a mention there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..data import Document, Span
+from ..errors import Warnings
+from ..models import model_path
+from ..registry import components
+from ..writers.sections import claims_html, claims_terminal, quotes_html, quotes_terminal
+from .actors import actor_at
+from .base import Component, Field
+from .encoder import ENCODING, encoding_of
+from .linear_head import LinearHead, encoder_identity
+from .pooling import stretch_features
+from .sourcing import FULL_LANGUAGES, direct_quotes, hedges, load_lexicon, sentence_attribution
+
+
+def _attribution_record(doc: Document, span: Span) -> dict[str, Any]:
+    attribution = dict(span.attrs["attribution"])
+    attribution["name"] = actor_at(doc.layer("entities"), attribution["speaker_start"], attribution["speaker_end"])
+    return attribution
+
+
+def claim_records(doc: Document) -> list[dict[str, Any]]:
+    return [
+        {
+            "start": c.start,
+            "end": c.end,
+            "text": c.text,
+            "checkworthiness": round(c.score, 4),
+            "attribution": _attribution_record(doc, c),
+            "hedges": [{"start": a, "end": b, "text": doc.text[a:b]} for a, b in c.attrs["hedges"]],
+        }
+        for c in doc.layer("claims")
+    ]
+
+
+def quote_records(doc: Document) -> list[dict[str, Any]]:
+    return [
+        {"start": q.start, "end": q.end, "text": q.text, "attribution": _attribution_record(doc, q)}
+        for q in doc.layer("quotes")
+    ]
+
+
+_OPTIONAL_INT = {"type": ["integer", "null"], "minimum": 0}
+ATTRIBUTION_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["kind", "speaker", "speaker_start", "speaker_end", "cue", "name"],
+    "properties": {
+        "kind": {"enum": ["quote", "reported", "vague", "unattributed"]},
+        "speaker": {"type": ["string", "null"], "description": "Exactly text[speaker_start:speaker_end]."},
+        "speaker_start": _OPTIONAL_INT,
+        "speaker_end": _OPTIONAL_INT,
+        "cue": {"type": ["string", "null"], "description": "The reporting or vague-source words."},
+        "name": {"type": ["string", "null"], "description": "The speaker's actor name, where the entity layer has one."},
+    },
+}
+_HEDGE = {"$ref": "#/$defs/textSpan"}
+CLAIMS_SCHEMA = {
+    "type": "array",
+    "description": "Check-worthy sentences (all sentences with --all-claims), in text order.",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["start", "end", "text", "checkworthiness", "attribution", "hedges"],
+        "properties": {
+            "start": {"$ref": "#/$defs/offset"},
+            "end": {"$ref": "#/$defs/offset"},
+            "text": {"type": "string"},
+            "checkworthiness": {"type": "number", "minimum": 0, "maximum": 1},
+            "attribution": ATTRIBUTION_SCHEMA,
+            "hedges": {"type": "array", "items": _HEDGE},
+        },
+    },
+}
+QUOTES_SCHEMA = {
+    "type": "array",
+    "description": "Direct quotes (inside the quotation marks), with who says them.",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["start", "end", "text", "attribution"],
+        "properties": {
+            "start": {"$ref": "#/$defs/offset"},
+            "end": {"$ref": "#/$defs/offset"},
+            "text": {"type": "string"},
+            "attribution": ATTRIBUTION_SCHEMA,
+        },
+    },
+}
+
+
+@components.register("claims")
+class ClaimsComponent(Component):
+    """Adds the `claims` and `quotes` layers; `lexicon` names a user sourcing file added to the packaged one."""
+
+    name = "claims"
+    reads = ("spans.sentences", "spans.paragraphs", ENCODING)
+    writes = ("spans.claims", "spans.quotes")
+    fields = (
+        Field("claims", claim_records, CLAIMS_SCHEMA, offsets="text", terminal=claims_terminal, html=claims_html,
+              summary=lambda record: f"Claims: {len(record['claims'])}"),
+        Field("quotes", quote_records, QUOTES_SCHEMA, offsets="text", terminal=quotes_terminal, html=quotes_html,
+              summary=lambda record: f"Quotes: {len(record['quotes'])}" if record["quotes"] else None),
+    )  # fmt: skip
+
+    def __init__(self, config: dict, settings: dict) -> None:
+        super().__init__(config, settings)
+        self.folder = model_path(config["model"])
+        self.head: LinearHead | None = None
+        self.problem = Warnings.W006(head=self.name)
+        self.all = bool(config.get("all", False))
+        self.threshold = float(config.get("threshold", 0.0))
+        self.lexicon = load_lexicon(str(config.get("lexicon", "")))
+
+    def setup(self, upstream: Mapping[str, Component]) -> None:
+        if not (self.folder / "head.npz").is_file():
+            return
+        head = LinearHead.load(self.folder)
+        encoder = upstream[ENCODING].model
+        if encoder is not None and head.encoder != encoder_identity(encoder.config):
+            self.problem = Warnings.W007(head=self.name, fitted=head.encoder, now=encoder_identity(encoder.config))
+        else:
+            self.head = head
+
+    def scores(self, doc: Document, sentences: Sequence[Span]) -> np.ndarray | None:
+        encoding = encoding_of(doc)
+        if self.head is None or encoding is None:
+            if encoding is not None:
+                doc.warn(self.problem)
+            return None
+        features = stretch_features(encoding, [(s.start, s.end) for s in sentences])
+        return self.head.scores(features)[:, 0] if len(sentences) else np.zeros(0)
+
+    def __call__(self, doc: Document) -> Document:
+        text, lang = doc.text, doc.language
+        if not self.lexicon.covers(lang):
+            doc.warn(Warnings.W008(lang=lang, detail="no lexicon: quotation marks only"))
+        elif lang not in FULL_LANGUAGES:
+            doc.warn(Warnings.W008(lang=lang, detail="cues and hedges; speakers unchecked"))
+        doc.meta["sourcing"] = "full" if lang in FULL_LANGUAGES else "cues" if self.lexicon.covers(lang) else "quotes"
+        sentences = [(s.start, s.end) for s in doc.layer("sentences")]
+        paragraphs = [(p.start, p.end) for p in doc.layer("paragraphs")]
+        found = direct_quotes(text, paragraphs, sentences, lang, self.lexicon)
+        doc.spans["quotes"] = [doc.make_span(a, b, "quote", source=self.name, attribution=at) for a, b, at in found]
+        scores = self.scores(doc, doc.layer("sentences"))
+        cut = self.threshold or (float(self.head.thresholds_for(lang)[0]) if self.head else 1.0)
+        doc.spans["claims"] = []
+        if scores is None:
+            return doc
+        for (start, end), score in zip(sentences, scores, strict=True):
+            if self.all or score >= cut:
+                at = sentence_attribution(text, start, end, found, lang, self.lexicon)
+                marks = hedges(text, start, end, lang, self.lexicon)
+                doc.spans["claims"].append(
+                    doc.make_span(start, end, "claim", score=float(score), source=self.name, attribution=at,
+                                  hedges=marks)
+                )  # fmt: skip
+        return doc

@@ -1,0 +1,203 @@
+"""Actors: named-entity mentions merged per article, with the alias table for loaded designations.
+
+Mentions come from the alias table (`lexicons/aliases.toml` + a user file: "the Kiev regime" is a mention
+of Ukraine's government) and from a named-entity recogniser chosen per language (`components.entities.ner`):
+a spaCy small pipeline (`spacy:<package>`, entity recogniser only), natasha (`natasha`, Russian; also used,
+best effort, for Ukrainian) or `capitalised` (runs of capitalised words, type MISC; best effort, W009) for
+languages without a model. Each model loads once per process, when the first document of its language
+comes. Mentions are merged into actors (`actors.merge`); the record field links technique spans and
+claims to them (`actors.actor_records`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..data import Document
+from ..errors import ConfigError, Errors, Warnings
+from ..registry import components
+from ..writers.sections import actors_html, actors_terminal
+from .actors import ENTITIES_SCHEMA, actor_records, merge
+from .base import Component, Field
+from .sourcing import _entry_regex
+
+ALIASES = Path(__file__).resolve().parent.parent / "lexicons" / "aliases.toml"
+NOUNS_CAPITALISED = frozenset({"de", "lb"})  # languages that capitalise every noun
+TYPES = ("PER", "ORG", "LOC", "GROUP", "MISC")
+_TYPE_MAP = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "GROUP",
+             "MISC": "MISC"}  # fmt: skip
+_CAPITALISED = re.compile(r"(?<![\w])(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ][\w'’\-]+)(?:\s+[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ][\w'’\-]+){0,3}")
+
+
+@dataclass(frozen=True)
+class Alias:
+    name: str
+    type: str
+    loaded: bool
+    pattern: re.Pattern[str]
+
+
+def _read_aliases(path: Path) -> list[dict]:
+    try:
+        actors = tomllib.loads(path.read_text(encoding="utf-8")).get("actor", [])
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(Errors.E506(path=path, reason=exc)) from None
+    for a in actors:
+        if not (isinstance(a.get("name"), str) and isinstance(a.get("patterns"), list) and a["patterns"]):
+            raise ConfigError(Errors.E506(path=path, reason="each [[actor]] needs a name and a list of patterns"))
+        if a.get("type", "MISC") not in TYPES:
+            raise ConfigError(Errors.E506(path=path, reason=f"type of {a['name']!r} must be one of {TYPES}"))
+    return actors
+
+
+def _alias_pattern(patterns: Sequence[str]) -> re.Pattern[str]:
+    """Upper-case acronyms ("EU", "MSM") match in that case only; the rest ignore case."""
+    ordered = sorted(set(patterns), key=lambda p: (-len(p), p))
+    parts = [_entry_regex(p) if not (p.isupper() and len(p) <= 5) else "(?-i:" + _entry_regex(p) + ")" for p in ordered]
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+@cache
+def load_aliases(extra: str = "") -> tuple[Alias, ...]:
+    merged: dict[str, dict] = {}
+    for path in [ALIASES, *([Path(extra).expanduser()] if extra else [])]:
+        for a in _read_aliases(path):
+            known = merged.setdefault(a["name"], {"type": a.get("type", "MISC"), "loaded": False, "patterns": []})
+            known["patterns"] += a["patterns"]
+            known["loaded"] = known["loaded"] or bool(a.get("loaded", False))
+    return tuple(Alias(n, a["type"], a["loaded"], _alias_pattern(a["patterns"])) for n, a in merged.items())
+
+
+# --- recognisers: (text, [(start, end)] stretches) -> [(start, end, type)] --------------------------------
+
+Recogniser = Callable[[str, Sequence[tuple[int, int]]], list[tuple[int, int, str]]]
+
+
+@cache
+def spacy_recogniser(package: str) -> Recogniser:
+    import importlib
+
+    nlp = importlib.import_module(package).load(exclude=["parser", "tagger", "lemmatizer", "attribute_ruler",
+                                                          "morphologizer", "senter"])  # fmt: skip
+
+    def recognise(text: str, stretches: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        out = []
+        for (start, _), doc in zip(stretches, nlp.pipe(text[a:b] for a, b in stretches), strict=True):
+            out.extend((start + e.start_char, start + e.end_char, e.label_) for e in doc.ents)
+        return out
+
+    return recognise
+
+
+@cache
+def natasha_recogniser() -> Recogniser:
+    from natasha import Doc, NewsEmbedding, NewsNERTagger, Segmenter
+
+    segmenter, tagger = Segmenter(), NewsNERTagger(NewsEmbedding())
+
+    def recognise(text: str, stretches: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        out = []
+        for start, end in stretches:
+            doc = Doc(text[start:end])
+            doc.segment(segmenter)
+            doc.tag_ner(tagger)
+            out.extend((start + s.start, start + s.stop, s.type) for s in doc.spans)
+        return out
+
+    return recognise
+
+
+def capitalised_recogniser(text: str, stretches: Sequence[tuple[int, int]], multiword: bool = False) -> list[tuple]:
+    """Runs of capitalised words; a single word that opens a sentence is left out (it is capitalised anyway),
+    and with `multiword` (languages that capitalise every noun, such as German) every single word."""
+    out = []
+    for start, end in stretches:
+        for m in _CAPITALISED.finditer(text, start, end):
+            lead = text[start : m.start()].rstrip()
+            opens = not lead or lead[-1] in ".!?:…\"“«„—–-"
+            if " " in m.group() or not (opens or multiword):
+                out.append((m.start(), m.end(), "MISC"))
+    return out
+
+
+def recogniser(spec: str, lang: str | None) -> Recogniser:
+    """`spacy:<package>`, `natasha` or `capitalised` (E505 for anything else)."""
+    if spec.startswith("spacy:"):
+        return spacy_recogniser(spec.removeprefix("spacy:"))
+    if spec == "natasha":
+        return natasha_recogniser()
+    if spec == "capitalised":
+        return lambda text, stretches: capitalised_recogniser(text, stretches, lang in NOUNS_CAPITALISED)
+    raise ConfigError(Errors.E505(key="components.entities.ner", kind="spacy:<package>, natasha or capitalised"))
+
+
+# --- the component ------------------------------------------------------------------------------------------
+
+
+@components.register("entities")
+class EntitiesComponent(Component):
+    """Adds the `entities` layer: one span per mention, labelled with its type, `actor` = the actor's name."""
+
+    name = "entities"
+    reads = ("spans.sentences",)
+    writes = ("spans.entities",)
+    open_config = ("ner",)
+    fields = (
+        Field(
+            "entities",
+            actor_records,
+            ENTITIES_SCHEMA,
+            terminal=actors_terminal,
+            html=actors_html,
+            summary=lambda record: f"Entities: {len(record['entities'])}",
+        ),
+    )
+
+    def __init__(self, config: dict, settings: dict) -> None:
+        super().__init__(config, settings)
+        self.ner: dict[str, str] = dict(config.get("ner", {}))
+        for spec in self.ner.values():
+            if not isinstance(spec, str) or not (spec.startswith("spacy:") or spec in ("natasha", "capitalised")):
+                raise ConfigError(Errors.E505(key="components.entities.ner", kind="spacy:<package>, natasha or capitalised"))
+        self.best_effort = frozenset(config.get("best_effort", ()))
+        self.aliases = load_aliases(str(config.get("aliases", "")))
+
+    def __call__(self, doc: Document) -> Document:
+        sentences = [(s.start, s.end) for s in doc.layer("sentences")]
+        found = [(m.start(), m.end(), a.type, a.name) for a in self.aliases for s, e in sentences
+                 for m in a.pattern.finditer(doc.text, s, e)]  # fmt: skip
+        spec = self.ner.get(doc.language or "", self.ner.get("default", "capitalised"))
+        if sentences and spec:
+            recognised = [(a, b, _TYPE_MAP[t], None) for a, b, t in recogniser(spec, doc.language)(doc.text, _paragraphs(doc))
+                          if t in _TYPE_MAP]  # fmt: skip
+            found += [m for m in recognised if all(m[1] <= f[0] or f[1] <= m[0] for f in found)]
+            if spec == "capitalised" or doc.language in self.best_effort:
+                doc.warn(Warnings.W009(lang=doc.language, detail=f"recogniser {spec!r}"))
+        doc.spans["entities"] = [
+            doc.make_span(a, b, t, source=self.name, actor=name)
+            for a, b, t, name in merge(doc.text, sorted(_trimmed(doc.text, found)))
+        ]
+        return doc
+
+
+def _paragraphs(doc: Document) -> list[tuple[int, int]]:
+    return [(p.start, p.end) for p in doc.layer("paragraphs")] or [(s.start, s.end) for s in doc.layer("sentences")]
+
+
+def _trimmed(text: str, found: list[tuple]) -> list[tuple]:
+    """Mentions without possessive endings and edge punctuation; overlapping NER mentions keep the first."""
+    out, last_end = [], -1
+    for a, b, t, name in sorted(found, key=lambda m: (m[0], -m[1])):
+        while b > a and not text[b - 1].isalnum():
+            b -= 1
+        if text[a:b].endswith(("'s", "’s")):
+            b -= 2
+        if b > a and a >= last_end:
+            out.append((a, b, t, name))
+            last_end = b
+    return out

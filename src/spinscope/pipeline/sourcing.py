@@ -1,0 +1,288 @@
+"""Sourcing: direct quotes, on whose word a sentence rests (attribution) and hedges, from lexicons (data).
+
+The cues live in `lexicons/sourcing.toml` (per language: reporting verbs, prefix cues such as "according
+to", vague sources, hedges); a user file of the same layout is added on top. Everything here returns
+character offsets into the verbatim text and never reads past the stretch it is given.
+
+Attribution of a stretch (a sentence or a quote), in this order:
+`quote` (it holds or is a direct quote), `vague` (a source that names nobody: "experts say"),
+`reported` (a named source: "said", "according to"), else `unattributed`. The speaker is the words the cue
+points at: before a following cue ("the minister said"), after it when the cue follows a comma or a
+closing quote ("..., said the minister") or is a prefix cue ("according to the minister"), the bracketed
+words of a vague cue ("[experts] say").
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "sourcing.toml"
+KINDS = ("reporting", "prefix", "vague", "hedges")
+FULL_LANGUAGES = ("en", "ru")  # the others with a lexicon are covered for cues and hedges only
+MAX_SPEAKER_WORDS = 8
+MIN_QUOTE_WORDS = 3  # shorter quoted stretches are scare quotes ("carefully tracked"), not statements
+
+# opening mark -> closing marks it accepts; straight double quotes toggle
+_PAIRS = {"“": "”", "«": "»", "„": "“”", "‚": "‘’", "‘": "’", "‹": "›", '"': '"'}
+_SPEAKER_STOP = re.compile(r"[,;:.!?()\[\]\"“”«»„‚‹›\n—–]|[‘’](?!\w)")
+_WORD = re.compile(r"[^\W_][\w'’\-.]*")
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    kind: str  # reporting | prefix | vague | hedges
+    speaker: tuple[int, int] | None = None  # bracketed speaker words of a vague cue
+    before: bool = False  # a vague cue whose source is named right before it ("an officer, who asked not ...")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    patterns: dict[str, dict[str, re.Pattern[str]]] = field(default_factory=dict)  # lang -> kind -> regex
+
+    def covers(self, lang: str | None) -> bool:
+        return (lang or "") in self.patterns
+
+    def cues(self, text: str, start: int, end: int, lang: str | None, kind: str) -> list[Cue]:
+        pattern = self.patterns.get(lang or "", {}).get(kind)
+        if pattern is None:
+            return []
+        out = []
+        for m in pattern.finditer(text, start, end):
+            inner = next((m.span(g) for g in range(1, (pattern.groups or 0) + 1) if m.group(g)), None)
+            before = m.lastgroup is not None and m.lastgroup.startswith("before")
+            out.append(Cue(m.start(), m.end(), kind, None if before else inner, before))
+        return out
+
+
+def _entry_regex(entry: str, n: int = 0) -> str:
+    """One lexicon entry as a regex: words with any whitespace between, "*" = any word ending, [..] = group;
+    a leading "<" marks (by a named group `before<n>`) an entry whose source is named before it."""
+    if entry.startswith("<"):
+        return f"(?P<before{n}>{_entry_regex(entry[1:].strip())})"
+    parts = []
+    for piece in re.split(r"(\[|\])", entry.strip()):
+        if piece == "[":
+            parts.append("(")
+        elif piece == "]":
+            parts.append(")")
+        elif piece:
+            words = [re.escape(w).replace(r"\*", r"\w*") for w in piece.split()]
+            lead = r"\s+" if piece[:1].isspace() and parts else ""
+            tail = r"\s+" if piece[-1:].isspace() else ""
+            parts.append(lead + r"\s+".join(words) + tail)
+    body = "".join(parts)
+    return rf"(?<![\w-]){body}(?![\w-])" if entry.rstrip()[-1:] != "." else rf"(?<![\w-]){body}"
+
+
+def _compile(entries: Sequence[str]) -> re.Pattern[str] | None:
+    """Longest entries first, so "according to sources" wins over "according to"."""
+    if not entries:
+        return None
+    ordered = sorted(set(entries), key=lambda e: (-len(e), e))
+    return re.compile("|".join(_entry_regex(e, n) for n, e in enumerate(ordered)), re.IGNORECASE)
+
+
+def read_lexicon_file(path: Path) -> dict[str, dict[str, list[str]]]:
+    from ..errors import ConfigError, Errors
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(Errors.E506(path=path, reason=exc)) from None
+    for lang, table in data.items():
+        if not isinstance(table, dict) or set(table) - set(KINDS):
+            raise ConfigError(Errors.E506(path=path, reason=f"[{lang}] may only hold {', '.join(KINDS)}"))
+        if not all(isinstance(v, list) and all(isinstance(x, str) and x.strip() for x in v) for v in table.values()):
+            raise ConfigError(Errors.E506(path=path, reason=f"[{lang}] lists must hold non-empty strings"))
+    return data
+
+
+@cache
+def load_lexicon(extra: str = "") -> Lexicon:
+    """The packaged lexicon with the user file `extra` (a path, or "" for none) added on top."""
+    tables = read_lexicon_file(LEXICON)
+    if extra:
+        for lang, table in read_lexicon_file(Path(extra).expanduser()).items():
+            for kind, entries in table.items():
+                tables.setdefault(lang, {}).setdefault(kind, []).extend(entries)
+    compiled = {
+        lang: {kind: p for kind in KINDS if (p := _compile(table.get(kind, []))) is not None}
+        for lang, table in tables.items()
+    }
+    return Lexicon(compiled)
+
+
+# --- quotes ---------------------------------------------------------------------------------------------
+
+
+def _opens(text: str, i: int) -> bool:
+    """A single curly mark opens only where no word runs into it (else it is an apostrophe)."""
+    return text[i] not in "‘‚" or i == 0 or not text[i - 1].isalnum()
+
+
+def _closes(text: str, i: int) -> bool:
+    """’ closes only where no word follows it at once (don’t, l’Europe)."""
+    return text[i] != "’" or i + 1 >= len(text) or not text[i + 1].isalnum()
+
+
+def quote_marks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(open, close) offsets of the outermost balanced quotation marks in text[start:end]; nested quotes
+    stay inside their outer quote; an opening mark never closed is skipped and the scan resumes after it."""
+    stack: list[tuple[int, str]] = []
+    for i in range(start, end):
+        ch = text[i]
+        if stack and ch in stack[-1][1] and _closes(text, i):
+            at, _ = stack.pop()
+            if not stack:
+                yield at, i
+        elif ch in _PAIRS and _opens(text, i):
+            stack.append((i, _PAIRS[ch]))
+    if stack:
+        yield from quote_marks(text, stack[0][0] + 1, end)
+
+
+def quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Quoted stretches (inside the marks, trimmed) of at least one word."""
+    out = []
+    for a, b in quote_marks(text, start, end):
+        inner = text[a + 1 : b]
+        lead = len(inner) - len(inner.lstrip())
+        body = inner.strip()
+        if body and _WORD.search(body):
+            out.append((a + 1 + lead, a + 1 + lead + len(body)))
+    return out
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+# --- attribution ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attribution:
+    kind: str  # quote | reported | vague | unattributed
+    speaker: tuple[int, int] | None = None
+    cue: tuple[int, int] | None = None
+
+    def record(self, text: str, name: str | None = None) -> dict[str, Any]:
+        speaker = None if self.speaker is None else text[self.speaker[0] : self.speaker[1]]
+        return {
+            "kind": self.kind,
+            "speaker": speaker,
+            "speaker_start": None if self.speaker is None else self.speaker[0],
+            "speaker_end": None if self.speaker is None else self.speaker[1],
+            "cue": None if self.cue is None else text[self.cue[0] : self.cue[1]],
+            "name": name,
+        }
+
+
+def _words_before(text: str, stop: int, floor: int) -> tuple[int, int] | None:
+    """The up to MAX_SPEAKER_WORDS words right before `stop`, back to a punctuation boundary."""
+    region = text[floor:stop]
+    cut = max((m.end() for m in _SPEAKER_STOP.finditer(region)), default=0)
+    words = list(_WORD.finditer(region, cut))[-MAX_SPEAKER_WORDS:]
+    return (floor + words[0].start(), floor + words[-1].end()) if words else None
+
+
+def _words_after(text: str, begin: int, ceiling: int) -> tuple[int, int] | None:
+    """The up to MAX_SPEAKER_WORDS words right after `begin`, up to a punctuation boundary."""
+    region = text[begin:ceiling]
+    stop = _SPEAKER_STOP.search(region)
+    words = list(_WORD.finditer(region, 0, stop.start() if stop else len(region)))[:MAX_SPEAKER_WORDS]
+    return (begin + words[0].start(), begin + words[-1].end()) if words else None
+
+
+def _outside(spans: Sequence[tuple[int, int]], a: int, b: int) -> bool:
+    return not any(s <= a and b <= e for s, e in spans)
+
+
+def _speaker_of(text: str, cue: Cue, start: int, end: int, inside: Sequence[tuple[int, int]]) -> tuple | None:
+    if cue.kind == "vague" and cue.before:
+        return _words_before(text, len(text[:cue.start].rstrip(" ,")), start)
+    if cue.kind == "vague":
+        return cue.speaker
+    if cue.kind == "prefix":
+        return _words_after(text, cue.end, end)
+    before = text[start : cue.start].rstrip()
+    if not before or before[-1] in ",”»\"“’—–":  # "..., said the minister" / quote first, then cue
+        after = _words_after(text, cue.end, end)
+        if after is not None:
+            return after
+    floor = max([start, *(e + 1 for _, e in inside if e < cue.start)])
+    return _words_before(text, cue.start, floor)
+
+
+def attribute(
+    text: str, start: int, end: int, lang: str | None, lexicon: Lexicon, quoted: Sequence[tuple[int, int]] = ()
+) -> Attribution:
+    """Attribution of text[start:end] (a sentence, or the sentence around a quote `quoted` lies in)."""
+    inside = [q for q in quoted if start <= q[0] and q[1] <= end]
+    cues = [
+        c
+        for kind in ("vague", "prefix", "reporting")
+        for c in lexicon.cues(text, start, end, lang, kind)
+        if _outside(inside, c.start, c.end)
+    ]
+    cues = _without_overlaps(cues)
+    kind = "quote" if inside else None
+    for cue in cues:
+        speaker = _speaker_of(text, cue, start, end, inside)
+        if cue.kind == "vague" or speaker is not None:
+            return Attribution(kind or ("vague" if cue.kind == "vague" else "reported"), speaker, (cue.start, cue.end))
+    return Attribution(kind or "unattributed")
+
+
+def _without_overlaps(cues: list[Cue]) -> list[Cue]:
+    """Cues in priority order (vague, prefix, reporting), dropping any that overlaps an earlier one."""
+    kept: list[Cue] = []
+    for c in cues:
+        if all(c.end <= k.start or k.end <= c.start for k in kept):
+            kept.append(c)
+    return kept
+
+
+def direct_quotes(
+    text: str, paragraphs: Sequence[tuple[int, int]], sentences: Sequence[tuple[int, int]], lang: str | None,
+    lexicon: Lexicon,
+) -> list[tuple[int, int, dict[str, Any]]]:
+    """(start, end, attribution record) of the direct quotes of each paragraph (MIN_QUOTE_WORDS or more words);
+    the attribution is looked for in the sentences the quote touches, else in a lead-in sentence that ends
+    with a colon ("He said:")."""
+    out = []
+    for p_start, p_end in paragraphs:
+        for a, b in quotes(text, p_start, p_end):
+            if word_count(text[a:b]) < MIN_QUOTE_WORDS:
+                continue
+            around = [(s, e) for s, e in sentences if e > a - 1 and s < b + 1 and p_start <= s < p_end]
+            start = min([a - 1, *(s for s, _ in around)])
+            end = max([b + 1, *(e for _, e in around)])
+            at = attribute(text, start, end, lang, lexicon, [(a - 1, b + 1)])
+            before = [(s, e) for s, e in sentences if e <= start]
+            if at.cue is None and before and text[before[-1][0] : before[-1][1]].rstrip().endswith(":"):
+                lead = attribute(text, *before[-1], lang, lexicon)
+                at = Attribution("quote", lead.speaker, lead.cue) if lead.cue is not None else at
+            out.append((a, b, at.record(text)))
+    return out
+
+
+def sentence_attribution(
+    text: str, start: int, end: int, found: Sequence[tuple[int, int, dict[str, Any]]], lang: str | None,
+    lexicon: Lexicon,
+) -> dict[str, Any]:
+    """The attribution record of a sentence: that of a direct quote it overlaps (`found`), else its own."""
+    inside = next((q for q in found if q[0] < end and start < q[1]), None)
+    return inside[2] if inside else attribute(text, start, end, lang, lexicon).record(text)
+
+
+def hedges(text: str, start: int, end: int, lang: str | None, lexicon: Lexicon) -> list[tuple[int, int]]:
+    return [(c.start, c.end) for c in lexicon.cues(text, start, end, lang, "hedges")]

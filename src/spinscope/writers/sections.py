@@ -1,0 +1,168 @@
+"""Report sections of the claims, quotes and entities fields (terminal and HTML), rendered from the record.
+
+Claims show a check-worthiness bar, who says them (kind, speaker, cue) and their hedges marked in the
+sentence (`‹allegedly›` in plain text, underlined on a terminal, `<mark class="hedge">` in HTML). The actor
+table lists each actor's mentions, the techniques aimed at it and its claims (numbers in the claims list);
+in HTML, clicking an actor highlights its mentions and the spans aimed at it (`data-actor` rows, see the
+report's script).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from ..labels import human_name
+from .html import _e
+from .terminal import BAR_WIDTH, TerminalView, bar, printable
+
+CLAIM_BAR = BAR_WIDTH // 2
+
+
+def speaker_line(attribution: Mapping[str, Any]) -> str:
+    """ "reported: the minister (said)" / "vague: experts (experts say)" / "unattributed"."""
+    kind = attribution["kind"]
+    who = attribution.get("name") or attribution.get("speaker")
+    cue = attribution.get("cue")
+    if not who and not cue:
+        return kind if kind != "quote" else "quote: speaker not found"
+    return f"{kind}: {who or '?'}" + (f" ({cue})" if cue else "")
+
+
+def _pieces(text: str, start: int, marks: Sequence[Mapping[str, Any]]) -> list[tuple[str, bool]]:
+    """`text` (starting at offset `start`) cut into (piece, is_hedge) around the hedges."""
+    out, at = [], 0
+    for h in sorted(marks, key=lambda m: m["start"]):
+        a, b = h["start"] - start, h["end"] - start
+        if a < at or b > len(text):
+            continue
+        out += [(text[at:a], False), (text[a:b], True)]
+        at = b
+    out.append((text[at:], False))
+    return [p for p in out if p[0]]
+
+
+def claims_terminal(record: Mapping[str, Any], view: TerminalView) -> Table | Text:
+    claims = record["claims"]
+    if not claims:
+        return Text("No check-worthy claims found.", style="italic")
+    table = Table(title=f"Check-worthy claims ({len(claims)})", title_justify="left", expand=False)
+    table.add_column("#", justify="right")
+    table.add_column("Check-worthiness", no_wrap=True)
+    table.add_column("Claim (‹hedges› marked)", ratio=2)
+    table.add_column("Who says it", ratio=1)
+    for n, claim in enumerate(claims, start=1):
+        sentence = Text()
+        for piece, hedge in _pieces(claim["text"], claim["start"], claim["hedges"]):
+            shown = printable(piece)
+            if hedge:
+                sentence.append(shown if view.rich_mode else f"‹{shown}›", style="bold underline" if view.rich_mode else "")
+            else:
+                sentence.append(shown)
+        score = claim["checkworthiness"]
+        table.add_row(str(n), Text(f"{bar(score, CLAIM_BAR)} {score:.2f}", style="magenta" if view.rich_mode else ""),
+                      sentence, printable(speaker_line(claim["attribution"])))  # fmt: skip
+    return table
+
+
+def quotes_terminal(record: Mapping[str, Any], view: TerminalView) -> Table | None:
+    quotes = record["quotes"]
+    if not quotes:
+        return None
+    table = Table(title=f"Direct quotes ({len(quotes)})", title_justify="left", expand=False)
+    table.add_column("Quote", ratio=2)
+    table.add_column("Who says it", ratio=1)
+    for q in quotes:
+        table.add_row(printable(q["text"]), printable(speaker_line(q["attribution"])))
+    return table
+
+
+def actors_terminal(record: Mapping[str, Any], view: TerminalView) -> Table | Text:
+    actors = record["entities"]
+    if not actors:
+        return Text("No actors found.", style="italic")
+    table = Table(title=f"Actors ({len(actors)})", title_justify="left", expand=False)
+    table.add_column("Actor", ratio=1)
+    table.add_column("Type", no_wrap=True)
+    table.add_column("Mentions", justify="right")
+    table.add_column("Techniques aimed at it", ratio=2)
+    table.add_column("Claims", no_wrap=True)
+    for actor in actors:
+        name = actor["name"] + (f" ({', '.join(actor['aliases'][:3])})" if actor["aliases"] else "")
+        table.add_row(printable(name), actor["type"], str(len(actor["mentions"])), _aimed(actor, view.rich_mode),
+                      ", ".join(f"#{i + 1}" for i in actor["claims"]))  # fmt: skip
+    return table
+
+
+def _aimed(actor: Mapping[str, Any], human: bool) -> str:
+    counts: dict[str, int] = {}
+    for t in actor["targeted_by"]:
+        counts[t["technique"]] = counts.get(t["technique"], 0) + 1
+    return ", ".join(f"{human_name(k) if human else k} ×{n}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+# --- HTML ----------------------------------------------------------------------------------------------------
+
+
+def _hedged_html(claim: Mapping[str, Any]) -> str:
+    return "".join(
+        f'<mark class="hedge" title="hedge">{_e(p)}</mark>' if h else _e(p)
+        for p, h in _pieces(claim["text"], claim["start"], claim["hedges"])
+    )
+
+
+def claims_html(record: Mapping[str, Any]) -> str:
+    claims = record["claims"]
+    if not claims:
+        return '<section><h3>Check-worthy claims</h3><p class="none">No check-worthy claims found.</p></section>'
+    rows = "".join(
+        f'<tr id="claim-{n}"><td class="num">{n}</td>'
+        f'<td><span class="bar" aria-hidden="true"><span style="width:{c["checkworthiness"] * 100:.1f}%"></span></span>'
+        f'<span class="num">{c["checkworthiness"]:.2f}</span></td>'
+        f'<td class="quote">{_hedged_html(c)}</td><td>{_e(speaker_line(c["attribution"]))}</td></tr>'
+        for n, c in enumerate(claims, start=1)
+    )
+    return (
+        f"<section><h3>Check-worthy claims ({len(claims)})</h3><div class=\"scroll\"><table class=\"claims\">"
+        '<thead><tr><th scope="col">#</th><th scope="col">Check-worthiness</th><th scope="col">Claim '
+        '(<mark class="hedge">hedges</mark> marked)</th><th scope="col">Who says it</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div></section>"
+    )
+
+
+def quotes_html(record: Mapping[str, Any]) -> str:
+    quotes = record["quotes"]
+    if not quotes:
+        return ""
+    rows = "".join(
+        f'<tr><td class="quote">{_e(q["text"])}</td><td>{_e(speaker_line(q["attribution"]))}</td></tr>' for q in quotes
+    )
+    return (
+        f'<section><h3>Direct quotes ({len(quotes)})</h3><div class="scroll"><table><thead><tr>'
+        f'<th scope="col">Quote</th><th scope="col">Who says it</th></tr></thead><tbody>{rows}</tbody></table></div>'
+        "</section>"
+    )
+
+
+def actors_html(record: Mapping[str, Any]) -> str:
+    actors = record["entities"]
+    if not actors:
+        return '<section><h3>Actors</h3><p class="none">No actors found.</p></section>'
+    rows = []
+    for k, actor in enumerate(actors):
+        aliases = f'<br><span class="al">{_e(", ".join(actor["aliases"]))}</span>' if actor["aliases"] else ""
+        claims = " ".join(f'<a href="#claim-{i + 1}">#{i + 1}</a>' for i in actor["claims"])
+        rows.append(
+            f'<tr class="actor" tabindex="0" role="button" aria-pressed="false" data-actor="{k}">'
+            f"<td>{_e(actor['name'])}{aliases}</td><td>{_e(actor['type'])}</td>"
+            f'<td class="num">{len(actor["mentions"])}</td><td>{_e(_aimed(actor, True))}</td><td>{claims}</td></tr>'
+        )
+    return (
+        f"<section><h3>Actors ({len(actors)})</h3><p class=\"hint\">Click an actor to highlight its mentions and the "
+        'spans aimed at it.</p><div class="scroll"><table class="actors"><thead><tr><th scope="col">Actor</th>'
+        '<th scope="col">Type</th><th scope="col">Mentions</th><th scope="col">Techniques aimed at it</th>'
+        f'<th scope="col">Claims</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>'
+    )
