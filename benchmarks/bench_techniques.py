@@ -3,8 +3,9 @@
     python benchmarks/bench_techniques.py [--model PATH] [--lang en] [--limit N] [--repeat 3] [--set KEY=VALUE]
 
 Prints model load time, articles/s and tokens/s of the techniques component alone (encoder pass +
-decoding), then of the full default pipeline (language, segment, the one encoder pass and every head),
-both through the run loop the CLI uses (`spinscope.runner.process`), and peak RSS. The two are timed in
+decoding), then of the full default pipeline (language, segment, the one encoder pass, every head, entities
+and claims), both through the run loop the CLI uses (`spinscope.runner.process`), the seconds each step
+of the full pipeline takes (steps run one after the other over all articles), and peak RSS. The two are timed in
 turns, `--repeat` times each, and the medians are reported with the range: on a shared VM single runs vary
 by +-20%.
 `--set components.encoder.streams=1` and the like compare settings.
@@ -38,6 +39,18 @@ def timed(only: list[str], settings: dict, docs: list[Document]) -> float:
     return time.perf_counter() - t0
 
 
+def step_seconds(settings: dict, docs: list[Document]) -> dict[str, float]:
+    """Seconds per step of the full pipeline, each run over all articles before the next starts."""
+    pipeline = load_pipeline(settings)
+    batch = [Document(d.id, d.text) for d in docs]
+    out = {}
+    for step in pipeline.steps:
+        t0 = time.perf_counter()
+        batch = list(step.pipe(batch))
+        out[step.name] = time.perf_counter() - t0
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default="techniques")
@@ -64,6 +77,7 @@ def main() -> None:
         runs["together"].append(timed([], settings, docs))
     alone, together = (statistics.median(runs[k]) for k in ("alone", "together"))
     spread = {k: f"{len(docs) / max(v):.2f}-{len(docs) / min(v):.2f}" for k, v in runs.items()}
+    steps = step_seconds(settings, docs)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(f"date: {date.today()}  machine: {platform.machine()}, {len(docs)} {args.lang} articles, {tokens} tokens")
@@ -77,6 +91,7 @@ def main() -> None:
         f"full default pipeline: {len(docs) / together:.2f} articles/s [{spread['together']}] "
         f"({together:.1f} s, {100 * (together / alone - 1):+.1f}% vs techniques alone)"
     )
+    print("seconds per step over all articles: " + ", ".join(f"{k} {v:.2f}" for k, v in steps.items()))
     print(f"peak RSS: {rss_mb:.0f} MB")
 
 

@@ -459,4 +459,14 @@ def relabel(record: Mapping[str, Any], scheme: str) -> dict[str, Any]:
         mapped = (_map_label(label, scheme) for label in para["techniques"])
         paragraphs.append({**para, "techniques": list(dict.fromkeys(m for m in mapped if m is not None))})
     out["paragraphs"] = paragraphs
+    if "entities" in record:  # the technique spans aimed at each actor, in the same scheme
+        out["entities"] = [
+            {**actor, "targeted_by": _relabelled_targets(actor["targeted_by"], scheme)} for actor in record["entities"]
+        ]
     return out
+
+
+def _relabelled_targets(targets: list[dict[str, Any]], scheme: str) -> list[dict[str, Any]]:
+    mapped = ({**t, "technique": _map_label(t["technique"], scheme)} for t in targets)
+    unique = {(t["start"], t["end"], t["technique"]): t for t in mapped if t["technique"] is not None}
+    return list(unique.values())

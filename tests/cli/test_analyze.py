@@ -40,12 +40,27 @@ def test_example_text_report(monkeypatch, capsys) -> None:
     assert "Who Really Pays for the Endless War?" in out
 
 
+def test_example_shows_claims_with_speakers_and_an_actor_table(monkeypatch, capsys) -> None:
+    code, out, _ = run(monkeypatch, capsys, "analyze", str(EXAMPLE))
+    assert code == 0
+    assert "Check-worthy claims (" in out and "Who says it" in out and "vague: Insiders (Insiders say)" in out
+    assert "Actors (" in out and "Government of Ukraine" in out and "Techniques aimed at it" in out
+
+
+def test_all_claims_lists_every_sentence(monkeypatch, capsys) -> None:
+    code, out, _ = run(monkeypatch, capsys, "analyze", str(EXAMPLE), "-f", "json", "--all-claims")
+    record = json.loads(out)
+    assert code == 0 and len(record["claims"]) == len(record["sentences"]) > 20
+    assert [c["start"] for c in record["claims"]] == sorted(c["start"] for c in record["claims"])
+
+
 def test_html_report_is_self_contained(monkeypatch, capsys, tmp_path) -> None:
     target = tmp_path / "r.html"
     code, _, _ = run(monkeypatch, capsys, "analyze", str(EXAMPLE), "-f", "html", "-o", str(target))
     html = target.read_text(encoding="utf-8")
     assert code == 0 and html.startswith("<!DOCTYPE html>")
     assert "<script src=" not in html and "<link " not in html
+    assert 'class="actor"' in html and 'class="ment" data-a=' in html and "Check-worthy claims" in html
 
 
 def test_missing_file_is_one_line_error(monkeypatch, capsys, tmp_path) -> None:

@@ -19,7 +19,7 @@ needs_data = pytest.mark.skipif(not DATA.is_dir() and not os.environ.get("CI"), 
 
 @pytest.fixture(scope="module")
 def scores() -> dict[str, float]:
-    return gate_scores(DATA)
+    return gate_scores(DATA, repo=REPO)
 
 
 def test_baseline_guards_the_issue_metrics() -> None:

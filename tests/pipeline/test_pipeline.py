@@ -17,6 +17,8 @@ def test_default_pipeline_order(settings: dict) -> None:
         "paragraph_labels",
         "frames",
         "genre",
+        "entities",
+        "claims",
     ]
 
 
@@ -45,8 +47,18 @@ def test_skip_removes_step(settings: dict) -> None:
         "encoder",
         "techniques",
         "paragraph_labels",
+        "entities",
+        "claims",
     ]
-    assert load_pipeline(settings, skip=["techniques"]).names == ["language", "segment", "encoder", "frames", "genre"]
+    assert load_pipeline(settings, skip=["techniques"]).names == [
+        "language",
+        "segment",
+        "encoder",
+        "frames",
+        "genre",
+        "entities",
+        "claims",
+    ]
 
 
 def test_unknown_component_name_is_a_coded_error(settings: dict) -> None:
@@ -109,4 +121,4 @@ def test_analyze_keeps_text_and_fills_paragraphs(settings: dict) -> None:
 
 
 def test_skipping_the_encoder_switches_off_its_heads(settings: dict) -> None:
-    assert load_pipeline(settings, skip=["encoder"]).names == ["language", "segment"]
+    assert load_pipeline(settings, skip=["encoder"]).names == ["language", "segment", "entities"]

@@ -68,6 +68,7 @@ def analyze_command(
     id_field: str | None = typer.Option(None, "--id-field", help="JSONL/CSV field holding the id."),
     labels: str | None = typer.Option(None, "--labels", help="Technique labels: semeval23 (23) or ptc14."),
     max_chars: int | None = typer.Option(None, "--max-chars", help="Size limit per document, in characters."),
+    all_claims: bool = typer.Option(False, "--all-claims", help="List every sentence as a claim, with its score."),
 ) -> None:
     """Analyse articles and report the persuasion techniques found, with character offsets."""
     flags = {
@@ -76,6 +77,7 @@ def analyze_command(
         "input.id_field": id_field,
         "components.techniques.labels": labels,
         "limits.max_chars": max_chars,
+        "components.claims.all": "true" if all_claims else None,
     }
     extra = [f"{k}={v}" for k, v in flags.items() if v is not None]
     settings = load_settings(config, [*overrides, *extra])

@@ -210,7 +210,7 @@ def gate(
 
     def run() -> None:
         root = resolve_data_root(data)
-        scores = gate_scores(root)
+        scores = gate_scores(root, repo=baseline.resolve().parents[2])
         current = Gate.read(baseline) if baseline.is_file() else Gate({}, 0.002, "")
         for name, value in sorted(scores.items()):
             floor = current.floors.get(name)

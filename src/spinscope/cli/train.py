@@ -106,7 +106,28 @@ def claims(
 ) -> None:
     """Fit the check-worthiness head on the shared encoder's sentence features; compare with TF-IDF and
     frozen e5 by leave-debates-out cross-validation on CLEF 2020 Task 5."""
+    import logging
+
     from ..train.claims import train_claims
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True)
     metrics = train_claims(model, out, data, cache, seed=_seed())
+    typer.echo(json.dumps(metrics, indent=1, sort_keys=True))
+
+
+@train_app.command("entities")
+def entities(
+    data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
+    model: Path = typer.Option(Path("src/spinscope/models/techniques"), "--model", help="encoder model folder"),
+    out: Path = typer.Option(Path("src/spinscope/models/entities"), "--out", help="head folder to write"),
+    cases: Path = typer.Option(Path("tests/fixtures/ner_cases.toml"), "--cases", help="hand-written gold sentences"),
+    cache: Path = typer.Option(ENCODED, "--cache", help="where encoded articles are cached"),
+) -> None:
+    """Fit the token NER head on the shared encoder's hidden states, with spaCy/natasha silver labels."""
+    import logging
+
+    from ..train.entities import train_entities
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True)
+    metrics = train_entities(model, out, cases, data, cache, seed=_seed())
     typer.echo(json.dumps(metrics, indent=1, sort_keys=True))

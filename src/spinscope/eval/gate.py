@@ -1,6 +1,8 @@
 """Eval gate: score the shipped models on the fixed validation articles and hold them above pinned floors.
 
-Metric names read `<task>.<measure>.<lang>` (see `eval.validation`). A validation article the pipeline
+Metric names read `<task>.<measure>.<lang>` (see `eval.validation`); the claims, sourcing, targets and
+entities figures are measured on our own test sets (tests/fixtures, examples) and on a sample of the CLEF
+debates the claims head was fitted on (a regression pin, `eval.claims`). A validation article the pipeline
 rejects fails the gate (E206): a skipped article would silently move every figure.
 Floors live in `tests/eval/baseline.json` with the SHA-256 of the data they were measured on; floors only
 move up unless a regression is explicitly allowed.
@@ -118,7 +120,40 @@ def _all_analysed(what: str, stats: RunStats) -> None:
         raise PipelineError(Errors.E206(what=what, reasons="; ".join(r.message for r in stats.rejected)))
 
 
-def gate_scores(data_root: Path | None = None, settings: dict[str, Any] | None = None) -> dict[str, float]:
-    """Every figure the gate guards, for the configured (by default the shipped) models."""
+def sourcing_gate_scores(repo: Path, settings: dict[str, Any]) -> dict[str, float]:
+    """Claims, sourcing, targets and entities on what we wrote (`repo`/tests/fixtures, `repo`/examples)."""
+    from .claims import example_precision
+    from .entities import entity_scores, gold_cases
+    from .sourcing import read_cases, sourcing_scores, target_scores
+
+    fixtures = repo / "tests" / "fixtures"
+    cases = read_cases(fixtures / "sourcing_cases.toml")
+    sourcing = sourcing_scores(cases["case"])["all"]
+    every = load_settings(overrides=["components.claims.all=true"], env={})
+    scores = {
+        "claims.p_at_5.examples": example_precision(fixtures / "claims_examples.toml", repo, every)["mean"],
+        "sourcing.kind_accuracy.cases": sourcing["kind_accuracy"],
+        "sourcing.speaker_exact.cases": sourcing["speaker_exact"],
+        "sourcing.hedge_recall.cases": sourcing["hedge_recall"],
+        "targets.accuracy.cases": target_scores(cases["target"], settings)["accuracy"],
+    }
+    for lang, f1 in entity_scores(gold_cases(fixtures / "ner_cases.toml"), settings).items():
+        scores[f"entities.f1.{lang}"] = f1["typed"]
+    return scores
+
+
+def gate_scores(
+    data_root: Path | None = None, settings: dict[str, Any] | None = None, repo: Path = Path()
+) -> dict[str, float]:
+    """Every figure the gate guards, for the configured (by default the shipped) models; `repo` is the
+    checkout whose tests/fixtures and examples hold our own test sets."""
+    from .claims import clef_sample_map
+
     settings = settings or load_settings(env={})
-    return {**technique_scores(data_root, settings), **ptc_tc_score(data_root, settings)}
+    root = resolve_data_root(data_root)
+    return {
+        **technique_scores(root, settings),
+        **ptc_tc_score(root, settings),
+        "claims.map.clef_sample": clef_sample_map(root)["MAP"],
+        **sourcing_gate_scores(repo, settings),
+    }

@@ -20,7 +20,9 @@ from ..data import Document, Span
 
 _MIN_STEM = 4
 _MAX_ENDING = 3
-_DROP_LEADING = frozenset("the a an le la les l' l’ der die das el il lo i gli".split())
+_DROP_LEADING = frozenset(
+    ["the", "a", "an", "le", "la", "les", "l'", "l’", "der", "die", "das", "el", "il", "lo", "i", "gli"]
+)
 
 
 def _words(name: str) -> list[str]:
@@ -56,11 +58,15 @@ def merge(text: str, mentions: Sequence[tuple[int, int, str, str | None]]) -> li
                 g
                 for g in groups
                 if (alias is not None and g["alias"] == alias)
-                or (alias is None and g["alias"] is None and _compatible(g["type"], kind)
-                    and any(same_actor(surface, text[a:b]) for a, b in g["members"]))
+                or (
+                    alias is None
+                    and g["alias"] is None
+                    and _compatible(g["type"], kind)
+                    and any(same_actor(surface, text[a:b]) for a, b in g["members"])
+                )
             ),
             None,
-        )  # fmt: skip
+        )
         if group is None:
             group = {"type": kind, "alias": alias, "members": []}
             groups.append(group)
@@ -132,7 +138,9 @@ def actor_records(doc: Document) -> list[dict[str, Any]]:
         speaker = claim.attrs["attribution"]
         if (name := actor_at(mentions, speaker["speaker_start"], speaker["speaker_end"])) is not None:
             actors[name]["claims"].append(i)
-    return sorted(actors.values(), key=lambda a: (-len(a["mentions"]) - len(a["targeted_by"]), a["mentions"][0]["start"]))
+    return sorted(
+        actors.values(), key=lambda a: (-len(a["mentions"]) - len(a["targeted_by"]), a["mentions"][0]["start"])
+    )
 
 
 ENTITIES_SCHEMA = {

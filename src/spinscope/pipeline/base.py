@@ -30,15 +30,17 @@ class Field:
 
     `value(doc)` is the JSON value (the empty value when the component did not run, so every key is always
     present); `schema` its JSON-Schema fragment; `offsets` says what the items carry into the text ("text":
-    start, end and text, "bounds": start and end); `terminal(record, view)` returns a rich renderable and
-    `html(record)` an HTML fragment for the report (None or "" for nothing); `summary(record)` a short phrase
-    for the report's closing counts line.
+    start, end and text, "bounds": start and end) and `spans(value)`, where given, yields the items (nested
+    ones too) that carry them, else they are the value's list items; `terminal(record, view)` returns a rich
+    renderable and `html(record)` an HTML fragment for the report (None or "" for nothing); `summary(record)`
+    a short phrase for the report's closing counts line.
     """
 
     name: str
     value: Callable[[Document], Any]
     schema: Mapping[str, Any]
     offsets: str | None = None
+    spans: Callable[[Any], Iterable[Mapping[str, Any]]] | None = None
     terminal: Callable[[Mapping[str, Any], Any], Any] | None = None
     html: Callable[[Mapping[str, Any]], str] | None = None
     summary: Callable[[Mapping[str, Any]], str | None] | None = None

@@ -10,7 +10,7 @@ actor name is added in the record where the entity layer has a mention there.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -55,6 +55,16 @@ def quote_records(doc: Document) -> list[dict[str, Any]]:
     ]
 
 
+def sourced_spans(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Claims or quotes, their hedges and their speakers, as start/end/text items (for the offset check)."""
+    for item in items:
+        yield item
+        yield from item.get("hedges", ())
+        at = item["attribution"]
+        if at["speaker_start"] is not None:
+            yield {"start": at["speaker_start"], "end": at["speaker_end"], "text": at["speaker"]}
+
+
 _OPTIONAL_INT = {"type": ["integer", "null"], "minimum": 0}
 ATTRIBUTION_SCHEMA = {
     "type": "object",
@@ -66,7 +76,10 @@ ATTRIBUTION_SCHEMA = {
         "speaker_start": _OPTIONAL_INT,
         "speaker_end": _OPTIONAL_INT,
         "cue": {"type": ["string", "null"], "description": "The reporting or vague-source words."},
-        "name": {"type": ["string", "null"], "description": "The speaker's actor name, where the entity layer has one."},
+        "name": {
+            "type": ["string", "null"],
+            "description": "The speaker's actor name, where the entity layer has one.",
+        },
     },
 }
 _HEDGE = {"$ref": "#/$defs/textSpan"}
@@ -112,11 +125,27 @@ class ClaimsComponent(Component):
     reads = ("spans.sentences", "spans.paragraphs", ENCODING)
     writes = ("spans.claims", "spans.quotes")
     fields = (
-        Field("claims", claim_records, CLAIMS_SCHEMA, offsets="text", terminal=claims_terminal, html=claims_html,
-              summary=lambda record: f"Claims: {len(record['claims'])}"),
-        Field("quotes", quote_records, QUOTES_SCHEMA, offsets="text", terminal=quotes_terminal, html=quotes_html,
-              summary=lambda record: f"Quotes: {len(record['quotes'])}" if record["quotes"] else None),
-    )  # fmt: skip
+        Field(
+            "claims",
+            claim_records,
+            CLAIMS_SCHEMA,
+            offsets="text",
+            spans=sourced_spans,
+            terminal=claims_terminal,
+            html=claims_html,
+            summary=lambda record: f"Claims: {len(record['claims'])}",
+        ),
+        Field(
+            "quotes",
+            quote_records,
+            QUOTES_SCHEMA,
+            offsets="text",
+            spans=sourced_spans,
+            terminal=quotes_terminal,
+            html=quotes_html,
+            summary=lambda record: f"Quotes: {len(record['quotes'])}" if record["quotes"] else None,
+        ),
+    )
 
     def __init__(self, config: dict, settings: dict) -> None:
         super().__init__(config, settings)
@@ -167,7 +196,8 @@ class ClaimsComponent(Component):
                 at = sentence_attribution(text, start, end, found, lang, self.lexicon)
                 marks = hedges(text, start, end, lang, self.lexicon)
                 doc.spans["claims"].append(
-                    doc.make_span(start, end, "claim", score=float(score), source=self.name, attribution=at,
-                                  hedges=marks)
-                )  # fmt: skip
+                    doc.make_span(
+                        start, end, "claim", score=float(score), source=self.name, attribution=at, hedges=marks
+                    )
+                )
         return doc

@@ -1,36 +1,51 @@
 """Actors: named-entity mentions merged per article, with the alias table for loaded designations.
 
-Mentions come from the alias table (`lexicons/aliases.toml` + a user file: "the Kiev regime" is a mention
-of Ukraine's government) and from a named-entity recogniser chosen per language (`components.entities.ner`):
-a spaCy small pipeline (`spacy:<package>`, entity recogniser only), natasha (`natasha`, Russian; also used,
-best effort, for Ukrainian) or `capitalised` (runs of capitalised words, type MISC; best effort, W009) for
-languages without a model. Each model loads once per process, when the first document of its language
-comes. Mentions are merged into actors (`actors.merge`); the record field links technique spans and
-claims to them (`actors.actor_records`).
+Mentions come from the alias table (`lexicons/aliases.toml` + a user file: "the Kiev regime" is a mention of
+Ukraine's government) and from a named-entity recogniser chosen per language (`components.entities.ner`): a
+spaCy small pipeline (`spacy:<package>`, entity recogniser only), natasha (`natasha`, Russian; also used,
+best effort, for Ukrainian), `head` (a token head on the shared encoder pass, `token_ner`; best effort,
+W009) for languages without a model, or `capitalised` (runs of capitalised words, type MISC; best effort).
+Each model loads once per process, when the first document of its language comes. Mentions are merged into
+actors (`actors.merge`); the record field links technique spans and claims to them (`actors.actor_records`).
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from ..data import Document
 from ..errors import ConfigError, Errors, Warnings
+from ..models import model_path
 from ..registry import components
 from ..writers.sections import actors_html, actors_terminal
 from .actors import ENTITIES_SCHEMA, actor_records, merge
 from .base import Component, Field
+from .encoder import ENCODING, encoding_of
+from .linear_head import LinearHead, encoder_identity
 from .sourcing import _entry_regex
+from .token_ner import decode, token_labels
 
 ALIASES = Path(__file__).resolve().parent.parent / "lexicons" / "aliases.toml"
+_CONJUNCTIONS = frozenset(["and", "or", "und", "oder", "et", "ou", "e", "o", "i", "lub", "и", "или", "та", "або"])
+MAX_STRETCH = 20_000  # characters a recogniser reads at once
 NOUNS_CAPITALISED = frozenset({"de", "lb"})  # languages that capitalise every noun
 TYPES = ("PER", "ORG", "LOC", "GROUP", "MISC")
-_TYPE_MAP = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "GROUP",
-             "MISC": "MISC"}  # fmt: skip
+_TYPE_MAP = {
+    "PERSON": "PER",
+    "PER": "PER",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "GROUP",
+    "MISC": "MISC",
+}
 _CAPITALISED = re.compile(r"(?<![\w])(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ][\w'’\-]+)(?:\s+[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ][\w'’\-]+){0,3}")
 
 
@@ -82,8 +97,9 @@ Recogniser = Callable[[str, Sequence[tuple[int, int]]], list[tuple[int, int, str
 def spacy_recogniser(package: str) -> Recogniser:
     import importlib
 
-    nlp = importlib.import_module(package).load(exclude=["parser", "tagger", "lemmatizer", "attribute_ruler",
-                                                          "morphologizer", "senter"])  # fmt: skip
+    nlp = importlib.import_module(package).load(
+        exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "morphologizer", "senter"]
+    )
 
     def recognise(text: str, stretches: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
         out = []
@@ -119,21 +135,25 @@ def capitalised_recogniser(text: str, stretches: Sequence[tuple[int, int]], mult
     for start, end in stretches:
         for m in _CAPITALISED.finditer(text, start, end):
             lead = text[start : m.start()].rstrip()
-            opens = not lead or lead[-1] in ".!?:…\"“«„—–-"
+            opens = not lead or lead[-1] in '.!?:…"“«„—–-'
             if " " in m.group() or not (opens or multiword):
                 out.append((m.start(), m.end(), "MISC"))
     return out
 
 
+RECOGNISERS = ("natasha", "capitalised", "head")
+RECOGNISER_KINDS = "spacy:<package>, natasha, head or capitalised"
+
+
 def recogniser(spec: str, lang: str | None) -> Recogniser:
-    """`spacy:<package>`, `natasha` or `capitalised` (E505 for anything else)."""
+    """`spacy:<package>`, `natasha` or `capitalised` (E505 for anything else; `head` is the component's)."""
     if spec.startswith("spacy:"):
         return spacy_recogniser(spec.removeprefix("spacy:"))
     if spec == "natasha":
         return natasha_recogniser()
     if spec == "capitalised":
         return lambda text, stretches: capitalised_recogniser(text, stretches, lang in NOUNS_CAPITALISED)
-    raise ConfigError(Errors.E505(key="components.entities.ner", kind="spacy:<package>, natasha or capitalised"))
+    raise ConfigError(Errors.E505(key="components.entities.ner", kind=RECOGNISER_KINDS))
 
 
 # --- the component ------------------------------------------------------------------------------------------
@@ -144,7 +164,7 @@ class EntitiesComponent(Component):
     """Adds the `entities` layer: one span per mention, labelled with its type, `actor` = the actor's name."""
 
     name = "entities"
-    reads = ("spans.sentences",)
+    reads = ("spans.sentences", ENCODING)
     writes = ("spans.entities",)
     open_config = ("ner",)
     fields = (
@@ -152,6 +172,8 @@ class EntitiesComponent(Component):
             "entities",
             actor_records,
             ENTITIES_SCHEMA,
+            offsets="text",
+            spans=lambda actors: (m for a in actors for m in a["mentions"]),
             terminal=actors_terminal,
             html=actors_html,
             summary=lambda record: f"Entities: {len(record['entities'])}",
@@ -162,21 +184,50 @@ class EntitiesComponent(Component):
         super().__init__(config, settings)
         self.ner: dict[str, str] = dict(config.get("ner", {}))
         for spec in self.ner.values():
-            if not isinstance(spec, str) or not (spec.startswith("spacy:") or spec in ("natasha", "capitalised")):
-                raise ConfigError(Errors.E505(key="components.entities.ner", kind="spacy:<package>, natasha or capitalised"))
+            if not isinstance(spec, str) or not (spec.startswith("spacy:") or spec in RECOGNISERS):
+                raise ConfigError(Errors.E505(key="components.entities.ner", kind=RECOGNISER_KINDS))
         self.best_effort = frozenset(config.get("best_effort", ()))
         self.aliases = load_aliases(str(config.get("aliases", "")))
+        self.folder = model_path(config["model"])
+        self.head: LinearHead | None = None
+        self.problem = Warnings.W006(head="entities token")
+
+    def setup(self, upstream: Mapping[str, Component]) -> None:
+        """The token head, where shipped and fitted on the encoder that runs (else the `head` recogniser
+        falls back to `capitalised`, with W006 or W007)."""
+        if not (self.folder / "head.npz").is_file():
+            return
+        head = LinearHead.load(self.folder)
+        encoder = upstream[ENCODING].model
+        if encoder is not None and head.encoder != encoder_identity(encoder.config):
+            self.problem = Warnings.W007(
+                head="entities token", fitted=head.encoder, now=encoder_identity(encoder.config)
+            )
+        else:
+            self.head = head
+
+    def _recognised(self, doc: Document, spec: str) -> list[tuple[int, int, str]]:
+        if spec == "head":
+            encoding = encoding_of(doc)
+            if self.head is not None and encoding is not None:
+                return decode(doc.text, encoding.offsets, token_labels(encoding, self.head))
+            doc.warn(self.problem)
+            spec = "capitalised"
+        return recogniser(spec, doc.language)(doc.text, _stretches(doc))
 
     def __call__(self, doc: Document) -> Document:
         sentences = [(s.start, s.end) for s in doc.layer("sentences")]
-        found = [(m.start(), m.end(), a.type, a.name) for a in self.aliases for s, e in sentences
-                 for m in a.pattern.finditer(doc.text, s, e)]  # fmt: skip
+        found = [
+            (m.start(), m.end(), a.type, a.name)
+            for a in self.aliases
+            for s, e in sentences
+            for m in a.pattern.finditer(doc.text, s, e)
+        ]
         spec = self.ner.get(doc.language or "", self.ner.get("default", "capitalised"))
         if sentences and spec:
-            recognised = [(a, b, _TYPE_MAP[t], None) for a, b, t in recogniser(spec, doc.language)(doc.text, _paragraphs(doc))
-                          if t in _TYPE_MAP]  # fmt: skip
+            recognised = [(a, b, _TYPE_MAP[t], None) for a, b, t in self._recognised(doc, spec) if t in _TYPE_MAP]
             found += [m for m in recognised if all(m[1] <= f[0] or f[1] <= m[0] for f in found)]
-            if spec == "capitalised" or doc.language in self.best_effort:
+            if spec in ("capitalised", "head") or doc.language in self.best_effort:
                 doc.warn(Warnings.W009(lang=doc.language, detail=f"recogniser {spec!r}"))
         doc.spans["entities"] = [
             doc.make_span(a, b, t, source=self.name, actor=name)
@@ -185,8 +236,21 @@ class EntitiesComponent(Component):
         return doc
 
 
-def _paragraphs(doc: Document) -> list[tuple[int, int]]:
-    return [(p.start, p.end) for p in doc.layer("paragraphs")] or [(s.start, s.end) for s in doc.layer("sentences")]
+def _stretches(doc: Document) -> list[tuple[int, int]]:
+    """What a recogniser reads: paragraphs, long ones cut at sentence starts into pieces of about
+    MAX_STRETCH characters (spaCy refuses texts over 1M characters and slows down on long ones); a sentence
+    longer than that is cut every MAX_STRETCH characters."""
+    starts = sorted(s.start for s in doc.layer("sentences"))
+    out: list[tuple[int, int]] = []
+    for p in doc.layer("paragraphs") or doc.layer("sentences"):
+        cuts, prev = [p.start], p.start
+        for at in [*starts[bisect_right(starts, p.start) : bisect_left(starts, p.end)], p.end]:
+            if at - cuts[-1] > MAX_STRETCH and prev > cuts[-1]:
+                cuts.append(prev)
+            prev = at
+        for a, b in zip(cuts, [*cuts[1:], p.end], strict=True):
+            out.extend((x, min(x + MAX_STRETCH, b)) for x in range(a, b, MAX_STRETCH))
+    return out
 
 
 def _trimmed(text: str, found: list[tuple]) -> list[tuple]:
@@ -197,6 +261,9 @@ def _trimmed(text: str, found: list[tuple]) -> list[tuple]:
             b -= 1
         if text[a:b].endswith(("'s", "’s")):
             b -= 2
+        words = text[a:b].split()
+        while len(words) > 1 and words[-1] in _CONJUNCTIONS:  # "Odesa and" (a recogniser's slip)
+            b = a + len(text[a : text.rfind(words.pop(), a, b)].rstrip())
         if b > a and a >= last_end:
             out.append((a, b, t, name))
             last_end = b

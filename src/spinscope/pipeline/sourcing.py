@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,6 +26,7 @@ LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "sourcing.toml"
 KINDS = ("reporting", "prefix", "vague", "hedges")
 FULL_LANGUAGES = ("en", "ru")  # the others with a lexicon are covered for cues and hedges only
 MAX_SPEAKER_WORDS = 8
+STACK_DEPTH = 8  # open quotation marks a closing one may pair with
 MIN_QUOTE_WORDS = 3  # shorter quoted stretches are scare quotes ("carefully tracked"), not statements
 
 # opening mark -> closing marks it accepts; straight double quotes toggle
@@ -133,20 +134,30 @@ def _closes(text: str, i: int) -> bool:
     return text[i] != "’" or i + 1 >= len(text) or not text[i + 1].isalnum()
 
 
-def quote_marks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """(open, close) offsets of the outermost balanced quotation marks in text[start:end]; nested quotes
-    stay inside their outer quote; an opening mark never closed is skipped and the scan resumes after it."""
+def quote_marks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(open, close) offsets of the outermost balanced quotation marks in text[start:end], in one pass.
+
+    A closing mark pairs with the nearest of the last STACK_DEPTH opening marks that accepts it (openers
+    above it are left unmatched); nested quotes stay inside their outer quote; marks never paired are
+    ignored, so unbalanced or mixed quotation marks cannot swallow the rest of the text.
+    """
     stack: list[tuple[int, str]] = []
+    pairs: list[tuple[int, int]] = []
     for i in range(start, end):
         ch = text[i]
-        if stack and ch in stack[-1][1] and _closes(text, i):
-            at, _ = stack.pop()
-            if not stack:
-                yield at, i
+        depth = next(
+            (d for d in range(len(stack) - 1, max(-1, len(stack) - 1 - STACK_DEPTH), -1) if ch in stack[d][1]), None
+        )
+        if depth is not None and _closes(text, i):
+            pairs.append((stack[depth][0], i))
+            del stack[depth:]
         elif ch in _PAIRS and _opens(text, i):
             stack.append((i, _PAIRS[ch]))
-    if stack:
-        yield from quote_marks(text, stack[0][0] + 1, end)
+    outer: list[tuple[int, int]] = []
+    for a, b in sorted(pairs):
+        if not outer or a > outer[-1][1]:
+            outer.append((a, b))
+    return outer
 
 
 def quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -208,13 +219,13 @@ def _outside(spans: Sequence[tuple[int, int]], a: int, b: int) -> bool:
 
 def _speaker_of(text: str, cue: Cue, start: int, end: int, inside: Sequence[tuple[int, int]]) -> tuple | None:
     if cue.kind == "vague" and cue.before:
-        return _words_before(text, len(text[:cue.start].rstrip(" ,")), start)
+        return _words_before(text, len(text[: cue.start].rstrip(" ,")), start)
     if cue.kind == "vague":
         return cue.speaker
     if cue.kind == "prefix":
         return _words_after(text, cue.end, end)
     before = text[start : cue.start].rstrip()
-    if not before or before[-1] in ",”»\"“’—–":  # "..., said the minister" / quote first, then cue
+    if not before or before[-1] in ',”»"“’—–':  # "..., said the minister" / quote first, then cue
         after = _words_after(text, cue.end, end)
         if after is not None:
             return after
@@ -252,7 +263,10 @@ def _without_overlaps(cues: list[Cue]) -> list[Cue]:
 
 
 def direct_quotes(
-    text: str, paragraphs: Sequence[tuple[int, int]], sentences: Sequence[tuple[int, int]], lang: str | None,
+    text: str,
+    paragraphs: Sequence[tuple[int, int]],
+    sentences: Sequence[tuple[int, int]],
+    lang: str | None,
     lexicon: Lexicon,
 ) -> list[tuple[int, int, dict[str, Any]]]:
     """(start, end, attribution record) of the direct quotes of each paragraph (MIN_QUOTE_WORDS or more words);
@@ -276,7 +290,11 @@ def direct_quotes(
 
 
 def sentence_attribution(
-    text: str, start: int, end: int, found: Sequence[tuple[int, int, dict[str, Any]]], lang: str | None,
+    text: str,
+    start: int,
+    end: int,
+    found: Sequence[tuple[int, int, dict[str, Any]]],
+    lang: str | None,
     lexicon: Lexicon,
 ) -> dict[str, Any]:
     """The attribution record of a sentence: that of a direct quote it overlaps (`found`), else its own."""

@@ -61,7 +61,8 @@ def check_offsets(record: Mapping[str, Any]) -> None:
     for field in record_fields():
         if field.offsets is None:
             continue
-        for item in record.get(field.name) or []:
+        value = record.get(field.name) or []
+        for item in field.spans(value) if field.spans else value:
             start, end = item["start"], item["end"]
             if not 0 <= start <= end <= n:
                 raise SpanError(Errors.E101(doc=record["id"], start=start, end=end, n=n))

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .._optional import require
+from ..eval.claims import Debate, ranking_scores, read_debates
 from ..eval.formats import resolve_data_root
 from ..pipeline.encoder import MODEL_FILE, EncoderModel
 from ..pipeline.linear_head import LinearHead, encoder_identity
@@ -36,37 +37,8 @@ logger = logging.getLogger(__name__)
 
 OUTER_FOLDS = 5
 INNER_FOLDS = 3
-C_VALUES = (0.003, 0.01, 0.03)
-TOP = 10  # P@10
-
-
-@dataclass(frozen=True)
-class Debate:
-    name: str
-    speakers: list[str]
-    sentences: list[str]
-    labels: np.ndarray  # [n] 0/1
-
-    def text_and_bounds(self) -> tuple[str, list[tuple[int, int]]]:
-        """The debate as one text (a line per sentence) and each sentence's character bounds in it."""
-        bounds, at = [], 0
-        for s in self.sentences:
-            bounds.append((at, at + len(s)))
-            at += len(s) + 1
-        return "\n".join(self.sentences), bounds
-
-
-def read_debates(root: Path) -> list[Debate]:
-    out = []
-    for path in sorted((root / "checkworthiness-clef2020" / "training").glob("*.tsv")):
-        speakers, sentences, labels = [], [], []
-        for row in csv.reader(path.open(encoding="utf-8", newline=""), delimiter="\t", quoting=csv.QUOTE_NONE):
-            if len(row) >= 4 and row[2].strip():
-                speakers.append(row[1])
-                sentences.append(" ".join(row[2].split()))
-                labels.append(int(row[3]))
-        out.append(Debate(path.stem, speakers, sentences, np.array(labels, np.int8)))
-    return out
+C_VALUES = (0.0003, 0.001, 0.003, 0.01)
+WEAK_WEIGHTS = (0.0, 0.3)  # weight of each EUvsDisinfo sentence against a CLEF line (0: CLEF only)
 
 
 def read_weak_claims(root: Path) -> list[str]:
@@ -77,26 +49,6 @@ def read_weak_claims(root: Path) -> list[str]:
             text = " ".join((row.get("summary") or "").split())
             out.extend(text[a:b] for a, b in sentence_bounds(text, 0, len(text)) if b - a >= 20)
     return out
-
-
-def average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
-    """AP of one ranking (ties broken by position, as the official scorer's stable sort does)."""
-    order = np.argsort(-scores, kind="stable")
-    hits = labels[order] == 1
-    if not hits.any():
-        return 0.0
-    ranks = np.flatnonzero(hits) + 1
-    return float(np.mean(np.arange(1, len(ranks) + 1) / ranks))
-
-
-def ranking_scores(debates: list[Debate], scores: list[np.ndarray]) -> dict[str, float]:
-    """MAP and mean P@10 over debates with at least one check-worthy line."""
-    aps, p10 = [], []
-    for debate, s in zip(debates, scores, strict=True):
-        if debate.labels.any():
-            aps.append(average_precision(s, debate.labels))
-            p10.append(float(debate.labels[np.argsort(-s, kind="stable")[:TOP]].mean()))
-    return {"MAP": round(float(np.mean(aps)), 4), "P@10": round(float(np.mean(p10)), 4)}
 
 
 # --- features ------------------------------------------------------------------------------------------
@@ -198,18 +150,26 @@ def fit_dense(per_debate, weak, debates, rows, c, weak_weight):
 
 
 def tfidf_setup(debates: list[Debate], weak: list[str]) -> Setup:
+    """TF-IDF word 1-2-grams + char_wb 2-5-grams, fitted on the training debates (once per set of debates:
+    every C reuses it), LR with C x 100 (sparse features want less regularisation)."""
+    fitted: dict[tuple, tuple] = {}
+
     def fit(rows: list[int], c: float, weak_weight: float) -> Callable[[int], np.ndarray]:
         from sklearn.linear_model import LogisticRegression
 
-        texts = [s for i in rows for s in debates[i].sentences]
-        y = np.concatenate([debates[i].labels for i in rows])
-        w = np.ones(len(y))
-        if weak_weight > 0:
-            texts, y = texts + weak, np.concatenate([y, np.ones(len(weak), np.int8)])
-            w = np.concatenate([w, np.full(len(weak), weak_weight)])
-        featurize = _tfidf(texts)
-        clf = LogisticRegression(C=c * 100, class_weight="balanced", max_iter=3000)
-        clf.fit(featurize(texts), y, sample_weight=w)
+        key = (tuple(rows), weak_weight)
+        if key not in fitted:
+            texts = [s for i in rows for s in debates[i].sentences]
+            y = np.concatenate([debates[i].labels for i in rows])
+            w = np.ones(len(y))
+            if weak_weight > 0:
+                texts, y = texts + weak, np.concatenate([y, np.ones(len(weak), np.int8)])
+                w = np.concatenate([w, np.full(len(weak), weak_weight)])
+            featurize = _tfidf(texts)
+            fitted.clear()
+            fitted[key] = (featurize, featurize(texts), y, w)
+        featurize, x, y, w = fitted[key]
+        clf = LogisticRegression(C=c * 100, class_weight="balanced", max_iter=3000).fit(x, y, sample_weight=w)
         return lambda i: clf.decision_function(featurize(debates[i].sentences))
 
     return Setup("tfidf", fit)
@@ -242,7 +202,23 @@ def cross_validate(setup: Setup, debates: list[Debate], weak_weight: float, seed
         for i in held:
             scores[i] = scorer(i)
         logger.info("%s weak=%s fold C=%s inner MAP %s", setup.name, weak_weight, best, inner)
-    return {**ranking_scores(debates, scores), "C": chosen, "weak_weight": weak_weight}, scores
+    result = {**ranking_scores(debates, scores), "C": chosen, "weak_weight": weak_weight}
+    logger.info("%s weak=%s out-of-fold %s", setup.name, weak_weight, result)
+    return result, scores
+
+
+def remembered(path: Path | None, run: Callable[[], tuple[dict, list[np.ndarray]]]) -> tuple[dict, list[np.ndarray]]:
+    """A cross-validation result (figures, out-of-fold scores) kept on disk, so a stopped run resumes."""
+    if path is not None and path.with_suffix(".json").is_file():
+        with np.load(path.with_suffix(".npz")) as z:
+            scores = [z[f"s{i}"] for i in range(len(z.files))]
+        return json.loads(path.with_suffix(".json").read_text(encoding="utf-8")), scores
+    result, scores = run()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path.with_suffix(".npz"), **{f"s{i}": s for i, s in enumerate(scores)})
+        path.with_suffix(".json").write_text(json.dumps(result), encoding="utf-8")
+    return result, scores
 
 
 def best_threshold(debates: list[Debate], scores: list[np.ndarray]) -> float:
@@ -273,22 +249,36 @@ def train_claims(model_dir: Path, out: Path, data_root: Path | None = None, cach
     per_debate, weak_x = encoder_features(model, debates, weak, cache)
     results: dict[str, dict] = {}
     oof = {}
-    for weak_weight in (0.0, 0.1, 0.3):
+    tag = hashlib.sha256((model_dir / MODEL_FILE).read_bytes()).hexdigest()[:16]
+    kept = cache / tag / f"claims-cv-seed{seed}" if cache else None
+    for weak_weight in WEAK_WEIGHTS:
         key = "encoder_head" + (f"+weak{weak_weight}" if weak_weight else "")
-        results[key], oof[key] = cross_validate(
-            dense_setup("encoder", per_debate, weak_x, debates), debates, weak_weight, seed
+        setup = dense_setup("encoder", per_debate, weak_x, debates)
+        results[key], oof[key] = remembered(
+            kept / key if kept else None, lambda s=setup, w=weak_weight: cross_validate(s, debates, w, seed)
         )
-    results["tfidf"], _ = cross_validate(tfidf_setup(debates, weak), debates, 0.0, seed)
+    results["tfidf"], _ = remembered(
+        kept / "tfidf" if kept else None, lambda: cross_validate(tfidf_setup(debates, weak), debates, 0.0, seed)
+    )
     if find_spec("torch") is not None:
         frozen, frozen_weak = frozen_features(model_dir, debates, weak, cache)
-        results["frozen_e5"], _ = cross_validate(dense_setup("frozen", frozen, frozen_weak, debates), debates, 0.0, seed)
+        setup = dense_setup("frozen", frozen, frozen_weak, debates)
+        results["frozen_e5"], _ = remembered(
+            kept / "frozen_e5" if kept else None, lambda: cross_validate(setup, debates, 0.0, seed)
+        )
     shipped = max((k for k in results if k.startswith("encoder_head")), key=lambda k: results[k]["MAP"])
     weak_weight = results[shipped]["weak_weight"]
     c = max(set(results[shipped]["C"]), key=results[shipped]["C"].count)
     clf, mean, scale = fit_dense(per_debate, weak_x, debates, list(range(len(debates))), c, weak_weight)
     threshold = best_threshold(debates, oof[shipped])
     head = LinearHead(
-        ["checkworthy"], "multilabel", mean, scale, clf.coef_.T, clf.intercept_, {"default": [threshold]},
+        ["checkworthy"],
+        "multilabel",
+        mean,
+        scale,
+        clf.coef_.T,
+        clf.intercept_,
+        {"default": [threshold]},
         encoder_identity(model.config),
     )
     head.save(out)

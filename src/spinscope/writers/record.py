@@ -14,10 +14,8 @@ from ..data import Document
 if TYPE_CHECKING:
     from ..pipeline.base import Field
 
-SCHEMA_VERSION = "1.1"
-RESERVED = ("claims", "entities", "narratives", "matches")  # kept empty (schema 1.0) until their components land
-_RESERVED_SUMMARY = {"claims": "Claims", "entities": "Entities"}  # always counted in the reports' closing line
-_RESERVED_SPANS = ("claims", "entities")  # items with start/end/text (schema 1.0)
+SCHEMA_VERSION = "1.2"
+RESERVED = ("narratives", "matches")  # kept empty (schema 1.0) until their components land
 
 
 def record_fields() -> list[Field]:
@@ -27,22 +25,11 @@ def record_fields() -> list[Field]:
 
     owned = [f for factory in components.all().values() for f in getattr(factory, "fields", ())]
     taken = {f.name for f in owned}
-    reserved = [
-        Field(name, _empty, {}, offsets="text" if name in _RESERVED_SPANS else None, summary=_count(name))
-        for name in RESERVED
-        if name not in taken
-    ]
-    return owned + reserved
+    return owned + [Field(name, _empty, {}) for name in RESERVED if name not in taken]
 
 
 def _empty(doc: Document) -> list[Any]:
     return []
-
-
-def _count(name: str) -> Any:
-    """ "Claims: 0" / "Entities: 0" in the reports' closing line, as in schema 1.0; the others say nothing."""
-    label = _RESERVED_SUMMARY.get(name)
-    return None if label is None else lambda record: f"{label}: {len(record[name])}"
 
 
 def to_record(doc: Document) -> dict[str, Any]:

@@ -59,12 +59,18 @@ def claims_terminal(record: Mapping[str, Any], view: TerminalView) -> Table | Te
         for piece, hedge in _pieces(claim["text"], claim["start"], claim["hedges"]):
             shown = printable(piece)
             if hedge:
-                sentence.append(shown if view.rich_mode else f"‹{shown}›", style="bold underline" if view.rich_mode else "")
+                sentence.append(
+                    shown if view.rich_mode else f"‹{shown}›", style="bold underline" if view.rich_mode else ""
+                )
             else:
                 sentence.append(shown)
         score = claim["checkworthiness"]
-        table.add_row(str(n), Text(f"{bar(score, CLAIM_BAR)} {score:.2f}", style="magenta" if view.rich_mode else ""),
-                      sentence, printable(speaker_line(claim["attribution"])))  # fmt: skip
+        table.add_row(
+            str(n),
+            Text(f"{bar(score, CLAIM_BAR)} {score:.2f}", style="magenta" if view.rich_mode else ""),
+            sentence,
+            printable(speaker_line(claim["attribution"])),
+        )
     return table
 
 
@@ -92,8 +98,13 @@ def actors_terminal(record: Mapping[str, Any], view: TerminalView) -> Table | Te
     table.add_column("Claims", no_wrap=True)
     for actor in actors:
         name = actor["name"] + (f" ({', '.join(actor['aliases'][:3])})" if actor["aliases"] else "")
-        table.add_row(printable(name), actor["type"], str(len(actor["mentions"])), _aimed(actor, view.rich_mode),
-                      ", ".join(f"#{i + 1}" for i in actor["claims"]))  # fmt: skip
+        table.add_row(
+            printable(name),
+            actor["type"],
+            str(len(actor["mentions"])),
+            _aimed(actor, view.rich_mode),
+            ", ".join(f"#{i + 1}" for i in actor["claims"]),
+        )
     return table
 
 
@@ -126,7 +137,7 @@ def claims_html(record: Mapping[str, Any]) -> str:
         for n, c in enumerate(claims, start=1)
     )
     return (
-        f"<section><h3>Check-worthy claims ({len(claims)})</h3><div class=\"scroll\"><table class=\"claims\">"
+        f'<section><h3>Check-worthy claims ({len(claims)})</h3><div class="scroll"><table class="claims">'
         '<thead><tr><th scope="col">#</th><th scope="col">Check-worthiness</th><th scope="col">Claim '
         '(<mark class="hedge">hedges</mark> marked)</th><th scope="col">Who says it</th></tr></thead>'
         f"<tbody>{rows}</tbody></table></div></section>"
@@ -161,7 +172,7 @@ def actors_html(record: Mapping[str, Any]) -> str:
             f'<td class="num">{len(actor["mentions"])}</td><td>{_e(_aimed(actor, True))}</td><td>{claims}</td></tr>'
         )
     return (
-        f"<section><h3>Actors ({len(actors)})</h3><p class=\"hint\">Click an actor to highlight its mentions and the "
+        f'<section><h3>Actors ({len(actors)})</h3><p class="hint">Click an actor to highlight its mentions and the '
         'spans aimed at it.</p><div class="scroll"><table class="actors"><thead><tr><th scope="col">Actor</th>'
         '<th scope="col">Type</th><th scope="col">Mentions</th><th scope="col">Techniques aimed at it</th>'
         f'<th scope="col">Claims</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>'

@@ -1,0 +1,56 @@
+"""Named-entity figures on hand-written gold sentences (tests/fixtures/ner_cases.toml): mention F1 with
+exact span and type, per language, of the configured recognisers (aliases left out: they are data)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..data import Document
+
+_TYPES = {"PERSON": "PER", "GPE": "LOC", "FAC": "LOC"}
+
+
+def gold_cases(path: Path) -> list[dict[str, Any]]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))["case"]
+
+
+def gold_mentions(case: dict[str, Any]) -> set[tuple[int, int, str]]:
+    text = case["text"]
+    return {(text.index(s), text.index(s) + len(s), t) for s, t in case["entities"]}
+
+
+def mention_f1(gold: Sequence[set], pred: Sequence[set]) -> float:
+    tp = sum(len(g & p) for g, p in zip(gold, pred, strict=True))
+    n_gold, n_pred = sum(map(len, gold)), sum(map(len, pred))
+    return round(2 * tp / (n_gold + n_pred), 4) if tp else 0.0
+
+
+def recognised(pipeline: Any, case: dict[str, Any]) -> set[tuple[int, int, str]]:
+    """The pipeline's (start, end, type) mentions of one case."""
+    doc = pipeline(Document("case", case["text"], language=case["lang"]))
+    return {(m.start, m.end, _TYPES.get(m.label, m.label)) for m in doc.layer("entities")}
+
+
+def _untyped(mentions: set[tuple[int, int, str]]) -> set[tuple[int, int]]:
+    return {(a, b) for a, b, _ in mentions}
+
+
+def entity_scores(cases: list[dict[str, Any]], settings: dict[str, Any], langs: Sequence[str] | None = None) -> dict:
+    """Per language, mention F1 of the entities component as configured in `settings` (aliases left out):
+    `typed` (span and type exact; MISC never matches) and `spans` (the span alone)."""
+    from ..pipeline import Pipeline
+
+    pipeline = Pipeline.from_settings(settings, only=["entities"])
+    pipeline.step("entities").aliases = ()  # the recogniser alone
+    out = {}
+    for lang in langs or sorted({c["lang"] for c in cases}):
+        mine = [c for c in cases if c["lang"] == lang]
+        gold, pred = [gold_mentions(c) for c in mine], [recognised(pipeline, c) for c in mine]
+        out[lang] = {
+            "typed": mention_f1(gold, pred),
+            "spans": mention_f1([_untyped(g) for g in gold], [_untyped(p) for p in pred]),
+        }
+    return out

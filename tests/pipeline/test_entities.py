@@ -1,0 +1,128 @@
+"""Actors: recognisers per language, the alias table, merging of name variants, targets and claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spinscope.config import load_settings
+from spinscope.data import Document
+from spinscope.errors import ConfigError
+from spinscope.eval.sourcing import read_cases, target_scores
+from spinscope.pipeline import Pipeline
+from spinscope.pipeline.actors import actor_records, same_actor
+from spinscope.pipeline.entities import load_aliases
+
+CASES = Path(__file__).resolve().parents[1] / "fixtures" / "sourcing_cases.toml"
+
+
+def _actors(text: str, lang: str, settings: dict | None = None) -> tuple[Document, list[dict]]:
+    settings = settings or load_settings()
+    doc = Pipeline.from_settings(settings, only=["segment", "entities"])(Document("t", text, language=lang))
+    return doc, actor_records(doc)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Zelensky", "Volodymyr Zelensky", True),
+        ("Зеленского", "Владимир Зеленский", True),
+        ("Киеве", "Киев", True),
+        ("Berg", "Anna Berg", True),
+        ("the Commission", "Commission", True),
+        ("Iran", "Iraq", False),
+        ("European Commission", "European Parliament", False),
+        ("Anna Berg", "Tom Berg", False),
+    ],
+)
+def test_name_variants(a: str, b: str, same: bool) -> None:
+    assert same_actor(a, b) is same
+
+
+def test_english_mentions_merge_and_loaded_designations_join_their_actor() -> None:
+    text = (
+        "Interior Minister Anna Berg met Volodymyr Zelensky in Warsaw.\n"
+        "Berg said the Kiev regime had asked for more. Zelensky denied it, and the MSM said nothing."
+    )
+    doc, actors = _actors(text, "en")
+    names = {a["name"]: a for a in actors}
+    assert len(names["Volodymyr Zelensky"]["mentions"]) == 2
+    assert {m["text"] for m in names["Anna Berg"]["mentions"]} == {"Anna Berg", "Berg"}
+    assert names["Government of Ukraine"]["aliases"] == ["Kiev regime"]
+    assert "mainstream media" in names
+    for actor in actors:
+        for m in actor["mentions"]:
+            assert text[m["start"] : m["end"]] == m["text"]
+    assert not doc.warnings
+
+
+def test_russian_mentions_merge_across_cases() -> None:
+    text = "Владимир Зеленский прибыл в Брюссель. Встреча Зеленского с главой ЕС длилась час."
+    _, actors = _actors(text, "ru")
+    names = {a["name"]: a for a in actors}
+    assert len(names["Volodymyr Zelensky"]["mentions"]) == 2
+    assert len(names["European Union"]["mentions"]) == 2
+
+
+def test_the_capitalised_fallback_finds_runs_of_names_marked_best_effort() -> None:
+    settings = load_settings(overrides=["components.entities.ner.de=capitalised"], env={})
+    text = "Die Lügenpresse verschweigt, was Bundeskanzler Olaf Scholz in Kiew sagte."
+    doc, actors = _actors(text, "de", settings)
+    names = [a["name"] for a in actors]
+    assert "mainstream media" in names and "Bundeskanzler Olaf Scholz" in names
+    assert "Lügenpresse" not in names  # the alias mention wins over the capitalised run
+    assert any(w.startswith("[W009]") for w in doc.warnings)
+
+
+def test_technique_spans_and_claims_link_to_their_actors() -> None:
+    text = "The corrupt Kiev regime lies. Experts agree. According to Anna Berg, prices rose."
+    doc = Pipeline.from_settings(load_settings(), only=["segment", "entities"])(Document("t", text, language="en"))
+    doc.add_span("techniques", 4, 23, "Name_Calling-Labeling")
+    at = {"kind": "reported", "speaker": "Anna Berg", "speaker_start": 58, "speaker_end": 67, "cue": "According to"}
+    doc.add_span("claims", 45, len(text), "claim", attribution=at, hedges=[])
+    names = {a["name"]: a for a in actor_records(doc)}
+    assert names["Government of Ukraine"]["targeted_by"] == [
+        {"technique": "Name_Calling-Labeling", "start": 4, "end": 23}
+    ]
+    assert names["Anna Berg"]["claims"] == [0]
+
+
+def test_hand_written_target_cases_hold_their_floor() -> None:
+    scores = target_scores(read_cases(CASES)["target"], load_settings())
+    assert scores["n"] >= 10 and scores["accuracy"] >= 0.9, scores["misses"]
+
+
+def test_a_user_alias_file_adds_actors_and_patterns(tmp_path: Path) -> None:
+    extra = tmp_path / "aliases.toml"
+    extra.write_text(
+        '[[actor]]\nname = "Acme Holdings"\ntype = "ORG"\npatterns = ["the conglomerate", "Acme"]\n'
+        '[[actor]]\nname = "European Union"\npatterns = ["the bloc"]\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(overrides=[f"components.entities.aliases={extra}"])
+    _, actors = _actors("The conglomerate bought the bloc a gift, and Brussels thanked Acme.", "en", settings)
+    names = {a["name"]: len(a["mentions"]) for a in actors}
+    assert names["Acme Holdings"] == 2 and names["European Union"] == 2
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["[[actor]]\nname = 3\npatterns = ['x']\n", "[[actor]]\nname = 'X'\ntype = 'THING'\npatterns = ['x']\n", "= bad"],
+)
+def test_a_bad_alias_file_is_a_coded_error(tmp_path: Path, content: str) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[E506\]"):
+        load_aliases(str(bad))
+
+
+def test_a_bad_recogniser_setting_is_a_coded_error() -> None:
+    settings = load_settings(overrides=["components.entities.ner.en=whatever"])
+    with pytest.raises(ConfigError, match=r"\[E505\]"):
+        Pipeline.from_settings(settings, only=["entities"])
+
+
+def test_no_sentences_no_entities() -> None:
+    doc, actors = _actors("   \n\n  ", "en")
+    assert actors == [] and doc.layer("entities") == []

@@ -1,0 +1,102 @@
+"""Sourcing: quotation marks, attribution, hedges and the user lexicon, on sentences we wrote."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spinscope.errors import ConfigError
+from spinscope.eval.sourcing import read_cases, sourcing_scores
+from spinscope.pipeline.sourcing import attribute, direct_quotes, hedges, load_lexicon, quote_marks, quotes
+
+CASES = Path(__file__).resolve().parents[1] / "fixtures" / "sourcing_cases.toml"
+
+
+def _quoted(text: str) -> list[str]:
+    return [text[a:b] for a, b in quotes(text, 0, len(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"The border is closed," she said.', ["The border is closed,"]),
+        ("« Nous ne céderons rien », a-t-il dit.", ["Nous ne céderons rien"]),
+        ("„Wir bleiben“, sagte er.", ["Wir bleiben"]),
+        ("«Он сказал: „нет“ и ушёл», — пишет газета.", ["Он сказал: „нет“ и ушёл"]),
+        ("He didn’t say ‘never again’ at all.", ["never again"]),
+        ("An opening “ that never closes, then “a real one” here.", ["a real one"]),
+        ('“one” and “two” and "three"', ["one", "two", "three"]),
+        ("No quotes at all.", []),
+    ],
+)
+def test_quotation_marks_of_every_style_pair_up(text: str, expected: list[str]) -> None:
+    assert _quoted(text) == expected
+
+
+def test_thousands_of_unbalanced_marks_are_ignored_quickly() -> None:
+    text = "«" * 5000 + " then “a quote” and " + "”" * 5000
+    assert _quoted(text) == ["a quote"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab «»„“”"‘’\n.')), max_size=200))
+def test_quote_offsets_always_fit_and_never_overlap(text: str) -> None:
+    pairs = quote_marks(text, 0, len(text))
+    assert all(0 <= a < b < len(text) for a, b in pairs)
+    assert all(b1 < a2 for (_, b1), (a2, _) in pairwise(pairs))
+
+
+def test_scare_quotes_are_not_direct_quotes() -> None:
+    text = 'We are told that every rifle is "carefully tracked". "We have no money left," he said.'
+    found = direct_quotes(text, [(0, len(text))], [(0, 51), (52, len(text))], "en", load_lexicon())
+    assert [text[a:b] for a, b, _ in found] == ["We have no money left,"]
+    assert found[0][2]["speaker"] == "he"
+
+
+def test_a_lead_in_sentence_ending_in_a_colon_names_the_speaker() -> None:
+    text = "The mayor told reporters:\n“We have no money left for the bridge.”"
+    sentences = [(0, 25), (26, len(text))]
+    found = direct_quotes(text, [(0, 25), (26, len(text))], sentences, "en", load_lexicon())
+    assert found[0][2]["kind"] == "quote" and found[0][2]["speaker"] == "The mayor"
+
+
+def test_hand_written_sourcing_cases_hold_their_floors() -> None:
+    scores = sourcing_scores(read_cases(CASES)["case"])
+    overall = scores["all"]
+    assert overall["n"] >= 30
+    assert {lang for lang in scores if lang not in ("all", "misses")} >= {"en", "ru", "fr", "de"}
+    assert overall["kind_accuracy"] >= 0.95
+    assert overall["speaker_exact"] >= 0.9
+    assert overall["hedge_precision"] >= 0.9 and overall["hedge_recall"] >= 0.9
+    assert scores["en"]["speaker_exact"] == 1.0 and scores["ru"]["speaker_exact"] == 1.0
+
+
+def test_speaker_offsets_point_into_the_text() -> None:
+    text = "Meanwhile, according to the Ministry of Finance, inflation fell."
+    at = attribute(text, 0, len(text), "en", load_lexicon()).record(text)
+    assert text[at["speaker_start"] : at["speaker_end"]] == at["speaker"] == "the Ministry of Finance"
+
+
+def test_a_user_lexicon_adds_cues(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.toml"
+    extra.write_text('[en]\nhedges = ["if the rumours are true"]\nvague = ["[the grapevine] says"]\n', encoding="utf-8")
+    lexicon = load_lexicon(str(extra))
+    text = "The grapevine says the mine will close, if the rumours are true."
+    assert [text[a:b] for a, b in hedges(text, 0, len(text), "en", lexicon)] == ["if the rumours are true"]
+    at = attribute(text, 0, len(text), "en", lexicon).record(text)
+    assert (at["kind"], at["speaker"]) == ("vague", "The grapevine")
+    assert hedges(text, 0, len(text), "en", load_lexicon()) == []  # the packaged lexicon is unchanged
+
+
+@pytest.mark.parametrize(
+    "content", ['[en]\nhedges = "not a list"\n', "[en]\nunknown = []\n", "not toml ==", '[en]\nhedges = [""]\n']
+)
+def test_a_bad_lexicon_file_is_a_coded_error(tmp_path: Path, content: str) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[E506\]"):
+        load_lexicon(str(bad))
