@@ -126,3 +126,20 @@ def test_a_bad_recogniser_setting_is_a_coded_error() -> None:
 def test_no_sentences_no_entities() -> None:
     doc, actors = _actors("   \n\n  ", "en")
     assert actors == [] and doc.layer("entities") == []
+
+
+def test_languages_without_a_model_use_the_token_head_on_the_shared_encoder() -> None:
+    text = "Bundeskanzler Olaf Scholz traf am Montag in Berlin den Präsidenten Emmanuel Macron."
+    settings = load_settings(env={})
+    doc = Pipeline.from_settings(settings, only=["entities"])(Document("t", text, language="de"))
+    found = {(m.text, m.label) for m in doc.layer("entities")}
+    assert ("Berlin", "LOC") in found  # the head is best effort (gold F1 0.57 in German): names within mentions
+    assert any("Olaf Scholz" in text for text, _ in found) and any("Emmanuel Macron" in text for text, _ in found)
+    assert any(w.startswith("[W009]") for w in doc.warnings)
+
+
+def test_without_the_token_head_the_capitalised_fallback_steps_in(tmp_path: Path) -> None:
+    settings = load_settings(overrides=[f"components.entities.model={tmp_path / 'none'}"], env={})
+    doc = Pipeline.from_settings(settings, only=["entities"])(Document("t", "Gestern sprach Olaf Scholz.", language="de"))
+    assert [m.text for m in doc.layer("entities")] == ["Olaf Scholz"]
+    assert any(w.startswith("[W006]") for w in doc.warnings)

@@ -173,7 +173,9 @@ class ClaimsComponent(Component):
                 doc.warn(self.problem)
             return None
         features = stretch_features(encoding, [(s.start, s.end) for s in sentences])
-        return self.head.scores(features)[:, 0] if len(sentences) else np.zeros(0)
+        if not len(sentences):
+            return np.zeros(0)
+        return self.head.blended(features, [s.text for s in sentences])[:, 0]
 
     def __call__(self, doc: Document) -> Document:
         text, lang = doc.text, doc.language

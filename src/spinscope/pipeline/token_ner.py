@@ -4,8 +4,7 @@ For languages without a named-entity model of their own (German, Italian, Polish
 recogniser of the entities component reads the tokens' last hidden states of the one encoder pass (no
 second model) and tags them O / B-<type> / I-<type> (PER, ORG, LOC) with a softmax head (`models/entities`)
 fitted on silver labels that spaCy (en, fr) and natasha (ru) gave the SemEval training articles
-(`spinscope train entities`). A mention runs from a B (or a stray I) token over the I tokens of its type
-and is widened to whole words.
+(`spinscope train entities`). A mention is a run of tokens of one type, widened to whole words.
 """
 
 from __future__ import annotations
@@ -29,37 +28,37 @@ def token_labels(encoding: Encoding, head: LinearHead) -> list[str]:
 
 
 def _widened(text: str, start: int, end: int) -> tuple[int, int]:
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum():
-        end += 1
+    """Token offsets carry the space before a word: trim to the letters, then widen to whole words."""
     while start < end and not text[start].isalnum():
         start += 1
     while end > start and not text[end - 1].isalnum():
         end -= 1
+    if start == end:
+        return start, end
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
     return start, end
 
 
 def decode(text: str, offsets: np.ndarray, labels: Sequence[str]) -> list[tuple[int, int, str]]:
-    """BIO labels of tokens -> (start, end, type) mentions widened to whole words, no two overlapping."""
-    out: list[tuple[int, int, str]] = []
-    current: list[int] | None = None  # [start, end] of the open mention
-    kind = ""
+    """Token labels -> (start, end, type) mentions widened to whole words, no two overlapping.
+
+    A mention is a run of tokens of one type (B and I alike: the head often starts a new B inside a name,
+    "Emmanuel|B Macron|B"); a token of another type or O ends it."""
+    runs: list[list] = []  # [start, end, type]
+    previous = OUTSIDE
     for (a, b), label in zip(offsets.tolist(), labels, strict=True):
-        tag, _, typ = label.partition("-")
-        if tag == "I" and current is not None and typ == kind:
-            current[1] = b
-            continue
-        if current is not None:
-            out.append((current[0], current[1], kind))
-            current = None
-        if tag in ("B", "I"):
-            current, kind = [a, b], typ
-    if current is not None:
-        out.append((current[0], current[1], kind))
+        typ = label.partition("-")[2]
+        if typ and runs and previous == typ:
+            runs[-1][1] = b
+        elif typ:
+            runs.append([a, b, typ])
+        previous = typ or OUTSIDE
     merged: list[tuple[int, int, str]] = []
-    for start, end, typ in out:
-        start, end = _widened(text, start, end)
+    for a, b, typ in runs:
+        start, end = _widened(text, a, b)
         if end <= start:
             continue
         if merged and start < merged[-1][1]:

@@ -18,6 +18,7 @@ import csv
 import hashlib
 import json
 import logging
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from .._optional import require
 from ..eval.claims import Debate, ranking_scores, read_debates
 from ..eval.formats import resolve_data_root
 from ..pipeline.encoder import MODEL_FILE, EncoderModel
-from ..pipeline.linear_head import LinearHead, encoder_identity
+from ..pipeline.linear_head import LEXICAL, LinearHead, encoder_identity
 from ..pipeline.pooling import stretch_features
 from ..pipeline.segment import sentence_bounds
 from .corpus import encode_in_groups
@@ -39,6 +40,7 @@ OUTER_FOLDS = 5
 INNER_FOLDS = 3
 C_VALUES = (0.0003, 0.001, 0.003, 0.01)
 WEAK_WEIGHTS = (0.0, 0.3)  # weight of each EUvsDisinfo sentence against a CLEF line (0: CLEF only)
+BLEND = 0.5  # weight of the encoder head against the lexical head in the blended candidate
 
 
 def read_weak_claims(root: Path) -> list[str]:
@@ -175,6 +177,40 @@ def tfidf_setup(debates: list[Debate], weak: list[str]) -> Setup:
     return Setup("tfidf", fit)
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return np.log(p / (1 - p))
+
+
+def blend_setup(per_debate: list[np.ndarray], weak: np.ndarray, debates: list[Debate]) -> Setup:
+    """BLEND x the encoder head's probability + (1 - BLEND) x a lexical head's (`train.lexical`: TF-IDF word
+    and char n-grams, as shipped heads blend them); the weight is fixed, not tuned. Scores are logits of
+    the blend, like the other setups'."""
+    from .lexical import fit_lexical
+
+    lexical: dict[tuple, tuple] = {}
+
+    def fit(rows: list[int], c: float, weak_weight: float) -> Callable[[int], np.ndarray]:
+        key = tuple(rows)
+        if key not in lexical:
+            texts = [s for i in rows for s in debates[i].sentences]
+            gold = np.concatenate([debates[i].labels for i in rows])[:, None]
+            lexical.clear()
+            lexical[key] = (fit_lexical("multilabel", texts, gold), {})
+        head, seen = lexical[key]
+        clf, mean, scale = fit_dense(per_debate, weak, debates, rows, c, weak_weight)
+
+        def score(i: int) -> np.ndarray:
+            if i not in seen:
+                seen[i] = head.scores(debates[i].sentences)[:, 0]
+            own = clf.predict_proba((per_debate[i] - mean) / scale)[:, 1]
+            return _logit(BLEND * own + (1 - BLEND) * seen[i])
+
+        return score
+
+    return Setup("blend", fit)
+
+
 def _folds(n: int, k: int, seed: int, rows: list[int] | None = None) -> list[list[int]]:
     rows = list(range(n)) if rows is None else list(rows)
     order = np.random.default_rng(seed).permutation(rows).tolist()
@@ -260,6 +296,10 @@ def train_claims(model_dir: Path, out: Path, data_root: Path | None = None, cach
     results["tfidf"], _ = remembered(
         kept / "tfidf" if kept else None, lambda: cross_validate(tfidf_setup(debates, weak), debates, 0.0, seed)
     )
+    results["encoder_head+lexical"], oof["encoder_head+lexical"] = remembered(
+        kept / "blend" if kept else None,
+        lambda: cross_validate(blend_setup(per_debate, weak_x, debates), debates, 0.0, seed),
+    )
     if find_spec("torch") is not None:
         frozen, frozen_weak = frozen_features(model_dir, debates, weak, cache)
         setup = dense_setup("frozen", frozen, frozen_weak, debates)
@@ -269,7 +309,8 @@ def train_claims(model_dir: Path, out: Path, data_root: Path | None = None, cach
     shipped = max((k for k in results if k.startswith("encoder_head")), key=lambda k: results[k]["MAP"])
     weak_weight = results[shipped]["weak_weight"]
     c = max(set(results[shipped]["C"]), key=results[shipped]["C"].count)
-    clf, mean, scale = fit_dense(per_debate, weak_x, debates, list(range(len(debates))), c, weak_weight)
+    every = list(range(len(debates)))
+    clf, mean, scale = fit_dense(per_debate, weak_x, debates, every, c, weak_weight)
     threshold = best_threshold(debates, oof[shipped])
     head = LinearHead(
         ["checkworthy"],
@@ -281,6 +322,13 @@ def train_claims(model_dir: Path, out: Path, data_root: Path | None = None, cach
         {"default": [threshold]},
         encoder_identity(model.config),
     )
+    if shipped.endswith("+lexical"):
+        from .lexical import fit_lexical
+
+        texts = [s for d in debates for s in d.sentences]
+        gold = np.concatenate([d.labels for d in debates])[:, None]
+        head.lexical, head.blend = fit_lexical("multilabel", texts, gold), BLEND
+    shutil.rmtree(out / LEXICAL, ignore_errors=True)
     head.save(out)
     metrics = {
         "task": "claims",
