@@ -52,9 +52,15 @@ def test_all_claims_lists_every_sentence_in_order_with_scores(every_sentence: Pi
 def test_default_lists_the_sentences_past_the_threshold(pipeline: Pipeline, every_sentence: Pipeline) -> None:
     listed = _record(pipeline, ARTICLE)["claims"]
     everything = _record(every_sentence, ARTICLE)["claims"]
-    cut = pipeline.step("claims").head.thresholds_for("en")[0]
-    assert [c["start"] for c in listed] == [c["start"] for c in everything if c["checkworthiness"] >= round(cut, 4)]
-    assert "Grain exports fell by 40 percent" in " ".join(c["text"] for c in listed)
+    step = pipeline.step("claims")
+    cut = step.head.thresholds_for("en")[0]
+    best = sorted(everything, key=lambda c: -c["checkworthiness"])[: step.min_claims]
+    expected = [
+        c["start"]
+        for c in everything
+        if c["checkworthiness"] >= round(cut, 4) or (c in best and c["checkworthiness"] >= step.floor)
+    ]
+    assert [c["start"] for c in listed] == expected and len(listed) >= 1
 
 
 def test_attribution_hedges_and_speakers_come_with_each_claim(every_sentence: Pipeline) -> None:

@@ -121,4 +121,4 @@ def test_analyze_keeps_text_and_fills_paragraphs(settings: dict) -> None:
 
 
 def test_skipping_the_encoder_switches_off_its_heads(settings: dict) -> None:
-    assert load_pipeline(settings, skip=["encoder"]).names == ["language", "segment", "entities"]
+    assert load_pipeline(settings, skip=["encoder"]).names == ["language", "segment"]

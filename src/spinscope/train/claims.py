@@ -40,7 +40,8 @@ OUTER_FOLDS = 5
 INNER_FOLDS = 3
 C_VALUES = (0.0003, 0.001, 0.003, 0.01)
 WEAK_WEIGHTS = (0.0, 0.3)  # weight of each EUvsDisinfo sentence against a CLEF line (0: CLEF only)
-BLEND = 0.5  # weight of the encoder head against the lexical head in the blended candidate
+BLEND = 0.5  # weight of the encoder head against the lexical head in the blended candidate (fixed, not tuned)
+LEXICAL_LANGUAGE = "en"  # the language of the debates: the only one the lexical head is blended in for
 
 
 def read_weak_claims(root: Path) -> list[str]:
@@ -291,7 +292,8 @@ def train_claims(model_dir: Path, out: Path, data_root: Path | None = None, cach
         key = "encoder_head" + (f"+weak{weak_weight}" if weak_weight else "")
         setup = dense_setup("encoder", per_debate, weak_x, debates)
         results[key], oof[key] = remembered(
-            kept / key if kept else None, lambda s=setup, w=weak_weight: cross_validate(s, debates, w, seed)
+            kept / key.replace(".", "_") if kept else None,
+            lambda s=setup, w=weak_weight: cross_validate(s, debates, w, seed),
         )
     results["tfidf"], _ = remembered(
         kept / "tfidf" if kept else None, lambda: cross_validate(tfidf_setup(debates, weak), debates, 0.0, seed)
@@ -311,7 +313,12 @@ def train_claims(model_dir: Path, out: Path, data_root: Path | None = None, cach
     c = max(set(results[shipped]["C"]), key=results[shipped]["C"].count)
     every = list(range(len(debates)))
     clf, mean, scale = fit_dense(per_debate, weak_x, debates, every, c, weak_weight)
-    threshold = best_threshold(debates, oof[shipped])
+    # the cut of the encoder head alone serves every language; English, where the lexical head is blended in
+    # (it was fitted on English debates), gets the blend's own cut
+    alone = "encoder_head" + (f"+weak{weak_weight}" if weak_weight else "")
+    thresholds = {"default": [best_threshold(debates, oof[alone])]}
+    if shipped.endswith("+lexical"):
+        thresholds[LEXICAL_LANGUAGE] = [best_threshold(debates, oof[shipped])]
     head = LinearHead(
         ["checkworthy"],
         "multilabel",
@@ -319,7 +326,7 @@ def train_claims(model_dir: Path, out: Path, data_root: Path | None = None, cach
         scale,
         clf.coef_.T,
         clf.intercept_,
-        {"default": [threshold]},
+        thresholds,
         encoder_identity(model.config),
     )
     if shipped.endswith("+lexical"):
@@ -337,7 +344,7 @@ def train_claims(model_dir: Path, out: Path, data_root: Path | None = None, cach
         "inner_folds": INNER_FOLDS,
         "shipped": shipped,
         "C": c,
-        "threshold": threshold,
+        "thresholds": thresholds,
         "weak_sentences": len(weak),
         **results,
     }
