@@ -29,6 +29,16 @@ def test_baseline_guards_the_issue_metrics() -> None:
         assert f"frames.micro_f1.{lang}" in BASELINE.floors
         assert f"genre.macro_f1.{lang}" in BASELINE.floors
     assert "tc.micro_f1.ptc14" in BASELINE.floors
+    for name in (
+        "claims.map.clef_sample",
+        "claims.p_at_5.examples",
+        "sourcing.kind_accuracy.cases",
+        "sourcing.speaker_exact.cases",
+        "targets.accuracy.cases",
+    ):
+        assert name in BASELINE.floors
+    for lang in ("de", "en", "fr", "it", "pl", "ru", "uk"):
+        assert f"entities.f1.{lang}" in BASELINE.floors
 
 
 @needs_data

@@ -112,3 +112,8 @@ def test_a_long_article_keeps_offsets_valid(every_sentence: Pipeline) -> None:
     text = "\n\n".join([paragraph] * 400)  # ~10k words: the same code paths as a 100k-word article, faster
     record = _record(every_sentence, text, "en")
     assert len(record["quotes"]) == 400 and len(record["claims"]) == 1200
+
+
+def test_small_talk_lists_no_claims(pipeline: Pipeline) -> None:
+    record = _record(pipeline, "What a wonderful spring morning it is! Let us hope for the best. Good night.", "en")
+    assert record["claims"] == []

@@ -140,6 +140,8 @@ def test_languages_without_a_model_use_the_token_head_on_the_shared_encoder() ->
 
 def test_without_the_token_head_the_capitalised_fallback_steps_in(tmp_path: Path) -> None:
     settings = load_settings(overrides=[f"components.entities.model={tmp_path / 'none'}"], env={})
-    doc = Pipeline.from_settings(settings, only=["entities"])(Document("t", "Gestern sprach Olaf Scholz.", language="de"))
+    doc = Pipeline.from_settings(settings, only=["entities"])(
+        Document("t", "Gestern sprach Olaf Scholz.", language="de")
+    )
     assert [m.text for m in doc.layer("entities")] == ["Olaf Scholz"]
     assert any(w.startswith("[W006]") for w in doc.warnings)

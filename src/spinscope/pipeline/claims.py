@@ -160,8 +160,8 @@ class ClaimsComponent(Component):
         self.problem = Warnings.W006(head=self.name)
         self.all = bool(config.get("all", False))
         self.threshold = float(config.get("threshold", 0.0))
-        self.min_claims = int(config.get("min_claims", 3))
-        self.floor = float(config.get("floor", 0.3))
+        self.min_claims = int(config.get("min_claims", 5))
+        self.floor = float(config.get("floor", 0.05))
         self.lexicon = load_lexicon(str(config.get("lexicon", "")))
 
     def setup(self, upstream: Mapping[str, Component]) -> None:
