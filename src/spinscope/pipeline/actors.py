@@ -7,7 +7,7 @@ word, or a shared stem of at least four letters that leaves at most three letter
 its longest (then most frequent) mention.
 
 `actor_records` builds the record field: per actor its mentions, the technique spans aimed at it (a span
-that holds a mention of it; else the nearest mention in the same sentence, after the span first, then before)
+that overlaps a mention of it; else the nearest mention in the same sentence, after the span first, then before)
 and the claims attributed to it (its mention overlaps the claim's speaker).
 """
 
@@ -93,12 +93,12 @@ def _sentence_of(sentences: Sequence[Span], start: int, end: int) -> tuple[int, 
 
 
 def target_of(span: Span | Mapping[str, Any], mentions: Sequence[Span], sentences: Sequence[Span]) -> str | None:
-    """The actor a technique span aims at: a mention inside it (the longest), else the nearest mention in its
-    sentence, after it first."""
+    """The actor a technique span aims at: a mention it overlaps (the most overlapped), else the nearest
+    mention in its sentence, after it first."""
     start, end = (span.start, span.end) if isinstance(span, Span) else (span["start"], span["end"])
-    inside = [m for m in mentions if start <= m.start and m.end <= end]
+    inside = [m for m in mentions if m.start < end and start < m.end]  # overlapping: "puppet [regime] in Kiev"
     if inside:
-        return max(inside, key=lambda m: (m.end - m.start, -m.start)).attrs["actor"]
+        return max(inside, key=lambda m: (min(end, m.end) - max(start, m.start), -m.start)).attrs["actor"]
     bounds = _sentence_of(sentences, start, end)
     if bounds is None:
         return None
