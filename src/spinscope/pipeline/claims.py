@@ -7,9 +7,9 @@ the head's tuned threshold, and when fewer pass, the document's `min_claims` bes
 `floor` (all sentences with `all = true`, the CLI's `--all-claims`). The threshold was tuned on debates,
 where 1% of the lines are check-worthy; news carry far more claims and the scores shift from one article
 to the next (a news report scores lower throughout than an opinion piece), so the best few of an article
-are listed even below the cut. The `quotes` layer every direct quote (at least `sourcing.MIN_QUOTE_WORDS` words: shorter quoted
-stretches are scare quotes). Attribution and hedges come from `sourcing`; the speaker's
-actor name is added in the record where the entity layer has a mention there.
+are listed even below the cut. The `quotes` layer holds every direct quote (at least
+`sourcing.MIN_QUOTE_WORDS` words: shorter quoted stretches are scare quotes). Attribution and hedges come
+from `sourcing`; the speaker's actor name is added in the record where the entity layer has a mention there.
 """
 
 from __future__ import annotations
