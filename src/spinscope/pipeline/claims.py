@@ -27,7 +27,7 @@ from ..writers.sections import claims_html, claims_terminal, quotes_html, quotes
 from .actors import actor_at
 from .base import Component, Field
 from .encoder import ENCODING, encoding_of
-from .linear_head import LinearHead, encoder_identity
+from .linear_head import LinearHead, fitted_head
 from .pooling import stretch_features
 from .sourcing import FULL_LANGUAGES, direct_quotes, hedges, load_lexicon, sentence_attribution
 
@@ -157,7 +157,7 @@ class ClaimsComponent(Component):
         super().__init__(config, settings)
         self.folder = model_path(config["model"])
         self.head: LinearHead | None = None
-        self.problem = Warnings.W006(head=self.name)
+        self.problem = Warnings.W006(head=self.name)  # until setup finds the head
         self.all = bool(config.get("all", False))
         self.threshold = float(config.get("threshold", 0.0))
         self.min_claims = int(config.get("min_claims", 5))
@@ -165,14 +165,7 @@ class ClaimsComponent(Component):
         self.lexicon = load_lexicon(str(config.get("lexicon", "")))
 
     def setup(self, upstream: Mapping[str, Component]) -> None:
-        if not (self.folder / "head.npz").is_file():
-            return
-        head = LinearHead.load(self.folder)
-        encoder = upstream[ENCODING].model
-        if encoder is not None and head.encoder != encoder_identity(encoder.config):
-            self.problem = Warnings.W007(head=self.name, fitted=head.encoder, now=encoder_identity(encoder.config))
-        else:
-            self.head = head
+        self.head, self.problem = fitted_head(self.folder, upstream[ENCODING].model, self.name)
 
     def scores(self, doc: Document, sentences: Sequence[Span]) -> np.ndarray | None:
         encoding = encoding_of(doc)
@@ -180,9 +173,9 @@ class ClaimsComponent(Component):
             if encoding is not None:
                 doc.warn(self.problem)
             return None
-        features = stretch_features(encoding, [(s.start, s.end) for s in sentences])
         if not len(sentences):
             return np.zeros(0)
+        features = stretch_features(encoding, [(s.start, s.end) for s in sentences])
         if doc.language == LEXICAL_LANGUAGE:  # the lexical head knows English n-grams only
             return self.head.blended(features, [s.text for s in sentences])[:, 0]
         return self.head.scores(features)[:, 0]

@@ -27,7 +27,7 @@ from ..writers.sections import actors_html, actors_terminal
 from .actors import ENTITIES_SCHEMA, actor_records, merge
 from .base import Component, Field
 from .encoder import ENCODING, encoding_of
-from .linear_head import LinearHead, encoder_identity
+from .linear_head import LinearHead, fitted_head
 from .sourcing import _entry_regex
 from .token_ner import decode, token_labels
 
@@ -190,21 +190,12 @@ class EntitiesComponent(Component):
         self.aliases = load_aliases(str(config.get("aliases", "")))
         self.folder = model_path(config["model"])
         self.head: LinearHead | None = None
-        self.problem = Warnings.W006(head="entities token")
+        self.problem = Warnings.W006(head="entities token")  # until setup finds the head
 
     def setup(self, upstream: Mapping[str, Component]) -> None:
         """The token head, where shipped and fitted on the encoder that runs (else the `head` recogniser
         falls back to `capitalised`, with W006 or W007)."""
-        if not (self.folder / "head.npz").is_file():
-            return
-        head = LinearHead.load(self.folder)
-        encoder = upstream[ENCODING].model
-        if encoder is not None and head.encoder != encoder_identity(encoder.config):
-            self.problem = Warnings.W007(
-                head="entities token", fitted=head.encoder, now=encoder_identity(encoder.config)
-            )
-        else:
-            self.head = head
+        self.head, self.problem = fitted_head(self.folder, upstream[ENCODING].model, "entities token")
 
     def _recognised(self, doc: Document, spec: str) -> list[tuple[int, int, str]]:
         if spec == "head":

@@ -15,7 +15,7 @@ from ..registry import components
 from ..writers import html, terminal
 from .base import Component, Field
 from .encoder import ENCODING, encoding_of
-from .linear_head import LinearHead, encoder_identity
+from .linear_head import LinearHead, fitted_head
 
 SHORT_TEXT = 200  # characters; below this an article-level label is a guess
 
@@ -29,17 +29,10 @@ class HeadComponent(Component):
         super().__init__(config, settings)
         self.folder = model_path(config["model"])
         self.head: LinearHead | None = None
-        self.problem = Warnings.W006(head=self.name)
+        self.problem = Warnings.W006(head=self.name)  # until setup finds the head
 
     def setup(self, upstream: Mapping[str, Component]) -> None:
-        if not (self.folder / "head.npz").is_file():
-            return
-        head = LinearHead.load(self.folder)
-        encoder = upstream[ENCODING].model  # the EncoderComponent's one loaded model
-        if encoder is not None and head.encoder != encoder_identity(encoder.config):
-            self.problem = Warnings.W007(head=self.name, fitted=head.encoder, now=encoder_identity(encoder.config))
-        else:
-            self.head = head
+        self.head, self.problem = fitted_head(self.folder, upstream[ENCODING].model, self.name)
 
     def head_scores(self, doc: Document) -> np.ndarray | None:
         encoding = encoding_of(doc)

@@ -79,3 +79,16 @@ class LinearHead:
 def encoder_identity(encoder_config: dict[str, Any]) -> dict[str, Any]:
     """What ties a head to the encoder weights it was fitted on."""
     return {"checkpoint": encoder_config.get("checkpoint"), "step": encoder_config.get("step")}
+
+
+def fitted_head(folder: Path, encoder: Any, name: str) -> tuple[LinearHead | None, str]:
+    """(the head in `folder`, None where it is not shipped or was fitted on another encoder than `encoder`,
+    the one loaded EncoderModel or None) and the warning a document gets when it is None (W006, W007)."""
+    from ..errors import Warnings
+
+    if not (folder / "head.npz").is_file():
+        return None, Warnings.W006(head=name)
+    head = LinearHead.load(folder)
+    if encoder is not None and head.encoder != encoder_identity(encoder.config):
+        return None, Warnings.W007(head=name, fitted=head.encoder, now=encoder_identity(encoder.config))
+    return head, Warnings.W006(head=name)
