@@ -19,15 +19,6 @@ def read_cases(path: Path) -> dict[str, list[dict[str, Any]]]:
     return {"case": data.get("case", []), "target": data.get("target", [])}
 
 
-def _analysed(case: dict[str, Any], settings: dict[str, Any]) -> Document:
-    """The case's text through segment and entities, its language given."""
-    from ..pipeline import Pipeline
-
-    doc = Document(id="case", text=case["text"], language=case["lang"])
-    pipeline = Pipeline.from_settings(settings, only=["segment", "entities"])
-    return pipeline(doc)
-
-
 def _overlap(said: str, want: str) -> float:
     a, b = set(said.casefold().split()), set(want.casefold().split())
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else float(a == b)
@@ -75,9 +66,12 @@ def _rates(row: dict[str, float]) -> dict[str, float]:
 
 def target_scores(cases: list[dict[str, Any]], settings: dict[str, Any]) -> dict[str, Any]:
     """Accuracy of the actor each case's technique span is linked to (entities component + `target_of`)."""
+    from ..pipeline import Pipeline
+
+    pipeline = Pipeline.from_settings(settings, only=["segment", "entities"])  # built once for every case
     hits, misses = 0, []
     for case in cases:
-        doc = _analysed(case, settings)
+        doc = pipeline(Document(id="case", text=case["text"], language=case["lang"]))
         start = case["text"].index(case["span"])
         span = doc.make_span(start, start + len(case["span"]), case["technique"])
         got = target_of(span, doc.layer("entities"), doc.layer("sentences"))
