@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -271,19 +272,22 @@ def direct_quotes(
 ) -> list[tuple[int, int, dict[str, Any]]]:
     """(start, end, attribution record) of the direct quotes of each paragraph (MIN_QUOTE_WORDS or more words);
     the attribution is looked for in the sentences the quote touches, else in a lead-in sentence that ends
-    with a colon ("He said:")."""
+    with a colon ("He said:"). `sentences` are in text order and do not overlap (the segment layer), so
+    each quote finds its sentences by bisection."""
+    starts, ends = [s for s, _ in sentences], [e for _, e in sentences]
     out = []
     for p_start, p_end in paragraphs:
         for a, b in quotes(text, p_start, p_end):
             if word_count(text[a:b]) < MIN_QUOTE_WORDS:
                 continue
-            around = [(s, e) for s, e in sentences if e > a - 1 and s < b + 1 and p_start <= s < p_end]
+            touched = sentences[bisect_right(ends, a - 1) : bisect_left(starts, b + 1)]
+            around = [(s, e) for s, e in touched if p_start <= s < p_end]
             start = min([a - 1, *(s for s, _ in around)])
             end = max([b + 1, *(e for _, e in around)])
             at = attribute(text, start, end, lang, lexicon, [(a - 1, b + 1)])
-            before = [(s, e) for s, e in sentences if e <= start]
-            if at.cue is None and before and text[before[-1][0] : before[-1][1]].rstrip().endswith(":"):
-                lead = attribute(text, *before[-1], lang, lexicon)
+            lead_in = bisect_right(ends, start) - 1  # the last sentence that ends before the quote's
+            if at.cue is None and lead_in >= 0 and text[starts[lead_in] : ends[lead_in]].rstrip().endswith(":"):
+                lead = attribute(text, *sentences[lead_in], lang, lexicon)
                 at = Attribution("quote", lead.speaker, lead.cue) if lead.cue is not None else at
             out.append((a, b, at.record(text)))
     return out
