@@ -36,7 +36,7 @@ _CONJUNCTIONS = frozenset(["and", "or", "und", "oder", "et", "ou", "e", "o", "i"
 MAX_STRETCH = 20_000  # characters a recogniser reads at once
 NOUNS_CAPITALISED = frozenset({"de", "lb"})  # languages that capitalise every noun
 TYPES = ("PER", "ORG", "LOC", "GROUP", "MISC")
-_TYPE_MAP = {
+TYPE_MAP = {
     "PERSON": "PER",
     "PER": "PER",
     "ORG": "ORG",
@@ -216,7 +216,7 @@ class EntitiesComponent(Component):
         ]
         spec = self.ner.get(doc.language or "", self.ner.get("default", "capitalised"))
         if sentences and spec:
-            recognised = [(a, b, _TYPE_MAP[t], None) for a, b, t in self._recognised(doc, spec) if t in _TYPE_MAP]
+            recognised = [(a, b, TYPE_MAP[t], None) for a, b, t in self._recognised(doc, spec) if t in TYPE_MAP]
             found += [m for m in recognised if all(m[1] <= f[0] or f[1] <= m[0] for f in found)]
             if spec in ("capitalised", "head") or doc.language in self.best_effort:
                 doc.warn(Warnings.W009(lang=doc.language, detail=f"recogniser {spec!r}"))

