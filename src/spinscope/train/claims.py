@@ -15,7 +15,6 @@ cross-validation on each outer training part, so no reported figure saw its own 
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import logging
 import shutil
@@ -28,11 +27,11 @@ import numpy as np
 from .._optional import require
 from ..eval.claims import Debate, ranking_scores, read_debates
 from ..eval.formats import resolve_data_root
-from ..pipeline.encoder import MODEL_FILE, EncoderModel
+from ..pipeline.encoder import EncoderModel
 from ..pipeline.linear_head import LEXICAL, LinearHead, encoder_identity
 from ..pipeline.pooling import stretch_features
 from ..pipeline.segment import sentence_bounds
-from .corpus import encode_in_groups
+from .corpus import encode_in_groups, model_tag
 
 logger = logging.getLogger(__name__)
 
@@ -69,9 +68,11 @@ def _cached(path: Path | None, build: Callable[[], dict[str, np.ndarray]]) -> di
     return arrays
 
 
-def encoder_features(model: EncoderModel, debates: list[Debate], weak: list[str], cache: Path | None) -> tuple:
-    """([n_lines, dim] per debate, [n_weak, dim]) sentence features of the shipped encoder (cached per model)."""
-    tag = hashlib.sha256((model.folder / MODEL_FILE).read_bytes()).hexdigest()[:16]
+def encoder_features(
+    model: EncoderModel, debates: list[Debate], weak: list[str], cache: Path | None
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """([n_lines, dim] per debate, [n_weak, dim]) sentence features of the shipped encoder; `cache` is the
+    model's own cache folder (`corpus.model_tag`)."""
 
     def build() -> dict[str, np.ndarray]:
         texts, bounds = zip(*(d.text_and_bounds() for d in debates), strict=True)
@@ -84,7 +85,7 @@ def encoder_features(model: EncoderModel, debates: list[Debate], weak: list[str]
         )
         return arrays
 
-    arrays = _cached(cache / tag / "claims-clef2020.npz" if cache else None, build)
+    arrays = _cached(cache / "claims-clef2020.npz" if cache else None, build)
     return [arrays[d.name] for d in debates], arrays["__weak__"]
 
 
@@ -283,11 +284,11 @@ def train_claims(model_dir: Path, out: Path, data_root: Path | None = None, cach
     root = resolve_data_root(data_root)
     debates, weak = read_debates(root), read_weak_claims(root)
     model = EncoderModel(model_dir)
-    per_debate, weak_x = encoder_features(model, debates, weak, cache)
+    mine = cache / model_tag(model_dir) if cache else None  # this model's encodings and results
+    per_debate, weak_x = encoder_features(model, debates, weak, mine)
     results: dict[str, dict] = {}
     oof = {}
-    tag = hashlib.sha256((model_dir / MODEL_FILE).read_bytes()).hexdigest()[:16]
-    kept = cache / tag / f"claims-cv-seed{seed}" if cache else None
+    kept = mine / f"claims-cv-seed{seed}" if mine else None
     for weak_weight in WEAK_WEIGHTS:
         key = "encoder_head" + (f"+weak{weak_weight}" if weak_weight else "")
         setup = dense_setup("encoder", per_debate, weak_x, debates)

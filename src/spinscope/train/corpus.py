@@ -81,6 +81,11 @@ def _load(path: Path) -> dict[str, Encoding]:
         }
 
 
+def model_tag(model_dir: Path) -> str:
+    """The cache folder name of an exported model: the start of its model file's SHA-256."""
+    return hashlib.sha256((model_dir / MODEL_FILE).read_bytes()).hexdigest()[:16]
+
+
 def encode_corpus(
     model_dir: Path,
     articles: Sequence[CorpusArticle],
@@ -88,7 +93,7 @@ def encode_corpus(
     splits: Sequence[str] = SPLITS,
 ) -> dict[str, Encoding]:
     """key -> Encoding for the articles of `splits`, read from `cache` when encoded before."""
-    tag = hashlib.sha256((model_dir / MODEL_FILE).read_bytes()).hexdigest()[:16]
+    tag = model_tag(model_dir)
     onnx: EncoderModel | None = None  # loaded only when some split is not cached
     out: dict[str, Encoding] = {}
     for split in splits:
