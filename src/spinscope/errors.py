@@ -48,9 +48,27 @@ class Errors(_Coded):
     E504 = "{key!r}: unknown {what} {name!r}{hint}."
     E505 = "Setting {key!r} must be {kind}."
     E506 = "Lexicon file {path}: {reason}"
+    E507 = "Narratives file {path}: line {line}: {detail}"
     E601 = "{path}: line {line}: {detail}"
     E602 = "Unknown output format {fmt!r}. Known formats: {known}."
     E603 = "{path}: predictions must name exactly the gold articles: {detail}"
+    E701 = (
+        "No case bank at {path}; import cases with `spinscope casebank import PATH` "
+        "(formats: euvsdisinfo, claimreview, csv, jsonl)."
+    )
+    E702 = "{path}: not a spinscope case bank ({detail})."
+    E703 = "{path}: case bank schema version {found}, but this spinscope reads version {expected}; import anew."
+    E704 = "{path}: the case bank cannot be {action}: {detail}"
+    E705 = "No case with id {ids} in the case bank{detail}."
+    E706 = "Unknown case field {field!r} in --map. Known fields: {known}."
+    E707 = "Bad --map value {item!r}: expected field=column (e.g. claim=text)."
+    E708 = "{source}: no column {column!r} for the case field {field!r}; columns: {columns}."
+    E709 = "{source}: more than {limit} cases in one import (set casebank.max_cases); nothing was imported."
+    E710 = "{source}: {field} {value!r} is not a date ({form})."
+    E711 = "Name the cases to remove: case ids, --bank NAME, or both."
+    E712 = "No bank named {bank!r} in the case bank. Banks: {known}."
+    E713 = "{source}: no column for the case title or claim (columns: {columns}); map one with --map claim=COLUMN."
+    E714 = "{source}: more than {limit} bytes (set casebank.max_json_bytes)."
 
 
 @unique
@@ -67,6 +85,8 @@ class Warnings(_Coded):
     W007 = "The {head} head was fitted on encoder {fitted}, not on the installed one {now}; retrain it."
     W008 = "Sourcing cues for language {lang!r} are best effort ({detail})."
     W009 = "Named entities for language {lang!r} are best effort ({detail})."
+    W010 = "No known-claim matching against the case bank {path}: {detail}."
+    W011 = "Narratives for language {lang!r} are zero-shot: the taxonomy head saw EN, BG, PT, HI and RU only."
 
 
 class SpinscopeError(Exception):
@@ -95,6 +115,10 @@ class InputError(SpinscopeError):
 
 
 class ConfigError(SpinscopeError): ...
+
+
+class CaseBankError(SpinscopeError):
+    """The case bank file is missing, foreign, of another schema version, or cannot be written."""
 
 
 class FormatError(SpinscopeError):

@@ -45,6 +45,9 @@ def _add_subapps() -> None:
     from .train import train_app
 
     app.add_typer(train_app, name="train", help="Train the models (needs the 'train' extra).")
+    from .casebank import casebank_app
+
+    app.add_typer(casebank_app, name="casebank", help="Import and inspect the local bank of debunked claims.")
 
 
 _add_subapps()

@@ -131,3 +131,31 @@ def entities(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True)
     metrics = train_entities(model, out, cases, data, cache, seed=_seed())
     typer.echo(json.dumps(metrics, indent=1, sort_keys=True))
+
+
+@train_app.command("narratives")
+def narratives(
+    data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
+    model: Path = typer.Option(Path("src/spinscope/models/techniques"), "--model", help="encoder model folder"),
+    out: Path = typer.Option(Path("src/spinscope/models/narratives"), "--out", help="head folder to write"),
+    cache: Path = typer.Option(ENCODED, "--cache", help="where encoded documents are cached"),
+) -> None:
+    """Fit the SemEval-2025 narrative head on the shared encoder's article features; compare with frozen e5
+    and TF-IDF on a fixed held-out quarter and by cross-validation."""
+    from ..train.narratives import train_narratives
+
+    metrics = train_narratives(model, out, data, cache, seed=_seed())
+    typer.echo(json.dumps(metrics["chosen"], indent=1))
+
+
+@train_app.command("matching")
+def matching(
+    data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
+    out: Path = typer.Option(Path("src/spinscope/models/matching"), "--out", help="verifier folder to write"),
+) -> None:
+    """Fit the case-match verifier on the dev half of our matching test set (EUvsDisinfo cases), choose its
+    cut there and report precision/recall on the test half, beside raw cosine."""
+    from ..train.matching import train_matching
+
+    metrics = train_matching(out, data)
+    typer.echo(json.dumps(metrics["results"], indent=1))

@@ -1,7 +1,7 @@
 """Pipeline components. Importing this package registers the built-in ones, in the order below, which is
 also the order of their fields in the record and of their sections in the reports."""
 
-from . import language, segment, encoder, techniques, paragraph_labels, heads, claims, entities  # noqa: I001 (registration order)
+from . import language, segment, encoder, techniques, paragraph_labels, heads, claims, entities, narratives, matching  # noqa: I001 (registration order)
 from .base import Component, Field, Pipeline, check_order
 
 __all__ = [
@@ -14,6 +14,8 @@ __all__ = [
     "entities",
     "heads",
     "language",
+    "matching",
+    "narratives",
     "paragraph_labels",
     "segment",
     "techniques",

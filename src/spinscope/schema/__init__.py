@@ -28,7 +28,7 @@ def _base_schema() -> str:
 
 
 def load_schema() -> dict[str, Any]:
-    """The record schema: the packaged file (the document's own and the reserved keys) with the JSON-Schema
+    """The record schema: the packaged file (the document's own keys) with the JSON-Schema
     fragment of every registered component's field added."""
     from ..writers.record import record_fields
 

@@ -1,8 +1,8 @@
 """Document -> JSON record: the versioned contract between pipeline, CLI, web app and corpus storage.
 
 The record holds the document's own keys, then the fields every registered component contributes
-(`Component.fields`, plugins included), then the reserved fields no component has taken yet, then the
-warnings. Each field is always present: a component that did not run gives its empty value.
+(`Component.fields`, plugins included), then the warnings. Each field is always present: a component that
+did not run gives its empty value.
 """
 
 from __future__ import annotations
@@ -14,22 +14,14 @@ from ..data import Document
 if TYPE_CHECKING:
     from ..pipeline.base import Field
 
-SCHEMA_VERSION = "1.2"
-RESERVED = ("narratives", "matches")  # kept empty (schema 1.0) until their components land
+SCHEMA_VERSION = "1.3"
 
 
 def record_fields() -> list[Field]:
-    """The record fields in order: those of the registered components, then the reserved ones left."""
-    from ..pipeline.base import Field
+    """The record fields in order: those of the registered components."""
     from ..registry import components
 
-    owned = [f for factory in components.all().values() for f in getattr(factory, "fields", ())]
-    taken = {f.name for f in owned}
-    return owned + [Field(name, _empty, {}) for name in RESERVED if name not in taken]
-
-
-def _empty(doc: Document) -> list[Any]:
-    return []
+    return [f for factory in components.all().values() for f in getattr(factory, "fields", ())]
 
 
 def to_record(doc: Document) -> dict[str, Any]:

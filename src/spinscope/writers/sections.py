@@ -177,3 +177,101 @@ def actors_html(record: Mapping[str, Any]) -> str:
         '<th scope="col">Type</th><th scope="col">Mentions</th><th scope="col">Techniques aimed at it</th>'
         f'<th scope="col">Claims</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>'
     )
+
+
+# --- known claims and narratives -------------------------------------------------------------------------------
+
+
+def _excerpt(text: str | None, limit: int = 200) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def matches_terminal(record: Mapping[str, Any], view: TerminalView) -> Table | None:
+    matches = record["matches"]
+    if not matches:
+        return None
+    table = Table(title=f"Known debunked claims ({len(matches)})", title_justify="left", expand=False)
+    table.add_column("Sentence", ratio=2)
+    table.add_column("Known case", ratio=2)
+    table.add_column("Match", no_wrap=True)
+    table.add_column("Rebuttal", ratio=2)
+    for m in matches:
+        case = printable(m["title"]) + (f"\n{m['url']}" if m.get("url") else "") + f"\n[{m['bank']}: {m['case_id']}]"
+        table.add_row(
+            printable(m["text"]),
+            case,
+            f"{m['score']:.2f} ({m['via']}, cos {m['similarity']:.2f})",
+            printable(_excerpt(m.get("rebuttal"))),
+        )
+    return table
+
+
+def matches_html(record: Mapping[str, Any]) -> str:
+    matches = record["matches"]
+    if not matches:
+        return ""
+    rows = "".join(
+        f'<tr><td class="quote">{_e(m["text"])}</td><td>{_e(m["title"])}'
+        + (f'<br><a href="{_e(m["url"])}" rel="noreferrer noopener">{_e(m["url"])}</a>' if m.get("url") else "")
+        + f'<br><span class="al">{_e(m["bank"])}: {_e(m["case_id"])}</span></td>'
+        f'<td class="num">{m["score"]:.2f}<br><span class="al">{_e(m["via"])}, cos {m["similarity"]:.2f}</span></td>'
+        f"<td>{_e(_excerpt(m.get('rebuttal'), 400))}</td></tr>"
+        for m in matches
+    )
+    return (
+        f'<section><h3>Known debunked claims ({len(matches)})</h3><div class="scroll"><table class="matches"><thead>'
+        '<tr><th scope="col">Sentence</th><th scope="col">Known case</th><th scope="col">Match</th>'
+        f'<th scope="col">Rebuttal</th></tr></thead><tbody>{rows}</tbody></table></div></section>'
+    )
+
+
+def _evidence_text(record: Mapping[str, Any], narrative: Mapping[str, Any], limit: int = 160) -> str:
+    return " | ".join(_excerpt(record["text"][e["start"] : e["end"]], limit) for e in narrative["evidence"][:2])
+
+
+def narratives_terminal(record: Mapping[str, Any], view: TerminalView) -> Table | Text:
+    items = record["narratives"]
+    if not items:
+        return Text("No narratives.", style="italic")
+    table = Table(title="Narratives", title_justify="left", expand=False)
+    table.add_column("Narrative / sub-narrative", ratio=1)
+    table.add_column("Score", no_wrap=True)
+    table.add_column("Evidence (best sentences)", ratio=2)
+    for n in items:
+        name = n["narrative"] + (
+            f"\n  {n['subnarrative'].rsplit(': ', 1)[-1]}" if n["subnarrative"] not in (None, "Other") else ""
+        )
+        if n["source"] == "user":
+            name += " (yours)"
+        table.add_row(
+            printable(name), f"{bar(n['score'], CLAIM_BAR)} {n['score']:.2f}", printable(_evidence_text(record, n))
+        )
+    return table
+
+
+def narratives_html(record: Mapping[str, Any]) -> str:
+    items = record["narratives"]
+    if not items:
+        return ""
+    rows = []
+    for n in items:
+        sub = n["subnarrative"] if n["subnarrative"] not in (None, "Other") else ""
+        ev = "".join(
+            f'<li><a href="#c{e["start"]}-{e["end"]}" class="evidence" data-start="{e["start"]}" data-end="{e["end"]}">'
+            f"{_e(_excerpt(record['text'][e['start'] : e['end']], 240))}</a> "
+            f'<span class="num">{e["score"]:.2f}</span></li>'
+            for e in n["evidence"]
+        )
+        mine = ' <span class="al">(yours)</span>' if n["source"] == "user" else ""
+        short = sub.rsplit(": ", 1)[-1] if sub else ""
+        rows.append(
+            f'<tr><td>{_e(n["narrative"])}{mine}<br><span class="al">{_e(short)}</span></td>'
+            f'<td><span class="bar" aria-hidden="true"><span style="width:{n["score"] * 100:.1f}%"></span></span>'
+            f'<span class="num">{n["score"]:.2f}</span></td><td><ul class="evidence">{ev}</ul></td></tr>'
+        )
+    return (
+        '<section><h3>Narratives</h3><div class="scroll"><table class="narratives"><thead><tr>'
+        '<th scope="col">Narrative</th><th scope="col">Score</th><th scope="col">Evidence</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div></section>"
+    )

@@ -1,0 +1,165 @@
+"""The bank's titles and claims as sentence embeddings, cached next to the bank file, searched by cosine.
+
+Each case gives up to two rows: its title and its claim (EUvsDisinfo writes them as two wordings of the same
+claim, so a sentence close to either one is close to the case). The cache (`<bank>.index-<model>.npz`) keeps
+each case's digest, so after an import only new or changed cases are embedded again. Exact and near-verbatim
+repeats are found before any embedding: a normalised-text table and MinHash signatures of word shingles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..pipeline.embedder import SentenceEmbedder
+from .store import CaseBank
+
+logger = logging.getLogger(__name__)
+
+MINHASH_PERMUTATIONS = 64
+MINHASH_THRESHOLD = 0.6  # estimated Jaccard of word 3-shingles for a near-verbatim repeat
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalised(text: str) -> str:
+    """Lowercase words joined by single spaces: punctuation, quotes and spacing do not count."""
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+def shingles(text: str, n: int = 3) -> set[str]:
+    words = normalised(text).split()
+    return {" ".join(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))} if words else set()
+
+
+def signature(text: str) -> np.ndarray:
+    """MinHash signature [MINHASH_PERMUTATIONS] of the text's word 3-shingles (seeded blake2b hashes)."""
+    grams = shingles(text)
+    if not grams:
+        return np.full(MINHASH_PERMUTATIONS, np.iinfo(np.uint64).max, np.uint64)
+    base = np.array([int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little") for g in grams])
+    base = base.astype(np.uint64)
+    mult, add = _PERMUTATIONS
+    with np.errstate(over="ignore"):
+        return (base[None, :] * mult[:, None] + add[:, None]).min(1)
+
+
+_rng = np.random.default_rng(1)
+_PERMUTATIONS = (
+    _rng.integers(1, 2**63, MINHASH_PERMUTATIONS, dtype=np.uint64) | np.uint64(1),
+    _rng.integers(0, 2**63, MINHASH_PERMUTATIONS, dtype=np.uint64),
+)
+
+
+@dataclass
+class CaseIndex:
+    """Rows of embedded texts; `case_of[row]` is the index of its case in `ids`."""
+
+    ids: list[str]
+    digests: list[str]
+    case_of: np.ndarray  # [rows] int32
+    vectors: np.ndarray  # [rows, dim] float16, unit length
+    signatures: np.ndarray  # [rows, MINHASH_PERMUTATIONS] uint64
+    exact: dict[str, int]  # normalised title or claim -> case index
+
+    @classmethod
+    def build(cls, bank: CaseBank, embedder: SentenceEmbedder, cache: Path | None = None) -> CaseIndex:
+        """The index of every case in `bank`, reusing the cached rows of cases whose digest is unchanged."""
+        old = _load(cache) if cache is not None and cache.is_file() else None
+        reuse: dict[tuple[str, str], list[int]] = {}
+        if old is not None:
+            for row, case in enumerate(old.case_of):
+                reuse.setdefault((old.ids[case], old.digests[case]), []).append(row)
+        ids, digests, texts, case_of, sources = [], [], [], [], []  # sources: old row, or -1 - new text
+        exact: dict[str, int] = {}
+        for case_id, digest, title, claim in bank.texts():
+            k = len(ids)
+            ids.append(case_id)
+            digests.append(digest)
+            wordings = list(dict.fromkeys(t for t in (title, claim) if t.strip()))
+            for text in wordings:
+                exact.setdefault(normalised(text), k)
+            cached = reuse.get((case_id, digest), [])
+            if len(cached) != len(wordings):
+                cached = [-1 - len(texts) - i for i in range(len(wordings))]
+                texts.extend(wordings)
+            sources.extend(cached)
+            case_of.extend([k] * len(wordings))
+        if texts:
+            logger.info("embedding %d case texts for the matching index", len(texts))
+        src = np.array(sources, np.int64)
+        reused = src >= 0
+        vectors = np.zeros((len(src), embedder.dim), np.float16)
+        sigs = np.zeros((len(src), MINHASH_PERMUTATIONS), np.uint64)
+        if texts:
+            vectors[~reused] = embedder.embed(texts).astype(np.float16)[-1 - src[~reused]]
+            sigs[~reused] = np.stack([signature(t) for t in texts])[-1 - src[~reused]]
+        if old is not None and reused.any():
+            vectors[reused], sigs[reused] = old.vectors[src[reused]], old.signatures[src[reused]]
+        index = cls(ids, digests, np.array(case_of, np.int32), vectors, sigs, exact)
+        if cache is not None and (texts or old is None or len(old.ids) != len(ids)):
+            index.save(cache)
+        return index
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp.npz")
+        try:
+            np.savez(
+                tmp,
+                ids=np.array(self.ids),
+                digests=np.array(self.digests),
+                case_of=self.case_of,
+                vectors=self.vectors,
+                signatures=self.signatures,
+            )
+            tmp.replace(path)
+        except OSError as exc:  # a read-only folder: the index is rebuilt next time
+            logger.info("matching index not cached (%s)", exc)
+
+    def nearest(self, queries: np.ndarray, k: int) -> list[tuple[list[tuple[int, int, float]], float]]:
+        """For each query vector: up to k (case index, row, cosine), best first, one per case, and the
+        query's `density` over the bank."""
+        return nearest_cases(queries, self.vectors, self.case_of, k)
+
+    def repeats(self, text: str) -> tuple[int, str] | None:
+        """(case index, "exact" | "minhash") when the text repeats a case's title or claim (near) verbatim."""
+        key = normalised(text)
+        if key in self.exact:
+            return self.exact[key], "exact"
+        if len(key.split()) < 6 or not len(self.signatures):
+            return None
+        agree = (self.signatures == signature(text)[None, :]).mean(1)
+        best = int(agree.argmax())
+        return (int(self.case_of[best]), "minhash") if agree[best] >= MINHASH_THRESHOLD else None
+
+
+def nearest_cases(queries: np.ndarray, vectors: np.ndarray, case_of: np.ndarray, k: int):
+    """`CaseIndex.nearest` over any rows (the training code's bank too)."""
+    from ..pipeline.matching import density
+
+    if not len(vectors):
+        return [([], 0.0) for _ in queries]
+    out = []
+    for start in range(0, len(queries), 64):
+        sims = queries[start : start + 64].astype(np.float32) @ vectors.T.astype(np.float32)
+        for row in sims:
+            best: dict[int, tuple[int, int, float]] = {}
+            top = np.argpartition(-row, min(2 * k, len(row) - 1))[: 2 * k + 1]
+            for r in top[np.argsort(-row[top])]:
+                best.setdefault(int(case_of[r]), (int(case_of[r]), int(r), float(row[r])))
+            out.append((list(best.values())[:k], density(row)))
+    return out
+
+
+def _load(path: Path) -> CaseIndex | None:
+    try:
+        with np.load(path) as z:
+            ids, digests = z["ids"].tolist(), z["digests"].tolist()
+            return CaseIndex(ids, digests, z["case_of"], z["vectors"], z["signatures"], {})
+    except (OSError, ValueError, KeyError) as exc:
+        logger.info("unreadable matching index %s (%s); rebuilding it", path, exc)
+        return None

@@ -1,0 +1,21 @@
+"""Matching figures for the eval gate: the shipped verifier on the test half of our matching test set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..models import model_path
+
+
+def matching_gate_scores(data_root: Path) -> dict[str, float]:
+    from ..pipeline.embedder import load_embedder
+    from ..pipeline.matching import Verifier
+    from ..train.matching import Bank, candidates, decide, prf, read_bank, read_test_set
+
+    embedder = load_embedder()
+    verifier = Verifier.load(model_path("matching"))
+    bank = Bank.embed(read_bank(data_root), embedder)
+    probes = [p for p in read_test_set() if p.split == "test"]
+    cands = candidates(bank, probes, embedder.embed([p.text for p in probes]))
+    got = prf(probes, decide(cands, lambda c: verifier.scores(c.features), verifier.threshold, verifier.retrieve))
+    return {"matching.precision.test_half": got["precision"], "matching.recall.test_half": got["recall"]}

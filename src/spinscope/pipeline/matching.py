@@ -1,0 +1,263 @@
+"""Matches of claims and technique-bearing sentences against the local bank of debunked cases.
+
+Candidates: each check-worthy claim and each sentence that carries a technique span. A candidate that repeats
+a case's title or claim (near) verbatim is matched at once (`via` "exact" / "minhash"); the others are embedded
+with the pretrained multilingual e5 (`models/retrieval`, the second model, on these sentences only) and
+compared with every case by cosine (`casebank.index`). The closest cases are then verified by a small model
+(`models/matching`, `verifier.json`: logistic regression on the cosine, its margin over the other candidates,
+number agreement and how close the sentence is to the bank as a whole), fitted on the dev half of our
+matching test set, because raw cosine puts news sentences on the same subject as close to a case as true
+paraphrases.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..data import Document, Span
+from ..errors import CaseBankError, Warnings
+from ..models import model_path
+from ..registry import components
+from ..writers.sections import matches_html, matches_terminal
+from .base import Component, Field
+from .embedder import SentenceEmbedder, load_embedder
+
+logger = logging.getLogger(__name__)
+
+REBUTTAL_CHARS = 400  # of a case's rebuttal kept in the record
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def numbers(text: str) -> set[str]:
+    return {n.replace(",", ".") for n in _NUMBER.findall(text)}
+
+
+def number_agreement(a: str, b: str) -> float:
+    """1 when both texts hold the same numbers (or none), 0 when they share none, else the Jaccard."""
+    x, y = numbers(a), numbers(b)
+    if not x and not y:
+        return 1.0
+    return len(x & y) / len(x | y)
+
+
+def case_text(case: Any) -> str:
+    """The words of a case the verifier compares numbers with: its title and claim."""
+    return f"{case.title} {case.claim}"
+
+
+DENSITY_ROWS = 10  # bank rows whose mean cosine to a sentence tells how generic the sentence is for the bank
+
+
+def density(similarities: np.ndarray) -> float:
+    """Mean cosine of a sentence to its DENSITY_ROWS nearest bank rows: high for a sentence on a subject the
+    bank is full of, whatever it says about it."""
+    k = min(DENSITY_ROWS, len(similarities))
+    return float(np.partition(similarities, len(similarities) - k)[-k:].mean()) if k else 0.0
+
+
+def candidate_features(query: str, cosines: Sequence[float], texts: Sequence[str], dense: float) -> np.ndarray:
+    """[k, 5] for a sentence's k nearest cases: cosine, its margin over the best other candidate, number
+    agreement, whether either holds a number, and the sentence's `density` (a sentence close to many cases
+    states none in particular)."""
+    rows = []
+    for k, (cos, text) in enumerate(zip(cosines, texts, strict=True)):
+        other = max((c for j, c in enumerate(cosines) if j != k), default=cos)
+        has = float(bool(numbers(query) or numbers(text)))
+        rows.append([cos, cos - other, number_agreement(query, text), has, dense])
+    return np.array(rows, np.float32).reshape(-1, 5)
+
+
+@dataclass
+class Verifier:
+    """Probability that a sentence states a candidate case's claim, from `candidate_features`."""
+
+    weights: np.ndarray
+    bias: float
+    threshold: float  # tuned on the dev half of our matching test set
+    retrieve: float  # candidates below this cosine are never verified
+    top_k: int
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(features @ self.weights + self.bias)))
+
+    def save(self, folder: Path, extra: Mapping[str, Any]) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        meta = {"threshold": self.threshold, "retrieve": self.retrieve, "top_k": self.top_k, **extra}
+        meta |= {"weights": [round(float(w), 6) for w in self.weights], "bias": float(self.bias)}
+        (folder / "verifier.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+
+    @staticmethod
+    @cache
+    def load(folder: Path) -> Verifier | None:
+        path = folder / "verifier.json"
+        if not path.is_file():
+            return None
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        return Verifier(
+            np.asarray(meta["weights"], np.float32), meta["bias"], meta["threshold"], meta["retrieve"], meta["top_k"]
+        )
+
+
+def candidate_spans(doc: Document) -> list[Span]:
+    """Claims, then sentences overlapping a technique span, each stretch once, in text order."""
+    sentences = doc.layer("sentences")
+    techniques = doc.layer("techniques")
+    chosen = {(c.start, c.end): c for c in doc.layer("claims")}
+    for s in sentences:
+        if (s.start, s.end) not in chosen and any(t.start < s.end and s.start < t.end for t in techniques):
+            chosen[(s.start, s.end)] = s
+    return sorted(chosen.values(), key=lambda s: s.start)
+
+
+MATCH_SCHEMA = {
+    "type": "array",
+    "description": "Sentences that state a known debunked claim of the local case bank, best match per sentence.",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["start", "end", "text", "case_id", "bank", "title", "similarity", "score", "via", "url"],
+        "properties": {
+            "start": {"$ref": "#/$defs/offset"},
+            "end": {"$ref": "#/$defs/offset"},
+            "text": {"type": "string"},
+            "case_id": {"type": "string"},
+            "bank": {"type": "string", "description": "The case's source (euvsdisinfo, claimreview, a user's)."},
+            "title": {"type": "string"},
+            "claim": {"type": ["string", "null"]},
+            "rebuttal": {"type": ["string", "null"], "description": f"At most {REBUTTAL_CHARS} characters."},
+            "rating": {"type": ["string", "null"]},
+            "date": {"type": ["string", "null"]},
+            "similarity": {"type": "number", "description": "Cosine of the sentence and case embeddings."},
+            "score": {"type": "number", "minimum": 0, "maximum": 1, "description": "The verifier's probability."},
+            "via": {"enum": ["exact", "minhash", "embedding"]},
+            "url": {"type": ["string", "null"]},
+        },
+    },
+}
+
+
+def match_records(doc: Document) -> list[dict[str, Any]]:
+    return [
+        {"start": m.start, "end": m.end, "text": m.text, **m.attrs, "score": round(m.score, 4)}
+        for m in doc.layer("matches")
+    ]
+
+
+@components.register("matching")
+class MatchingComponent(Component):
+    """Adds the `matches` layer from the case bank named by `casebank.path` (none: warning W010)."""
+
+    name = "matching"
+    reads = ("spans.sentences", "spans.claims", "spans.techniques")
+    writes = ("spans.matches",)
+    fields = (
+        Field(
+            "matches",
+            match_records,
+            MATCH_SCHEMA,
+            offsets="text",
+            terminal=matches_terminal,
+            html=matches_html,
+            summary=lambda record: f"Known claims: {len(record['matches'])}" if record["matches"] else None,
+        ),
+    )
+
+    def __init__(self, config: dict, settings: dict) -> None:
+        super().__init__(config, settings)
+        from ..casebank import bank_path
+
+        self.path = bank_path(settings)
+        self.folder = model_path(config["model"])
+        self.threshold = float(config.get("threshold", 0.0))
+        self._index: tuple[int, Any] | None = None  # (bank revision, CaseIndex)
+        self.embedder: SentenceEmbedder | None = None
+
+    def index(self):
+        """The bank's index, rebuilt when another process changed the bank; None without a bank."""
+        from ..casebank import CaseBank
+        from ..casebank.index import CaseIndex
+
+        bank = CaseBank.open_existing(self.path)
+        if bank is None:
+            return None
+        with bank:
+            revision = bank.revision()
+            if self._index is None or self._index[0] != revision:
+                self.embedder = self.embedder or load_embedder(self.config["embedder"])
+                cache_file = self.path.with_name(f"{self.path.stem}.index-{self.config['embedder']}.npz")
+                self._index = (revision, CaseIndex.build(bank, self.embedder, cache_file))
+                self._cases = {}
+            return self._index[1]
+
+    def __call__(self, doc: Document) -> Document:
+        doc.spans["matches"] = []
+        try:
+            index = self.index()
+        except CaseBankError as exc:
+            doc.warn(Warnings.W010(path=self.path, detail=str(exc)))
+            return doc
+        verifier = Verifier.load(self.folder)
+        if index is None or verifier is None:
+            detail = "no cases: import some with `spinscope casebank import PATH`" if index is None else "no verifier"
+            doc.warn(Warnings.W010(path=self.path, detail=detail))
+            return doc
+        candidates = candidate_spans(doc)
+        found: list[tuple[Span, int, float, float, str]] = []
+        rest = []
+        for span in candidates:
+            hit = index.repeats(span.text)
+            if hit is None:
+                rest.append(span)
+            else:
+                found.append((span, hit[0], 1.0, 1.0, hit[1]))
+        if rest:
+            found.extend(self._verified(index, verifier, rest))
+        doc.spans["matches"] = [self._span(doc, *f) for f in sorted(found, key=lambda f: f[0].start)]
+        return doc
+
+    def _verified(self, index, verifier: Verifier, spans: list[Span]) -> list[tuple[Span, int, float, float, str]]:
+        queries = self.embedder.embed([s.text for s in spans])
+        out = []
+        cut = self.threshold or verifier.threshold
+        for span, (near, dense) in zip(spans, index.nearest(queries, verifier.top_k), strict=True):
+            if not near or near[0][2] < verifier.retrieve:
+                continue
+            texts = [case_text(self._case(index, case)) for case, _, _ in near]
+            probs = verifier.scores(candidate_features(span.text, [cos for _, _, cos in near], texts, dense))
+            best = int(probs.argmax())
+            if probs[best] >= cut and near[best][2] >= verifier.retrieve:
+                out.append((span, near[best][0], near[best][2], float(probs[best]), "embedding"))
+        return out
+
+    def _case(self, index, case: int):
+        from ..casebank import CaseBank
+
+        if case not in self._cases:
+            with CaseBank(self.path) as bank:
+                self._cases[case] = bank.get(index.ids[case])
+        return self._cases[case]
+
+    def _span(self, doc: Document, span: Span, case: int, cosine: float, score: float, via: str) -> Span:
+        c = self._case(self._index[1], case)
+        attrs = {
+            "case_id": c.id,
+            "bank": c.bank,
+            "title": c.title,
+            "claim": c.claim,
+            "rebuttal": (c.rebuttal or "")[:REBUTTAL_CHARS] or None,
+            "rating": c.rating,
+            "date": c.date,
+            "similarity": round(cosine, 4),
+            "via": via,
+            "url": c.url,
+        }
+        return doc.make_span(span.start, span.end, "match", score=score, source=self.name, **attrs)

@@ -1,0 +1,225 @@
+"""Narratives: the SemEval-2025 Task 10 taxonomy (Ukraine war, climate change) and the user's own.
+
+Taxonomy labels come from a multi-label head (`models/narratives`) on the whole-text features of the shared
+encoder pass, blended in English with a lexical head, decoded with the hierarchy: a narrative is scored by
+the higher of its own head and its best sub-narrative; `Other` when the Other head reaches its cut or no
+narrative reaches its own; within a kept narrative, the sub-narratives at their cut, else "<narrative>: Other".
+Evidence: the same head applied to each sentence's features; a label's evidence is its best-scoring sentences.
+
+User narratives (`components.narratives.user`, a YAML file, see `user_narratives.py`) are matched zero-shot:
+each sentence is embedded with the multilingual e5 (`models/retrieval`) and compared with the narrative's
+description and examples; the narrative applies when its best sentences reach `user_threshold`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from ..data import Document
+from ..errors import Warnings
+from ..models import model_path
+from ..registry import components
+from ..writers.sections import narratives_html, narratives_terminal
+from .base import Component, Field
+from .encoder import ENCODING, encoding_of
+from .linear_head import LinearHead, fitted_head
+from .pooling import stretch_features
+from .user_narratives import UserNarrative, load_user_narratives
+
+OTHER = "Other"
+LEXICAL_LANGUAGE = "en"  # the lexical part was fitted on English texts (originals and MT)
+EVIDENCE = 3  # sentences per label
+TAXONOMY = "semeval2025"
+
+
+class Taxonomy:
+    """Label layout of the head: narratives (ending with `Other`), then sub-narratives "<narrative>: <sub>"."""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.narratives = labels[: labels.index(OTHER) + 1]
+        self.subs = labels[len(self.narratives) :]
+        self.parent = np.array([self.narratives.index(s.rsplit(": ", 1)[0]) for s in self.subs])
+        self.named = np.array([not s.endswith(": Other") for s in self.subs])
+
+    def decode(self, scores: np.ndarray, cuts: np.ndarray) -> list[tuple[int, int | None, float]]:
+        """(narrative column, sub-narrative column or None for "<narrative>: Other", score) of one article's
+        label scores; [(Other, None, score)] when no narrative applies."""
+        t_other, t_narr, t_sub = (float(c) for c in cuts)
+        narr, sub = scores[: len(self.narratives)], scores[len(self.narratives) :]
+        other = len(self.narratives) - 1
+        lifted = narr.copy()
+        for j in np.flatnonzero(self.named):
+            lifted[self.parent[j]] = max(lifted[self.parent[j]], sub[j])
+        kept = [i for i in np.argsort(-lifted) if i != other and lifted[i] >= t_narr]
+        if narr[other] >= t_other or not kept:
+            return [(other, None, float(max(narr[other], 1.0 - lifted[:other].max())))]
+        out: list[tuple[int, int | None, float]] = []
+        for i in kept:
+            inside = [j for j in np.flatnonzero(self.parent == i) if self.named[j] and sub[j] >= t_sub]
+            out += [(i, j, float(sub[j])) for j in sorted(inside, key=lambda j: -sub[j])] or [
+                (i, None, float(lifted[i]))
+            ]
+        return out
+
+
+def _evidence(doc: Document, scores: np.ndarray | None) -> list[dict[str, Any]]:
+    """The best sentences by one label's sentence scores."""
+    if scores is None or not len(scores):
+        return []
+    sentences = doc.layer("sentences")
+    best = np.argsort(-scores)[:EVIDENCE]
+    return [{"start": sentences[k].start, "end": sentences[k].end, "score": round(float(scores[k]), 4)} for k in best]
+
+
+NARRATIVES_SCHEMA = {
+    "type": "array",
+    "description": "Narratives of the SemEval-2025 taxonomy (source semeval2025, `Other` when none applies) and "
+    "the user's narratives that apply (source user), each with the sentences that carry it most.",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["narrative", "subnarrative", "score", "source", "evidence"],
+        "properties": {
+            "narrative": {
+                "type": "string",
+                "description": "Exactly as in the taxonomy, e.g. URW: Discrediting Ukraine.",
+            },
+            "subnarrative": {
+                "type": ["string", "null"],
+                "description": 'Full path "<narrative>: <sub>"; "<narrative>: Other" when none fits; '
+                "Other for an Other document; null for user narratives.",
+            },
+            "score": {"type": "number", "minimum": 0, "maximum": 1},
+            "source": {"enum": [TAXONOMY, "user"]},
+            "evidence": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["start", "end", "score"],
+                    "properties": {
+                        "start": {"$ref": "#/$defs/offset"},
+                        "end": {"$ref": "#/$defs/offset"},
+                        "score": {"type": "number"},
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def narrative_records(doc: Document) -> list[dict[str, Any]]:
+    return list(doc.labels.get("narratives", []))
+
+
+def evidence_spans(items: list[dict[str, Any]]):
+    for item in items:
+        yield from item["evidence"]
+
+
+@components.register("narratives")
+class NarrativesComponent(Component):
+    """Adds the `narratives` label: taxonomy narratives with evidence, and user narratives when configured."""
+
+    name = "narratives"
+    reads = ("spans.sentences", ENCODING)
+    writes = ("labels.narratives",)
+    fields = (
+        Field(
+            "narratives",
+            narrative_records,
+            NARRATIVES_SCHEMA,
+            offsets="bounds",
+            spans=evidence_spans,
+            terminal=narratives_terminal,
+            html=narratives_html,
+            summary=lambda record: (
+                "Narratives: "
+                + (", ".join(n["narrative"] for n in record["narratives"] if n["narrative"] != OTHER) or "none known")
+            ),
+        ),
+    )
+
+    def __init__(self, config: dict, settings: dict) -> None:
+        super().__init__(config, settings)
+        self.folder = model_path(config["model"])
+        self.head: LinearHead | None = None
+        self.problem = Warnings.W006(head=self.name)
+        self.user: list[UserNarrative] = load_user_narratives(str(config.get("user", "")))
+        self.user_threshold = float(config.get("user_threshold", 0.88))
+        self.embedder = None
+
+    def setup(self, upstream: Mapping[str, Component]) -> None:
+        self.head, self.problem = fitted_head(self.folder, upstream[ENCODING].model, self.name)
+        if self.head is not None:
+            self.taxonomy = Taxonomy(self.head.labels)
+        if self.user:
+            from .embedder import load_embedder
+
+            self.embedder = load_embedder()
+            for narrative in self.user:
+                narrative.embed(self.embedder)
+
+    def _scores(self, doc: Document, bounds: list[tuple[int, int]]) -> np.ndarray:
+        encoding = encoding_of(doc)
+        features = stretch_features(encoding, bounds)
+        if doc.language == LEXICAL_LANGUAGE:
+            return self.head.blended(features, [doc.text[a:b] for a, b in bounds])
+        return self.head.scores(features)
+
+    def __call__(self, doc: Document) -> Document:
+        found: list[dict[str, Any]] = []
+        sentences = [(s.start, s.end) for s in doc.layer("sentences")]
+        if self.head is None or encoding_of(doc) is None:
+            if encoding_of(doc) is not None:
+                doc.warn(self.problem)
+        elif sentences:
+            article = self._scores(doc, [(0, len(doc.text))])[0]
+            per_sentence = self._scores(doc, sentences)
+            cuts = self.head.thresholds_for(doc.language)
+            n_narr = len(self.taxonomy.narratives)
+            for i, j, score in self.taxonomy.decode(article, cuts):
+                is_other = self.taxonomy.narratives[i] == OTHER
+                column = i if j is None else n_narr + j
+                sub = (
+                    OTHER
+                    if is_other
+                    else self.taxonomy.subs[j]
+                    if j is not None
+                    else f"{self.taxonomy.narratives[i]}: Other"
+                )
+                found.append(
+                    {
+                        "narrative": self.taxonomy.narratives[i],
+                        "subnarrative": sub,
+                        "score": round(score, 4),
+                        "source": TAXONOMY,
+                        "evidence": [] if is_other else _evidence(doc, per_sentence[:, column]),
+                    }
+                )
+        if self.user and sentences:
+            found += self._user(doc, sentences)
+        doc.labels["narratives"] = found
+        return doc
+
+    def _user(self, doc: Document, sentences: list[tuple[int, int]]) -> list[dict[str, Any]]:
+        vectors = self.embedder.embed([doc.text[a:b] for a, b in sentences])
+        out = []
+        for narrative in self.user:
+            scores = narrative.similarity(vectors)
+            top = np.sort(scores)[::-1][:2]
+            if top[0] >= self.user_threshold:
+                out.append(
+                    {
+                        "narrative": narrative.name,
+                        "subnarrative": None,
+                        "score": round(float(top.mean()), 4),
+                        "source": "user",
+                        "evidence": [e for e in _evidence(doc, scores) if e["score"] >= self.user_threshold],
+                    }
+                )
+        return out

@@ -1,0 +1,84 @@
+"""Matching against a case bank of invented cases: exact repeats, cross-lingual paraphrases, no false match,
+and analysis without a bank."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spinscope.casebank import Case, CaseBank
+from spinscope.casebank.index import normalised, signature
+from spinscope.config import load_settings
+from spinscope.data import Document
+from spinscope.pipeline import Pipeline
+from spinscope.pipeline.matching import candidate_features, density, number_agreement
+from spinscope.schema import validate
+from spinscope.writers.record import to_record
+
+CASES = [
+    Case("t-1", "ours", "The moon landing was filmed in a studio in Nevada.",
+         "The moon landing was filmed in a studio in Nevada.", rebuttal="Hundreds of scientists checked the rocks."),
+    Case("t-2", "ours", "Wind turbines cause the fog over Prague.", "Wind turbines cause the fog over Prague.",
+         rebuttal="Fog is weather."),
+    Case("t-3", "ours", "The city council sold the river to a foreign bank for 3 euros.",
+         "The city council sold the river to a foreign bank for 3 euros.", rebuttal="Rivers cannot be sold."),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def bank_settings(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    path = tmp_path_factory.mktemp("bank") / "casebank.sqlite"
+    with CaseBank(path, create=True) as bank:
+        bank.upsert(CASES)
+    return load_settings(overrides=[f"casebank.path={path}", "components.claims.all=true"], env={})
+
+
+def run(settings: dict, text: str) -> dict:
+    record = to_record(Pipeline.from_settings(settings)(Document(id="m", text=text, language=None)))
+    validate(record)
+    return record
+
+
+def test_a_verbatim_repeat_is_matched_without_the_embedder(bank_settings: dict) -> None:
+    record = run(bank_settings, "Local news.\n\nThe moon landing was filmed in a studio in Nevada!\n\nThat is all.")
+    [match] = record["matches"]
+    assert (match["case_id"], match["via"], match["rebuttal"]) == (
+        "t-1",
+        "exact",
+        "Hundreds of scientists checked the rocks.",
+    )
+    assert record["text"][match["start"] : match["end"]] == match["text"]
+
+
+def test_a_translated_claim_is_matched_and_an_unrelated_text_is_not(bank_settings: dict) -> None:
+    record = run(bank_settings, "Actualités.\n\nLes éoliennes provoquent le brouillard au-dessus de Prague.\n\nFin.")
+    assert [m["case_id"] for m in record["matches"]] == ["t-2"]
+    assert record["matches"][0]["via"] == "embedding"
+    record = run(bank_settings, "Recipes.\n\nBake the bread for forty minutes at two hundred degrees.\n\nEnjoy.")
+    assert record["matches"] == []
+
+
+def test_without_a_bank_analysis_runs_and_says_how_to_import(tmp_path: Path) -> None:
+    settings = load_settings(overrides=[f"casebank.path={tmp_path / 'none.sqlite'}"], env={})
+    record = run(settings, "The moon landing was filmed in a studio in Nevada.")
+    assert record["matches"] == []
+    assert any(w.startswith("[W010]") and "spinscope casebank import" in w for w in record["warnings"])
+    assert record["claims"] is not None
+
+
+def test_features_see_numbers_margins_and_density() -> None:
+    assert number_agreement("sold for 3 euros", "for 3 euros") == 1.0
+    assert number_agreement("sold for 3 euros", "for 5 euros") == 0.0
+    assert number_agreement("no numbers", "none here") == 1.0
+    feats = candidate_features("a 3 b", [0.9, 0.8], ["a 3 b", "c"], 0.7)
+    assert feats.shape == (2, 5)
+    assert feats[0, 1] == pytest.approx(0.1) and feats[1, 1] == pytest.approx(-0.1)
+    assert density(__import__("numpy").array([0.9, 0.1, 0.5])) == pytest.approx(0.5)
+
+
+def test_normalised_text_and_minhash_ignore_punctuation_and_case() -> None:
+    assert normalised("The MOON, landing!") == "the moon landing"
+    a = signature("the moon landing was filmed in a studio in nevada")
+    b = signature("The moon landing was filmed in a studio in Nevada, they say.")
+    assert (a == b).mean() > 0.5

@@ -1,0 +1,110 @@
+"""Narratives: hierarchy decoding, user narratives (YAML) and the component's record on invented texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spinscope.api import analyze, load_pipeline
+from spinscope.config import load_settings
+from spinscope.errors import ConfigError
+from spinscope.pipeline.narratives import Taxonomy
+from spinscope.pipeline.user_narratives import load_user_narratives
+from spinscope.schema import validate
+from spinscope.writers.record import to_record
+from tests.conftest import EXAMPLE
+
+LABELS = ["URW: A", "URW: B", "Other", "URW: A: a1", "URW: A: a2", "URW: A: Other", "URW: B: Other"]
+
+
+def test_a_sub_narrative_lifts_its_narrative_and_names_it() -> None:
+    tax = Taxonomy(LABELS)
+    row = np.zeros(len(LABELS))
+    row[LABELS.index("URW: A: a2")] = 0.9
+    assert tax.decode(row, np.array([0.5, 0.4, 0.3])) == [(0, 1, 0.9)]
+
+
+def test_a_narrative_without_a_sub_narrative_gets_its_other() -> None:
+    tax = Taxonomy(LABELS)
+    row = np.zeros(len(LABELS))
+    row[LABELS.index("URW: B")] = 0.8
+    assert tax.decode(row, np.array([0.5, 0.4, 0.3])) == [(1, None, 0.8)]
+
+
+def test_nothing_above_the_cut_or_a_confident_other_head_gives_other() -> None:
+    tax = Taxonomy(LABELS)
+    row = np.full(len(LABELS), 0.1)
+    assert tax.decode(row, np.array([0.5, 0.4, 0.3]))[0][:2] == (2, None)
+    row[LABELS.index("URW: A")], row[LABELS.index("Other")] = 0.9, 0.7
+    assert tax.decode(row, np.array([0.6, 0.4, 0.3]))[0][:2] == (2, None)
+
+
+def test_every_article_gets_taxonomy_narratives_with_evidence_inside_the_text() -> None:
+    doc = analyze(EXAMPLE.read_text(encoding="utf-8"), doc_id="example", settings=load_settings(env={}))
+    record = to_record(doc)
+    validate(record)
+    found = [n for n in record["narratives"] if n["source"] == "semeval2025"]
+    assert found, "the taxonomy always answers, Other included"
+    for n in found:
+        assert n["narrative"] == "Other" or n["subnarrative"].startswith(n["narrative"] + ": ")
+        for e in n["evidence"]:
+            assert 0 <= e["start"] < e["end"] <= len(record["text"])
+
+
+def write(tmp_path: Path, body: str) -> str:
+    path = tmp_path / "narratives.yaml"
+    path.write_text(body, encoding="utf-8")
+    return str(path)
+
+
+USER = """\
+- name: Sanctions hurt only Europe
+  description: Sanctions against Russia harm Europeans and not Russia.
+  examples:
+    - The sanctions are ruining European farmers while Russia does fine.
+    - Les sanctions ruinent les agriculteurs européens, pas la Russie.
+- name: Football is rigged
+  examples:
+    - Every final of the cup is decided in advance by the bookmakers.
+"""
+
+
+def test_user_narratives_are_matched_across_languages_and_marked_as_yours(tmp_path: Path) -> None:
+    settings = load_settings(overrides=[f"components.narratives.user={write(tmp_path, USER)}"], env={})
+    pipeline = load_pipeline(settings)
+    text = (
+        "Les sanctions contre Moscou frappent d'abord nos agriculteurs.\n\n"
+        "Die Sanktionen treffen europäische Bauern, nicht Russland.\n\nLe temps sera ensoleillé demain."
+    )
+    from spinscope.data import Document
+
+    record = to_record(pipeline(Document(id="u", text=text)))
+    validate(record)
+    mine = [n for n in record["narratives"] if n["source"] == "user"]
+    assert [n["narrative"] for n in mine] == ["Sanctions hurt only Europe"]
+    assert mine[0]["subnarrative"] is None and mine[0]["evidence"]
+    said = {text[e["start"] : e["end"]] for e in mine[0]["evidence"]}
+    assert "Le temps sera ensoleillé demain." not in said
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "words"),
+    [
+        ("- name: A\n  examples: [x\n", 3, "expected"),
+        ("- name: A\n  examples: []\n", 1, "non-empty list of examples"),
+        ("- name: A\n  examples: [one]\n- name: A\n  examples: [two]\n", 3, "defined twice"),
+        ("- name: A\n  colour: red\n  examples: [one]\n", 1, "unknown key"),
+        ("- examples: [one]\n", 1, "name must be non-empty"),
+        ("just text\n", 1, "a list of narratives"),
+    ],
+)
+def test_a_bad_narratives_file_names_its_line(tmp_path: Path, body: str, line: int, words: str) -> None:
+    with pytest.raises(ConfigError, match=rf"\[E507\] .*line {line}: .*{words}"):
+        load_user_narratives(write(tmp_path, body))
+
+
+def test_a_missing_narratives_file_is_a_one_line_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"\[E507\].*cannot be read"):
+        load_user_narratives(str(tmp_path / "none.yaml"))
