@@ -15,6 +15,7 @@ from spinscope.pipeline import Pipeline
 from spinscope.pipeline.matching import candidate_features, density, number_agreement
 from spinscope.schema import validate
 from spinscope.writers.record import to_record
+from tests.conftest import needs_data
 
 CASES = [
     Case("t-1", "ours", "The moon landing was filmed in a studio in Nevada.",
@@ -82,3 +83,16 @@ def test_normalised_text_and_minhash_ignore_punctuation_and_case() -> None:
     a = signature("the moon landing was filmed in a studio in nevada")
     b = signature("The moon landing was filmed in a studio in Nevada, they say.")
     assert (a == b).mean() > 0.5
+
+
+@needs_data()
+def test_a_german_article_repeating_a_euvsdisinfo_case_shows_it_with_its_rebuttal(tmp_path: Path) -> None:
+    from spinscope.casebank import read_cases
+    from tests.conftest import DATA, REPO
+
+    settings = load_settings(overrides=[f"casebank.path={tmp_path / 'bank.sqlite'}"], env={})
+    with CaseBank(tmp_path / "bank.sqlite", create=True) as bank:
+        bank.upsert(read_cases(DATA / "euvsdisinfo", settings))
+    record = run(settings, (REPO / "examples" / "article_de.txt").read_text(encoding="utf-8"))
+    [match] = record["matches"]
+    assert "Facebook" in match["text"] and match["bank"] == "euvsdisinfo" and match["rebuttal"]

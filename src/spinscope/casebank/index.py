@@ -8,19 +8,22 @@ repeats are found before any embedding: a normalised-text table and MinHash sign
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ..pipeline.embedder import SentenceEmbedder
+from ..pipeline.matching import DENSITY_ROWS, density
 from .store import CaseBank
 
 logger = logging.getLogger(__name__)
 
+BRUTE_ROWS = 20_000  # case rows searched exactly (~1.6 ms a sentence); beyond, an HNSW index (benchmarks/RESULTS.md)
 MINHASH_PERMUTATIONS = 64
 MINHASH_THRESHOLD = 0.6  # estimated Jaccard of word 3-shingles for a near-verbatim repeat
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -65,6 +68,8 @@ class CaseIndex:
     vectors: np.ndarray  # [rows, dim] float16, unit length
     signatures: np.ndarray  # [rows, MINHASH_PERMUTATIONS] uint64
     exact: dict[str, int]  # normalised title or claim -> case index
+    ann_path: Path | None = None  # where the HNSW index of a large bank is kept
+    _matrix: np.ndarray | None = field(default=None, repr=False)  # float32 rows for exact search
 
     @classmethod
     def build(cls, bank: CaseBank, embedder: SentenceEmbedder, cache: Path | None = None) -> CaseIndex:
@@ -100,7 +105,7 @@ class CaseIndex:
             sigs[~reused] = np.stack([signature(t) for t in texts])[-1 - src[~reused]]
         if old is not None and reused.any():
             vectors[reused], sigs[reused] = old.vectors[src[reused]], old.signatures[src[reused]]
-        index = cls(ids, digests, np.array(case_of, np.int32), vectors, sigs, exact)
+        index = cls(ids, digests, np.array(case_of, np.int32), vectors, sigs, exact, cache)
         if cache is not None and (texts or old is None or len(old.ids) != len(ids)):
             index.save(cache)
         return index
@@ -122,8 +127,32 @@ class CaseIndex:
 
     def nearest(self, queries: np.ndarray, k: int) -> list[tuple[list[tuple[int, int, float]], float]]:
         """For each query vector: up to k (case index, row, cosine), best first, one per case, and the
-        query's `density` over the bank."""
-        return nearest_cases(queries, self.vectors, self.case_of, k)
+        query's `density` over the bank. Exact search up to BRUTE_ROWS rows, an HNSW index (usearch) beyond."""
+        width = min(2 * k + DENSITY_ROWS, len(self.vectors))
+        if len(self.vectors) <= BRUTE_ROWS:
+            if self._matrix is None:
+                self._matrix = self.vectors.astype(np.float32)
+            rows, sims = top_rows(queries, self._matrix, width)
+        else:
+            rows, sims = self._ann().search(queries, width)
+        return [per_case(r, s, self.case_of, k) for r, s in zip(rows, sims, strict=True)]
+
+    def _ann(self):
+        """The HNSW index of the rows, loaded from beside the cache when it was built for the same rows."""
+        from usearch.index import Index
+
+        index = Index(ndim=self.vectors.shape[1], metric="cos", dtype="i8")
+        key = hashlib.sha1("\n".join(self.digests).encode()).hexdigest()[:12]
+        path = self.ann_path.with_name(f"{self.ann_path.stem}-{key}.usearch") if self.ann_path else None
+        if path is not None and path.is_file():
+            index.load(str(path))
+        else:
+            logger.info("building the HNSW index of %d case rows", len(self.vectors))
+            index.add(np.arange(len(self.vectors)), self.vectors.astype(np.float32))
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    index.save(str(path))
+        return _Ann(index)
 
     def repeats(self, text: str) -> tuple[int, str] | None:
         """(case index, "exact" | "minhash") when the text repeats a case's title or claim (near) verbatim."""
@@ -137,22 +166,40 @@ class CaseIndex:
         return (int(self.case_of[best]), "minhash") if agree[best] >= MINHASH_THRESHOLD else None
 
 
-def nearest_cases(queries: np.ndarray, vectors: np.ndarray, case_of: np.ndarray, k: int):
-    """`CaseIndex.nearest` over any rows (the training code's bank too)."""
-    from ..pipeline.matching import density
+class _Ann:
+    def __init__(self, index) -> None:
+        self.index = index
 
+    def search(self, queries: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+        found = self.index.search(queries.astype(np.float32), width)
+        keys = np.atleast_2d(found.keys).astype(np.int64)
+        return keys, 1.0 - np.atleast_2d(found.distances).astype(np.float32)
+
+
+def top_rows(queries: np.ndarray, matrix: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact search: the `width` best rows [q, width] and their cosines, best first."""
+    sims = queries.astype(np.float32) @ matrix.T
+    rows = np.argpartition(-sims, width - 1, axis=1)[:, :width]
+    best = np.take_along_axis(sims, rows, 1)
+    order = np.argsort(-best, axis=1)
+    return np.take_along_axis(rows, order, 1), np.take_along_axis(best, order, 1)
+
+
+def per_case(rows: np.ndarray, sims: np.ndarray, case_of: np.ndarray, k: int):
+    """(up to k (case, row, cosine) one per case, best first; the query's density) from its best rows."""
+    best: dict[int, tuple[int, int, float]] = {}
+    for r, sim in zip(rows, sims, strict=True):
+        if r >= 0:
+            best.setdefault(int(case_of[r]), (int(case_of[r]), int(r), float(sim)))
+    return list(best.values())[:k], density(sims)
+
+
+def nearest_cases(queries: np.ndarray, vectors: np.ndarray, case_of: np.ndarray, k: int):
+    """`CaseIndex.nearest` by exact search over any float32 rows (the training code's bank)."""
     if not len(vectors):
         return [([], 0.0) for _ in queries]
-    out = []
-    for start in range(0, len(queries), 64):
-        sims = queries[start : start + 64].astype(np.float32) @ vectors.T.astype(np.float32)
-        for row in sims:
-            best: dict[int, tuple[int, int, float]] = {}
-            top = np.argpartition(-row, min(2 * k, len(row) - 1))[: 2 * k + 1]
-            for r in top[np.argsort(-row[top])]:
-                best.setdefault(int(case_of[r]), (int(case_of[r]), int(r), float(row[r])))
-            out.append((list(best.values())[:k], density(row)))
-    return out
+    rows, sims = top_rows(queries, vectors, min(2 * k + DENSITY_ROWS, len(vectors)))
+    return [per_case(r, s, case_of, k) for r, s in zip(rows, sims, strict=True)]
 
 
 def _load(path: Path) -> CaseIndex | None:

@@ -69,6 +69,10 @@ def analyze_command(
     labels: str | None = typer.Option(None, "--labels", help="Technique labels: semeval23 (23) or ptc14."),
     max_chars: int | None = typer.Option(None, "--max-chars", help="Size limit per document, in characters."),
     all_claims: bool = typer.Option(False, "--all-claims", help="List every sentence as a claim, with its score."),
+    narratives: Path | None = typer.Option(
+        None, "--narratives", help="A YAML file of your own narratives (name, description, examples)."
+    ),
+    casebank: Path | None = typer.Option(None, "--casebank", help="The case bank file to match claims against."),
 ) -> None:
     """Analyse articles and report the persuasion techniques found, with character offsets."""
     flags = {
@@ -78,6 +82,8 @@ def analyze_command(
         "components.techniques.labels": labels,
         "limits.max_chars": max_chars,
         "components.claims.all": "true" if all_claims else None,
+        "components.narratives.user": narratives,
+        "casebank.path": casebank,
     }
     extra = [f"{k}={v}" for k, v in flags.items() if v is not None]
     settings = load_settings(config, [*overrides, *extra])

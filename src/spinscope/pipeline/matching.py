@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -107,6 +108,9 @@ class Verifier:
         )
 
 
+MIN_WORDS = 6  # a shorter sentence ("Who still believes them?") states no claim a case could hold
+
+
 def candidate_spans(doc: Document) -> list[Span]:
     """Claims, then sentences overlapping a technique span, each stretch once, in text order."""
     sentences = doc.layer("sentences")
@@ -115,7 +119,7 @@ def candidate_spans(doc: Document) -> list[Span]:
     for s in sentences:
         if (s.start, s.end) not in chosen and any(t.start < s.end and s.start < t.end for t in techniques):
             chosen[(s.start, s.end)] = s
-    return sorted(chosen.values(), key=lambda s: s.start)
+    return sorted((s for s in chosen.values() if len(s.text.split()) >= MIN_WORDS), key=lambda s: s.start)
 
 
 MATCH_SCHEMA = {
@@ -179,24 +183,29 @@ class MatchingComponent(Component):
         self.folder = model_path(config["model"])
         self.threshold = float(config.get("threshold", 0.0))
         self._index: tuple[int, Any] | None = None  # (bank revision, CaseIndex)
+        self._bank: tuple[int, Any] | None = None  # (process id, open CaseBank)
+        self._cases: dict[int, Any] = {}
         self.embedder: SentenceEmbedder | None = None
 
     def index(self):
-        """The bank's index, rebuilt when another process changed the bank; None without a bank."""
+        """The bank's index, rebuilt when another process changed the bank; None without a bank. The bank
+        stays open for the next documents (reopened in a forked worker: SQLite connections do not cross)."""
         from ..casebank import CaseBank
         from ..casebank.index import CaseIndex
 
-        bank = CaseBank.open_existing(self.path)
-        if bank is None:
-            return None
-        with bank:
-            revision = bank.revision()
-            if self._index is None or self._index[0] != revision:
-                self.embedder = self.embedder or load_embedder(self.config["embedder"])
-                cache_file = self.path.with_name(f"{self.path.stem}.index-{self.config['embedder']}.npz")
-                self._index = (revision, CaseIndex.build(bank, self.embedder, cache_file))
-                self._cases = {}
-            return self._index[1]
+        if self._bank is None or self._bank[0] != os.getpid():
+            bank = CaseBank.open_existing(self.path)
+            if bank is None:
+                return None
+            self._bank = (os.getpid(), bank)
+        bank = self._bank[1]
+        revision = bank.revision()
+        if self._index is None or self._index[0] != revision:
+            self.embedder = self.embedder or load_embedder(self.config["embedder"])
+            cache_file = self.path.with_name(f"{self.path.stem}.index-{self.config['embedder']}.npz")
+            self._index = (revision, CaseIndex.build(bank, self.embedder, cache_file))
+            self._cases = {}
+        return self._index[1]
 
     def __call__(self, doc: Document) -> Document:
         doc.spans["matches"] = []
@@ -239,11 +248,8 @@ class MatchingComponent(Component):
         return out
 
     def _case(self, index, case: int):
-        from ..casebank import CaseBank
-
         if case not in self._cases:
-            with CaseBank(self.path) as bank:
-                self._cases[case] = bank.get(index.ids[case])
+            self._cases[case] = self._bank[1].get(index.ids[case])
         return self._cases[case]
 
     def _span(self, doc: Document, span: Span, case: int, cosine: float, score: float, via: str) -> Span:

@@ -32,6 +32,7 @@ from .user_narratives import UserNarrative, load_user_narratives
 OTHER = "Other"
 LEXICAL_LANGUAGE = "en"  # the lexical part was fitted on English texts (originals and MT)
 EVIDENCE = 3  # sentences per label
+EVIDENCE_WORDS = 5  # shorter sentences ("They are not.") carry too little to show why
 TAXONOMY = "semeval2025"
 
 
@@ -70,7 +71,8 @@ def _evidence(doc: Document, scores: np.ndarray | None) -> list[dict[str, Any]]:
     if scores is None or not len(scores):
         return []
     sentences = doc.layer("sentences")
-    best = np.argsort(-scores)[:EVIDENCE]
+    long_enough = [k for k, s in enumerate(sentences) if len(s.text.split()) >= EVIDENCE_WORDS] or range(len(sentences))
+    best = sorted(long_enough, key=lambda k: -scores[k])[:EVIDENCE]
     return [{"start": sentences[k].start, "end": sentences[k].end, "score": round(float(scores[k]), 4)} for k in best]
 
 
