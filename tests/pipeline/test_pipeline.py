@@ -19,6 +19,8 @@ def test_default_pipeline_order(settings: dict) -> None:
         "genre",
         "entities",
         "claims",
+        "narratives",
+        "matching",
     ]
 
 
@@ -49,8 +51,10 @@ def test_skip_removes_step(settings: dict) -> None:
         "paragraph_labels",
         "entities",
         "claims",
+        "narratives",
+        "matching",
     ]
-    assert load_pipeline(settings, skip=["techniques"]).names == [
+    assert load_pipeline(settings, skip=["techniques"]).names == [  # matching reads the technique spans
         "language",
         "segment",
         "encoder",
@@ -58,6 +62,7 @@ def test_skip_removes_step(settings: dict) -> None:
         "genre",
         "entities",
         "claims",
+        "narratives",
     ]
 
 

@@ -118,7 +118,7 @@ def test_report_sections(write, rich_doc):
     assert '<ul class="legend"' in page
     assert "<h3>Summary</h3>" in page and "<h3>Frames</h3>" in page and "<h3>Genre</h3>" in page
     assert 'style="width:82.0%"' in page
-    assert '<p class="counts">Claims: 0 · Entities: 0</p>' in page  # reserved until their components land
+    assert '<p class="counts">Claims: 0 · Entities: 0</p>' in page
 
 
 def test_no_documents_still_makes_a_page(write):

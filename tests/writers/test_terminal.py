@@ -33,7 +33,7 @@ def test_plain_report_has_header_text_summary_and_warnings(write, rich_doc):
     assert "0.91" in out  # max score of Loaded_Language
     assert "Economic" in out and "█" in out and "✓" in out
     assert "opinion" in out
-    assert "Claims: 0  ·  Entities: 0" in out  # reserved until their components land
+    assert "Claims: 0  ·  Entities: 0" in out
 
 
 def test_plain_report_keeps_article_lines(write, article):

@@ -159,3 +159,14 @@ def matching(
 
     metrics = train_matching(out, data)
     typer.echo(json.dumps(metrics["results"], indent=1))
+
+
+@train_app.command("retrieval")
+def retrieval(
+    out: Path = typer.Option(Path("src/spinscope/models/retrieval"), "--out", help="embedder folder to write"),
+) -> None:
+    """Export the pretrained multilingual-e5-small (no fine-tuning) as the int8 ONNX sentence embedder of
+    matching and user narratives."""
+    from ..train.retrieval import export_retrieval
+
+    typer.echo(json.dumps(export_retrieval(out), indent=1))

@@ -118,6 +118,14 @@ def narrative_records(doc: Document) -> list[dict[str, Any]]:
     return list(doc.labels.get("narratives", []))
 
 
+def narratives_summary(record: dict[str, Any]) -> str | None:
+    """ "Narratives: A, B" / "Narratives: none known" (Other); None when the component did not run."""
+    if not record["narratives"]:
+        return None
+    names = dict.fromkeys(n["narrative"] for n in record["narratives"] if n["narrative"] != OTHER)
+    return "Narratives: " + (", ".join(names) or "none known")
+
+
 def evidence_spans(items: list[dict[str, Any]]):
     for item in items:
         yield from item["evidence"]
@@ -139,10 +147,7 @@ class NarrativesComponent(Component):
             spans=evidence_spans,
             terminal=narratives_terminal,
             html=narratives_html,
-            summary=lambda record: (
-                "Narratives: "
-                + (", ".join(n["narrative"] for n in record["narratives"] if n["narrative"] != OTHER) or "none known")
-            ),
+            summary=narratives_summary,
         ),
     )
 
