@@ -111,15 +111,19 @@ class Verifier:
 MIN_WORDS = 6  # a shorter sentence ("Who still believes them?") states no claim a case could hold
 
 
-def candidate_spans(doc: Document) -> list[Span]:
-    """Claims, then sentences overlapping a technique span, each stretch once, in text order."""
-    sentences = doc.layer("sentences")
+def candidate_spans(doc: Document, limit: int = 0) -> list[Span]:
+    """Claims and sentences overlapping a technique span (at least MIN_WORDS words), each stretch once, in
+    text order; with a `limit`, the best that many by claim score or best technique score."""
     techniques = doc.layer("techniques")
-    chosen = {(c.start, c.end): c for c in doc.layer("claims")}
-    for s in sentences:
-        if (s.start, s.end) not in chosen and any(t.start < s.end and s.start < t.end for t in techniques):
-            chosen[(s.start, s.end)] = s
-    return sorted((s for s in chosen.values() if len(s.text.split()) >= MIN_WORDS), key=lambda s: s.start)
+    chosen = {(c.start, c.end): (c, c.score) for c in doc.layer("claims")}
+    for s in doc.layer("sentences"):
+        inside = [t.score for t in techniques if t.start < s.end and s.start < t.end]
+        if inside and (s.start, s.end) not in chosen:
+            chosen[(s.start, s.end)] = (s, max(inside))
+    kept = [(span, score) for span, score in chosen.values() if len(span.text.split()) >= MIN_WORDS]
+    if limit:
+        kept = sorted(kept, key=lambda k: -k[1])[:limit]
+    return sorted((span for span, _ in kept), key=lambda s: s.start)
 
 
 MATCH_SCHEMA = {
@@ -219,7 +223,7 @@ class MatchingComponent(Component):
             detail = "no cases: import some with `spinscope casebank import PATH`" if index is None else "no verifier"
             doc.warn(Warnings.W010(path=self.path, detail=detail))
             return doc
-        candidates = candidate_spans(doc)
+        candidates = candidate_spans(doc, int(self.config.get("max_sentences", 0)))
         found: list[tuple[Span, int, float, float, str]] = []
         rest = []
         for span in candidates:
