@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,17 @@ def settings() -> dict:
     from spinscope.config import load_settings
 
     return load_settings(env={})
+
+
+def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
+    """`spinscope ARGS` in process: (exit code, stdout, stderr)."""
+    from spinscope.cli.app import main
+
+    monkeypatch.setattr(sys, "argv", ["spinscope", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err

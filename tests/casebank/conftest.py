@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import pytest
 
 from spinscope.casebank import Case, CaseBank
 from spinscope.config import load_settings
-from tests.conftest import DATA
+from tests.conftest import DATA, run_cli
 
 DATA_EUVS = DATA / "euvsdisinfo" / "full_dataset_formatted.csv"
 needs_euvs = pytest.mark.skipif(
@@ -106,15 +105,4 @@ def make_case(n: int, **changes: Any) -> Case:
     return Case(id=f"case-{n}", **{**fields, **changes})
 
 
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
-    """`spinscope ARGS` in process: (exit code, stdout, stderr)."""
-    from spinscope.cli.app import main
-
-    monkeypatch.setattr(sys, "argv", ["spinscope", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli  # the CLI test helper shared with tests/cli

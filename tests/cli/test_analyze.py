@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 
-import pytest
-
-from spinscope.cli.app import main
 from spinscope.schema import validate
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, run_cli
 
-
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["spinscope", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def test_example_json_validates_against_schema(monkeypatch, capsys) -> None:
