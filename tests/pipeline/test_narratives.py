@@ -108,3 +108,10 @@ def test_a_bad_narratives_file_names_its_line(tmp_path: Path, body: str, line: i
 def test_a_missing_narratives_file_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"\[E507\].*cannot be read"):
         load_user_narratives(str(tmp_path / "none.yaml"))
+
+
+def test_a_language_the_taxonomy_never_saw_gets_narratives_and_a_warning() -> None:
+    text = "Die Regierung in Kiew ist eine Marionette des Westens.\n\nDie Sanktionen schaden nur Europa selbst."
+    record = to_record(analyze(text, settings=load_settings(env={})))
+    validate(record)
+    assert record["narratives"] and any(w.startswith("[W011]") for w in record["warnings"])

@@ -34,6 +34,7 @@ LEXICAL_LANGUAGE = "en"  # the lexical part was fitted on English texts (origina
 EVIDENCE = 3  # sentences per label
 EVIDENCE_WORDS = 5  # shorter sentences ("They are not.") carry too little to show why
 TAXONOMY = "semeval2025"
+TRAINED_LANGUAGES = ("en", "bg", "pt", "hi", "ru")  # of the SemEval-2025 documents (originals and MT)
 
 
 class Taxonomy:
@@ -185,6 +186,8 @@ class NarrativesComponent(Component):
             if encoding_of(doc) is not None:
                 doc.warn(self.problem)
         elif sentences:
+            if doc.language not in TRAINED_LANGUAGES:
+                doc.warn(Warnings.W011(lang=doc.language))
             article = self._scores(doc, [(0, len(doc.text))])[0]
             per_sentence = self._scores(doc, sentences)
             cuts = self.head.thresholds_for(doc.language)
