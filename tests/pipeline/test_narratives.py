@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -115,3 +116,15 @@ def test_a_language_the_taxonomy_never_saw_gets_narratives_and_a_warning() -> No
     record = to_record(analyze(text, settings=load_settings(env={})))
     validate(record)
     assert record["narratives"] and any(w.startswith("[W011]") for w in record["warnings"])
+
+
+def test_the_html_report_highlights_a_narratives_evidence_when_its_row_is_clicked() -> None:
+    from spinscope.writers.html import render_document
+
+    record = to_record(analyze(EXAMPLE.read_text(encoding="utf-8"), doc_id="example", settings=load_settings(env={})))
+    page = render_document(record, "example")
+    evidence = [k for k, n in enumerate(record["narratives"]) if n["evidence"]]
+    assert evidence
+    k = evidence[0]
+    assert f'data-actor="n{k}"' in page
+    assert re.search(rf'data-a="[^"]*\bn{k}\b[^"]*"', page)

@@ -50,23 +50,29 @@ def _tooltip_text(span: Mapping[str, Any]) -> str:
     return text
 
 
-def _actor_marks(record: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[int, set[int]]]:
-    """Mention spans (actor index in `actor`) and, per technique span index, the actors it is aimed at."""
+def _actor_marks(record: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[int, set[str]]]:
+    """Spans a report row highlights when clicked, with the row's key in `actor` (an actor's mentions: its
+    index; a narrative's evidence: "n<index>"; a known claim's sentence: "m<index>") and, per technique
+    span index, the actors it is aimed at."""
     mentions, aimed = [], {}
     where = {(s["technique"], s["start"], s["end"]): i for i, s in enumerate(record.get("techniques", []))}
+    for k, narrative in enumerate(record.get("narratives", [])):
+        mentions += [{"start": e["start"], "end": e["end"], "actor": f"n{k}"} for e in narrative["evidence"]]
+    for k, match in enumerate(record.get("matches", [])):
+        mentions.append({"start": match["start"], "end": match["end"], "actor": f"m{k}"})
     for k, actor in enumerate(record.get("entities", [])):
-        mentions += [{"start": m["start"], "end": m["end"], "actor": k} for m in actor["mentions"]]
+        mentions += [{"start": m["start"], "end": m["end"], "actor": str(k)} for m in actor["mentions"]]
         for t in actor["targeted_by"]:
             if (i := where.get((t["technique"], t["start"], t["end"]))) is not None:
-                aimed.setdefault(i, set()).add(k)
+                aimed.setdefault(i, set()).add(str(k))
     return mentions, aimed
 
 
-def _actor_attrs(covers: Sequence[int], spans: Sequence[Mapping[str, Any]], aimed: Mapping[int, set[int]]) -> str:
+def _actor_attrs(covers: Sequence[int], spans: Sequence[Mapping[str, Any]], aimed: Mapping[int, set[str]]) -> str:
     actors = sorted({spans[i]["actor"] for i in covers if "actor" in spans[i]})
     targets = sorted({k for i in covers for k in aimed.get(i, ())})
-    out = f' data-a="{" ".join(map(str, actors))}"' if actors else ""
-    return out + (f' data-ta="{" ".join(map(str, targets))}"' if targets else "")
+    out = f' data-a="{" ".join(actors)}"' if actors else ""
+    return out + (f' data-ta="{" ".join(targets)}"' if targets else "")
 
 
 def render_text(text: str, spans: Sequence[Mapping[str, Any]], record: Mapping[str, Any] | None = None) -> str:

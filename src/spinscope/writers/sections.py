@@ -212,12 +212,13 @@ def matches_html(record: Mapping[str, Any]) -> str:
     if not matches:
         return ""
     rows = "".join(
-        f'<tr><td class="quote">{_e(m["text"])}</td><td>{_e(m["title"])}'
+        f'<tr class="actor" tabindex="0" role="button" aria-pressed="false" data-actor="m{k}">'
+        f'<td class="quote">{_e(m["text"])}</td><td>{_e(m["title"])}'
         + (f'<br><a href="{_e(m["url"])}" rel="noreferrer noopener">{_e(m["url"])}</a>' if m.get("url") else "")
         + f'<br><span class="al">{_e(m["bank"])}: {_e(m["case_id"])}</span></td>'
         f'<td class="num">{m["score"]:.2f}<br><span class="al">{_e(m["via"])}, cos {m["similarity"]:.2f}</span></td>'
         f"<td>{_e(_excerpt(m.get('rebuttal'), 400))}</td></tr>"
-        for m in matches
+        for k, m in enumerate(matches)
     )
     return (
         f'<section><h3>Known debunked claims ({len(matches)})</h3><div class="scroll"><table class="matches"><thead>'
@@ -255,23 +256,24 @@ def narratives_html(record: Mapping[str, Any]) -> str:
     if not items:
         return ""
     rows = []
-    for n in items:
+    for k, n in enumerate(items):
         sub = n["subnarrative"] if n["subnarrative"] not in (None, "Other") else ""
         ev = "".join(
-            f'<li><a href="#c{e["start"]}-{e["end"]}" class="evidence" data-start="{e["start"]}" data-end="{e["end"]}">'
-            f"{_e(_excerpt(record['text'][e['start'] : e['end']], 240))}</a> "
+            f"<li>{_e(_excerpt(record['text'][e['start'] : e['end']], 240))} "
             f'<span class="num">{e["score"]:.2f}</span></li>'
             for e in n["evidence"]
         )
         mine = ' <span class="al">(yours)</span>' if n["source"] == "user" else ""
         short = sub.rsplit(": ", 1)[-1] if sub else ""
         rows.append(
-            f'<tr><td>{_e(n["narrative"])}{mine}<br><span class="al">{_e(short)}</span></td>'
+            f'<tr class="actor" tabindex="0" role="button" aria-pressed="false" data-actor="n{k}">'
+            f'<td>{_e(n["narrative"])}{mine}<br><span class="al">{_e(short)}</span></td>'
             f'<td><span class="bar" aria-hidden="true"><span style="width:{n["score"] * 100:.1f}%"></span></span>'
             f'<span class="num">{n["score"]:.2f}</span></td><td><ul class="evidence">{ev}</ul></td></tr>'
         )
     return (
-        '<section><h3>Narratives</h3><div class="scroll"><table class="narratives"><thead><tr>'
+        '<section><h3>Narratives</h3><p class="hint">Click a narrative to highlight its evidence in the text.</p>'
+        '<div class="scroll"><table class="narratives"><thead><tr>'
         '<th scope="col">Narrative</th><th scope="col">Score</th><th scope="col">Evidence</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div></section>"
     )
