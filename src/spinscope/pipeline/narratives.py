@@ -43,18 +43,24 @@ class Taxonomy:
     def __init__(self, labels: list[str]) -> None:
         self.narratives = labels[: labels.index(OTHER) + 1]
         self.subs = labels[len(self.narratives) :]
+        self.other = len(self.narratives) - 1
         self.parent = np.array([self.narratives.index(s.rsplit(": ", 1)[0]) for s in self.subs])
         self.named = np.array([not s.endswith(": Other") for s in self.subs])
+
+    def lifted(self, narr: np.ndarray, sub: np.ndarray) -> np.ndarray:
+        """Narrative scores [..., narratives] raised to their best named sub-narrative's score."""
+        out = narr.copy()
+        for j in np.flatnonzero(self.named):
+            out[..., self.parent[j]] = np.maximum(out[..., self.parent[j]], sub[..., j])
+        return out
 
     def decode(self, scores: np.ndarray, cuts: np.ndarray) -> list[tuple[int, int | None, float]]:
         """(narrative column, sub-narrative column or None for "<narrative>: Other", score) of one article's
         label scores; [(Other, None, score)] when no narrative applies."""
         t_other, t_narr, t_sub = (float(c) for c in cuts)
         narr, sub = scores[: len(self.narratives)], scores[len(self.narratives) :]
-        other = len(self.narratives) - 1
-        lifted = narr.copy()
-        for j in np.flatnonzero(self.named):
-            lifted[self.parent[j]] = max(lifted[self.parent[j]], sub[j])
+        other = self.other
+        lifted = self.lifted(narr, sub)
         kept = [i for i in np.argsort(-lifted) if i != other and lifted[i] >= t_narr]
         if narr[other] >= t_other or not kept:
             return [(other, None, float(max(narr[other], 1.0 - lifted[:other].max())))]

@@ -13,17 +13,18 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from ..pipeline.encoder import EncoderModel
+from ..pipeline.narratives import OTHER, Taxonomy
 from ..pipeline.pooling import stretch_features
 from .claims import _cached
 from .corpus import encode_in_groups
 
 DATA = "narratives-semeval2025"
-OTHER = "Other"
 DOMAINS = ("CC: ", "URW: ")
 
 
@@ -94,7 +95,7 @@ def encoder_features(model: EncoderModel, views: list[View], cache: Path | None)
     def build() -> dict[str, np.ndarray]:
         encodings = encode_in_groups(model, [v.text for v in views], group=8)
         rows = [stretch_features(e, [(0, len(v.text))])[0] for e, v in zip(encodings, views, strict=True)]
-        return {"features": np.stack(rows), "vectors": np.stack([e.vector for e in encodings])}
+        return {"features": np.stack(rows)}
 
     return _cached(cache / "narratives.npz" if cache else None, build)["features"]
 
@@ -143,46 +144,28 @@ def apply_multilabel(params, x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(((x - mean) / scale) @ w + b)))
 
 
-class Hierarchy:
-    """Decoding with the taxonomy: a narrative is scored by the higher of its own head and its best named
-    sub-narrative. A document is `Other` when the Other head reaches `t_other` or no narrative reaches
-    `t_narr`; else it keeps the narratives at `t_narr` and, within each, the named sub-narratives at `t_sub`,
-    else "<narrative>: Other". Works on whole score matrices: masks [n, narratives] and [n, subs + 1] (the last
-    column is the document-level `Other`)."""
+class Hierarchy(Taxonomy):
+    """`pipeline.narratives.Taxonomy`'s decoding rule on whole score matrices, for choosing the cuts: masks
+    [n, narratives] and [n, subs + 1] (the last column is the document-level `Other`)."""
 
     def __init__(self, narratives: list[str], subs: list[str]) -> None:
-        self.narratives, self.subs = narratives, subs
-        self.other = narratives.index(OTHER)
-        self.parents = np.array([narratives.index(s.rsplit(": ", 1)[0]) for s in subs])
-        self.named = np.array([not s.endswith(": Other") for s in subs])
+        super().__init__([*narratives, *subs])
         self.fallback = np.array([subs.index(f"{n}: Other") if n != OTHER else -1 for n in narratives])
 
-    def lifted(self, narr: np.ndarray, sub: np.ndarray) -> np.ndarray:
-        out = narr.copy()
-        for j in np.flatnonzero(self.named):
-            out[:, self.parents[j]] = np.maximum(out[:, self.parents[j]], sub[:, j])
-        return out
-
     def masks(self, narr, sub, t_other: float, t_narr: float, t_sub: float) -> tuple[np.ndarray, np.ndarray]:
-        lifted = self.lifted(narr, sub)
-        keep = lifted >= t_narr
+        keep = self.lifted(narr, sub) >= t_narr
         keep[:, self.other] = False
         is_other = (narr[:, self.other] >= t_other) | ~keep.any(1)
         keep[is_other] = False
         keep[is_other, self.other] = True
         fine = np.zeros((len(narr), len(self.subs) + 1), bool)
-        fine[:, :-1] = (sub >= t_sub) & self.named & keep[:, self.parents]
+        fine[:, :-1] = (sub >= t_sub) & self.named & keep[:, self.parent]
         for i in range(len(self.narratives)):
             if i != self.other:
-                rows = keep[:, i] & ~fine[:, :-1][:, self.parents == i].any(1)
+                rows = keep[:, i] & ~fine[:, :-1][:, self.parent == i].any(1)
                 fine[rows, self.fallback[i]] = True
         fine[is_other, -1] = True
         return keep, fine
-
-    def labels(self, keep_row: np.ndarray, fine_row: np.ndarray) -> tuple[list[str], list[str]]:
-        return [self.narratives[i] for i in np.flatnonzero(keep_row)], [
-            ([*self.subs, OTHER])[j] for j in np.flatnonzero(fine_row)
-        ]
 
 
 def masked_f1(gold: np.ndarray, pred: np.ndarray) -> float:
@@ -212,7 +195,7 @@ class Corpus:
     narratives: list[str]
     subs: list[str]
 
-    @property
+    @cached_property
     def hierarchy(self) -> Hierarchy:
         return Hierarchy(self.narratives, self.subs)
 
