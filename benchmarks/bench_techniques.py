@@ -7,7 +7,8 @@ decoding), then of the full default pipeline (language, segment, the one encoder
 and claims), both through the run loop the CLI uses (`spinscope.runner.process`), the seconds each step
 of the full pipeline takes (steps run one after the other over all articles), and peak RSS. The two are timed in
 turns, `--repeat` times each, and the medians are reported with the range: on a shared VM single runs vary
-by +-20%.
+by +-20%. A first run on three articles loads the models that load lazily, so the timed runs measure the
+steady state, as in a long run.
 `--set components.encoder.streams=1` and the like compare settings.
 """
 
@@ -19,6 +20,8 @@ import resource
 import statistics
 import time
 from datetime import date
+
+from threadpoolctl import threadpool_limits
 
 from spinscope.api import load_pipeline
 from spinscope.config import load_settings
@@ -40,14 +43,16 @@ def timed(only: list[str], settings: dict, docs: list[Document]) -> float:
 
 
 def step_seconds(settings: dict, docs: list[Document]) -> dict[str, float]:
-    """Seconds per step of the full pipeline, each run over all articles before the next starts."""
+    """Seconds per step of the full pipeline, each run over all articles before the next starts (no overlap of
+    the run loop's two stages)."""
     pipeline = load_pipeline(settings)
     batch = [Document(d.id, d.text) for d in docs]
     out = {}
-    for step in pipeline.steps:
-        t0 = time.perf_counter()
-        batch = list(step.pipe(batch))
-        out[step.name] = time.perf_counter() - t0
+    with threadpool_limits(limits=1, user_api="blas"):  # as in the run loop
+        for step in pipeline.steps:
+            t0 = time.perf_counter()
+            batch = list(step.pipe(batch))
+            out[step.name] = time.perf_counter() - t0
     return out
 
 
@@ -71,6 +76,7 @@ def main() -> None:
     if model is None:
         raise SystemExit(f"no model at {args.model}")
     tokens = sum(len(e.ids) for e in model.tokenizer.encode_batch([d.text for d in docs]))
+    warm_s = timed([], settings, docs[:3])  # models that load on the first document of their language (spaCy)
     runs: dict[str, list[float]] = {"alone": [], "together": []}
     for _ in range(args.repeat):
         runs["alone"].append(timed(["techniques"], settings, docs))
@@ -82,7 +88,7 @@ def main() -> None:
 
     print(f"date: {date.today()}  machine: {platform.machine()}, {len(docs)} {args.lang} articles, {tokens} tokens")
     print(f"settings: {settings['components']['encoder']}; medians of {args.repeat} runs (range in brackets)")
-    print(f"model load: {load_s:.2f} s")
+    print(f"model load: {load_s:.2f} s (encoder), {warm_s:.2f} s for a first run on 3 articles (the other models load)")
     print(
         f"techniques alone: {len(docs) / alone:.2f} articles/s [{spread['alone']}], "
         f"{tokens / alone:.0f} tokens/s ({alone:.1f} s)"

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+import threading
+import time
+
+import pytest
+
 from spinscope.config import load_settings
 from spinscope.data import Document, Span
 from spinscope.pipeline.base import Component, Pipeline
 from spinscope.readers import Rejected
 from spinscope.runner import process
+from spinscope.runner.loop import ahead
 
 
 class Picky(Component):
@@ -57,3 +64,57 @@ def test_sources_are_read_and_bad_ones_rejected(tmp_path) -> None:
 def test_keep_leaves_documents_unanalysed() -> None:
     stats, done, _ = run([Document("a", "Alpha."), Document("b", "Beta.")], keep=lambda d: d.id == "b")
     assert done == ["b"] and stats.done == 1
+
+
+class Early(Component):
+    """A first stage (like the encoder): records which thread ran it; fails on ids starting with "early"."""
+
+    name = "early"
+    writes = ("spans.early",)
+    ends_stage = True
+
+    def __call__(self, doc: Document) -> Document:
+        if doc.id.startswith("early"):
+            raise RuntimeError("first stage broke")
+        doc.spans["early"] = [Span(0, 1, "thread", doc.text[:1], attrs={"thread": threading.get_ident()})]
+        return doc
+
+
+def test_two_stages_overlap_in_threads_and_reject_per_stage() -> None:
+    pipeline = Pipeline([Early({}, {}), Picky({}, {})])
+    assert [[s.name for s in stage] for stage in pipeline.stages()] == [["early"], ["picky"]]
+    docs = [Document(f"d{i}", "Some text.") for i in range(30)]
+    docs[4], docs[17] = Document("early4", "Some text."), Document("bad17", "Some text.")
+    done: list[Document] = []
+    rejected: list[Rejected] = []
+    stats = process(docs, pipeline, done.extend, rejected.append, batch=4)
+    assert [d.id for d in done] == [d.id for d in docs if d.id not in ("early4", "bad17")] and stats.done == 28
+    assert sorted(r.source for r in rejected) == ["bad17", "early4"]
+    assert {s.attrs["thread"] for d in done for s in d.spans["early"]} != {threading.get_ident()}
+
+
+def test_a_last_step_that_ends_a_stage_leaves_one_stage() -> None:
+    assert len(Pipeline([Picky({}, {}), Early({}, {})]).stages()) == 1
+
+
+def test_ahead_raises_the_producers_error_and_stops_when_left() -> None:
+    def broken():
+        yield 1
+        raise KeyError("gone")
+
+    with pytest.raises(KeyError):
+        list(ahead(broken()))
+    produced: list[int] = []
+
+    def endless():
+        for i in itertools.count():
+            produced.append(i)
+            yield i
+
+    stream = ahead(endless(), depth=2)
+    assert next(stream) == 0
+    stream.close()
+    time.sleep(0.5)
+    settled = len(produced)
+    time.sleep(0.3)
+    assert len(produced) == settled <= 5

@@ -69,12 +69,13 @@ class CaseIndex:
     signatures: np.ndarray  # [rows, MINHASH_PERMUTATIONS] uint64
     exact: dict[str, int]  # normalised title or claim -> case index
     ann_path: Path | None = None  # where the HNSW index of a large bank is kept
+    embedder: str = ""  # fingerprint of the model that embedded the rows (a changed model re-embeds them all)
     _matrix: np.ndarray | None = field(default=None, repr=False)  # float32 rows for exact search
 
     @classmethod
     def build(cls, bank: CaseBank, embedder: SentenceEmbedder, cache: Path | None = None) -> CaseIndex:
         """The index of every case in `bank`, reusing the cached rows of cases whose digest is unchanged."""
-        old = _load(cache) if cache is not None and cache.is_file() else None
+        old = _load(cache, embedder.fingerprint) if cache is not None and cache.is_file() else None
         reuse: dict[tuple[str, str], list[int]] = {}
         if old is not None:
             for row, case in enumerate(old.case_of):
@@ -105,7 +106,7 @@ class CaseIndex:
             sigs[~reused] = np.stack([signature(t) for t in texts])[-1 - src[~reused]]
         if old is not None and reused.any():
             vectors[reused], sigs[reused] = old.vectors[src[reused]], old.signatures[src[reused]]
-        index = cls(ids, digests, np.array(case_of, np.int32), vectors, sigs, exact, cache)
+        index = cls(ids, digests, np.array(case_of, np.int32), vectors, sigs, exact, cache, embedder.fingerprint)
         if cache is not None and (texts or old is None or len(old.ids) != len(ids)):
             index.save(cache)
         return index
@@ -120,6 +121,7 @@ class CaseIndex:
                 case_of=self.case_of,
                 vectors=self.vectors,
                 signatures=self.signatures,
+                embedder=np.array(self.embedder),
             )
             tmp.replace(path)
         except OSError as exc:  # a read-only folder: the index is rebuilt next time
@@ -142,7 +144,7 @@ class CaseIndex:
         from usearch.index import Index
 
         index = Index(ndim=self.vectors.shape[1], metric="cos", dtype="i8")
-        key = hashlib.sha1("\n".join(self.digests).encode()).hexdigest()[:12]
+        key = hashlib.sha1("\n".join([self.embedder, *self.digests]).encode()).hexdigest()[:12]
         path = self.ann_path.with_name(f"{self.ann_path.stem}-{key}.usearch") if self.ann_path else None
         if path is not None and path.is_file():
             index.load(str(path))
@@ -202,9 +204,13 @@ def nearest_cases(queries: np.ndarray, vectors: np.ndarray, case_of: np.ndarray,
     return [per_case(r, s, case_of, k) for r, s in zip(rows, sims, strict=True)]
 
 
-def _load(path: Path) -> CaseIndex | None:
+def _load(path: Path, embedder: str) -> CaseIndex | None:
+    """The cached rows, or None when unreadable or embedded by another model."""
     try:
         with np.load(path) as z:
+            if str(z["embedder"]) != embedder:
+                logger.info("matching index %s was embedded by another model; re-embedding", path)
+                return None
             ids, digests = z["ids"].tolist(), z["digests"].tolist()
             return CaseIndex(ids, digests, z["case_of"], z["vectors"], z["signatures"], {})
     except (OSError, ValueError, KeyError) as exc:

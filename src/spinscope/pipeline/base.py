@@ -58,6 +58,7 @@ class Component:
     reads: ClassVar[tuple[str, ...]] = ()
     writes: ClassVar[tuple[str, ...]] = ()
     fields: ClassVar[tuple[Field, ...]] = ()
+    ends_stage: ClassVar[bool] = False  # the run loop runs the later steps on one batch beside this one's next
     default_config: ClassVar[Mapping[str, Any]] = {}
     open_config: ClassVar[tuple[str, ...]] = ()
 
@@ -168,12 +169,22 @@ class Pipeline:
             _check_writes(step, before, doc)
         return self._finish(doc)
 
-    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+    def pipe(self, docs: Iterable[Document], steps: Sequence[Component] | None = None) -> Iterator[Document]:
+        """Documents through every step, or through `steps` only (one of the `stages`)."""
         stream: Iterable[Document] = docs
-        for step in self.steps:
+        for step in self.steps if steps is None else steps:
             stream = _checked(step, stream)
         for doc in stream:
             yield self._finish(doc)
+
+    def stages(self) -> list[list[Component]]:
+        """The steps up to and including the first that `ends_stage` (the shared encoder pass), then the rest:
+        the run loop runs the second stage on one batch while the first runs on the next, so the single-threaded
+        steps after the encoder (entities, claims) use the core the encoder's model calls leave."""
+        for i, step in enumerate(self.steps[:-1]):
+            if step.ends_stage:
+                return [self.steps[: i + 1], self.steps[i + 1 :]]
+        return [self.steps]
 
     def _finish(self, doc: Document) -> Document:
         if self.ignore:

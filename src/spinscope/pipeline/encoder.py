@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = "model.onnx"
 ARTICLES_PER_CALL = 16
 ENCODING = "encoding"  # the cache key of the encoder pass, as components declare it
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def window_starts(n: int, content: int, stride: int) -> list[int]:
@@ -53,6 +56,32 @@ def available_cores() -> int:
 def cache_dir() -> Path:
     """Where derived (never downloaded) files are kept: $SPINSCOPE_CACHE or ~/.cache/spinscope."""
     return Path(os.environ.get("SPINSCOPE_CACHE", Path.home() / ".cache" / "spinscope"))
+
+
+def streamed(call: Callable[[T], R], items: Sequence[T], streams: int, pool: str) -> Iterator[R]:
+    """`call` on each item, results in order; up to `streams` calls run at once (ONNX Runtime releases the
+    GIL) on the threads of `pool` (one per model, so one model's calls never queue behind another's), a
+    bounded number of items ahead of the caller."""
+    if streams == 1 or len(items) <= 1:
+        yield from map(call, items)
+        return
+    threads, pending = _pool(pool, streams), deque()
+    for item in items:
+        pending.append(threads.submit(call, item))
+        if len(pending) > 4 * streams:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+@cache
+def _threads(pid: int, name: str, streams: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(streams, thread_name_prefix=f"spinscope-{name}")
+
+
+def _pool(name: str, streams: int) -> ThreadPoolExecutor:
+    """The process's pool of that name and size, kept from call to call; a forked worker gets its own."""
+    return _threads(os.getpid(), name, streams)
 
 
 @cache
@@ -168,14 +197,8 @@ class EncoderModel:
         ]
 
     def _run_all(self, batches: list[list[tuple[int, int, list[int]]]]) -> Iterator[dict[str, np.ndarray]]:
-        """Model outputs of each batch of windows, in order; up to `streams` model calls run at once (ONNX
-        Runtime releases the GIL), a bounded number of batches ahead of the caller."""
-        if self.streams == 1 or len(batches) == 1:
-            yield from map(self._run_windows, batches)
-            return
-        with ThreadPoolExecutor(self.streams) as pool:
-            for chunk in batched(batches, 4 * self.streams):
-                yield from pool.map(self._run_windows, chunk)
+        """Model outputs of each batch of windows, in order."""
+        return streamed(self._run_windows, batches, self.streams, "encoder")
 
     def _run_windows(self, batch: list[tuple[int, int, list[int]]]) -> dict[str, np.ndarray]:
         """Pad (text, start, token ids) windows with the special tokens into one model call."""
@@ -232,6 +255,7 @@ class EncoderComponent(Component):
     name = "encoder"
     reads = ("language",)
     writes = (ENCODING,)
+    ends_stage = True
 
     def __init__(self, config: dict, settings: dict) -> None:
         super().__init__(config, settings)

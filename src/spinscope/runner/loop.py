@@ -3,25 +3,32 @@
 The CLI (`analyze`, `classify-spans`), the eval gate and the public API all run through `process`, so every
 caller has the same guarantee: a failure of one document (an unreadable input, a broken record, an error in
 a component, a span whose offsets do not fit) is that document's reject, reported through `on_reject`, and
-the run goes on with the next one.
+the run goes on with the next one. Batches run through the pipeline's two stages (`Pipeline.stages`) side by
+side: reading and the encoder pass of the next batch in a background thread while this batch's later steps
+run, so the two cores stay busy; results do not depend on it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from threadpoolctl import threadpool_limits
 
 from ..data import Document
 from ..errors import SpinscopeError
-from ..pipeline import Pipeline
+from ..pipeline import Component, Pipeline
 from ..readers import Rejected, open_input
 from ..utils import batched
 
 logger = logging.getLogger(__name__)
 
-BATCH = 16  # documents per pipeline batch (model-backed components batch their windows across them)
+BATCH = 8  # documents per pipeline batch (one batch is read and encoded ahead of the one being finished)
+T = TypeVar("T")
 
 OnReject = Callable[[Rejected], None]
 
@@ -80,19 +87,28 @@ def process(
 
     def analysed() -> Iterator[Document]:
         docs = read_inputs(inputs, settings or {}, reject)
-        for group in batched(docs if keep is None else filter(keep, docs), batch):
-            for doc in _run_batch(group, pipeline, reject):
+        groups: Iterable[list[Document]] = batched(docs if keep is None else filter(keep, docs), batch)
+        *early, last = pipeline.stages()
+        for steps in early:
+            groups = ahead(_staged(groups, pipeline, reject, steps))
+        for group in groups:
+            for doc in _run_batch(group, pipeline, reject, last, check=True):
                 stats.done += 1
                 yield doc
 
-    sink(analysed())
+    with threadpool_limits(limits=1, user_api="blas"):  # numpy's small products: a BLAS thread pool only spins
+        sink(analysed())
     return stats
 
 
-def _run_batch(group: list[Document], pipeline: Pipeline, reject: OnReject) -> list[Document]:
+def _run_batch(
+    group: list[Document], pipeline: Pipeline, reject: OnReject, steps: Sequence[Component], check: bool = False
+) -> list[Document]:
+    """The group through `steps`; when that fails, document by document, so only the culprit is rejected.
+    With `check` (the last stage), every span must fit its text."""
     try:
-        done = list(pipeline.pipe(group))
-        for doc in done:
+        done = list(pipeline.pipe(group, steps))
+        for doc in done if check else ():
             doc.check_offsets()
         return done
     except Exception:  # one document's failure must not end the run: find it
@@ -100,12 +116,63 @@ def _run_batch(group: list[Document], pipeline: Pipeline, reject: OnReject) -> l
     done = []
     for doc in group:
         try:
-            pipeline(doc).check_offsets()
+            (doc,) = pipeline.pipe([doc], steps)
+            if check:
+                doc.check_offsets()
             done.append(doc)
         except Exception as exc:
             logger.info("document %s failed", doc.id, exc_info=not isinstance(exc, SpinscopeError))
             reject(Rejected(doc.source or doc.id, f"{doc.source or doc.id}: {_reason(exc)}"))
     return done
+
+
+def _staged(groups: Iterable[list[Document]], pipeline: Pipeline, reject: OnReject, steps: Sequence[Component]):
+    for group in groups:
+        yield _run_batch(group, pipeline, reject, steps)
+
+
+_END = object()
+JOIN_SECONDS = 5.0  # how long a consumer that stops early waits for the item in progress (a blocked read: no longer)
+
+
+def ahead(items: Iterable[T], depth: int = 1) -> Iterator[T]:
+    """`items` as they come, produced by a background thread up to `depth` items ahead of the consumer. An
+    exception there is raised here; when the consumer stops early the thread stops at its next item (waited
+    for up to JOIN_SECONDS, so no model call is left running)."""
+    ready: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[Any, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((None, item)):
+                    return
+            put((_END, None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            put((exc, None))
+
+    thread = threading.Thread(target=produce, name="spinscope-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            flag, item = ready.get()
+            if flag is _END:
+                return
+            if flag is not None:
+                raise flag
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=JOIN_SECONDS)
 
 
 def _reason(exc: Exception) -> str:
