@@ -69,6 +69,12 @@ class Errors(_Coded):
     E712 = "No bank named {bank!r} in the case bank. Banks: {known}."
     E713 = "{source}: no column for the case title or claim (columns: {columns}); map one with --map claim=COLUMN."
     E714 = "{source}: more than {limit} bytes (set casebank.max_json_bytes)."
+    E901 = "{path}: cannot write the corpus output: {detail}"
+    E902 = "{path}: unreadable run manifest: {detail}"
+    E903 = "{path} holds a run of other {detail}; rerun the same command to finish it, or choose another --out."
+    E904 = "Unknown executor {name!r}. Known: local, ray."
+    E905 = "{path}: {detail}"
+    E906 = "{path}: no corpus run here (no manifest.json); run `spinscope corpus run INPUT... --out DIR` first."
 
 
 @unique
@@ -119,6 +125,10 @@ class ConfigError(SpinscopeError): ...
 
 class CaseBankError(SpinscopeError):
     """The case bank file is missing, foreign, of another schema version, or cannot be written."""
+
+
+class CorpusError(SpinscopeError):
+    """A corpus run's output folder cannot be written or read, or belongs to another run."""
 
 
 class FormatError(SpinscopeError):

@@ -48,6 +48,9 @@ def _add_subapps() -> None:
     from .casebank import casebank_app
 
     app.add_typer(casebank_app, name="casebank", help="Import and inspect the local bank of debunked claims.")
+    from .corpus import corpus_app
+
+    app.add_typer(corpus_app, name="corpus", help="Analyse a whole corpus to Parquet, resumably; query and report it.")
 
 
 _add_subapps()

@@ -1,0 +1,71 @@
+"""`spinscope corpus ...`: analyse a corpus into Parquet shards (resumable), query them with SQL, report them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.text import Text
+
+from ..config import load_settings
+from ..corpus.run import EXECUTORS, SHARD_SIZE, Job, run_corpus
+from .analyze import err_console
+
+corpus_app = typer.Typer(
+    help="Analyse a whole corpus to Parquet, resumably; query and report it.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="TOML settings file (default ./spinscope.toml).")
+]
+SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a setting: section.key=value.")]
+
+
+class RateColumn(ProgressColumn):
+    """Documents per second, over the last seconds of the run."""
+
+    def render(self, task) -> Text:
+        return Text(f"{task.speed:.1f} docs/s" if task.speed else "- docs/s", style="progress.data.speed")
+
+
+@corpus_app.command("run")
+def run_command(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, URLs, or - for stdin.", metavar="INPUT...")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (shards, errors, manifest).")],
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Worker processes, each loads the models.")
+    ] = 1,
+    executor: Annotated[str, typer.Option("--executor", help="local (processes on this machine) or ray.")] = "local",
+    only: Annotated[list[str] | None, typer.Option("--only", help="Run only these components.")] = None,
+    skip: Annotated[list[str] | None, typer.Option("--skip", help="Switch these components off.")] = None,
+    shard_size: Annotated[int, typer.Option("--shard-size", min=1, help="Documents per shard.")] = SHARD_SIZE,
+    input_format: Annotated[str | None, typer.Option("--input-format", help="Force the reader.")] = None,
+    config: ConfigOpt = None,
+    overrides: SetOpt = None,
+) -> None:
+    """Analyse every input document into Parquet shards; rerun the same command to resume after a crash."""
+    if executor not in EXECUTORS:
+        from ..errors import CorpusError, Errors
+
+        raise CorpusError(Errors.E904(name=executor))
+    extra = [f"input.format={input_format}"] if input_format else []
+    settings = load_settings(config, [*(overrides or []), *extra])
+    job = Job(list(inputs), out, settings, list(only or []), list(skip or []), shard_size, workers, executor)
+    columns = (TextColumn("analysing"), BarColumn(), TextColumn("{task.completed} docs"), RateColumn())
+    columns += (TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+        task = bar.add_task("analysing", total=None)
+        summary = run_corpus(job, lambda n: bar.advance(task, n))
+    resumed = f", {summary.skipped_shards} shard(s) already done" if summary.skipped_shards else ""
+    err_console.print(
+        f"{summary.documents} document(s) analysed into {summary.shards} shard(s){resumed}, {summary.rejected} "
+        f"rejected, {summary.duplicate_ids} duplicate id(s), in {summary.seconds:.1f} s -> {escape(str(out))}",
+        highlight=False,
+    )
+    if summary.rejected:
+        err_console.print(f"rejected documents and their reasons: {escape(str(out / 'errors'))}/*.jsonl")

@@ -1,0 +1,1 @@
+"""Corpus mode: Parquet shards of analysed documents (resumable runs), syndication clusters, queries, reports."""
