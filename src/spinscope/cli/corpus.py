@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
+from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
 from rich.text import Text
 
 from ..config import load_settings
+from ..corpus.query import run_query
 from ..corpus.run import EXECUTORS, SHARD_SIZE, Job, run_corpus
+from ..errors import CorpusError, Errors, SpinscopeError
 from .analyze import err_console
 
 corpus_app = typer.Typer(
@@ -23,6 +31,7 @@ corpus_app = typer.Typer(
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", help="TOML settings file (default ./spinscope.toml).")
 ]
+QUERY_FORMATS = ("table", "csv", "json")
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a setting: section.key=value.")]
 
 
@@ -50,8 +59,6 @@ def run_command(
 ) -> None:
     """Analyse every input document into Parquet shards; rerun the same command to resume after a crash."""
     if executor not in EXECUTORS:
-        from ..errors import CorpusError, Errors
-
         raise CorpusError(Errors.E904(name=executor))
     extra = [f"input.format={input_format}"] if input_format else []
     settings = load_settings(config, [*(overrides or []), *extra])
@@ -69,3 +76,30 @@ def run_command(
     )
     if summary.rejected:
         err_console.print(f"rejected documents and their reasons: {escape(str(out / 'errors'))}/*.jsonl")
+
+
+@corpus_app.command("query")
+def query_command(
+    folder: Annotated[Path, typer.Argument(help="The --out folder of a corpus run.")],
+    sql: Annotated[str, typer.Argument(help="One SQL statement over the views (docs/corpus.md).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+) -> None:
+    """Run SQL (DuckDB) over the run's views: documents, techniques, paragraphs, frames, claims, entities,
+    narratives, matches, clusters."""
+    if fmt not in QUERY_FORMATS:
+        raise SpinscopeError(Errors.E602(fmt=fmt, known=", ".join(QUERY_FORMATS)))
+    columns, rows = run_query(folder, sql)
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "json":
+        sys.stdout.write(
+            json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, ensure_ascii=False)
+        )
+        sys.stdout.write("\n")
+    else:
+        table = Table(*columns, box=box.SIMPLE_HEAD)
+        for row in rows:
+            table.add_row(*(escape("" if v is None else str(v)) for v in row))
+        Console().print(table)

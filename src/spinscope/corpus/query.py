@@ -1,0 +1,90 @@
+"""SQL over a corpus run: DuckDB views on the finished shards (`docs/corpus.md` lists their columns).
+
+`documents` has one row per document; `techniques`, `paragraphs`, `frames`, `claims`, `entities`,
+`narratives` and `matches` one row per item, each with the document's `id`, `outlet`, `language` and `day`
+so that counts over time or by outlet need no join; `clusters` one row per member of a syndication cluster.
+`outlet` is the Telegram channel, the site name or host an HTML page gave, or the domain of the document's
+URL (null for local files without one).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import CorpusError, Errors
+from .shards import RunFolder
+
+CLUSTERS_FILE = "clusters.parquet"
+
+_URL_HOST = r"'^[a-z]+://(?:www\.)?([^/:?#]+)'"
+_OUTLET = f"""COALESCE(
+    json_extract_string(meta, '$.channel'), json_extract_string(meta, '$.sitename'),
+    json_extract_string(meta, '$.hostname'),
+    NULLIF(regexp_extract(json_extract_string(meta, '$.url'), {_URL_HOST}, 1), ''),
+    NULLIF(regexp_extract(source, {_URL_HOST}, 1), ''))"""
+_DOC = "id, outlet, language, day"
+
+VIEWS = {
+    "base": f"SELECT *, {_OUTLET} AS outlet, TRY_CAST(substr(date, 1, 10) AS DATE) AS day FROM shards",
+    "documents": """SELECT id, source, outlet, title, date, day, language, genre.label AS genre,
+        len(text) AS chars, len(techniques) AS n_techniques, len(claims) AS n_claims, len(entities) AS n_entities,
+        len(narratives) AS n_narratives, len(matches) AS n_matches,
+        COALESCE(TRY_CAST(json_extract(meta, '$.duplicate_id') AS BOOLEAN), false) AS duplicate_id, meta, warnings
+        FROM base""",
+    "techniques": f"""SELECT {_DOC}, t.technique, t.start, t."end", t.text, t.score
+        FROM base, unnest(techniques) AS u(t)""",
+    "paragraphs": f"""SELECT {_DOC}, p.line, p.start, p."end", unnest(p.techniques) AS technique
+        FROM base, unnest(paragraphs) AS u(p)""",
+    "frames": f"SELECT {_DOC}, f.frame, f.score, f.predicted FROM base, unnest(frames) AS u(f)",
+    "claims": f"""SELECT {_DOC}, c.start, c."end", c.text, c.checkworthiness, c.attribution.kind AS attribution,
+        c.attribution.speaker AS speaker, c.attribution.name AS speaker_actor FROM base, unnest(claims) AS u(c)""",
+    "entities": f"""SELECT {_DOC}, e.name, e.type, len(e.mentions) AS mentions, len(e.targeted_by) AS targeted,
+        len(e.claims) AS claims FROM base, unnest(entities) AS u(e)""",
+    "narratives": f"""SELECT {_DOC}, n.narrative, n.subnarrative, n.score, n.source
+        FROM base, unnest(narratives) AS u(n)""",
+    "matches": f"""SELECT {_DOC}, m.start, m."end", m.text, m.case_id, m.bank, m.title, m.similarity, m.score,
+        m.via, m.url FROM base, unnest(matches) AS u(m)""",
+}
+_NO_CLUSTERS = (
+    "SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::DOUBLE, NULL::VARCHAR)) "
+    "AS c(cluster, member, kind, similarity, earliest) WHERE false"
+)
+
+
+def connect(root: Path):
+    """An in-memory DuckDB connection with the views over the run's finished shards (E906: no run there)."""
+    import duckdb
+
+    folder = RunFolder(root)
+    if not folder.manifest.is_file():
+        raise CorpusError(Errors.E906(path=root))
+    files = [str(p) for p in folder.shard_files() if p.is_file()]
+    con = duckdb.connect()
+    if files:
+        con.execute(f"CREATE VIEW shards AS SELECT * FROM read_parquet({files!r}, union_by_name = true)")
+    else:  # a run with no finished shard yet: the same columns, no rows
+        from .arrow import record_schema
+
+        con.register("empty_shards", record_schema().empty_table())
+        con.execute("CREATE VIEW shards AS SELECT * FROM empty_shards")
+    for name, sql in VIEWS.items():
+        con.execute(f"CREATE VIEW {name} AS {sql}")
+    clusters = root / CLUSTERS_FILE
+    source = f"SELECT * FROM read_parquet({str(clusters)!r})" if clusters.is_file() else _NO_CLUSTERS
+    con.execute(f"CREATE VIEW clusters AS {source}")
+    return con
+
+
+def run_query(root: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """(column names, rows) of one SQL statement over the views; a bad statement is E905 with DuckDB's reason."""
+    import duckdb
+
+    con = connect(root)
+    try:
+        result = con.execute(sql)
+        return [d[0] for d in result.description or []], result.fetchall()
+    except duckdb.Error as exc:
+        raise CorpusError(Errors.E905(path=root, detail=str(exc).splitlines()[0])) from None
+    finally:
+        con.close()

@@ -1,0 +1,62 @@
+"""corpus query: the documented views over the finished shards, three output formats, coded errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spinscope.config import load_settings
+from spinscope.corpus.query import VIEWS, run_query
+from spinscope.corpus.run import Job, run_corpus
+from tests.conftest import run_cli
+
+from .test_run import write_corpus
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("corpus")
+    write_corpus(root / "in", 6, paragraphs=2)
+    (root / "in" / "page.html").write_text(
+        "<html><head><meta property='og:site_name' content='Daily Invented'></head><body><article><h1>Bridge opens"
+        "</h1><p>The minister opened a new bridge on Monday; traffic is expected to ease by spring, officials said."
+        " Critics called the project a waste of public money and a gift to friends of the mayor.</p></article>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    settings = load_settings(env={})
+    run_corpus(Job([str(root / "in")], root / "out", settings, skip=["matching"], shard_size=3))
+    return root / "out"
+
+
+def test_every_view_answers_and_item_views_carry_document_columns(run_dir: Path) -> None:
+    for view in [*VIEWS, "clusters"]:
+        columns, _ = run_query(run_dir, f"SELECT * FROM {view} LIMIT 1")
+        if view not in ("base", "documents", "clusters"):
+            assert columns[:4] == ["id", "outlet", "language", "day"], view
+    _, rows = run_query(run_dir, "SELECT count(*), count(DISTINCT id) FROM documents")
+    assert rows == [(7, 7)]
+    _, rows = run_query(run_dir, "SELECT outlet FROM documents WHERE id = 'page'")
+    assert rows == [("Daily Invented",)]
+    _, rows = run_query(run_dir, "SELECT count(*) FROM claims WHERE checkworthiness BETWEEN 0 AND 1")
+    assert rows[0][0] > 0
+    _, rows = run_query(
+        run_dir, 'SELECT d.text[t.start + 1 : t."end"] = t.text FROM techniques t JOIN base d USING (id)'
+    )
+    assert all(ok for (ok,) in rows)
+
+
+def test_the_cli_prints_table_csv_and_json_and_refuses_bad_sql(run_dir: Path, monkeypatch, capsys) -> None:
+    sql = "SELECT id, n_claims FROM documents ORDER BY id"
+    code, out, _ = run_cli(monkeypatch, capsys, "corpus", "query", str(run_dir), sql, "-f", "json")
+    assert code == 0 and [r["id"] for r in json.loads(out)][:2] == ["doc000", "doc001"]
+    code, out, _ = run_cli(monkeypatch, capsys, "corpus", "query", str(run_dir), sql, "-f", "csv")
+    assert code == 0 and out.splitlines()[0] == "id,n_claims" and len(out.splitlines()) == 8
+    code, out, _ = run_cli(monkeypatch, capsys, "corpus", "query", str(run_dir), sql)
+    assert code == 0 and "doc000" in out
+    code, _, err = run_cli(monkeypatch, capsys, "corpus", "query", str(run_dir), "SELEC 1")
+    assert code == 2 and "[E905]" in err and "Traceback" not in err
+    code, _, err = run_cli(monkeypatch, capsys, "corpus", "query", str(run_dir.parent), "SELECT 1")
+    assert code == 2 and "[E906]" in err
