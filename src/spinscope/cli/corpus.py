@@ -18,6 +18,7 @@ from rich.text import Text
 
 from ..config import load_settings
 from ..corpus.query import run_query
+from ..corpus.report import GROUPS, build_report, to_html, to_markdown, write_tables
 from ..corpus.run import EXECUTORS, SHARD_SIZE, Job, run_corpus
 from ..errors import CorpusError, Errors, SpinscopeError
 from .analyze import err_console
@@ -103,3 +104,37 @@ def query_command(
         for row in rows:
             table.add_row(*(escape("" if v is None else str(v)) for v in row))
         Console().print(table)
+
+
+@corpus_app.command("report")
+def report_command(
+    folder: Annotated[Path, typer.Argument(help="The --out folder of a corpus run.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The report file (.html or .md).")],
+    by: Annotated[str, typer.Option("--by", help="Group by outlet, language or channel.")] = "outlet",
+    since: Annotated[str | None, typer.Option("--since", help="Only documents dated on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only documents dated on or before (YYYY-MM-DD).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html (self-contained) or md.")] = "html",
+    tables: Annotated[Path | None, typer.Option("--tables", help="Also write each table as CSV here.")] = None,
+) -> None:
+    """Plots and tables of a corpus run: techniques over time and by group, targeted actors, narratives,
+    syndication clusters, matched debunked cases."""
+    if by not in GROUPS:
+        raise SpinscopeError(Errors.E504(key="--by", what="grouping", name=by, hint=f"; known: {', '.join(GROUPS)}"))
+    if fmt not in ("html", "md"):
+        raise SpinscopeError(Errors.E602(fmt=fmt, known="html, md"))
+    sections = build_report(folder, by, since, until)
+    heading = f"spinscope corpus report: {folder.name}"
+    try:
+        if fmt == "md":
+            output.write_text(
+                to_markdown(sections, heading, output.with_name(f"{output.stem}-plots")), encoding="utf-8"
+            )
+        else:
+            output.write_text(to_html(sections, heading), encoding="utf-8")
+        written = write_tables(sections, tables) if tables else []
+    except OSError as exc:
+        raise CorpusError(Errors.E901(path=output, detail=exc.strerror or exc)) from None
+    extra = f" and {len(written)} CSV table(s) in {escape(str(tables))}" if written else ""
+    err_console.print(f"report written to {escape(str(output))}{extra}", highlight=False)

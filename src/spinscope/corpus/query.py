@@ -3,8 +3,8 @@
 `documents` has one row per document; `techniques`, `paragraphs`, `frames`, `claims`, `entities`,
 `narratives` and `matches` one row per item, each with the document's `id`, `outlet`, `language` and `day`
 so that counts over time or by outlet need no join; `clusters` one row per member of a syndication cluster.
-`outlet` is the Telegram channel, the site name or host an HTML page gave, or the domain of the document's
-URL (null for local files without one).
+`outlet` is the Telegram channel, a record's `outlet` or `site` field, the site name or host an HTML page
+gave, or the domain of the document's URL (null for local files without one).
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ CLUSTERS_FILE = "clusters.parquet"
 
 _URL_HOST = r"'^[a-z]+://(?:www\.)?([^/:?#]+)'"
 _OUTLET = f"""COALESCE(
-    json_extract_string(meta, '$.channel'), json_extract_string(meta, '$.sitename'),
+    json_extract_string(meta, '$.channel'), json_extract_string(meta, '$.fields.outlet'),
+    json_extract_string(meta, '$.fields.site'), json_extract_string(meta, '$.sitename'),
     json_extract_string(meta, '$.hostname'),
     NULLIF(regexp_extract(json_extract_string(meta, '$.url'), {_URL_HOST}, 1), ''),
+    NULLIF(regexp_extract(json_extract_string(meta, '$.fields.url'), {_URL_HOST}, 1), ''),
     NULLIF(regexp_extract(source, {_URL_HOST}, 1), ''))"""
 _DOC = "id, outlet, language, day"
 
@@ -52,8 +54,9 @@ _NO_CLUSTERS = (
 )
 
 
-def connect(root: Path):
-    """An in-memory DuckDB connection with the views over the run's finished shards (E906: no run there)."""
+def connect(root: Path, since: str | None = None, until: str | None = None):
+    """An in-memory DuckDB connection with the views over the run's finished shards (E906: no run there);
+    with `since`/`until` (ISO dates, inclusive) only the documents dated inside that period."""
     import duckdb
 
     folder = RunFolder(root)
@@ -68,8 +71,10 @@ def connect(root: Path):
 
         con.register("empty_shards", record_schema().empty_table())
         con.execute("CREATE VIEW shards AS SELECT * FROM empty_shards")
+    period = [f"day >= DATE '{d}'" for d in [_iso(since)] if d] + [f"day <= DATE '{d}'" for d in [_iso(until)] if d]
     for name, sql in VIEWS.items():
-        con.execute(f"CREATE VIEW {name} AS {sql}")
+        where = f"SELECT * FROM ({sql}) WHERE {' AND '.join(period)}" if name == "base" and period else sql
+        con.execute(f"CREATE VIEW {name} AS {where}")
     clusters = root / CLUSTERS_FILE
     source = f"SELECT * FROM read_parquet({str(clusters)!r})" if clusters.is_file() else _NO_CLUSTERS
     con.execute(f"CREATE VIEW clusters AS {source}")
@@ -88,3 +93,15 @@ def run_query(root: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         raise CorpusError(Errors.E905(path=root, detail=str(exc).splitlines()[0])) from None
     finally:
         con.close()
+
+
+def _iso(day: str | None) -> str | None:
+    """A checked YYYY-MM-DD date (E905 otherwise), so it can go into SQL as it is."""
+    import datetime as dt
+
+    if day is None:
+        return None
+    try:
+        return dt.date.fromisoformat(day).isoformat()
+    except ValueError:
+        raise CorpusError(Errors.E905(path=day, detail="not a date (YYYY-MM-DD)")) from None
