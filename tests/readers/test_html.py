@@ -56,3 +56,40 @@ def test_html_limits(tmp_path) -> None:
 def test_decode_html_prefers_http_charset() -> None:
     assert decode_html("café".encode("cp1252"), "x", "cp1252") == "café"
     assert decode_html("café".encode(), "x", None) == "café"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"<html><head><title>Only a title</title></head><body><img src='a.png'></body></html>",
+        b"",  # trafilatura logs ERROR lines ("empty HTML tree") for this one
+    ],
+)
+def test_trafilatura_stays_quiet_on_pages_it_discards(tmp_path, cfg, caplog, monkeypatch, content) -> None:
+    """trafilatura logs "discarding data: None" (WARNING) for such pages; spinscope says E409 instead."""
+    import io
+    import logging
+
+    from spinscope.readers import html
+
+    for name in ("trafilatura", "htmldate"):  # start from the library defaults, whatever ran before
+        monkeypatch.setattr(logging.getLogger(name), "level", logging.NOTSET)
+    monkeypatch.setattr(html, "_quieted", False)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)  # what `spinscope -v` installs on the root logger, in short
+    handler.setLevel(logging.INFO)
+    logging.getLogger().addHandler(handler)
+    caplog.set_level(logging.DEBUG)
+    path = tmp_path / "discarded.html"
+    path.write_bytes(content)
+    try:
+        with pytest.raises(InputError, match=r"^\[E409\]"):
+            list(HtmlReader(cfg).read(str(path)))
+        logging.getLogger("spinscope.readers.html").info("own progress line")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    loud = [r for r in caplog.records if r.levelno >= logging.WARNING and not r.name.startswith("spinscope")]
+    assert loud == []
+    assert "discarding data" not in stream.getvalue() and "trafilatura" not in stream.getvalue()
+    assert "own progress line" in stream.getvalue()  # spinscope's own logging still gets through
+    assert logging.getLogger("spinscope").getEffectiveLevel() == logging.DEBUG  # untouched: caplog's level

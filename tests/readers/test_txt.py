@@ -123,3 +123,39 @@ def test_limits_on_chars_and_bytes(tmp_path) -> None:
     with pytest.raises(InputError, match=r"^\[E412\].*more than 50 bytes"):
         read_one(path, make_settings("limits.max_bytes=50"))
     assert len(read_one(path, make_settings("limits.max_chars=30", "limits.max_bytes=60")).text) == 30
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("Ferry Plan Splits Village\n\nThe council voted.\n", "Ferry Plan Splits Village"),
+        ("The Kiev regime spoke.\nMore text.\n", "The Kiev regime spoke."),  # one short sentence: kept
+        ("U.S. Envoy Meets Dr. Quill in St. Ives\nBody.\n", "U.S. Envoy Meets Dr. Quill in St. Ives"),
+        ("Who Pays for the Ferry? Voters Do\nBody.\n", "Who Pays for the Ferry? Voters Do"),
+        ("Ferry vs. Bridge: The Vote on 9 Nov. 2022\nBody.\n", "Ferry vs. Bridge: The Vote on 9 Nov. 2022"),
+        (
+            " date 2022-11-09\nThe harbour council met late on Tuesday evening and, after a long and bitter debate "
+            "about costs, voted to buy a second ferry for the island route.\nCritics disagree.\n",
+            None,  # a whole opening paragraph: over 20 words
+        ),
+        (" date 2022-11-09\nThe council voted on Tuesday. Critics say it was rushed.\nMore.\n", None),  # 2 sentences
+        ("Жители гавани недовольны. Мэр молчит.\nТекст.\n", None),
+        ("Here is what the harbour master told the council:\nText.\n", None),  # stops mid-sentence
+        ("x" * 151 + "\nBody.\n", None),  # over 150 characters
+    ],
+)
+def test_title_only_when_the_first_line_looks_like_a_headline(tmp_path, raw, title) -> None:
+    path = tmp_path / "article.txt"
+    path.write_text(raw, encoding="utf-8", newline="")
+    doc = read_one(path)
+    assert doc.title == title
+    assert doc.text == raw  # the title is never cut out of the text
+
+
+def test_headline_limits_are_inclusive() -> None:
+    from spinscope.readers.txt import HEADLINE_MAX_CHARS, HEADLINE_MAX_WORDS, looks_like_headline
+
+    assert looks_like_headline(" ".join(["Ferry"] * HEADLINE_MAX_WORDS))
+    assert not looks_like_headline(" ".join(["Ferry"] * (HEADLINE_MAX_WORDS + 1)))
+    assert looks_like_headline("x" * HEADLINE_MAX_CHARS)
+    assert not looks_like_headline("x" * (HEADLINE_MAX_CHARS + 1))

@@ -1,9 +1,9 @@
-"""Input readers: files, folders, URLs, feeds, record files and WARC archives -> Documents.
+"""Input readers: files, folders, URLs, feeds, record files, WARC archives, Telegram exports -> Documents.
 
 Importing this package registers every built-in reader; `open_input` is the one entry point callers need.
 """
 
-from . import feed, folder, html, stdin, tabular, txt, url, warc
+from . import feed, folder, html, stdin, tabular, telegram, txt, url, warc
 from .base import Reader, Rejected
 from .detect import detect_format, open_input, reader_for
 
@@ -18,6 +18,7 @@ __all__ = [
     "reader_for",
     "stdin",
     "tabular",
+    "telegram",
     "txt",
     "url",
     "warc",

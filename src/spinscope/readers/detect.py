@@ -11,6 +11,7 @@ from .. import registry
 from ..data import Document
 from ..errors import Errors, InputError
 from .base import Reader, Rejected
+from .telegram import EXPORT_FILE, sniff_export
 from .textio import is_url
 from .url import sniff_markup
 
@@ -52,18 +53,27 @@ def _sniff_file(path: Path) -> str:
 
 
 def detect_format(source: str) -> str:
-    """Reader name for `source`: "-" -> stdin, http(s) -> url, folder -> semeval/folder, else by suffix
-    or content. The url reader itself hands RSS/Atom answers to the feed reader."""
+    """Reader name for `source`: "-" -> stdin, http(s) -> url, folder -> semeval/telegram/folder, else by
+    suffix or content. The url reader itself hands RSS/Atom answers to the feed reader.
+
+    Telegram Desktop exports are recognised by a look at their first bytes (see `telegram.looks_like_export`):
+    a `result.json` holding an object, any `.json` file that starts like a chat export, and a folder with
+    such a `result.json` at its top level.
+    """
     if source == "-":
         return "stdin"
     if is_url(source):
         return "url"
     path = Path(source)
     if path.is_dir():
-        return "semeval" if any(path.glob("article*.txt")) else "folder"
+        if any(path.glob("article*.txt")):
+            return "semeval"
+        return "telegram" if sniff_export(path / EXPORT_FILE) else "folder"
     if not path.exists():
         raise InputError(Errors.E401(source=source))
     name = path.name.lower()
+    if name.endswith(".json") and sniff_export(path, named_result=name == EXPORT_FILE):
+        return "telegram"
     for suffix, fmt in SUFFIXES.items():
         if name.endswith(suffix):
             return fmt

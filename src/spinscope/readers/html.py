@@ -23,6 +23,27 @@ logger = logging.getLogger(__name__)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _HTML_LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)""", re.I)
 _META_FIELDS = ("author", "sitename", "url", "hostname", "description")
+# trafilatura (and htmldate, which it calls) log WARNING/ERROR lines such as "discarding data: None" for
+# pages without main text; spinscope reports those itself (E409), so the lines would only be noise.
+_QUIET_LOGGERS = ("trafilatura", "htmldate")
+_quieted = False
+
+
+def quiet_trafilatura() -> None:
+    """Raise the trafilatura and htmldate loggers to CRITICAL, once, unless someone set a level of their own.
+
+    Only those libraries' loggers change: spinscope's own loggers (and `-v`) are untouched. Runs after
+    `import trafilatura`, which sets htmldate's level to WARNING; a level other than that default or NOTSET
+    counts as deliberately chosen and is left alone.
+    """
+    global _quieted
+    if _quieted:
+        return
+    _quieted = True
+    for name in _QUIET_LOGGERS:
+        library = logging.getLogger(name)
+        if library.level in (logging.NOTSET, logging.WARNING):
+            library.setLevel(logging.CRITICAL)
 
 
 def decode_html(data: bytes, source: str, charset: str | None = None) -> str:
@@ -48,6 +69,7 @@ def html_document(
     """
     import trafilatura  # heavy import, only paid when HTML is actually read
 
+    quiet_trafilatura()
     try:
         result = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     except Exception as exc:  # third-party parser on arbitrary markup: any failure means "no text"

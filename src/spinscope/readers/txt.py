@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,51 @@ from ..data import Document
 from .base import Reader, Rejected
 from .textio import check_text, date_header, decode_text, first_line, read_bytes
 
+HEADLINE_MAX_WORDS = 20
+HEADLINE_MAX_CHARS = 150
+# "word. Next": a full stop after a word, then a space and a capital or digit (maybe after a quote).
+_FULL_STOP = re.compile(r"""(\w+)\.["'”’»)\]]*\s+["'“‘«(]?(\w)""")
+# Short words a full stop follows inside a headline without ending a sentence ("Dr. Quill", "vs. Leeds").
+_ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt", "rep", "sen", "gov", "pres"}
+    | {"inc", "ltd", "co", "corp", "no", "vs", "etc", "approx", "ca", "cf", "al"}
+    | {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+)
+_RUN_ON = (",", ";", ":", "-", "–", "—", "(")  # a headline does not stop in mid-sentence
+
+
+def _sentence_end_inside(line: str) -> bool:
+    for match in _FULL_STOP.finditer(line):
+        word, nxt = match.group(1), match.group(2)
+        if len(word) < 2 or word.isupper() or word.isdigit() or word.casefold() in _ABBREVIATIONS:
+            continue  # initials and acronyms ("U.S. Envoy", "EU. Why"), numbers, "Dr. Quill"
+        if nxt.isupper() or nxt.isdigit():
+            return True
+    return False
+
+
+def looks_like_headline(line: str) -> bool:
+    """Whether a first line reads as a headline rather than the article's opening paragraph.
+
+    It does when it is short (at most `HEADLINE_MAX_WORDS` words and `HEADLINE_MAX_CHARS` characters), is
+    one sentence (no full stop inside it that is followed by a new capitalised sentence; "U.S. Envoy" and
+    "Dr. Quill" do not count, and question or exclamation marks never do: "Who Pays? Voters Do"), and does
+    not stop in mid-sentence (a trailing comma, semicolon, colon, dash or open bracket). A final full stop
+    is fine: "The Kiev regime spoke." is still a title. Scraped articles that begin straight with their
+    first paragraph (longer than that, or two sentences) get no title.
+    """
+    if len(line) > HEADLINE_MAX_CHARS or len(line.split()) > HEADLINE_MAX_WORDS:
+        return False
+    if line.endswith(_RUN_ON):
+        return False
+    return not _sentence_end_inside(line)
+
+
+def headline(text: str, start: int = 0) -> str | None:
+    """The first non-blank line at or after `start` when it `looks_like_headline`, else None."""
+    line = first_line(text, start)
+    return line if line is not None and looks_like_headline(line) else None
+
 
 def text_document(
     text: str, *, doc_id: str, source: str, settings: Mapping[str, Any], encoding: str = "utf-8"
@@ -19,12 +65,14 @@ def text_document(
 
     A leading ` date YYYY-MM-DD` marker sets `date` and `meta["header_end"]`, the offset where the body
     starts; the marker stays in `text` so every offset refers to the whole file. The title is the first
-    non-blank line of the body, because SemEval/PTC articles (and most scraped ones) put it there.
+    non-blank line of the body, because SemEval/PTC articles (and most scraped ones) put it there, but only
+    when that line looks like a headline (see `looks_like_headline`): an article that starts straight with
+    its first paragraph has no title (None) rather than a paragraph-long one.
     """
     header = date_header(text)
     body_start = header[1] if header else 0
     check_text(text, source, settings, body_start=body_start)
-    doc = Document(id=doc_id, text=text, source=source, title=first_line(text, body_start))
+    doc = Document(id=doc_id, text=text, source=source, title=headline(text, body_start))
     doc.meta["encoding"] = encoding
     if header:
         doc.date = header[0]
