@@ -127,3 +127,18 @@ def test_sigkill_at_any_moment_then_the_same_command_finishes_exactly_once(tmp_p
     got = shard_ids(out)
     assert sorted(got) == ids and len(got) == len(set(got)) == 60
     assert json.loads((out / "manifest.json").read_text())["counts"]["documents"] == 60
+
+
+def test_the_ray_executor_writes_the_same_shards(tmp_path: Path) -> None:
+    ray = pytest.importorskip("ray")
+    ids = write_corpus(tmp_path / "in", 7)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        summary = run_corpus(
+            job([tmp_path / "in"], tmp_path / "out", only=["language"], shard_size=2, workers=2, executor="ray")
+        )
+    finally:
+        ray.shutdown()
+    assert summary.documents == 7 and sorted(shard_ids(tmp_path / "out")) == ids
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["invocations"][0]["executor"] == "ray"

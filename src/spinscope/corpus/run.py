@@ -151,8 +151,7 @@ def _execute(job: Job, shards: Iterable[Shard], progress) -> Iterator[dict[str, 
     if job.workers <= 1:
         worker = ShardWorker(job.out, job.settings, job.only, job.skip)
         for shard in shards:
-            marker = worker(shard, progress)
-            yield marker
+            yield worker.analyse(shard, progress)
         return
     yield from _in_processes(job, shards, progress)
 
@@ -160,7 +159,7 @@ def _execute(job: Job, shards: Iterable[Shard], progress) -> Iterator[dict[str, 
 def _in_processes(job: Job, shards: Iterable[Shard], progress) -> Iterator[dict[str, Any]]:
     """Shards on `workers` processes (spawned: nothing of the parent's threads or models is inherited), at most
     two shards per worker in flight, so memory stays bounded whatever the corpus size."""
-    settings = _per_worker(job.settings, job.workers)
+    settings = per_worker(job.settings, job.workers)
     context = get_context("spawn")
     args = (str(job.out), settings, job.only, job.skip)
     with ProcessPoolExecutor(job.workers, mp_context=context, initializer=_init_worker, initargs=args) as pool:
@@ -183,7 +182,7 @@ def _markers(futures, progress) -> Iterator[dict[str, Any]]:
         yield marker
 
 
-def _per_worker(settings: dict[str, Any], workers: int) -> dict[str, Any]:
+def per_worker(settings: dict[str, Any], workers: int) -> dict[str, Any]:
     """The settings for one of `workers` processes: the encoder's parallel model calls share the cores."""
     streams = max(1, available_cores() // workers)
     components = {**settings["components"], "encoder": {**settings["components"]["encoder"], "streams": streams}}
@@ -200,7 +199,7 @@ class ShardWorker:
         self.settings = settings
         self.pipeline = load_pipeline(settings, only=only, skip=skip)
 
-    def __call__(self, shard: Shard, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    def analyse(self, shard: Shard, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
         from ..runner import process
         from ..writers._common import records
         from .arrow import records_table
@@ -239,7 +238,7 @@ def _init_worker(out: str, settings: dict[str, Any], only: list[str], skip: list
 
 def _work(shard: Shard) -> dict[str, Any]:
     assert _WORKER is not None, "worker not initialised"
-    return _WORKER(shard)
+    return _WORKER.analyse(shard)
 
 
 # --- the manifest -----------------------------------------------------------------------------------------------
