@@ -57,7 +57,8 @@ def test_a_run_writes_shards_markers_errors_and_a_manifest(tmp_path: Path) -> No
     assert sorted(e["source"].rsplit("/", 1)[-1] for e in errors) == ["broken.txt", "empty.html"]
     assert all(e["message"].startswith("[E4") for e in errors)
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["status"] == "complete" and manifest["counts"] == {"documents": 11, "rejected": 2, "shards": 3}
+    assert manifest["status"] == "complete"
+    assert manifest["counts"] == {"documents": 11, "rejected": 2, "shards": 3, "clusters": summary.clusters}
     assert manifest["job"]["components"] == ["language", "segment"] and "techniques.model" not in manifest["job"]
     assert manifest["models"]["encoder.model"]["files"] > 0 and manifest["invocations"][0]["documents"] == 11
     table = duckdb.sql(f"SELECT * FROM read_parquet('{tmp_path}/out/shards/*.parquet')")
@@ -142,3 +143,39 @@ def test_the_ray_executor_writes_the_same_shards(tmp_path: Path) -> None:
     assert summary.documents == 7 and sorted(shard_ids(tmp_path / "out")) == ids
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["invocations"][0]["executor"] == "ray"
+
+
+def test_syndicated_copies_form_a_cluster_that_starts_at_the_earliest(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(5)
+    words = [
+        "state",
+        "army",
+        "bridge",
+        "council",
+        "money",
+        "report",
+        "minister",
+        "election",
+        "border",
+        "winter",
+        "energy",
+        "price",
+        "court",
+    ]
+    article = " ".join(rng.choice(words) + ("." if k % 11 == 10 else "") for k in range(220))
+    rows = [("orig", "first.example", "2022-11-09", article)]
+    rows += [
+        (f"copy{i}", f"copy{i}.example", f"2022-11-1{i}", f"Read more at copy{i}.example\n{article}") for i in (1, 2)
+    ]
+    rows += [
+        (f"other{i}", "first.example", "2022-11-09", " ".join(rng.choice(words) for _ in range(200))) for i in range(3)
+    ]
+    with (tmp_path / "items.jsonl").open("w", encoding="utf-8") as fh:
+        for doc_id, outlet, day, text in rows:
+            fh.write(json.dumps({"id": doc_id, "outlet": outlet, "date": day, "text": text}) + "\n")
+    summary = run_corpus(job([tmp_path / "items.jsonl"], tmp_path / "out", only=["language"], shard_size=2))
+    assert summary.clusters == 1
+    members = duckdb.sql(f"SELECT member, earliest, kind FROM '{tmp_path}/out/clusters.parquet' ORDER BY 1").fetchall()
+    assert members == [(m, "orig", "near-duplicate") for m in ("copy1", "copy2", "orig")]

@@ -55,6 +55,10 @@ def run_command(
     skip: Annotated[list[str] | None, typer.Option("--skip", help="Switch these components off.")] = None,
     shard_size: Annotated[int, typer.Option("--shard-size", min=1, help="Documents per shard.")] = SHARD_SIZE,
     input_format: Annotated[str | None, typer.Option("--input-format", help="Force the reader.")] = None,
+    dedup: Annotated[bool, typer.Option("--dedup/--no-dedup", help="Syndication clusters at the end.")] = True,
+    translations: Annotated[
+        bool, typer.Option("--translations/--no-translations", help="Clusters include translated copies.")
+    ] = True,
     config: ConfigOpt = None,
     overrides: SetOpt = None,
 ) -> None:
@@ -64,12 +68,14 @@ def run_command(
     extra = [f"input.format={input_format}"] if input_format else []
     settings = load_settings(config, [*(overrides or []), *extra])
     job = Job(list(inputs), out, settings, list(only or []), list(skip or []), shard_size, workers, executor)
+    job.dedup, job.translations = dedup, translations
     columns = (TextColumn("analysing"), BarColumn(), TextColumn("{task.completed} docs"), RateColumn())
     columns += (TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("analysing", total=None)
         summary = run_corpus(job, lambda n: bar.advance(task, n))
     resumed = f", {summary.skipped_shards} shard(s) already done" if summary.skipped_shards else ""
+    resumed += f", {summary.clusters} syndication cluster(s)" if summary.clusters is not None else ""
     err_console.print(
         f"{summary.documents} document(s) analysed into {summary.shards} shard(s){resumed}, {summary.rejected} "
         f"rejected, {summary.duplicate_ids} duplicate id(s), in {summary.seconds:.1f} s -> {escape(str(out))}",

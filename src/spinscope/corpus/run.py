@@ -49,6 +49,8 @@ class Job:
     shard_size: int = SHARD_SIZE
     workers: int = 1
     executor: str = "local"
+    dedup: bool = True  # syndication clusters over all finished shards at the end (`corpus.clusters`)
+    translations: bool = True  # ... including translated copies (multilingual embeddings of a few paragraphs)
 
     def key(self) -> dict[str, Any]:
         settings = json.dumps(self.settings, sort_keys=True, default=str)
@@ -74,6 +76,7 @@ class Summary:
     shards: int = 0
     skipped_shards: int = 0
     duplicate_ids: int = 0
+    clusters: int | None = None
     seconds: float = 0.0
 
 
@@ -102,6 +105,10 @@ def run_corpus(job: Job, progress: Callable[[int], None] | None = None) -> Summa
         summary.documents += marker["documents"]
         summary.rejected += marker["rejected"]
         summary.shards += 1
+    if job.dedup:
+        from .clusters import cluster_run
+
+        summary.clusters = cluster_run(job.out, job.translations)
     summary.seconds = time.perf_counter() - t0
     _close_manifest(folder, manifest, job, summary)
     return summary
@@ -285,6 +292,7 @@ def _close_manifest(folder: RunFolder, manifest: dict[str, Any], job: Job, summa
         "documents": sum(m["documents"] for m in done.values()),
         "rejected": sum(m["rejected"] for m in done.values()),
         "shards": len(done),
+        "clusters": summary.clusters,
     }
     manifest["invocations"].append(
         {
