@@ -20,6 +20,7 @@ from ..config import load_settings
 from ..corpus.query import run_query
 from ..corpus.report import GROUPS, build_report, to_html, to_markdown, write_tables
 from ..corpus.run import EXECUTORS, SHARD_SIZE, Job, run_corpus
+from ..corpus.watch import watch
 from ..errors import CorpusError, Errors, SpinscopeError
 from .analyze import err_console
 
@@ -144,3 +145,38 @@ def report_command(
         raise CorpusError(Errors.E901(path=output, detail=exc.strerror or exc)) from None
     extra = f" and {len(written)} CSV table(s) in {escape(str(tables))}" if written else ""
     err_console.print(f"report written to {escape(str(output))}{extra}", highlight=False)
+
+
+@corpus_app.command("watch")
+def watch_command(
+    feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed URLs or files.", metavar="FEED...")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (the layout of corpus run).")],
+    every: Annotated[str, typer.Option("--every", help="Time between polls: 90s, 30m, 1h, 1d.")] = "1h",
+    polls: Annotated[int, typer.Option("--polls", min=0, help="Stop after this many polls (0: never).")] = 0,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = 1,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Run only these components.")] = None,
+    skip: Annotated[list[str] | None, typer.Option("--skip", help="Switch these components off.")] = None,
+    shard_size: Annotated[int, typer.Option("--shard-size", min=1, help="Documents per shard.")] = SHARD_SIZE,
+    config: ConfigOpt = None,
+    overrides: SetOpt = None,
+) -> None:
+    """Poll feeds on a schedule; new items (by URL and content) are analysed into shards. Stop with Ctrl-C and
+    rerun the same command to go on."""
+    seconds = parse_duration(every)
+    settings = load_settings(config, overrides or [])
+    job = Job(list(feeds), out, settings, list(only or []), list(skip or []), shard_size, workers)
+    total = watch(job, seconds, polls, lambda line: err_console.print(escape(line), highlight=False))
+    err_console.print(f"{total} document(s) analysed -> {escape(str(out))}", highlight=False)
+
+
+def parse_duration(text: str) -> float:
+    """'90s', '30m', '1h', '1d' or a number of seconds (E505 otherwise)."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    number, unit = (text[:-1], text[-1]) if text[-1:] in units else (text, "s")
+    try:
+        seconds = float(number) * units[unit]
+    except ValueError:
+        raise SpinscopeError(Errors.E505(key="--every", kind="a duration such as 90s, 30m, 1h or 1d")) from None
+    if seconds <= 0:
+        raise SpinscopeError(Errors.E505(key="--every", kind="a positive duration"))
+    return seconds

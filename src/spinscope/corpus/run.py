@@ -101,7 +101,7 @@ def run_corpus(job: Job, progress: Callable[[int], None] | None = None) -> Summa
     summary = Summary(skipped_shards=len(done))
     t0 = time.perf_counter()
     shards = _shards(job, set(done), _ids_of(folder), summary)
-    for marker in _execute(job, shards, progress):
+    for marker in execute(job, shards, progress):
         summary.documents += marker["documents"]
         summary.rejected += marker["rejected"]
         summary.shards += 1
@@ -149,7 +149,7 @@ def _ids_of(folder: RunFolder) -> set[str]:
 # --- executors: each turns shards into written shards and yields their markers -------------------------------
 
 
-def _execute(job: Job, shards: Iterable[Shard], progress) -> Iterator[dict[str, Any]]:
+def execute(job: Job, shards: Iterable[Shard], progress) -> Iterator[dict[str, Any]]:
     if job.executor == "ray":
         from .ray_executor import execute_on_ray
 
