@@ -20,6 +20,7 @@ from ..config import load_settings
 from ..corpus.query import run_query
 from ..corpus.report import GROUPS, build_report, to_html, to_markdown, write_tables
 from ..corpus.run import EXECUTORS, SHARD_SIZE, Job, run_corpus
+from ..corpus.shards import RunFolder
 from ..corpus.watch import watch
 from ..errors import CorpusError, Errors, SpinscopeError
 from .analyze import err_console
@@ -72,8 +73,9 @@ def run_command(
     job.dedup, job.translations = dedup, translations
     columns = (TextColumn("analysing"), BarColumn(), TextColumn("{task.completed} docs"), RateColumn())
     columns += (TimeElapsedColumn(), TimeRemainingColumn())
+    done = sum(m["documents"] + m["rejected"] for m in RunFolder(out).completed().values())
     with Progress(*columns, console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
-        task = bar.add_task("analysing", total=None)
+        task = bar.add_task("analysing", total=expected_documents(inputs, settings), completed=done)
         summary = run_corpus(job, lambda n: bar.advance(task, n))
     resumed = f", {summary.skipped_shards} shard(s) already done" if summary.skipped_shards else ""
     resumed += f", {summary.clusters} syndication cluster(s)" if summary.clusters is not None else ""
@@ -84,6 +86,27 @@ def run_command(
     )
     if summary.rejected:
         err_console.print(f"rejected documents and their reasons: {escape(str(out / 'errors'))}/*.jsonl")
+
+
+def expected_documents(inputs: list[str], settings: dict) -> int | None:
+    """How many documents the inputs hold, when that is cheap to know (files and folders of files), for the
+    progress bar's ETA; None otherwise (record files, archives, feeds, URLs)."""
+    from ..readers.detect import reader_for
+    from ..readers.folder import FolderReader
+
+    total = 0
+    for source in inputs:
+        try:
+            reader = reader_for(source, settings)
+        except SpinscopeError:
+            continue  # the run reports it
+        if isinstance(reader, FolderReader) and Path(source).is_dir():
+            total += len(reader.files(Path(source)))
+        elif reader.name in ("txt", "html"):
+            total += 1
+        else:
+            return None
+    return total
 
 
 @corpus_app.command("query")
