@@ -47,12 +47,19 @@ def write_inputs(folder: Path, n: int) -> int:
     return chars
 
 
+# Runs the command given as arguments and prints the peak RSS (kB) of its process tree's largest member.
+WRAP = (
+    "import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)"
+)
+
+
 def time_run(inputs: Path, out: Path, extra: list[str]) -> dict:
-    """One `spinscope corpus run` in a child process: wall seconds, its peak RSS (children), bytes written."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """One `spinscope corpus run` in a child process: wall seconds, the peak RSS of its largest process
+    (the run, or one worker), bytes written."""
     t0 = time.perf_counter()
     command = [sys.executable, "-m", "spinscope", "corpus", "run", str(inputs), "--out", str(out), *extra]
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", WRAP, *command], capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     if done.returncode:
         raise SystemExit(done.stderr)
@@ -63,7 +70,7 @@ def time_run(inputs: Path, out: Path, extra: list[str]) -> dict:
         "documents": n,
         "seconds": round(seconds, 1),
         "documents_per_s": round(n / seconds, 2),
-        "peak_rss_mb": round(max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024),
+        "peak_rss_mb": round(int(done.stderr.strip().splitlines()[-1]) / 1024),
         "parquet_bytes_per_1k": round(parquet / n * 1000),
     }
 
