@@ -187,3 +187,23 @@ def test_long_run_of_garbage_gives_up_early(tmp_path, cfg) -> None:
     path.write_text("junk\n" * 1200 + '{"text": "too late"}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"^\[E406\] .*none of the first 1000 record"):
         list(JsonlReader(cfg).read(str(path)))
+
+
+def test_gzipped_jsonl_is_read_and_a_truncated_one_keeps_the_records_before_the_break(tmp_path) -> None:
+    import gzip
+
+    from spinscope.readers import open_input
+
+    rows = [
+        json.dumps({"id": f"r{i}", "text": f"Invented article number {i} about the new bridge."}) for i in range(400)
+    ]
+    data = gzip.compress(("\n".join(rows) + "\n").encode())
+    whole, cut = tmp_path / "items.jsonl.gz", tmp_path / "cut.jsonl.gz"
+    whole.write_bytes(data)
+    cut.write_bytes(data[: len(data) // 2])
+    settings = make_settings()
+    assert [d.id for d in open_input(str(whole), settings)] == [f"r{i}" for i in range(400)]
+    got = list(open_input(str(cut), settings))
+    docs = [d for d in got if not isinstance(d, Rejected)]
+    assert 0 < len(docs) < 400 and [d.id for d in docs] == [f"r{i}" for i in range(len(docs))]
+    assert isinstance(got[-1], Rejected) and "[E406]" in got[-1].message and "gzip" in got[-1].message

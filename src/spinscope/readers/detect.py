@@ -18,6 +18,8 @@ from .url import sniff_markup
 # Longest suffixes first, so ".warc.gz" wins over ".gz".
 SUFFIXES = {
     ".warc.gz": "warc",
+    ".jsonl.gz": "jsonl",
+    ".ndjson.gz": "jsonl",
     ".warc": "warc",
     ".txt": "txt",
     ".html": "html",

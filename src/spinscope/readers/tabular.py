@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import json
 import logging
+import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -30,12 +32,16 @@ logger = logging.getLogger(__name__)
 _SNIFF = 65_536
 _DELIMITERS = ",;\t|"
 _OWN_FIELDS = ("date", "language", "lang")
+_BROKEN_GZIP = (EOFError, gzip.BadGzipFile, zlib.error)
 _GIVE_UP = 1000  # bad records in a row, before any good one, after which a file counts as unreadable
 
 
 def _open_binary(source: str) -> IO[bytes]:
+    """The file's bytes, decompressed when it is gzip (`items.jsonl.gz`)."""
     try:
-        return Path(source).open("rb")
+        with Path(source).open("rb") as probe:
+            gzipped = probe.read(2) == b"\x1f\x8b"
+        return gzip.open(source, "rb") if gzipped else Path(source).open("rb")
     except FileNotFoundError as exc:
         raise InputError(Errors.E401(source=source)) from exc
     except OSError as exc:
@@ -136,8 +142,15 @@ def _str_or_none(value: Any) -> str | None:
 
 
 def _head(source: str) -> bytes:
+    """The first _SNIFF bytes (decompressed), or as many as a truncated .gz gives."""
+    head = b""
     with _open_binary(source) as fh:
-        return fh.read(_SNIFF)
+        try:
+            while len(head) < _SNIFF and (chunk := fh.read(4096)):
+                head += chunk
+        except _BROKEN_GZIP:
+            pass
+    return head[:_SNIFF]
 
 
 def _lines(fh: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
@@ -169,15 +182,20 @@ class JsonlReader(RecordReader):
             return
         max_bytes = limit(self.settings, "max_bytes")
         with _open_binary(source) as fh:
-            for n, raw in enumerate(_lines(fh, max_bytes), start=1):
-                where = f"{source}:{n}"
-                if raw is None:
-                    yield n, where, InputError(Errors.E412(source=where, limit=max_bytes))
-                    continue
-                if n == 1:
-                    raw = raw.removeprefix(codecs.BOM_UTF8)
-                if raw.strip():
-                    yield n, where, _parse_line(raw, where)
+            n = 0
+            try:
+                for n, raw in enumerate(_lines(fh, max_bytes), start=1):
+                    where = f"{source}:{n}"
+                    if raw is None:
+                        yield n, where, InputError(Errors.E412(source=where, limit=max_bytes))
+                        continue
+                    if n == 1:
+                        raw = raw.removeprefix(codecs.BOM_UTF8)
+                    if raw.strip():
+                        yield n, where, _parse_line(raw, where)
+            except _BROKEN_GZIP as exc:  # a truncated or corrupt .gz: the records before the break are kept
+                detail = f"compressed stream broken after line {n} ({exc})"
+                yield n + 1, f"{source}:{n + 1}", InputError(Errors.E406(source=source, kind="gzip", detail=detail))
 
     def _json_list(self, source: str) -> Iterator[tuple[int, str, Mapping[str, Any] | InputError]]:
         try:
