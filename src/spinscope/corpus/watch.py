@@ -128,15 +128,11 @@ def _page(url: str, item: Document, settings: dict[str, Any]) -> Document:
     return page
 
 
+STORED = ("id", "text", "source", "title", "date", "meta")  # the Document fields an inbox keeps
+
+
 def _stored(doc: Document) -> dict[str, Any]:
-    return {
-        "id": doc.id,
-        "text": doc.text,
-        "source": doc.source,
-        "title": doc.title,
-        "date": doc.date,
-        "meta": doc.meta,
-    }
+    return {name: getattr(doc, name) for name in STORED}
 
 
 def _finish(job: Job, folder: RunFolder, path: Path) -> int:
