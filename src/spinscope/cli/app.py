@@ -14,6 +14,7 @@ from rich.markup import escape
 from ..errors import SpinscopeError
 from .analyze import analyze_command
 from .classify import classify_spans_command
+from .dedup import dedup_command
 
 app = typer.Typer(
     name="spinscope",
@@ -36,6 +37,7 @@ def root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progre
 
 app.command("analyze")(analyze_command)
 app.command("classify-spans")(classify_spans_command)
+app.command("dedup")(dedup_command)
 
 
 def _add_subapps() -> None:
