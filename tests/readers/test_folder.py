@@ -107,3 +107,22 @@ def test_real_semeval_folder_offsets_match_gold_spans(cfg) -> None:
             piece = doc.text[int(start) : int(end)]
             assert piece and piece in doc.text
             assert not piece.startswith("\ufeff")
+
+
+def test_a_folder_of_mixed_encodings_decodes_every_file(tmp_path) -> None:
+    from spinscope.config import load_settings
+    from spinscope.readers import open_input
+
+    texts = {
+        "utf8.txt": ("Die Bürgermeisterin eröffnet die neue Fähre über den Fluss.", "utf-8"),
+        "bom.txt": ("La maire inaugure le nouveau bac sur la rivière, dit-elle.", "utf-8-sig"),
+        "cyr.txt": ("Мэр города открыл новую паромную переправу через реку в среду.", "cp1251"),
+        "latin.txt": ("El alcalde inauguró el nuevo transbordador del río, según él.", "cp1252"),
+        "wide.txt": ("Ο δήμαρχος εγκαινίασε το νέο πορθμείο στο ποτάμι την Τετάρτη.", "utf-16"),
+    }
+    for name, (text, encoding) in texts.items():
+        (tmp_path / name).write_bytes(text.encode(encoding))
+    docs = {d.source.rsplit("/", 1)[-1]: d for d in open_input(str(tmp_path), load_settings())}
+    expected = {name: text for name, (text, _) in texts.items()}
+    expected["bom.txt"] = "\ufeff" + expected["bom.txt"]  # a UTF-8 mark stays: the text is the file, verbatim
+    assert {name: docs[name].text for name in texts} == expected

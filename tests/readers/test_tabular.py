@@ -189,16 +189,19 @@ def test_long_run_of_garbage_gives_up_early(tmp_path, cfg) -> None:
         list(JsonlReader(cfg).read(str(path)))
 
 
-def test_gzipped_jsonl_is_read_and_a_truncated_one_keeps_the_records_before_the_break(tmp_path) -> None:
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_gzipped_records_are_read_and_a_truncated_file_keeps_the_records_before_the_break(tmp_path, kind) -> None:
     import gzip
 
     from spinscope.readers import open_input
 
-    rows = [
-        json.dumps({"id": f"r{i}", "text": f"Invented article number {i} about the new bridge."}) for i in range(400)
-    ]
+    texts = [(f"r{i}", f"Invented article number {i} about the new bridge.") for i in range(400)]
+    if kind == "jsonl":
+        rows = [json.dumps({"id": i, "text": t}) for i, t in texts]
+    else:
+        rows = ["id,text", *(f"{i},{t}" for i, t in texts)]
     data = gzip.compress(("\n".join(rows) + "\n").encode())
-    whole, cut = tmp_path / "items.jsonl.gz", tmp_path / "cut.jsonl.gz"
+    whole, cut = tmp_path / f"items.{kind}.gz", tmp_path / f"cut.{kind}.gz"
     whole.write_bytes(data)
     cut.write_bytes(data[: len(data) // 2])
     settings = make_settings()

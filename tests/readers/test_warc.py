@@ -77,3 +77,19 @@ def test_garbage_after_good_records_is_one_rejected(tmp_path, cfg) -> None:
 def test_missing_warc_is_e401(tmp_path, cfg) -> None:
     with pytest.raises(InputError, match=r"^\[E401\]"):
         list(WarcReader(cfg).read(str(tmp_path / "none.warc")))
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_a_warc_cut_inside_its_last_record_keeps_the_records_before(tmp_path, cfg, gz) -> None:
+    good = warc_response("https://x.example/one", PAGE, record_id="urn:uuid:one")
+    second = warc_response("https://x.example/two", PAGE, record_id="urn:uuid:two")
+    data = good + second[: len(second) // 2]
+    if gz:  # one gzip member per record, as crawlers write them; the second member is cut too
+        member = gzip.compress(second)
+        data = gzip.compress(good) + member[: len(member) // 2]
+    path = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    path.write_bytes(data)
+    first, cut = WarcReader(cfg).read(str(path))
+    assert isinstance(first, Document) and first.id == "urn:uuid:one"
+    assert isinstance(cut, Rejected) and cut.message.startswith("[E406] https://x.example/two: malformed WARC")
+    assert "truncated" in cut.message

@@ -54,9 +54,10 @@ _NO_CLUSTERS = (
 )
 
 
-def connect(root: Path, since: str | None = None, until: str | None = None):
+def connect(root: Path, since: str | None = None, until: str | None = None, *, sandbox: bool = False):
     """An in-memory DuckDB connection with the views over the run's finished shards (E906: no run there);
-    with `since`/`until` (ISO dates, inclusive) only the documents dated inside that period."""
+    with `since`/`until` (ISO dates, inclusive) only the documents dated inside that period. `sandbox`
+    (the web app) leaves the connection no file access outside the run folder, for SQL from strangers."""
     import duckdb
 
     folder = RunFolder(root)
@@ -64,6 +65,10 @@ def connect(root: Path, since: str | None = None, until: str | None = None):
         raise CorpusError(Errors.E906(path=root))
     files = [str(p) for p in folder.shard_files() if p.is_file()]
     con = duckdb.connect()
+    if sandbox:
+        con.execute("SET allowed_directories = ?", [[f"{Path(root).resolve()}/"]])
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
     if files:
         con.execute(f"CREATE VIEW shards AS SELECT * FROM read_parquet({files!r}, union_by_name = true)")
     else:  # a run with no finished shard yet: the same columns, no rows
@@ -81,18 +86,30 @@ def connect(root: Path, since: str | None = None, until: str | None = None):
     return con
 
 
-def run_query(root: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """(column names, rows) of one SQL statement over the views; a bad statement is E905 with DuckDB's reason."""
+def run_query(root: Path, sql: str, *, sandbox: bool = False) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """(column names, rows) of one SQL statement over the views; a bad statement is E905 with DuckDB's reason.
+    `sandbox`: also only statements that read (SELECT, WITH, DESCRIBE, ...), on a sandboxed connection."""
     import duckdb
 
-    con = connect(root)
+    con = connect(root, sandbox=sandbox)
     try:
+        if sandbox and not _one_read(con, sql):
+            raise CorpusError(
+                Errors.E905(path=root, detail="only one statement that reads (SELECT, WITH, ...) runs here")
+            )
         result = con.execute(sql)
         return [d[0] for d in result.description or []], result.fetchall()
     except duckdb.Error as exc:
         raise CorpusError(Errors.E905(path=root, detail=str(exc).splitlines()[0])) from None
     finally:
         con.close()
+
+
+def _one_read(con, sql: str) -> bool:
+    import duckdb
+
+    statements = con.extract_statements(sql)
+    return len(statements) == 1 and statements[0].type in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN)
 
 
 def _iso(day: str | None) -> str | None:

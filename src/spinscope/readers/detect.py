@@ -20,6 +20,8 @@ SUFFIXES = {
     ".warc.gz": "warc",
     ".jsonl.gz": "jsonl",
     ".ndjson.gz": "jsonl",
+    ".csv.gz": "csv",
+    ".tsv.gz": "csv",
     ".warc": "warc",
     ".txt": "txt",
     ".html": "html",

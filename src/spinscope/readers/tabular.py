@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
+import io
 import json
 import logging
 import zlib
@@ -241,9 +242,10 @@ class CsvReader(RecordReader):
         # Articles outgrow csv's default 128 KiB field limit; the bound is process-wide, so only raise it.
         csv.field_size_limit(max(csv.field_size_limit(), limit(self.settings, "max_bytes")))
         try:
-            with Path(source).open(encoding=encoding, newline="") as fh:
+            with io.TextIOWrapper(_open_binary(source), encoding=encoding, newline="") as fh:
                 header = fh.readline()
-                delimiter = "\t" if source.lower().endswith(".tsv") else _delimiter(header)
+                tsv = source.lower().removesuffix(".gz").endswith(".tsv")
+                delimiter = "\t" if tsv else _delimiter(header)
                 fh.seek(0)
                 rows = csv.DictReader(fh, delimiter=delimiter)
                 if not rows.fieldnames:
@@ -265,6 +267,10 @@ def _rows(rows: csv.DictReader[str], source: str) -> Iterator[Record]:
         try:
             row = next(rows)
         except StopIteration:
+            return
+        except _BROKEN_GZIP as exc:  # a truncated or corrupt .csv.gz: the rows before the break are kept
+            detail = f"compressed stream broken after line {line - 1} ({exc})"
+            yield n + 1, f"{source}:{line}", InputError(Errors.E406(source=source, kind="gzip", detail=detail))
             return
         except csv.Error as exc:
             n += 1

@@ -79,6 +79,9 @@ class WarcReader(Reader):
         body = record.reader.read(max_bytes + 1)  # bounded: a decoded gzip body can outgrow its record
         if len(body) > max_bytes:
             return Rejected(where, Errors.E412(source=where, limit=max_bytes))
+        if len(body) < record.content_length and not _encoded(record):
+            detail = f"record cut short ({len(body)} of {record.content_length} bytes): the file is truncated"
+            return Rejected(where, Errors.E406(source=where, kind="WARC", detail=detail))
         try:
             html = decode_html(body, where, record.http_charset)
             doc_id = record_id or uri
@@ -89,3 +92,9 @@ class WarcReader(Reader):
         if date := headers.get("WARC-Date"):
             doc.meta["warc_date"] = date
         return doc
+
+
+def _encoded(record: WarcRecord) -> bool:
+    """Whether the body was sent gzip'ed or chunked (decoded, its length differs from the record's)."""
+    headers = record.http_headers
+    return bool(headers and (headers.get("Content-Encoding") or headers.get("Transfer-Encoding")))
