@@ -78,6 +78,14 @@ class Errors(_Coded):
     E904 = "Unknown executor {name!r}. Known: local, ray."
     E905 = "{path}: {detail}"
     E906 = "{path}: no corpus run here (no manifest.json); run `spinscope corpus run INPUT... --out DIR` first."
+    E1021 = "This server needs the API token for writes: send `Authorization: Bearer $SPINSCOPE_TOKEN`."
+    E1022 = "Refused a write from another site (Origin {origin!r})."
+    E1023 = "The form's CSRF token is missing or stale; reload the page and submit again."
+    E1024 = "The request body is over {limit} bytes (set web.max_request_bytes)."
+    E1025 = "The analysis took longer than {limit} s (set web.request_timeout)."
+    E1026 = "No stored document with id {doc_id!r}."
+    E1027 = "Give exactly one of: text, url, or a file."
+    E1029 = "Bad request: {detail}"
 
 
 @unique

@@ -1,0 +1,172 @@
+"""`create_app`: the FastAPI app of `spinscope serve`, a thin layer over the public API and the JSON schema.
+
+The pages (`pages.py`) and the JSON API under `/api/` (`api.py`) share one `Analyzer` (the pipeline, loaded
+once per process) and one `Library` (stored analyses in SQLite). Errors leave as JSON (`{"error": {"code",
+"message"}}`, the CLI's codes) on the API and as an error page elsewhere; a traceback never does.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from .. import __version__
+from ..config import load_settings
+from ..errors import Errors, InputError, SpinscopeError
+from .security import CSRF_COOKIE, Refused, csrf_value
+from .service import Analyzer
+from .store import Library, library_path
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+_CODE = re.compile(r"^\[(E\d+)\]")
+_STATUS = {"E405": 413, "E412": 413, "E1024": 413, "E1025": 504, "E1026": 404, "E407": 502, "E701": 404}
+
+
+@dataclass
+class State:
+    """What every route needs: the settings, the analyser and the library of stored analyses."""
+
+    settings: dict[str, Any]
+    analyzer: Analyzer
+    library: Library
+
+
+def error_body(message: str) -> dict[str, Any]:
+    match = _CODE.match(message)
+    return {"error": {"code": match.group(1) if match else "E000", "message": message}}
+
+
+def status_of(exc: Exception) -> int:
+    if isinstance(exc, Refused):
+        return exc.status
+    match = _CODE.match(str(exc))
+    if match and match.group(1) in _STATUS:
+        return _STATUS[match.group(1)]
+    return 400 if isinstance(exc, InputError) else 500
+
+
+templates = Jinja2Templates(directory=HERE / "templates", autoescape=True)
+templates.env.globals["version"] = __version__
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def error_response(request: Request, exc: Exception) -> Response:
+    status = status_of(exc)
+    message = str(exc) if isinstance(exc, SpinscopeError | Refused) else f"[E000] internal error ({type(exc).__name__})"
+    if status >= 500:
+        logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    if _wants_json(request):
+        return JSONResponse(error_body(message), status_code=status)
+    return page(request, "error.html", {"message": message, "status": status}, status=status)
+
+
+def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    """A template rendered with the CSRF token, and the CSRF cookie set (SameSite=Strict)."""
+    csrf = csrf_value(request)
+    response = templates.TemplateResponse(request, name, {"csrf": csrf, **context}, status_code=status)
+    if request.cookies.get(CSRF_COOKIE) != csrf:
+        response.set_cookie(CSRF_COOKIE, csrf, samesite="strict", httponly=False, path="/")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+class BodyLimit:
+    """ASGI middleware: a request body over `limit` bytes is refused with 413 before it is read whole."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            return await self._refuse(scope, send)
+        seen = 0
+
+        async def counted() -> dict:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise InputError(Errors.E1024(limit=self.limit))
+            return message
+
+        await self.app(scope, counted, send)
+
+    async def _refuse(self, scope: dict, send: Any) -> None:
+        response = JSONResponse(error_body(Errors.E1024(limit=self.limit)), status_code=413)
+        await response(scope, None, send)
+
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+        "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(
+    settings: dict[str, Any] | None = None,
+    *,
+    library: Library | None = None,
+    analyzer: Analyzer | None = None,
+    warm: bool = False,
+) -> FastAPI:
+    """The app; `warm` loads the default pipeline now instead of on the first analysis."""
+    from . import api, pages
+
+    settings = settings or load_settings()
+    state = State(settings, analyzer or Analyzer(settings), library or Library.open(library_path(settings)))
+    if warm:
+        state.analyzer.warm()
+    app = FastAPI(
+        title="spinscope",
+        version=__version__,
+        description="Persuasion techniques, frames, claims, actors, narratives and known debunked claims in news "
+        "articles, with character offsets into the verbatim text. Responses follow the CLI's JSON schema.",
+    )
+    app.state.spinscope = state
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    for kind in (SpinscopeError, Refused, Exception):
+        app.add_exception_handler(kind, error_response)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return error_response(request, InputError(Errors.E1029(detail=detail)))
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    limit = int(settings["web"]["max_request_bytes"])
+    app.add_middleware(BodyLimit, limit=limit)
+    return app
+
+
+def state_of(request: Request) -> State:
+    return request.app.state.spinscope

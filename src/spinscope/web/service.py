@@ -1,0 +1,105 @@
+"""The analysis behind the web app: the shared run loop (`runner.process`) on pasted text, uploads and URLs.
+
+One `Analyzer` per server process loads each pipeline once (the default one, and at most a few for other
+`only`/`skip` options) and runs one analysis at a time: the pipeline already keeps both cores busy, so
+requests queue instead of competing for them.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..api import load_pipeline
+from ..data import Document
+from ..errors import Errors, InputError
+from ..pipeline import Pipeline
+from ..readers.txt import text_document
+from ..runner import process
+from ..writers._common import records
+
+UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz", ".warc", ".warc.gz", ".csv")
+PIPELINES_KEPT = 2  # pipelines for non-default options kept loaded (each holds its models)
+
+
+@dataclass
+class Analysis:
+    """The records of one request's documents, and the one-line reason of each input that was skipped."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+
+
+class Analyzer:
+    """Runs the configured pipeline for the app; thread-safe (one analysis at a time per process)."""
+
+    def __init__(self, settings: dict[str, Any], transport: Any = None) -> None:
+        self.settings = settings
+        self.transport = transport  # httpx transport for URL fetches (tests swap the network)
+        self._pipelines: OrderedDict[tuple[tuple[str, ...], tuple[str, ...]], Pipeline] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def pipeline(self, only: Sequence[str] = (), skip: Sequence[str] = ()) -> Pipeline:
+        """The pipeline for these options, loaded on first use (call with the lock held or at start-up)."""
+        key = (tuple(sorted(only)), tuple(sorted(skip)))
+        if key not in self._pipelines:
+            self._pipelines[key] = load_pipeline(self.settings, only=only, skip=skip)
+            extra = [k for k in self._pipelines if k != ((), ())]
+            if len(extra) > PIPELINES_KEPT:
+                del self._pipelines[extra[0]]
+        self._pipelines.move_to_end(key)
+        return self._pipelines[key]
+
+    def warm(self) -> None:
+        with self._lock:
+            self.pipeline()
+
+    def components(self) -> list[str]:
+        """Names of the default pipeline's components (for the health check and the result page)."""
+        with self._lock:
+            return [step.name for step in self.pipeline().steps]
+
+    def run(self, inputs: list[str | Document], only: Sequence[str] = (), skip: Sequence[str] = ()) -> Analysis:
+        out = Analysis()
+        with self._lock:
+            pipeline = self.pipeline(only, skip)
+            process(
+                inputs,
+                pipeline,
+                lambda docs: out.records.extend(records(docs, self.settings)),
+                lambda item: out.rejected.append(item.message),
+                settings=self.settings,
+            )
+        return out
+
+    def text(self, text: str, *, title: str = "", **options: Any) -> Analysis:
+        doc = text_document(text, doc_id="pasted", source="pasted text", settings=self.settings)
+        if title.strip():
+            doc.title = title.strip()
+        return self.run([doc], **options)
+
+    def url(self, url: str, **options: Any) -> Analysis:
+        from .fetch import fetch_document
+
+        return self.run([fetch_document(url, self.settings, transport=self.transport)], **options)
+
+    def upload(self, name: str, data: bytes, **options: Any) -> Analysis:
+        """A file as its reader reads it (by suffix): one document, or several for JSONL/CSV/WARC."""
+        suffix = next((s for s in sorted(UPLOAD_SUFFIXES, key=len, reverse=True) if name.lower().endswith(s)), "")
+        if not suffix:
+            raise InputError(Errors.E410(source=name, fmt=Path(name).suffix, known=", ".join(UPLOAD_SUFFIXES)))
+        with tempfile.TemporaryDirectory(prefix="spinscope-upload-") as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(data)
+            analysis = self.run([str(path)], **options)
+        shown = Path(name).name  # the temporary path never reaches the user
+        for record in analysis.records:
+            for key in ("id", "source"):
+                record[key] = record[key].replace(str(path), shown).replace(path.name, shown)
+        analysis.rejected = [m.replace(str(path), shown) for m in analysis.rejected]
+        return analysis
