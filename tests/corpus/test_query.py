@@ -60,3 +60,21 @@ def test_the_cli_prints_table_csv_and_json_and_refuses_bad_sql(run_dir: Path, mo
     assert code == 2 and "[E905]" in err and "Traceback" not in err
     code, _, err = run_cli(monkeypatch, capsys, "corpus", "query", str(run_dir.parent), "SELECT 1")
     assert code == 2 and "[E906]" in err
+
+
+def test_a_sandboxed_query_reads_the_views_and_nothing_else(run_dir: Path, tmp_path: Path) -> None:
+    from spinscope.errors import CorpusError
+
+    _, rows = run_query(run_dir, "SELECT count(*) FROM documents", sandbox=True)
+    assert rows == [(7,)]
+    outside = tmp_path / "secret.csv"
+    outside.write_text("a\n1\n", encoding="utf-8")
+    for sql in (
+        f"SELECT * FROM read_csv('{outside}')",
+        f"COPY (SELECT 1) TO '{run_dir / 'x.csv'}'",
+        "SELECT 1; SELECT 2",
+        "SET enable_external_access = true",
+    ):
+        with pytest.raises(CorpusError, match=r"^\[E905\]"):
+            run_query(run_dir, sql, sandbox=True)
+    assert not (run_dir / "x.csv").exists()
