@@ -86,6 +86,7 @@ class Errors(_Coded):
     E1026 = "No stored document with id {doc_id!r}."
     E1027 = "Give exactly one of: text, url, or a file."
     E1029 = "Bad request: {detail}"
+    E1101 = "{path}: the library of stored analyses cannot be {action}: {detail}"
 
 
 @unique
@@ -140,6 +141,10 @@ class CaseBankError(SpinscopeError):
 
 class CorpusError(SpinscopeError):
     """A corpus run's output folder cannot be written or read, or belongs to another run."""
+
+
+class LibraryError(SpinscopeError):
+    """The web app's library of stored analyses cannot be opened or written."""
 
 
 class FormatError(SpinscopeError):
