@@ -87,6 +87,11 @@ class Errors(_Coded):
     E1027 = "Give exactly one of: text, url, or a file."
     E1029 = "Bad request: {detail}"
     E1101 = "{path}: the library of stored analyses cannot be {action}: {detail}"
+    E1102 = "Correction {n}: unknown action {action!r}; use accept, reject, relabel or add."
+    E1103 = "Correction {n}: span {start}:{end} does not fit the text ({length} characters)."
+    E1104 = "Correction {n}: unknown technique {label!r}."
+    E1105 = "Correction {n}: no span {technique} {start}:{end} to {action} in this document."
+    E1106 = "Unknown corrections format {fmt!r}. Known: semeval, jsonl."
 
 
 @unique

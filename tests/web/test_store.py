@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -129,3 +130,51 @@ def test_a_file_that_is_not_a_library_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_bytes(b"not a database at all" * 100)
     with pytest.raises(LibraryError, match=r"^\[E1101\]"):
         Library.open(bad)
+
+
+def test_reviews_change_the_spans_and_export_as_training_data(library: Library, tmp_path: Path) -> None:
+    from spinscope.errors import InputError
+    from spinscope.eval.formats import read_article, read_spans
+    from spinscope.web.review import LABELS_FILE, export_corrections, export_id
+
+    text = "They call it the Kiev regime. Nobody believes the MSM any more."
+    loaded = {"technique": "Loaded_Language", "start": 17, "end": 28, "text": "Kiev regime", "score": 0.9}
+    doubt = {"technique": "Doubt", "start": 30, "end": 53, "text": text[30:53], "score": 0.4}
+    stored = library.add(record("r", text, techniques=[loaded, doubt]))
+    with pytest.raises(InputError, match=r"^\[E1105\]"):
+        library.save_review(stored["id"], [{"action": "reject", "technique": "Doubt", "start": 0, "end": 4}])
+    with pytest.raises(InputError, match=r"^\[E1104\]"):
+        library.save_review(stored["id"], [{"action": "add", "technique": "Nonsense", "start": 0, "end": 4}])
+    with pytest.raises(InputError, match=r"^\[E1103\]"):
+        library.save_review(stored["id"], [{"action": "add", "technique": "Doubt", "start": 60, "end": 99}])
+    corrections = [
+        {"action": "accept", **{k: loaded[k] for k in ("technique", "start", "end")}},
+        {"action": "relabel", "technique": "Doubt", "start": 30, "end": 53, "new_technique": "Name_Calling-Labeling"},
+        {"action": "add", "technique": "Doubt", "start": 0, "end": 3, "text": "the MSM"},  # re-anchored by its text
+    ]
+    saved = library.save_review(stored["id"], corrections, reviewer="ed")
+    msm = text.index("the MSM")
+    assert saved["corrections"][2]["start"] == msm
+    expected = [
+        ("Loaded_Language", 17, 28),
+        ("Name_Calling-Labeling", 30, 53),
+        ("Doubt", msm, msm + 7),
+    ]
+    got = [(s["technique"], s["start"], s["end"]) for s in saved["spans"]]
+    assert got == sorted(expected, key=lambda s: (s[1], s[2], s[0]))
+    assert all(text[s["start"] : s["end"]] == s["text"] for s in saved["spans"])
+    library.save_review(stored["id"], [{"action": "reject", "technique": "Doubt", "start": msm, "end": msm + 7}])
+    library.replace(stored["id"], record("r", text, techniques=[loaded, doubt]))
+    assert len(library.reviews(stored["id"])) == 2  # a re-analysis keeps the reviews
+
+    assert export_corrections(library, tmp_path / "sem", "semeval") == 1
+    aid = export_id(stored["id"])
+    assert read_article(tmp_path / "sem" / f"article{aid}.txt") == text
+    spans = read_spans(tmp_path / "sem" / LABELS_FILE)
+    assert [(s.technique, s.start, s.end) for s in spans] == [
+        ("Loaded_Language", 17, 28),
+        ("Name_Calling-Labeling", 30, 53),
+    ]
+    assert export_corrections(library, tmp_path / "c.jsonl", "jsonl") == 1
+    row = json.loads((tmp_path / "c.jsonl").read_text(encoding="utf-8"))
+    assert row["id"] == stored["id"] and len(row["spans"]) == 2

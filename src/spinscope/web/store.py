@@ -22,6 +22,7 @@ from typing import Any
 import platformdirs
 
 from ..errors import Errors, LibraryError
+from .review import apply, checked
 
 FILE_NAME = "library.sqlite"
 SCHEMA_VERSION = "1"
@@ -39,6 +40,10 @@ CREATE TABLE IF NOT EXISTS facets (
     document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE, kind TEXT NOT NULL, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS facets_value ON facets (kind, value, document);
 CREATE INDEX IF NOT EXISTS facets_document ON facets (document);
+CREATE TABLE IF NOT EXISTS reviews (
+    id INTEGER PRIMARY KEY, document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    saved_at TEXT NOT NULL, reviewer TEXT NOT NULL, corrections TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS reviews_document ON reviews (document, id);
 CREATE VIRTUAL TABLE IF NOT EXISTS fulltext USING fts5 (id UNINDEXED, title, text, tokenize = 'unicode61');
 """
 
@@ -166,8 +171,10 @@ class Library:
         keep = {k: old["meta"][k] for k in ("input_id", "stored_at") if k in old["meta"]}
         stored = {**record, "id": doc_id, "meta": {**record.get("meta", {}), **keep}}
         with self._write() as db:
+            reviews = db.execute("SELECT * FROM reviews WHERE document = ?", (doc_id,)).fetchall()
             self._remove(db, doc_id)
             self._insert(db, stored)
+            db.executemany("INSERT INTO reviews VALUES (?, ?, ?, ?, ?)", reviews)
         return stored
 
     def delete(self, doc_id: str) -> bool:
@@ -212,3 +219,42 @@ class Library:
         for kind, value, count in rows:
             out[kind].append((value, count))
         return out
+
+    def reviews(self, doc_id: str) -> list[dict[str, Any]]:
+        rows = self._db().execute(
+            "SELECT id, saved_at, reviewer, corrections FROM reviews WHERE document = ? ORDER BY id", (doc_id,)
+        )
+        keys = ("review", "saved_at", "reviewer")
+        return [{**dict(zip(keys, row[:3], strict=True)), "corrections": json.loads(row[3])} for row in rows]
+
+    def spans(self, record: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The document's technique spans after all its reviews."""
+        spans = record["techniques"]
+        for review in self.reviews(record["id"]):
+            spans = apply(record["text"], spans, review["corrections"])
+        return spans
+
+    def save_review(self, doc_id: str, corrections: list[dict[str, Any]], reviewer: str = "") -> dict[str, Any]:
+        """Check the corrections against the spans as reviewed so far (coded errors) and store them."""
+        record = self.get(doc_id)
+        if record is None:
+            raise KeyError(doc_id)
+        fixed = checked(record["text"], self.spans(record), corrections)
+        saved_at = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._write() as db:
+            row = (doc_id, saved_at, reviewer, json.dumps(fixed))
+            review = db.execute("INSERT INTO reviews VALUES (NULL, ?, ?, ?, ?)", row).lastrowid
+        return {
+            "review": review,
+            "saved_at": saved_at,
+            "reviewer": reviewer,
+            "corrections": fixed,
+            "spans": self.spans(record),
+        }
+
+    def reviewed_documents(self) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        """(record, spans after its reviews) of every reviewed document, oldest first."""
+        ids = [row[0] for row in self._db().execute("SELECT DISTINCT document FROM reviews ORDER BY document")]
+        for doc_id in ids:
+            if (record := self.get(doc_id)) is not None:
+                yield record, self.spans(record)
