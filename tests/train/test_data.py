@@ -32,3 +32,26 @@ def test_windows_of_invented_articles(tiny_data: Path) -> None:
     b = td.collate(wins, batches[0])
     assert b["labels"].shape[-1] == len(labels)
     assert b["loss_mask"][:, 0].sum() == 0
+
+
+def test_reviewed_corrections_join_the_train_split(tiny_data: Path, tmp_path: Path) -> None:
+    from spinscope.web.review import export_corrections
+    from spinscope.web.store import Library
+
+    labels = td.read_labels(tiny_data)
+    text = "They call it the Kiev regime. Nobody believes the MSM any more, the columnist wrote."
+    library = Library.open(tmp_path / "library.sqlite")
+    stored = library.add({"id": "x", "title": None, "language": "en", "meta": {}, "text": text, "techniques": []})
+    start = text.index("Kiev regime")
+    library.save_review(stored["id"], [{"action": "add", "technique": labels[0], "start": start, "end": start + 11}])
+    export_corrections(library, tmp_path / "sem", "semeval")
+    export_corrections(library, tmp_path / "c.jsonl", "jsonl")
+    for extra in (tmp_path / "sem", tmp_path / "c.jsonl"):
+        (art,) = td.read_extra(extra, labels)
+        assert art.text == text and art.spans == [(labels[0], start, start + 11)]
+    plain = td.build_windows(tiny_data, labels, ["en"], "train")
+    more = td.build_windows(tiny_data, labels, ["en"], "train", extra=[tmp_path / "sem"])
+    assert len(more) == len(plain) + 1 and more[-1].has_labels
+    assert len(td.build_windows(tiny_data, labels, ["en"], "val", extra=[tmp_path / "sem"])) == len(
+        td.build_windows(tiny_data, labels, ["en"], "val")
+    )

@@ -35,6 +35,9 @@ def techniques(
     ),
     article_loss: float = typer.Option(1.0, "--article-loss", help="weight of the article-level loss"),
     article_lr: float = typer.Option(3e-5, "--article-lr", help="encoder learning rate of the second stage"),
+    extra: list[Path] = typer.Option(
+        [], "--extra", help="more training documents: reviewed corrections exported by the web app (folder or JSONL)"
+    ),
 ) -> None:
     """Train (or resume) the span-level technique tagger, optionally continue it with the article-level loss
     (--article-epochs, in RUN/article-stage), and export the result to --out when all epochs are done."""
@@ -47,7 +50,9 @@ def techniques(
     from ..train.model import TrainConfig
 
     langs = list(SPECS[encoder].languages)
-    cfg = TrainConfig(epochs=epochs, loss=loss, encoder=encoder, langs=langs, seed=_seed())
+    cfg = TrainConfig(
+        epochs=epochs, loss=loss, encoder=encoder, langs=langs, seed=_seed(), extra=[str(p) for p in extra]
+    )
     stage = ArticleStage(article_epochs, article_loss, article_lr) if article_epochs else None
     res = train_in_stages(data, run, cfg, stage, max_minutes)
     typer.echo(json.dumps(res, indent=1))

@@ -28,6 +28,7 @@ FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"}
 )
 _UNTYPED = frozenset({"", "application/octet-stream", "binary/octet-stream"})
+MAX_REDIRECTS = 20  # httpx's own default
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +41,15 @@ class Fetched:
     body: bytes
 
 
-def make_client(settings: Mapping[str, Any], transport: httpx.BaseTransport | None = None) -> httpx.Client:
+def make_client(
+    settings: Mapping[str, Any], transport: httpx.BaseTransport | None = None, *, max_redirects: int = MAX_REDIRECTS
+) -> httpx.Client:
     from .. import __version__  # late: the package sets it after its own imports
 
     return httpx.Client(
         timeout=limit(settings, "fetch_timeout"),
         follow_redirects=True,
+        max_redirects=max_redirects,
         headers={"User-Agent": f"spinscope/{__version__}"},
         transport=transport,
     )

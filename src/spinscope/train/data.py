@@ -71,6 +71,29 @@ def read_articles(data: Path, lang: str, ids: Iterable[str]) -> list[Article]:
     return out
 
 
+def read_extra(path: Path, labels: Iterable[str]) -> list[Article]:
+    """Reviewed documents exported by the web app (`spinscope.web.review`): a SemEval folder (article<ID>.txt
+    and the labels file) or JSONL. Spans whose technique the model does not predict are left out."""
+    import json
+
+    from ..web.review import LABELS_FILE
+
+    known = set(labels)
+    if path.is_dir():
+        spans: dict[str, list[tuple[str, int, int]]] = {}
+        for r in read_spans(path / LABELS_FILE):
+            spans.setdefault(r.article_id, []).append((r.technique, r.start, r.end))
+        files = sorted(path.glob("article*.txt"))
+        docs = [
+            (f.stem.removeprefix("article"), read_article(f), spans.get(f.stem.removeprefix("article"), []))
+            for f in files
+        ]
+    else:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        docs = [(r["id"], r["text"], [(s["technique"], s["start"], s["end"]) for s in r["spans"]]) for r in rows]
+    return [Article(i, "extra", text, [s for s in found if s[0] in known]) for i, text, found in docs]
+
+
 def load_tokenizer(spec: EncoderSpec = E5):  # -> tokenizers.Tokenizer
     from tokenizers import Tokenizer
 
@@ -130,8 +153,10 @@ def build_windows(
     max_len: int = MAX_LEN,
     stride: int = STRIDE,
     spec: EncoderSpec = E5,
+    extra: Iterable[str | Path] = (),
 ) -> list[Window]:
-    """All windows of one split (`train` or `val`, from the fixed `split_validation`) of `langs`."""
+    """All windows of one split (`train` or `val`, from the fixed `split_validation`) of `langs`; the train
+    split also takes the reviewed documents of `extra` (`read_extra`)."""
     tok = load_tokenizer(spec)
     label_index = {t: i for i, t in enumerate(labels)}
     windows: list[Window] = []
@@ -142,6 +167,9 @@ def build_windows(
         train_ids, val_ids = split_validation(data.parent, lang)
         ids = train_ids if split == "train" else val_ids
         for art in read_articles(data, lang, ids):
+            windows.extend(article_windows(art, tok, label_index, max_len, stride, spec))
+    if split == "train":
+        for art in (a for path in extra for a in read_extra(Path(path), labels)):
             windows.extend(article_windows(art, tok, label_index, max_len, stride, spec))
     return windows
 

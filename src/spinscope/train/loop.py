@@ -123,7 +123,7 @@ def train_techniques(
     (run / "labels.json").write_text(json.dumps(labels, indent=1), encoding="utf-8")
     (run / "config.json").write_text(json.dumps(asdict(cfg), indent=1), encoding="utf-8")
     if windows is None:
-        windows = td.build_windows(data, labels, cfg.langs, "train", cfg.max_len, cfg.stride, cfg.spec)
+        windows = td.build_windows(data, labels, cfg.langs, "train", cfg.max_len, cfg.stride, cfg.spec, cfg.extra)
     fingerprint = [len(windows), sum(len(w) for w in windows)]
     plan = [td.epoch_batches(windows, cfg.batch_size, cfg.seed, e, cfg.keep_empty) for e in range(cfg.epochs)]
     total = sum(len(p) for p in plan)

@@ -41,6 +41,7 @@ class TrainConfig:
     encoder: str = DEFAULT_ENCODER  # a key of spinscope.backbones.specs.SPECS
     bf16: bool | None = None  # bfloat16 autocast; None = where the CPU has bf16 instructions (resolved at start)
     init: str | None = None  # checkpoint whose weights start a fresh run (e.g. a language-specific continuation)
+    extra: list[str] = field(default_factory=list)  # reviewed documents exported by the web app (train split)
     article_loss: float = 0.0  # weight of an article-level loss (frames + genre of the window's article) on the
     # pooled window vector the frames and genre heads read; 0 = tokens only
 
