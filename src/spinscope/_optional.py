@@ -7,7 +7,15 @@ from types import ModuleType
 
 from .errors import Errors, MissingDependency
 
-_EXTRA = {"torch": "train", "transformers": "train", "onnx": "train", "sklearn": "dev", "ray": "ray"}
+_EXTRA = {
+    "torch": "train",
+    "transformers": "train",
+    "onnx": "train",
+    "sklearn": "dev",
+    "ray": "ray",
+    "fastapi": "web",
+    "uvicorn": "web",
+}
 
 
 def require(module: str, *, feature: str) -> ModuleType:

@@ -15,6 +15,7 @@ from ..errors import SpinscopeError
 from .analyze import analyze_command
 from .classify import classify_spans_command
 from .dedup import dedup_command
+from .serve import serve_command
 
 app = typer.Typer(
     name="spinscope",
@@ -38,6 +39,7 @@ def root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progre
 app.command("analyze")(analyze_command)
 app.command("classify-spans")(classify_spans_command)
 app.command("dedup")(dedup_command)
+app.command("serve")(serve_command)
 
 
 def _add_subapps() -> None:

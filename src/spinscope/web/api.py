@@ -75,7 +75,7 @@ async def analyse_request(request: Request) -> tuple[Analysis, bool]:
     """The analysis a JSON body or a multipart form asks for; True when it came from a file upload."""
     state = state_of(request)
     kind = request.headers.get("content-type", "")
-    if kind.startswith("multipart/form-data"):
+    if kind.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         form = await request.form()
         upload = form.get("file")
         options = {k: [v for v in form.getlist(k) if v] for k in ("only", "skip")}
@@ -87,7 +87,7 @@ async def analyse_request(request: Request) -> tuple[Analysis, bool]:
         name = upload.filename or "upload.txt"
         return await analysed(state, lambda: state.analyzer.upload(name, data, **options)), True
     if not kind.startswith("application/json"):
-        raise InputError(Errors.E1029(detail="send application/json or multipart/form-data"))
+        raise InputError(Errors.E1029(detail="send application/json or a form"))
     try:
         body = AnalyzeRequest.model_validate_json(await request.body())
     except ValueError as exc:

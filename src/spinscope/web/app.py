@@ -56,7 +56,7 @@ def status_of(exc: Exception) -> int:
     return 400 if isinstance(exc, InputError) else 500
 
 
-templates = Jinja2Templates(directory=HERE / "templates", autoescape=True)
+templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes .html templates
 templates.env.globals["version"] = __version__
 
 
@@ -170,3 +170,12 @@ def create_app(
 
 def state_of(request: Request) -> State:
     return request.app.state.spinscope
+
+
+def from_environment() -> FastAPI:
+    """The app `spinscope serve` starts in each uvicorn worker, with the command's --config and --set."""
+    import os
+
+    config = os.environ.get("SPINSCOPE_SERVE_CONFIG") or None
+    overrides = [line for line in os.environ.get("SPINSCOPE_SERVE_SET", "").splitlines() if line]
+    return create_app(load_settings(Path(config) if config else None, overrides), warm=True)

@@ -1,0 +1,46 @@
+"""`spinscope serve`: the web app and HTTP API (needs the `web` extra)."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+import typer
+
+from .analyze import err_console
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def serve_command(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", help="Server processes (each loads the models once)."),
+    config: Path | None = typer.Option(None, "--config", "-c", help="TOML settings file (default ./spinscope.toml)."),
+    overrides: list[str] = typer.Option([], "--set", help="Override a setting: section.key=value."),
+) -> None:
+    """Serve the web app and the JSON API (docs at /docs); analyses are stored in the library."""
+    import os
+
+    from .._optional import require
+
+    require("fastapi", feature="spinscope serve")
+    require("uvicorn", feature="spinscope serve")
+    import uvicorn
+
+    from ..config import load_settings
+
+    load_settings(config, overrides)  # a bad setting is a one-line error before the server starts
+    if not _loopback(host) and not os.environ.get("SPINSCOPE_TOKEN"):
+        err_console.print(
+            f"[bold yellow]spinscope: warning:[/] serving on {host} without SPINSCOPE_TOKEN: anyone who can "
+            "reach it can analyse, store and delete documents."
+        )
+    os.environ["SPINSCOPE_SERVE_CONFIG"] = str(config or "")
+    os.environ["SPINSCOPE_SERVE_SET"] = "\n".join(overrides)
+    uvicorn.run("spinscope.web.app:from_environment", factory=True, host=host, port=port, workers=workers)

@@ -1,0 +1,131 @@
+"""The HTTP API and pages over a real (techniques-only) pipeline: analyse, store, list, search, review, delete,
+errors as coded JSON, write guards, escaping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+
+from fastapi.testclient import TestClient
+
+from spinscope.config import load_settings
+from spinscope.web.app import create_app
+
+ARTICLE = (
+    "Kiev regime hides the truth, columnist says\n\n"
+    "The so-called experts of the MSM will never tell you this. Everyone knows the weapons sent west end up on "
+    "the black market, and only a fool would believe otherwise. The Kiev regime and its corrupt friends keep "
+    "stealing while ordinary people suffer. Wake up before it is too late!\n"
+)
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory) -> TestClient:
+    home = tmp_path_factory.mktemp("home")
+    settings = load_settings(
+        env={},
+        overrides=[
+            'pipeline.components=["language","segment","encoder","techniques"]',
+            f"web.library={home / 'library.sqlite'}",
+            f"casebank.path={home / 'casebank.sqlite'}",
+        ],
+    )
+    return TestClient(create_app(settings))
+
+
+def analyse(client: TestClient, **body) -> dict:
+    response = client.post("/api/analyze", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_analyse_store_get_list_search_delete(client: TestClient) -> None:
+    record = analyse(client, text=ARTICLE, title="Columnist")
+    assert record["techniques"] and record["schema_version"]
+    assert all(ARTICLE[t["start"] : t["end"]] == t["text"] for t in record["techniques"])
+    got = client.get(f"/api/documents/{record['id']}").json()
+    assert got == record
+    listing = client.get("/api/documents", params={"technique": record["techniques"][0]["technique"]}).json()
+    assert record["id"] in [row["id"] for row in listing["documents"]]
+    assert record["id"] in [
+        row["id"] for row in client.get("/api/search", params={"q": "black market"}).json()["documents"]
+    ]
+    page = client.get(f"/documents/{record['id']}")
+    assert page.status_code == 200 and 'class="seg"' in page.text and 'id="minscore"' in page.text
+    assert client.get(f"/documents/{record['id']}/download/semeval-spans").text.count("\t") >= 3
+    csrf = {"X-CSRF-Token": client.cookies.get("spinscope_csrf")}  # the page made this client a browser
+    assert client.delete(f"/api/documents/{record['id']}", headers=csrf).json() == {"deleted": record["id"]}
+    client.cookies.clear()
+    missing = client.get(f"/api/documents/{record['id']}")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "E1026"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"text": "   "}, 400, "E1027"),
+        ({}, 400, "E1027"),
+        ({"text": "a", "url": "https://x.example/"}, 400, "E1027"),
+        ({"text": 5}, 400, "E1029"),
+    ],
+)
+def test_bad_requests_are_coded_json(client: TestClient, body: dict, status: int, code: str) -> None:
+    response = client.post("/api/analyze", json=body)
+    assert response.status_code == status and response.json()["error"]["code"] == code
+
+
+def test_upload_and_review(client: TestClient) -> None:
+    files = {"file": ("column.txt", ARTICLE.encode(), "text/plain")}
+    record = client.post("/api/analyze", files=files)
+    assert record.status_code == 201, record.text
+    record = record.json()
+    assert record["source"] == "column.txt"
+    span = record["techniques"][0]
+    review = {"corrections": [{"action": "reject", **{k: span[k] for k in ("technique", "start", "end")}}]}
+    saved = client.post(f"/api/documents/{record['id']}/review", json=review)
+    assert saved.status_code == 201, saved.text
+    assert len(saved.json()["spans"]) == len(record["techniques"]) - 1
+    bad = client.post(f"/api/documents/{record['id']}/review", json=review)  # the span is gone now
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "E1105"
+    export = client.get("/api/corrections", params={"format": "jsonl"})
+    assert record["id"] in export.text
+
+
+def test_user_content_is_escaped(client: TestClient) -> None:
+    record = analyse(client, text=f"{XSS}\n\n{ARTICLE}", title=XSS)
+    page = client.get(f"/documents/{record['id']}").text
+    assert "<script>alert" not in page and "<img src=x" not in page
+    library = client.get("/library", params={"q": "script"}).text
+    assert "<script>alert" not in library
+    assert "script-src 'self'" in client.get("/").headers["content-security-policy"]
+
+
+def test_writes_from_other_sites_and_without_csrf_are_refused(client: TestClient) -> None:
+    other = client.post("/api/analyze", json={"text": ARTICLE}, headers={"Origin": "https://evil.example"})
+    assert other.status_code == 403 and other.json()["error"]["code"] == "E1022"
+    client.get("/")  # sets the CSRF cookie: from now on the client is a browser
+    form = client.post("/analyze", data={"text": ARTICLE}, follow_redirects=False)
+    assert form.status_code == 403
+    token = client.cookies.get("spinscope_csrf")
+    form = client.post("/analyze", data={"text": ARTICLE, "csrf": token}, follow_redirects=False)
+    assert form.status_code == 303 and form.headers["location"].startswith("/documents/")
+    client.cookies.clear()
+
+
+def test_the_api_token_guards_writes(client: TestClient, monkeypatch) -> None:
+    monkeypatch.setenv("SPINSCOPE_TOKEN", "s3cret")
+    refused = client.post("/api/analyze", json={"text": ARTICLE})
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "E1021"
+    allowed = client.post("/api/analyze", json={"text": ARTICLE}, headers={"Authorization": "Bearer s3cret"})
+    assert allowed.status_code == 201
+    assert client.get("/api/health").json()["status"] == "ok"  # reads stay open
+
+
+def test_oversized_bodies_are_413(client: TestClient, tmp_path: Path) -> None:
+    limit = client.app.state.spinscope.settings["web"]["max_request_bytes"]
+    response = client.post("/api/analyze", content=b"x" * (limit + 1), headers={"content-type": "application/json"})
+    assert response.status_code == 413 and response.json()["error"]["code"] == "E1024"
