@@ -132,3 +132,18 @@ def test_format_help_lists_every_registered_writer() -> None:
 
     option = inspect.signature(analyze_command).parameters["fmt"].default
     assert sorted(option.help.split("|")) == writers.names()
+
+
+def test_a_truncated_warc_gz_gives_its_pages_before_the_cut_and_one_error(monkeypatch, capsys, tmp_path) -> None:
+    import gzip
+
+    from tests.readers.conftest import two_pages
+
+    one, two = (gzip.compress(record) for record in two_pages())
+    crawl = tmp_path / "crawl.warc.gz"
+    crawl.write_bytes(one + two[: len(two) // 2])
+    code, out, err = run(monkeypatch, capsys, "analyze", str(crawl), "-f", "jsonl", "--only", "language")
+    assert code == 1
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["urn:uuid:one"]
+    assert f"[E406] {crawl}: malformed gzip: compressed stream broken after 1 record(s)" in err
+    assert "1 input(s) skipped, 1 analysed" in err and "Traceback" not in err

@@ -179,3 +179,35 @@ def test_syndicated_copies_form_a_cluster_that_starts_at_the_earliest(tmp_path: 
     assert summary.clusters == 1
     members = duckdb.sql(f"SELECT member, earliest, kind FROM '{tmp_path}/out/clusters.parquet' ORDER BY 1").fetchall()
     assert members == [(m, "orig", "near-duplicate") for m in ("copy1", "copy2", "orig")]
+
+
+def test_broken_and_mixed_inputs_keep_what_is_readable_and_list_the_rest(tmp_path: Path, monkeypatch, capsys) -> None:
+    import csv
+    import gzip
+    import io
+
+    from tests.readers.conftest import two_pages, write_mixed_encodings
+
+    expected = write_mixed_encodings(tmp_path / "pages")  # .txt and .html in six encodings
+    one, two = (gzip.compress(record) for record in two_pages())
+    crawl, items, table = tmp_path / "crawl.warc.gz", tmp_path / "items.jsonl", tmp_path / "rows.csv.gz"
+    crawl.write_bytes(one + two[: len(two) // 2])  # cut inside the second record's gzip member
+    lines = [json.dumps({"id": f"j{i}", "text": text}).encode() for i, text in enumerate(LINES)]
+    lines[1] = lines[1].replace(b"Weapons", b"W\xe9apons")  # a cp1252 byte in a UTF-8 file
+    items.write_bytes(b"\n".join(lines) + b"\n")
+    rows = io.StringIO()
+    csv.writer(rows).writerows([("id", "text"), *((f"c{i}", f"{LINES[i % 4]} Row {i}.") for i in range(300))])
+    packed = gzip.compress(rows.getvalue().encode())
+    table.write_bytes(packed[: len(packed) // 2])
+    args = [str(tmp_path / "pages"), str(crawl), str(items), str(table), "--out", str(tmp_path / "out")]
+    code, _, err = run_cli(monkeypatch, capsys, "corpus", "run", *args, "--only", "language", "--no-dedup")
+    assert code == 0 and "3 rejected" in err and "Traceback" not in err
+    stored = dict(duckdb.sql(f"SELECT source, text FROM read_parquet('{tmp_path}/out/shards/*.parquet')").fetchall())
+    assert {Path(s).name: t for s, t in stored.items() if "/pages/" in s} == expected
+    assert "https://x.example/one" in stored and "https://x.example/two" not in stored
+    assert sorted(s for s in stored if s.startswith(str(items))) == [f"{items}:{n}" for n in (1, 3, 4)]
+    assert 0 < sum(s.startswith(str(table)) for s in stored) < 300
+    errors = [json.loads(line)["message"] for p in (tmp_path / "out" / "errors").glob("*.jsonl") for line in p.open()]
+    assert sorted(m.split(":")[0] for m in errors) == sorted(f"[E406] {p}" for p in (crawl, items, table))
+    assert any(m.startswith(f"[E406] {items}:2: malformed utf-8 text: byte 0xe9") for m in errors)
+    assert sum(": malformed gzip: compressed stream broken after" in m for m in errors) == 2

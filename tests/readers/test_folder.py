@@ -10,7 +10,7 @@ from spinscope.errors import InputError
 from spinscope.readers.base import Rejected
 from spinscope.readers.folder import FolderReader, SemevalReader
 
-from .conftest import FIXTURES, make_settings
+from .conftest import FIXTURES, make_settings, write_mixed_encodings
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("SPINSCOPE_DATA", REPO.parent / "shared" / "data"))
@@ -109,20 +109,21 @@ def test_real_semeval_folder_offsets_match_gold_spans(cfg) -> None:
             assert not piece.startswith("\ufeff")
 
 
-def test_a_folder_of_mixed_encodings_decodes_every_file(tmp_path) -> None:
-    from spinscope.config import load_settings
-    from spinscope.readers import open_input
+def test_a_folder_of_mixed_encodings_decodes_every_file(tmp_path, cfg) -> None:
+    expected = write_mixed_encodings(tmp_path)
+    docs = {Path(d.source).name: d for d in FolderReader(cfg).read(str(tmp_path))}
+    assert {name: docs[name].text for name in expected} == expected
 
-    texts = {
-        "utf8.txt": ("Die Bürgermeisterin eröffnet die neue Fähre über den Fluss.", "utf-8"),
-        "bom.txt": ("La maire inaugure le nouveau bac sur la rivière, dit-elle.", "utf-8-sig"),
-        "cyr.txt": ("Мэр города открыл новую паромную переправу через реку в среду.", "cp1251"),
-        "latin.txt": ("El alcalde inauguró el nuevo transbordador del río, según él.", "cp1252"),
-        "wide.txt": ("Ο δήμαρχος εγκαινίασε το νέο πορθμείο στο ποτάμι την Τετάρτη.", "utf-16"),
-    }
-    for name, (text, encoding) in texts.items():
-        (tmp_path / name).write_bytes(text.encode(encoding))
-    docs = {d.source.rsplit("/", 1)[-1]: d for d in open_input(str(tmp_path), load_settings())}
-    expected = {name: text for name, (text, _) in texts.items()}
-    expected["bom.txt"] = "\ufeff" + expected["bom.txt"]  # a UTF-8 mark stays: the text is the file, verbatim
-    assert {name: docs[name].text for name in texts} == expected
+
+def test_a_utf8_file_with_a_stray_byte_is_rejected_not_garbled(tmp_path, cfg) -> None:
+    text = "Die Bürgermeisterin eröffnete die neue Fähre über den Fluss."
+    (tmp_path / "good.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "stray.txt").write_bytes(text.encode().replace(b"neue", b"neu\xe9"))  # a cp1252 byte slipped in
+    page = f"<html><body><p>{text}</p></body></html>".encode()
+    (tmp_path / "stray.html").write_bytes(page.replace(b"neue", b"n\xff"))
+    good, page, stray = FolderReader(cfg).read(str(tmp_path))
+    assert good.text == text
+    assert page.text == text.replace("neue", "n\ufffd")  # a page shows it as browsers do
+    assert isinstance(stray, Rejected)
+    where, at = tmp_path / "stray.txt", text.encode().index(b"neue") + 3
+    assert stray.message == f"[E406] {where}: malformed utf-8 text: byte 0xe9 at byte {at} cannot be decoded"

@@ -192,6 +192,7 @@ def test_long_run_of_garbage_gives_up_early(tmp_path, cfg) -> None:
 @pytest.mark.parametrize("kind", ["jsonl", "csv"])
 def test_gzipped_records_are_read_and_a_truncated_file_keeps_the_records_before_the_break(tmp_path, kind) -> None:
     import gzip
+    import zlib
 
     from spinscope.readers import open_input
 
@@ -206,7 +207,32 @@ def test_gzipped_records_are_read_and_a_truncated_file_keeps_the_records_before_
     cut.write_bytes(data[: len(data) // 2])
     settings = make_settings()
     assert [d.id for d in open_input(str(whole), settings)] == [f"r{i}" for i in range(400)]
-    got = list(open_input(str(cut), settings))
-    docs = [d for d in got if not isinstance(d, Rejected)]
-    assert 0 < len(docs) < 400 and [d.id for d in docs] == [f"r{i}" for i in range(len(docs))]
-    assert isinstance(got[-1], Rejected) and "[E406]" in got[-1].message and "gzip" in got[-1].message
+    # every line that decompresses whole is kept, as it was written; the line the cut runs through is not
+    whole_lines = zlib.decompressobj(wbits=31).decompress(data[: len(data) // 2]).count(b"\n") - (kind == "csv")
+    *docs, broken = open_input(str(cut), settings)
+    assert 0 < whole_lines < 400 and [(d.id, d.text) for d in docs] == texts[:whole_lines]
+    assert broken.message.startswith(f"[E406] {cut}: malformed gzip: compressed stream broken after line")
+
+
+@pytest.mark.parametrize("rows", [3, 3000], ids=["in the sniffed head", "past it"])
+@pytest.mark.parametrize("kind", ["jsonl", "csv", "csv.gz"])
+def test_a_record_with_an_undecodable_byte_is_rejected_alone(tmp_path, cfg, kind, rows) -> None:
+    import gzip
+
+    from spinscope.readers import open_input
+
+    texts = [f"Die Fähre Nummer {i} fährt über den Fluss zum Markt der Bürgermeisterin." for i in range(rows)]
+    if kind == "jsonl":
+        lines = [json.dumps({"id": f"r{i}", "text": t}, ensure_ascii=False).encode() for i, t in enumerate(texts)]
+    else:
+        lines = [b"id,text", *(f"r{i},{t}".encode() for i, t in enumerate(texts))]
+    bad = len(lines) - 2  # the last record but one gets a cp1252 byte in the middle of UTF-8
+    lines[bad] = lines[bad].replace("Fähre".encode(), b"F\xe4hre")
+    data = b"\n".join(lines) + b"\n"
+    path = tmp_path / f"items.{kind}"
+    path.write_bytes(gzip.compress(data) if kind.endswith(".gz") else data)
+    items = list(open_input(str(path), cfg))
+    (rejected,) = [i for i in items if isinstance(i, Rejected)]
+    assert rejected.message.startswith(f"[E406] {path}:{bad + 1}: malformed utf-8 text: byte 0xe4")
+    skipped = bad if kind == "jsonl" else bad - 1
+    assert [d.text for d in items if isinstance(d, Document)] == texts[:skipped] + texts[skipped + 1 :]

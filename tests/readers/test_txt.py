@@ -95,6 +95,7 @@ def test_utf16_with_bom_is_decoded(tmp_path) -> None:
         (b"", "E404"),
         (b"  \r\n\t\n", "E404"),
         (b" date 2022-11-09\n\n", "E404"),
+        ("Größere Straßen für Bürger im März.".encode().replace(b"im", b"\xefm"), "E406"),  # UTF-8, one bad byte
     ],
 )
 def test_bad_text_files_raise_coded_errors(tmp_path, content, code) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 
 import pytest
 
@@ -9,7 +10,7 @@ from spinscope.errors import InputError
 from spinscope.readers.base import Rejected
 from spinscope.readers.warc import WarcReader
 
-from .conftest import FIXTURES, make_settings, warc_response, warcinfo
+from .conftest import FIXTURES, make_settings, two_pages, warc_response, warcinfo
 
 PAGE = (FIXTURES / "article.html").read_bytes()
 EMPTY_PAGE = b"<html><head><title>Nothing</title></head><body></body></html>"
@@ -79,17 +80,69 @@ def test_missing_warc_is_e401(tmp_path, cfg) -> None:
         list(WarcReader(cfg).read(str(tmp_path / "none.warc")))
 
 
-@pytest.mark.parametrize("gz", [False, True])
-def test_a_warc_cut_inside_its_last_record_keeps_the_records_before(tmp_path, cfg, gz) -> None:
-    good = warc_response("https://x.example/one", PAGE, record_id="urn:uuid:one")
-    second = warc_response("https://x.example/two", PAGE, record_id="urn:uuid:two")
-    data = good + second[: len(second) // 2]
-    if gz:  # one gzip member per record, as crawlers write them; the second member is cut too
-        member = gzip.compress(second)
-        data = gzip.compress(good) + member[: len(member) // 2]
-    path = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
-    path.write_bytes(data)
+def cut_inside(record: bytes, part: str) -> bytes:
+    """The record cut in the middle of its WARC header, its HTTP header or its body."""
+    warc_end = record.index(b"\r\n\r\n") + 4
+    http_end = record.index(b"\r\n\r\n", warc_end) + 4
+    parts = {"warc header": (0, warc_end), "http header": (warc_end, http_end), "body": (http_end, len(record))}
+    return record[: sum(parts[part]) // 2]
+
+
+@pytest.mark.parametrize("sent", [None, "gzip", "chunked"])
+@pytest.mark.parametrize("part", ["warc header", "http header", "body"])
+def test_a_warc_cut_inside_a_record_keeps_the_records_before(tmp_path, cfg, part, sent) -> None:
+    one, two = two_pages(sent)
+    path = tmp_path / "cut.warc"
+    path.write_bytes(one + cut_inside(two, part))
     first, cut = WarcReader(cfg).read(str(path))
-    assert isinstance(first, Document) and first.id == "urn:uuid:one"
-    assert isinstance(cut, Rejected) and cut.message.startswith("[E406] https://x.example/two: malformed WARC")
+    assert isinstance(first, Document) and first.id == "urn:uuid:one" and "ferry" in first.text
+    assert isinstance(cut, Rejected) and cut.source == str(path)
+    assert cut.message.startswith(f"[E406] {path}: malformed WARC: the file ends inside record 2")
     assert "truncated" in cut.message
+
+
+def test_a_warc_cut_inside_its_only_record_is_one_error(tmp_path, cfg) -> None:
+    path = tmp_path / "cut.warc"
+    path.write_bytes(cut_inside(two_pages()[0], "body"))
+    with pytest.raises(InputError, match=rf"^\[E406\] {path}: malformed WARC: the file ends inside record 1"):
+        list(WarcReader(cfg).read(str(path)))
+
+
+BROKEN_MEMBERS = {  # the second gzip member (crawlers write one per record), broken in these ways
+    "cut in its header": lambda member: member[:5],
+    "cut in its data": lambda member: member[: len(member) // 2],
+    "corrupt": lambda member: member[:10] + b"\xff" * 32,  # a deflate block of the reserved type
+}
+
+
+@pytest.mark.parametrize("how", BROKEN_MEMBERS)
+def test_a_broken_warc_gz_keeps_the_records_before_the_break(tmp_path, cfg, how) -> None:
+    one, two = (gzip.compress(record) for record in two_pages())
+    path = tmp_path / "broken.warc.gz"
+    path.write_bytes(one + BROKEN_MEMBERS[how](two))
+    first, broken = WarcReader(cfg).read(str(path))
+    assert isinstance(first, Document) and first.id == "urn:uuid:one"
+    assert isinstance(broken, Rejected) and broken.source == str(path)
+    assert broken.message.startswith(f"[E406] {path}: malformed gzip: compressed stream broken after 1 record(s)")
+
+
+def test_a_warc_gz_of_one_stream_cut_short_keeps_the_records_before(tmp_path, cfg) -> None:
+    one, two = two_pages()
+    stream = io.BytesIO()
+    with gzip.GzipFile(fileobj=stream, mode="wb") as gz:
+        gz.write(one)
+        gz.flush()  # the first record's data is all out before this point
+        first_end = stream.tell()
+        gz.write(two)
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(stream.getvalue()[: (first_end + len(stream.getvalue())) // 2])
+    first, broken = WarcReader(cfg).read(str(path))
+    assert isinstance(first, Document) and first.id == "urn:uuid:one"
+    assert broken.message.startswith(f"[E406] {path}: malformed gzip")
+
+
+@pytest.mark.parametrize("sent", ["gzip", "chunked"])
+def test_bodies_stored_as_sent_are_decoded(tmp_path, cfg, sent) -> None:
+    path = tmp_path / "sent.warc"
+    path.write_bytes(b"".join(two_pages(sent)))
+    assert [d.title for d in WarcReader(cfg).read(str(path))] == ["Harbour Town Votes on a Second Ferry"] * 2

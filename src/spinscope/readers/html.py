@@ -16,7 +16,7 @@ from .. import registry
 from ..data import Document
 from ..errors import Errors, InputError
 from .base import Reader, Rejected
-from .textio import check_text, decode_text, read_bytes
+from .textio import check_text, decode_text, mostly_utf8, read_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ def quiet_trafilatura() -> None:
 
 
 def decode_html(data: bytes, source: str, charset: str | None = None) -> str:
-    """Decode a page: the HTTP charset, then strict UTF-8, then `<meta charset>`, then a guess (E403)."""
+    """Decode a page: the HTTP charset, then strict UTF-8, then `<meta charset>`, then UTF-8 with a few bad
+    bytes shown as U+FFFD (as browsers do), then a guess (E403)."""
     declared = _META_CHARSET.search(data[:4096])
     for candidate in (charset, "utf-8", declared and declared.group(1).decode("ascii")):
         if not candidate:
@@ -56,6 +57,8 @@ def decode_html(data: bytes, source: str, charset: str | None = None) -> str:
             return data.decode(candidate)
         except (UnicodeDecodeError, LookupError):
             continue
+    if mostly_utf8(data):
+        return data.decode("utf-8", "replace")
     return decode_text(data, source)[0]
 
 

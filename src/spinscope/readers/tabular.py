@@ -13,40 +13,37 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gzip
 import io
 import json
 import logging
-import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, TextIO
 
 from .. import registry
 from ..data import Document
 from ..errors import Errors, InputError
 from .base import Reader, Rejected
-from .textio import check_text, date_header, guess_encoding, limit, read_bytes
+from .textio import (
+    ByteStream,
+    broken_gzip,
+    check_text,
+    date_header,
+    first_escaped,
+    guess_encoding,
+    limit,
+    mostly_utf8,
+    open_binary,
+    read_bytes,
+    undecodable,
+)
 
 logger = logging.getLogger(__name__)
 
 _SNIFF = 65_536
 _DELIMITERS = ",;\t|"
 _OWN_FIELDS = ("date", "language", "lang")
-_BROKEN_GZIP = (EOFError, gzip.BadGzipFile, zlib.error)
 _GIVE_UP = 1000  # bad records in a row, before any good one, after which a file counts as unreadable
-
-
-def _open_binary(source: str) -> IO[bytes]:
-    """The file's bytes, decompressed when it is gzip (`items.jsonl.gz`)."""
-    try:
-        with Path(source).open("rb") as probe:
-            gzipped = probe.read(2) == b"\x1f\x8b"
-        return gzip.open(source, "rb") if gzipped else Path(source).open("rb")
-    except FileNotFoundError as exc:
-        raise InputError(Errors.E401(source=source)) from exc
-    except OSError as exc:
-        raise InputError(Errors.E415(source=source, detail=exc.strerror or type(exc).__name__)) from exc
 
 
 def _parse_error(where: str, kind: str, exc: Exception) -> InputError:
@@ -144,25 +141,30 @@ def _str_or_none(value: Any) -> str | None:
 
 def _head(source: str) -> bytes:
     """The first _SNIFF bytes (decompressed), or as many as a truncated .gz gives."""
-    head = b""
-    with _open_binary(source) as fh:
-        try:
-            while len(head) < _SNIFF and (chunk := fh.read(4096)):
-                head += chunk
-        except _BROKEN_GZIP:
-            pass
-    return head[:_SNIFF]
+    with open_binary(source) as fh:
+        return fh.read(_SNIFF)
 
 
-def _lines(fh: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
-    """Lines of a binary stream, each read with a bound; None stands for a line over `max_bytes`."""
+def _lines(fh: ByteStream, max_bytes: int) -> Iterator[bytes | None]:
+    """Lines of a binary stream, each read with a bound; None stands for a line over `max_bytes`. A line that
+    a broken .gz cut off ends them (the break is reported instead)."""
     while line := fh.readline(max_bytes + 1):
         if len(line) > max_bytes and not line.endswith(b"\n"):
             while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
                 pass  # skip the remainder of the oversized line without holding it
             yield None
+        elif fh.cut_short(line):
+            return
         else:
             yield line
+
+
+def _whole_lines(fh: TextIO, data: ByteStream) -> Iterator[str]:
+    """The lines of a text stream over `data`, less one that a broken .gz cut off (the break is reported)."""
+    for line in fh:
+        if data.cut_short(line):
+            return
+        yield line
 
 
 @registry.readers.register("json")
@@ -182,21 +184,19 @@ class JsonlReader(RecordReader):
             yield from self._json_list(source)
             return
         max_bytes = limit(self.settings, "max_bytes")
-        with _open_binary(source) as fh:
+        with open_binary(source) as fh:
             n = 0
-            try:
-                for n, raw in enumerate(_lines(fh, max_bytes), start=1):
-                    where = f"{source}:{n}"
-                    if raw is None:
-                        yield n, where, InputError(Errors.E412(source=where, limit=max_bytes))
-                        continue
-                    if n == 1:
-                        raw = raw.removeprefix(codecs.BOM_UTF8)
-                    if raw.strip():
-                        yield n, where, _parse_line(raw, where)
-            except _BROKEN_GZIP as exc:  # a truncated or corrupt .gz: the records before the break are kept
-                detail = f"compressed stream broken after line {n} ({exc})"
-                yield n + 1, f"{source}:{n + 1}", InputError(Errors.E406(source=source, kind="gzip", detail=detail))
+            for n, raw in enumerate(_lines(fh, max_bytes), start=1):
+                where = f"{source}:{n}"
+                if raw is None:
+                    yield n, where, InputError(Errors.E412(source=where, limit=max_bytes))
+                    continue
+                if n == 1:
+                    raw = raw.removeprefix(codecs.BOM_UTF8)
+                if raw.strip():
+                    yield n, where, _parse_line(raw, where)
+            if fh.broken is not None:  # a truncated or corrupt .gz: the records before the break are kept
+                yield n + 1, f"{source}:{n + 1}", broken_gzip(source, f"line {n}", fh.broken)
 
     def _json_list(self, source: str) -> Iterator[tuple[int, str, Mapping[str, Any] | InputError]]:
         try:
@@ -219,8 +219,8 @@ class JsonlReader(RecordReader):
 def _parse_line(raw: bytes, where: str) -> Mapping[str, Any] | InputError:
     try:
         value = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return InputError(Errors.E403(source=where))
+    except UnicodeDecodeError as exc:
+        return undecodable(where, "utf-8", raw[exc.start], f"at byte {exc.start} of the line")
     except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         return _parse_error(where, "JSON", exc)
     if not isinstance(value, dict):
@@ -238,46 +238,49 @@ class CsvReader(RecordReader):
     kind = "CSV"
 
     def records(self, source: str) -> Iterator[tuple[int, str, Mapping[str, Any] | InputError]]:
-        encoding = _csv_encoding(_head(source), source)
+        head = _head(source)
+        encoding = _csv_encoding(head, source)
+        tsv = source.lower().removesuffix(".gz").endswith(".tsv")
+        delimiter = "\t" if tsv else _delimiter(head.partition(b"\n")[0].decode(encoding, "replace"))
         # Articles outgrow csv's default 128 KiB field limit; the bound is process-wide, so only raise it.
         csv.field_size_limit(max(csv.field_size_limit(), limit(self.settings, "max_bytes")))
-        try:
-            with io.TextIOWrapper(_open_binary(source), encoding=encoding, newline="") as fh:
-                header = fh.readline()
-                tsv = source.lower().removesuffix(".gz").endswith(".tsv")
-                delimiter = "\t" if tsv else _delimiter(header)
-                fh.seek(0)
-                rows = csv.DictReader(fh, delimiter=delimiter)
-                if not rows.fieldnames:
-                    raise InputError(Errors.E404(source=source))
-                if self.text_field not in rows.fieldnames:
-                    raise InputError(Errors.E411(source=source, field=self.text_field, record="header"))
-                yield from _rows(rows, source)
-        except UnicodeDecodeError as exc:  # past the sniffed head: the rest cannot be decoded reliably
-            raise InputError(Errors.E403(source=source)) from exc
+        # surrogateescape: a byte the encoding cannot decode rejects its row (see _decoded), not the whole file
+        with open_binary(source) as data, io.TextIOWrapper(data, encoding, "surrogateescape", newline="") as fh:
+            rows = csv.DictReader(_whole_lines(fh, data), delimiter=delimiter)
+            if not rows.fieldnames:
+                raise InputError(Errors.E404(source=source))
+            if self.text_field not in rows.fieldnames:
+                raise InputError(Errors.E411(source=source, field=self.text_field, record="header"))
+            n = yield from _rows(rows, source, encoding)
+            if data.broken is not None:  # a truncated or corrupt .csv.gz: the rows before the break are kept
+                yield n + 1, f"{source}:{rows.line_num + 1}", broken_gzip(source, f"line {rows.line_num}", data.broken)
 
 
 Record = tuple[int, str, Mapping[str, Any] | InputError]
 
 
-def _rows(rows: csv.DictReader[str], source: str) -> Iterator[Record]:
+def _rows(rows: csv.DictReader[str], source: str, encoding: str) -> Generator[Record, None, int]:
+    """(record number, "file:line", row or its error) for each row; returns the number of rows."""
     n = 0
     while True:
-        line = rows.line_num + 1
+        where = f"{source}:{rows.line_num + 1}"
         try:
-            row = next(rows)
+            row: Mapping[str, Any] | InputError = _decoded(next(rows), where, encoding)
         except StopIteration:
-            return
-        except _BROKEN_GZIP as exc:  # a truncated or corrupt .csv.gz: the rows before the break are kept
-            detail = f"compressed stream broken after line {line - 1} ({exc})"
-            yield n + 1, f"{source}:{line}", InputError(Errors.E406(source=source, kind="gzip", detail=detail))
-            return
+            return n
         except csv.Error as exc:
-            n += 1
-            yield n, f"{source}:{line}", _parse_error(f"{source}:{line}", "CSV", exc)
-            continue
+            row = _parse_error(where, "CSV", exc)
         n += 1
-        yield n, f"{source}:{line}", row
+        yield n, where, row
+
+
+def _decoded(row: dict[Any, Any], where: str, encoding: str) -> Mapping[str, Any] | InputError:
+    """The row, or E406 when one of its fields holds a byte `encoding` could not decode."""
+    for field, value in row.items():
+        for text in value if isinstance(value, list) else [value]:  # the list: cells beyond the header's
+            if isinstance(text, str) and (bad := first_escaped(text)):
+                return undecodable(where, encoding, bad[1], f"at character {bad[0]} of field {field!r}")
+    return row
 
 
 def _delimiter(header: str) -> str:
@@ -287,14 +290,15 @@ def _delimiter(header: str) -> str:
 
 
 def _csv_encoding(head: bytes, source: str) -> str:
-    """UTF-8 (a BOM is dropped: it would otherwise stick to the first column name), else a guess."""
+    """UTF-8 (a BOM is dropped: it would otherwise stick to the first column name), else a guess (E403: none)."""
     if b"\x00" in head:
         raise InputError(Errors.E403(source=source))
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < _SNIFF)
         return "utf-8-sig"
     except UnicodeDecodeError:
-        pass
+        if mostly_utf8(head):  # a few bad bytes: only their rows are rejected (see _decoded)
+            return "utf-8-sig"
     encoding = guess_encoding(head)
     if encoding is None:
         raise InputError(Errors.E403(source=source))

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import gzip
+import io
 import logging
 import re
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,9 @@ _BOMS = (  # (mark, codec); UTF-32 first because its little-endian mark starts w
 _DATE_HEADER = re.compile(r" date (\d{4}-\d{2}-\d{2})[ \t]*(?:\r\n|\n|\r)?")
 _LINE = re.compile(r"[^\r\n]+")
 _CP1252_SLACK = 0.1  # how much more "chaos" (charset-normalizer's mess ratio) cp1252 may show and still win
+_BROKEN_GZIP = (EOFError, gzip.BadGzipFile, zlib.error)
+_ESCAPED = re.compile("[\udc80-\udcff]")  # bytes that did not decode, under errors="surrogateescape"
+_WIDE = re.compile("[^\x00-\x7f\udc80-\udcff]")  # characters that took more than one UTF-8 byte
 
 
 def is_url(source: str) -> bool:
@@ -59,18 +65,96 @@ def read_bytes(path: str | Path, settings: Mapping[str, Any], *, source: str | N
     return data
 
 
+class _Gunzip(io.RawIOBase):
+    """The bytes of a .gz file, ending at the first break (a member cut short or corrupt) instead of raising it."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self._gz = gzip.open(path, "rb")  # noqa: SIM115 (closed in close)
+        self.broken: Exception | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:  # FastWARC asks where records start
+        return self._gz.tell()
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self.broken is not None:
+            return 0
+        try:  # read1 reads the compressed file at most once, so what decompresses before a break comes out first
+            data = self._gz.read1(len(buffer))
+        except _BROKEN_GZIP as exc:
+            self.broken = exc
+            return 0
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._gz.close()
+        super().close()
+
+
+class ByteStream(io.BufferedReader):
+    """A file's bytes, decompressed when it is gzip (`items.jsonl.gz`). A broken .gz reads as ending where its
+    data breaks, so everything before the break is kept; `broken` is then the error, to report."""
+
+    @property
+    def broken(self) -> Exception | None:
+        return getattr(self.raw, "broken", None)
+
+    def cut_short(self, line: bytes | str) -> bool:
+        """Whether `line` (read from this stream) is the one a break cut off: it ends no line."""
+        return self.broken is not None and line[-1:] not in ("\n", "\r", b"\n", b"\r")
+
+
+def open_binary(source: str) -> ByteStream:
+    """The file's bytes as a stream, gunzipped when the file starts with the gzip magic (E401, E415)."""
+    try:
+        with Path(source).open("rb") as probe:
+            gzipped = probe.read(2) == b"\x1f\x8b"
+        return ByteStream(_Gunzip(source) if gzipped else io.FileIO(source))
+    except FileNotFoundError as exc:
+        raise InputError(Errors.E401(source=source)) from exc
+    except OSError as exc:
+        raise InputError(Errors.E415(source=source, detail=exc.strerror or type(exc).__name__)) from exc
+
+
+def broken_gzip(source: str, after: str, exc: Exception) -> InputError:
+    """E406 for a .gz cut short or corrupt: what was read before the break is kept, the rest is not read."""
+    detail = f"compressed stream broken after {after} ({exc}); the rest was not read"
+    return InputError(Errors.E406(source=source, kind="gzip", detail=detail))
+
+
+def undecodable(where: str, encoding: str, byte: int, place: str) -> InputError:
+    """E406 for text holding a byte its encoding cannot decode (in a record file, only that record)."""
+    detail = f"byte 0x{byte:02x} {place} cannot be decoded"
+    return InputError(Errors.E406(source=where, kind=f"{encoding.removesuffix('-sig')} text", detail=detail))
+
+
+def first_escaped(text: str) -> tuple[int, int] | None:
+    """(offset, byte) of the first byte that `errors="surrogateescape"` kept undecoded in `text`, if any."""
+    found = _ESCAPED.search(text)
+    return (found.start(), ord(found.group()) - 0xDC00) if found else None
+
+
+def mostly_utf8(data: bytes) -> bool:
+    """Whether bytes that are not strict UTF-8 are still UTF-8 with a few bad bytes: more valid multi-byte
+    characters than undecodable bytes (legacy code pages almost never form valid UTF-8 sequences)."""
+    if data.startswith(tuple(mark for mark, _ in _BOMS)):
+        return False
+    text = data.decode("utf-8", "surrogateescape")
+    return len(_WIDE.findall(text)) > len(_ESCAPED.findall(text))
+
+
 def decode_text(data: bytes, source: str) -> tuple[str, str]:
     """Decode bytes verbatim and return (text, encoding).
 
-    Strict UTF-8 first (the UTF-8 BOM, if any, stays in the text; see the module docstring). A UTF-16/32
-    mark selects that codec. Anything else with NUL bytes is binary (E403); otherwise charset-normalizer
-    guesses a legacy encoding and gives up (E403) when no guess decodes coherently.
+    A UTF-16/32 mark selects that codec. Anything else with NUL bytes is binary (E403). Then strict UTF-8 (the
+    UTF-8 BOM, if any, stays in the text; see the module docstring); UTF-8 with a few bad bytes is E406 (a
+    guessed code page would garble every other letter); otherwise charset-normalizer guesses a legacy
+    encoding and gives up (E403) when no guess decodes coherently.
     """
-    if b"\x00" not in data:
-        try:
-            return data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            pass
     for mark, codec in _BOMS:
         if data.startswith(mark):
             try:
@@ -79,6 +163,11 @@ def decode_text(data: bytes, source: str) -> tuple[str, str]:
                 raise InputError(Errors.E403(source=source)) from exc
     if b"\x00" in data:
         raise InputError(Errors.E403(source=source))
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        if mostly_utf8(data):
+            raise undecodable(source, "utf-8", data[exc.start], f"at byte {exc.start}") from exc
     encoding = guess_encoding(data)
     if encoding is None:
         raise InputError(Errors.E403(source=source))

@@ -2,7 +2,8 @@
 
 Crawls are mostly noise for us (robots.txt, images, redirects, error pages), so non-HTML and non-2xx
 responses are skipped quietly; only an HTML page without extractable text is reported (Rejected).
-`limits.max_bytes` applies per record, because archives are routinely gigabytes.
+`limits.max_bytes` applies per record, because archives are routinely gigabytes. A file cut inside a record,
+or a .warc.gz whose compressed stream breaks, keeps the records before the break and reports it once (E406).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..data import Document
 from ..errors import Errors, InputError
 from .base import Reader, Rejected
 from .html import decode_html, html_document
-from .textio import limit
+from .textio import ByteStream, broken_gzip, limit, open_binary
 from .url import HTML_TYPES
 
 if TYPE_CHECKING:
@@ -33,8 +34,6 @@ class WarcReader(Reader):
     name = "warc"
 
     def read(self, source: str) -> Iterator[Document | Rejected]:
-        from fastwarc.warc import ArchiveIterator, WarcRecordType
-
         path = Path(source)
         if not path.exists():
             raise InputError(Errors.E401(source=source))
@@ -42,59 +41,118 @@ class WarcReader(Reader):
             raise InputError(Errors.E415(source=source, detail="not a file"))
         if path.stat().st_size == 0:
             raise InputError(Errors.E404(source=source))
+        # Gunzipped here, not by FastWARC, which drops a member cut short without a word: see textio.ByteStream.
+        with open_binary(source) as stream:
+            yield from self._records(stream, source)
+
+    def _records(self, stream: ByteStream, source: str) -> Iterator[Document | Rejected]:
+        from fastwarc.warc import ArchiveIterator
+
         max_bytes, max_records = limit(self.settings, "max_bytes"), limit(self.settings, "max_records")
         records = pages = 0
+        cut = None  # the record the file ends inside
         try:
-            # All record types are iterated so that a valid crawl without pages is told apart from garbage.
-            # auto_decode: crawlers store gzip/chunked bodies as sent; trafilatura needs the plain page.
-            for record in ArchiveIterator(str(path), parse_http=True, auto_decode="all", fsspec_args=False):
+            # All record types are iterated so that a valid crawl without pages is told apart from garbage,
+            # and so that a file cut inside any record is noticed.
+            for record in ArchiveIterator(stream, parse_http=False, fsspec_args=False):
+                if not _whole(record, max_bytes):
+                    cut = _named(record, records + 1)
+                    break  # nothing follows a cut record
                 records += 1
-                if record.record_type != WarcRecordType.response:
-                    continue
-                ctype = (record.http_content_type or "").lower()
-                status = record.http_headers.status_code if record.http_headers else None
-                if ctype not in HTML_TYPES or not (status and 200 <= status < 300):
+                page = self._page(record, source, max_bytes)
+                if page is None:
                     continue
                 if pages >= max_records:
                     yield Rejected(source, Errors.E413(source=source, limit=max_records))
                     return
                 pages += 1
-                yield self._page(record, source, max_bytes)
+                yield page
         except OSError as exc:
-            if not records:
-                raise InputError(Errors.E406(source=source, kind="WARC", detail=str(exc))) from exc
             detail = f"{exc} (after {records} record(s); the rest was not read)"
-            yield Rejected(source, Errors.E406(source=source, kind="WARC", detail=detail))
+            yield from _stop(source, records, Errors.E406(source=source, kind="WARC", detail=detail))
             return
-        if not records:
-            raise InputError(Errors.E406(source=source, kind="WARC", detail="no WARC records found"))
-        if not pages:
-            raise InputError(Errors.E414(source=source, what="HTML responses"))
+        yield from _end(source, records, pages, stream.broken, cut)
 
-    def _page(self, record: WarcRecord, source: str, max_bytes: int) -> Document | Rejected:
-        headers = record.headers
-        uri = headers.get("WARC-Target-URI") or ""
-        record_id = (record.record_id or "").strip("<>")
-        where = uri or f"{source}#{record_id}"
+    def _page(self, record: WarcRecord, source: str, max_bytes: int) -> Document | Rejected | None:
+        """The article of a successful HTML response (Rejected: none, or too big); None for any other record."""
+        if not _html_response(record):
+            return None
+        where = _where(record, source)
         body = record.reader.read(max_bytes + 1)  # bounded: a decoded gzip body can outgrow its record
         if len(body) > max_bytes:
             return Rejected(where, Errors.E412(source=where, limit=max_bytes))
-        if len(body) < record.content_length and not _encoded(record):
-            detail = f"record cut short ({len(body)} of {record.content_length} bytes): the file is truncated"
-            return Rejected(where, Errors.E406(source=where, kind="WARC", detail=detail))
+        uri = record.headers.get("WARC-Target-URI") or None
         try:
             html = decode_html(body, where, record.http_charset)
-            doc_id = record_id or uri
-            doc = html_document(html, doc_id=doc_id, source=where, settings=self.settings, url=uri or None)
+            doc_id = (record.record_id or "").strip("<>") or where
+            doc = html_document(html, doc_id=doc_id, source=where, settings=self.settings, url=uri)
         except InputError as exc:
             return Rejected(where, str(exc))
         doc.meta["warc_file"] = source
-        if date := headers.get("WARC-Date"):
+        if date := record.headers.get("WARC-Date"):
             doc.meta["warc_date"] = date
         return doc
 
 
-def _encoded(record: WarcRecord) -> bool:
-    """Whether the body was sent gzip'ed or chunked (decoded, its length differs from the record's)."""
-    headers = record.http_headers
-    return bool(headers and (headers.get("Content-Encoding") or headers.get("Transfer-Encoding")))
+def _whole(record: WarcRecord, max_bytes: int) -> bool:
+    """Whether the record holds all the bytes its Content-Length declares (a cut file ends inside a record).
+
+    A response of up to `max_bytes` is frozen (copied into memory) so that its page can still be read; other
+    records are consumed, which the iterator would do anyway. A bigger response is not checked: as a page it
+    is rejected for its size (E412), anything else is skipped unread.
+    """
+    from fastwarc.warc import WarcRecordType
+
+    declared = record.content_length
+    if "Content-Length" not in record.headers:  # the file ends inside the record's header
+        return False
+    if record.record_type != WarcRecordType.response:
+        return record.consume() == declared
+    if declared > max_bytes:
+        return True
+    record.freeze()
+    return record.content_length == declared
+
+
+def _html_response(record: WarcRecord) -> bool:
+    """Whether the record is a 2xx HTML response; parses its HTTP headers, decoding the body as it is read
+    (crawlers store gzip'ed and chunked bodies as sent; trafilatura needs the plain page)."""
+    from fastwarc.warc import WarcRecordType
+
+    if record.record_type != WarcRecordType.response:
+        return False
+    record.parse_http(auto_decode="all")
+    status = record.http_headers.status_code if record.http_headers else None
+    return (record.http_content_type or "").lower() in HTML_TYPES and bool(status and 200 <= status < 300)
+
+
+def _where(record: WarcRecord, source: str) -> str:
+    """The record's target URI, else `file#record-id`."""
+    return record.headers.get("WARC-Target-URI") or f"{source}#{(record.record_id or '').strip('<>')}"
+
+
+def _named(record: WarcRecord, n: int) -> str:
+    """The n-th record in messages: "record 3 (its target URI)", or "record 3" when it has none."""
+    uri = record.headers.get("WARC-Target-URI")
+    return f"record {n} ({uri})" if uri else f"record {n}"
+
+
+def _end(source: str, records: int, pages: int, broken: Exception | None, cut: str | None) -> Iterator[Rejected]:
+    """What the end of the records means: the .gz broke, the file ends inside a record (`cut`), or it held no
+    records (E406) or no pages (E414) at all; nothing when it simply ended."""
+    if broken is not None:
+        yield from _stop(source, records, str(broken_gzip(source, f"{records} record(s)", broken)))
+    elif cut is not None:
+        detail = f"the file ends inside {cut}: it is truncated; the records before are kept"
+        yield from _stop(source, records, Errors.E406(source=source, kind="WARC", detail=detail))
+    elif not records:
+        raise InputError(Errors.E406(source=source, kind="WARC", detail="no WARC records found"))
+    elif not pages:
+        raise InputError(Errors.E414(source=source, what="HTML responses"))
+
+
+def _stop(source: str, records: int, message: str) -> Iterator[Rejected]:
+    """The error that ended the reading: one Rejected after the records before it, else the input's error."""
+    if not records:
+        raise InputError(message)
+    yield Rejected(source, message)
