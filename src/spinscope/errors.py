@@ -98,6 +98,9 @@ class Errors(_Coded):
     E1104 = "Correction {n}: unknown technique {label!r}."
     E1105 = "Correction {n}: no span {technique} {start}:{end} to {action} in this document."
     E1106 = "Unknown corrections format {fmt!r}. Known: semeval, jsonl."
+    E1107 = "{path}: not a spinscope library of stored analyses ({detail})."
+    E1108 = "{what} must be {kind}."
+    E1109 = "Correction {n}: the text {seen!r} is not in the document (at {start}:{end} it reads {found!r})."
 
 
 @unique

@@ -112,3 +112,49 @@ def test_two_stage_recipe_continues_the_token_run_with_the_article_loss(
     assert "Second stage: continued from the token-only checkpoint" in (tmp_path / "model" / "MODEL_CARD.md").read_text(
         encoding="utf-8"
     )
+
+
+def _corrections(tmp_path: Path) -> Path:
+    """A JSONL export of the web app's reviewed corrections, with an invented text."""
+    text = "Les élus incompétents ont encore promis la lune. Qui peut encore les croire ?\n"
+    spans = [{"technique": "Doubt", "start": text.index("Qui"), "end": len(text) - 1}]
+    path = tmp_path / "corrections.jsonl"
+    path.write_text(json.dumps({"id": "r1", "text": text, "language": "fr", "spans": spans}) + "\n", encoding="utf-8")
+    return path
+
+
+def test_extra_documents_join_the_training_windows(tiny_data: Path, tiny_config, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from spinscope.train import data as td
+    from spinscope.train.checkpoints import checkpoints
+    from spinscope.train.loop import train_techniques
+
+    cfg = replace(tiny_config, extra=[str(_corrections(tmp_path))])
+    labels = td.read_labels(tiny_data)
+    windows = td.build_windows(tiny_data, labels, ["fr"], "train", cfg.max_len, cfg.stride, extra=cfg.extra)
+    plain = td.build_windows(tiny_data, labels, ["fr"], "train", cfg.max_len, cfg.stride)
+    assert len(windows) > len(plain)
+    res = train_techniques(tiny_data, tmp_path / "run", config=cfg, max_steps=1)
+    assert res["step"] == 1
+    ck = torch.load(checkpoints(tmp_path / "run")[-1], map_location="cpu", weights_only=False)
+    assert ck["fingerprint"][0] == len(windows) and ck["config"]["extra"] == cfg.extra
+
+
+def test_the_command_passes_every_extra_to_the_training(tiny_data: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    from tests.conftest import run_cli
+
+    from spinscope.train import loop
+
+    seen = {}
+
+    def fake(data, run, config, stage=None, max_minutes=None):
+        seen["config"] = config
+        return {"reason": "max-steps", "checkpoint": None}
+
+    monkeypatch.setattr(loop, "train_in_stages", fake)
+    jsonl, folder = _corrections(tmp_path), tmp_path / "exported"
+    args = ["train", "techniques", "--data", str(tiny_data), "--run", str(tmp_path / "run"), "--no-export"]
+    code, _, err = run_cli(monkeypatch, capsys, *args, "--extra", str(jsonl), "--extra", str(folder))
+    assert code == 0, err
+    assert seen["config"].extra == [str(jsonl), str(folder)]

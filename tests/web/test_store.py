@@ -1,180 +1,367 @@
-"""The library of stored analyses: stable ids, durability, full-text search, filters and facets."""
+"""The library of stored analyses: stable ids, durability, full-text search, filters, facets, near-duplicates,
+foreign files, threads. Every text here is invented for these tests."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from spinscope.errors import LibraryError
-from spinscope.web.store import Library, fts_query, outlet_of
+from spinscope.corpus.query import outlet
+from spinscope.data import Document
+from spinscope.errors import InputError, LibraryError
+from spinscope.schema import validate
+from spinscope.web.store import FILE_NAME, SUMMARY, Library, library_path
+from spinscope.writers.record import to_record
+
+FERRY = (
+    "The council voted for a second ferry across the bay on Tuesday. Critics call the plan a colossal waste "
+    "of money, and residents of the old harbour say nobody asked them before the vote."
+)
+BRIDGE = (
+    "Mayor Blunt opened the new bridge, which the so-called experts of the capital never wanted. Everyone "
+    "knows the bridge will ruin the valley, he told a cheering crowd."
+)
+BRUECKE = "Der Bürgermeister öffnete die Brücke über den Fluss; Kritiker nennen sie eine teure Verschwendung."
+URW = "URW: Discrediting Ukraine"
 
 
-def record(doc_id: str, text: str, **extra) -> dict:
-    base = {
-        "schema_version": "1.3",
-        "id": doc_id,
-        "source": f"https://www.gazette.example/{doc_id}",
-        "title": f"Story {doc_id}",
-        "date": "2022-11-09",
-        "language": "en",
-        "meta": {},
-        "text": text,
-        "techniques": [],
-        "narratives": [],
-        "entities": [],
-        "warnings": [],
-    }
-    return {**base, **extra}
+def actor(name: str, text: str) -> dict[str, Any]:
+    start = text.index(name)
+    mention = {"start": start, "end": start + len(name), "text": name}
+    return {"name": name, "type": "PER", "aliases": [], "mentions": [mention], "targeted_by": [], "claims": []}
 
 
-FERRY = "The council voted for a second ferry; critics call it a waste of money."
-BRIDGE = "The mayor opened the bridge, which the Kiev regime, he said, never wanted."
+def narrative(name: str, sub: str) -> dict[str, Any]:
+    return {"narrative": name, "subnarrative": sub, "score": 0.7, "source": "semeval2025", "evidence": []}
+
+
+def make_record(
+    text: str,
+    spans: Sequence[tuple[str, str]] = (),
+    *,
+    entities: Sequence[dict[str, Any]] = (),
+    narratives: Sequence[dict[str, Any]] = (),
+    **document: Any,
+) -> dict[str, Any]:
+    """A record as the pipeline makes them (Document -> to_record, checked against the schema); `spans` are
+    (technique, fragment of the text), `document` the Document's own fields (id, source, title, date, ...)."""
+    doc = Document(**{"id": "in-1", "text": text, **document})
+    for technique, fragment in spans:
+        start = text.index(fragment)
+        doc.add_span("techniques", start, start + len(fragment), technique, score=0.8)
+    record = to_record(doc)
+    record["entities"], record["narratives"] = list(entities), list(narratives)
+    validate(record)
+    return record
 
 
 @pytest.fixture
-def library(tmp_path: Path) -> Library:
-    return Library.open(tmp_path / "home" / "library.sqlite")
+def library(tmp_path: Path):
+    with Library.open(tmp_path / "home" / FILE_NAME) as opened:
+        yield opened
 
 
-def test_add_gives_a_stable_id_and_keeps_the_input_id(library: Library) -> None:
-    stored = library.add(record("a1", FERRY))
-    assert stored["id"] != "a1" and stored["meta"]["input_id"] == "a1"
+def ids(library: Library, **query: Any) -> list[str]:
+    return [row["id"] for row in library.search(**query)[0]]
+
+
+def test_add_gives_a_new_stable_id_and_keeps_the_input_id(library: Library) -> None:
+    record = make_record(FERRY, [("Loaded_Language", "colossal waste")], id="article7")
+    before = json.dumps(record)
+    stored = library.add(record)
+    assert re.fullmatch(r"[0-9a-f]{16}", stored["id"]) and stored["meta"]["input_id"] == "article7"
+    assert datetime.fromisoformat(stored["meta"]["stored_at"]).utcoffset().total_seconds() == 0
+    assert json.dumps(record) == before  # the caller's record is left as it was
     assert library.get(stored["id"]) == stored
-    again = library.replace(stored["id"], record("a1", FERRY, title="Ferry, again"))
-    assert again["id"] == stored["id"] and again["meta"]["stored_at"] == stored["meta"]["stored_at"]
-    assert library.get(stored["id"])["title"] == "Ferry, again"
+    assert list(library.get(stored["id"])) == list(record)  # the record's own key order, text in its place
+    again = library.add(record)
+    assert again["id"] != stored["id"] and library.search()[1] == 2
+    assert library.get("0123456789abcdef") is None
+
+
+def test_replace_keeps_id_and_reviews_and_renews_the_index(library: Library) -> None:
+    stored = library.add(make_record(FERRY, [("Loaded_Language", "colossal waste")], language="en"))
+    span = {k: stored["techniques"][0][k] for k in ("technique", "start", "end")}
+    library.save_review(stored["id"], [{"action": "accept", **span}])
+    new = make_record(BRIDGE, [("Doubt", "so-called experts")], id="again", language="en", title="Bridge")
+    replaced = library.replace(stored["id"], new)
+    assert replaced["id"] == stored["id"] and library.get(stored["id"]) == replaced
+    assert replaced["meta"]["stored_at"] == stored["meta"]["stored_at"] and replaced["meta"]["input_id"] == "in-1"
+    assert ids(library, q="ferry") == [] and ids(library, q="bridge cheering") == [stored["id"]]
+    assert ids(library, technique="Loaded_Language") == [] and ids(library, technique="Doubt") == [stored["id"]]
+    assert library.facets()["technique"] == [("Doubt", 1)]
+    assert len(library.reviews(stored["id"])) == 1
+    with pytest.raises(InputError, match=r"^\[E1026\]"):
+        library.replace("0123456789abcdef", new)
+
+
+def test_delete_takes_everything_of_the_document(library: Library) -> None:
+    stored = library.add(
+        make_record(FERRY, [("Loaded_Language", "colossal waste")], entities=[actor("Critics", FERRY)])
+    )
+    copy = library.add(make_record(FERRY))
+    span = {k: stored["techniques"][0][k] for k in ("technique", "start", "end")}
+    library.save_review(stored["id"], [{"action": "reject", **span}])
     assert library.delete(stored["id"]) and library.get(stored["id"]) is None
     assert not library.delete(stored["id"])
-    assert library.search(q="ferry") == ([], 0)
-
-
-def test_search_by_words_and_filters(library: Library) -> None:
-    loaded = {"technique": "Loaded_Language", "start": 42, "end": 53, "text": "Kiev regime", "score": 0.9}
-    bridge = library.add(
-        record(
-            "b",
-            BRIDGE,
-            language="fr",
-            techniques=[loaded],
-            narratives=[{"narrative": "URW: Discrediting Ukraine", "subnarrative": None}],
-            entities=[{"name": "Kiev regime"}],
-            date="2022-12-01",
-        )
-    )
-    ferry = library.add(record("f", FERRY))
-    ids = lambda **kw: [row["id"] for row in library.search(**kw)[0]]  # noqa: E731
-    assert ids() == [ferry["id"], bridge["id"]]  # newest first
-    assert ids(q="ferry critics") == [ferry["id"]]
-    assert ids(technique="Loaded_Language") == [bridge["id"]]
-    assert ids(narrative="URW: Discrediting Ukraine", language="fr", actor="Kiev regime") == [bridge["id"]]
-    assert ids(outlet="gazette.example", since="2022-11-10") == [bridge["id"]]
-    assert ids(until="2022-11-09") == [ferry["id"]]
-    assert ids(technique="Doubt") == []
-    rows, total = library.search(limit=1)
-    assert total == 2 and len(rows) == 1 and rows[0]["n_techniques"] == 0
-    facets = library.facets()
-    assert facets["language"] == [("en", 1), ("fr", 1)] and facets["outlet"] == [("gazette.example", 2)]
-
-
-@pytest.mark.parametrize("q", ['"', "AND", "ferry OR", "*", "(", "NEAR(", "title:", "-", "ümlaut ö", "'; DROP"])
-def test_hostile_search_text_never_raises(library: Library, q: str) -> None:
-    library.add(record("f", FERRY))
-    rows, total = library.search(q=q)
-    assert total == len(rows)
-    assert '"' not in fts_query(q).replace('" "', "").strip('"')
-
-
-def test_outlet_rule_follows_the_corpus_views() -> None:
-    assert outlet_of({"meta": {"channel": "chan"}, "source": "https://x.example/"}) == "chan"
-    assert outlet_of({"meta": {"sitename": "Daily"}, "source": ""}) == "Daily"
-    assert outlet_of({"meta": {}, "source": "https://www.x.example/a"}) == "x.example"
-    assert outlet_of({"meta": {}, "source": "pasted text"}) is None
-
-
-def test_threads_add_at_once(library: Library) -> None:
-    def work(n: int) -> None:
-        for i in range(10):
-            library.add(record(f"t{n}-{i}", FERRY))
-
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert library.search(limit=1)[1] == 40
+    assert ids(library, q="ferry") == [copy["id"]] and library.reviews(stored["id"]) == []
+    assert library.facets()["technique"] == [] and library.facets()["actor"] == []
+    assert library.similar(copy["id"]) == [] and list(library.reviewed_documents()) == []
 
 
 def test_an_acknowledged_add_survives_kill_9(tmp_path: Path) -> None:
-    path = tmp_path / "library.sqlite"
+    path = tmp_path / FILE_NAME
     script = (
-        "import os, signal, sys\n"
+        "import json, sys, time\n"
         "from spinscope.web.store import Library\n"
-        f"lib = Library.open({str(path)!r})\n"
-        f"stored = lib.add({record('k', FERRY)!r})\n"
-        "print(stored['id'], flush=True)\n"
-        "os.kill(os.getpid(), signal.SIGKILL)\n"
+        f"library = Library.open({str(path)!r})\n"
+        "for line in sys.stdin:\n"
+        "    print(library.add(json.loads(line))['id'], flush=True)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert done.returncode == -signal.SIGKILL
-    assert Library.open(path).get(done.stdout.strip())["text"] == FERRY
+    server = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    acknowledged = []
+    for text in (FERRY, BRIDGE, BRUECKE):
+        server.stdin.write(json.dumps(make_record(text)) + "\n")
+        server.stdin.flush()
+        acknowledged.append(server.stdout.readline().strip())
+    os.kill(server.pid, signal.SIGKILL)  # right after the last add returned
+    assert server.wait() == -signal.SIGKILL
+    with Library.open(path) as reopened:
+        assert [reopened.get(i)["text"] for i in acknowledged] == [FERRY, BRIDGE, BRUECKE]
 
 
-def test_a_file_that_is_not_a_library_is_a_clear_error(tmp_path: Path) -> None:
-    bad = tmp_path / "library.sqlite"
-    bad.write_bytes(b"not a database at all" * 100)
-    with pytest.raises(LibraryError, match=r"^\[E1101\]"):
-        Library.open(bad)
+@pytest.mark.parametrize(
+    "q",
+    ['"', '""', "AND", "ferry OR", "OR OR", "*", "ferr*", "(", "(ferry", ")", "NEAR(ferry", "title:", "-ferry",
+     "^", "ferry + bay", "'; DROP TABLE documents; --", "\x00", "ümlaut ö", "🙂", "  "],
+)  # fmt: skip
+def test_hostile_search_text_never_raises(library: Library, q: str) -> None:
+    library.add(make_record(FERRY))
+    rows, total = library.search(q=q)
+    assert total == len(rows) <= 1
+    assert library.search()[1] == 1  # the table is still there
 
 
-def test_reviews_change_the_spans_and_export_as_training_data(library: Library, tmp_path: Path) -> None:
-    from spinscope.errors import InputError
-    from spinscope.eval.formats import read_article, read_spans
-    from spinscope.web.review import LABELS_FILE, export_corrections, export_id
+@pytest.mark.parametrize(
+    ("q", "hits"),
+    [
+        ("ferry", ["ferry"]),
+        ('"ferry"', ["ferry"]),
+        ("FERRY harbour", ["ferry"]),
+        ("ferry AND harbour", ["ferry"]),  # AND is a word here ("and residents"), not an operator
+        ("ferry OR bridge", []),  # every word must be there, OR included
+        ("bridge", ["bridge"]),
+        ("Brücke", ["bruecke"]),
+        ("BRÜCKE über", ["bruecke"]),
+        ("the", ["bridge", "ferry"]),
+        ("Mayor Blunt", ["bridge"]),  # the title is searched too
+        ("unicorn", []),
+        ("*", []),
+    ],
+)
+def test_search_holds_every_word_taken_literally(library: Library, q: str, hits: list[str]) -> None:
+    stored = {
+        "ferry": library.add(make_record(FERRY, title="Second ferry")),
+        "bruecke": library.add(make_record(BRUECKE, title="Neue Brücke")),
+        "bridge": library.add(make_record(BRIDGE.replace("Mayor Blunt", "He"), title="Mayor Blunt opens bridge")),
+    }
+    assert ids(library, q=q) == [stored[name]["id"] for name in hits]
 
-    text = "They call it the Kiev regime. Nobody believes the MSM any more."
-    loaded = {"technique": "Loaded_Language", "start": 17, "end": 28, "text": "Kiev regime", "score": 0.9}
-    doubt = {"technique": "Doubt", "start": 30, "end": 53, "text": text[30:53], "score": 0.4}
-    stored = library.add(record("r", text, techniques=[loaded, doubt]))
-    with pytest.raises(InputError, match=r"^\[E1105\]"):
-        library.save_review(stored["id"], [{"action": "reject", "technique": "Doubt", "start": 0, "end": 4}])
-    with pytest.raises(InputError, match=r"^\[E1104\]"):
-        library.save_review(stored["id"], [{"action": "add", "technique": "Nonsense", "start": 0, "end": 4}])
-    with pytest.raises(InputError, match=r"^\[E1103\]"):
-        library.save_review(stored["id"], [{"action": "add", "technique": "Doubt", "start": 60, "end": 99}])
-    corrections = [
-        {"action": "accept", **{k: loaded[k] for k in ("technique", "start", "end")}},
-        {"action": "relabel", "technique": "Doubt", "start": 30, "end": 53, "new_technique": "Name_Calling-Labeling"},
-        {"action": "add", "technique": "Doubt", "start": 0, "end": 3, "text": "the MSM"},  # re-anchored by its text
-    ]
-    saved = library.save_review(stored["id"], corrections, reviewer="ed")
-    msm = text.index("the MSM")
-    assert saved["corrections"][2]["start"] == msm
-    expected = [
-        ("Loaded_Language", 17, 28),
-        ("Name_Calling-Labeling", 30, 53),
-        ("Doubt", msm, msm + 7),
-    ]
-    got = [(s["technique"], s["start"], s["end"]) for s in saved["spans"]]
-    assert got == sorted(expected, key=lambda s: (s[1], s[2], s[0]))
-    assert all(text[s["start"] : s["end"]] == s["text"] for s in saved["spans"])
-    library.save_review(stored["id"], [{"action": "reject", "technique": "Doubt", "start": msm, "end": msm + 7}])
-    library.replace(stored["id"], record("r", text, techniques=[loaded, doubt]))
-    assert len(library.reviews(stored["id"])) == 2  # a re-analysis keeps the reviews
 
-    assert export_corrections(library, tmp_path / "sem", "semeval") == 1
-    aid = export_id(stored["id"])
-    assert read_article(tmp_path / "sem" / f"article{aid}.txt") == text
-    spans = read_spans(tmp_path / "sem" / LABELS_FILE)
-    assert [(s.technique, s.start, s.end) for s in spans] == [
-        ("Loaded_Language", 17, 28),
-        ("Name_Calling-Labeling", 30, 53),
-    ]
-    assert export_corrections(library, tmp_path / "c.jsonl", "jsonl") == 1
-    row = json.loads((tmp_path / "c.jsonl").read_text(encoding="utf-8"))
-    assert row["id"] == stored["id"] and len(row["spans"]) == 2
+@pytest.fixture
+def three(library: Library) -> dict[str, dict]:
+    """Three stored documents: a French one with techniques, actors and narratives, and two plain ones."""
+    bridge = make_record(
+        BRIDGE,
+        [("Doubt", "so-called experts"), ("Loaded_Language", "ruin the valley")],
+        entities=[actor("Mayor Blunt", BRIDGE)],
+        narratives=[narrative(URW, f"{URW}: Ukraine is a puppet of the West")],
+        source="https://www.valley-news.example/bridge",
+        language="fr",
+        date="2022-12-01",
+    )
+    ferry = make_record(FERRY, source="https://gazette.example/ferry", language="en", date="2022-11-09T08:00:00")
+    pasted = make_record(BRUECKE, source="pasted", meta={"sitename": "Der Bote"}, language="de", date="gestern")
+    return {name: library.add(rec) for name, rec in (("bridge", bridge), ("ferry", ferry), ("pasted", pasted))}
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ({}, ["pasted", "ferry", "bridge"]),  # newest first
+        ({"technique": "Doubt"}, ["bridge"]),
+        ({"technique": "Slogans"}, []),
+        ({"narrative": URW}, ["bridge"]),
+        ({"narrative": f"{URW}: Ukraine is a puppet of the West"}, ["bridge"]),
+        ({"actor": "Mayor Blunt"}, ["bridge"]),
+        ({"actor": "Mayor"}, []),  # a value, not a word
+        ({"language": "en"}, ["ferry"]),
+        ({"language": "xx"}, []),
+        ({"outlet": "valley-news.example"}, ["bridge"]),  # the host without www.
+        ({"outlet": "Der Bote"}, ["pasted"]),  # the site name before the host
+        ({"since": "2022-11-10"}, ["pasted", "bridge"]),  # undated ("gestern"): the day it was stored
+        ({"until": "2022-11-09"}, ["ferry"]),
+        ({"since": "2022-11-09", "until": "2022-11-30"}, ["ferry"]),
+        ({"q": "bridge", "language": "fr", "technique": "Loaded_Language", "actor": "Mayor Blunt"}, ["bridge"]),
+        ({"q": "bridge", "language": "en"}, []),
+    ],
+)
+def test_each_filter_selects_in_sql(library: Library, three: dict, query: dict, names: list[str]) -> None:
+    assert ids(library, **query) == [three[name]["id"] for name in names]
+
+
+def test_summaries_page_and_count(library: Library, three: dict) -> None:
+    rows, total = library.search(limit=2)
+    assert total == 3 and [r["id"] for r in rows] == [three["pasted"]["id"], three["ferry"]["id"]]
+    assert all(tuple(row) == SUMMARY for row in rows)
+    rest, total = library.search(limit=2, offset=2)
+    assert total == 3 and [r["id"] for r in rest] == [three["bridge"]["id"]]
+    assert library.search(offset=10) == ([], 3)
+    (bridge,), _ = library.search(q="valley")
+    assert bridge["n_techniques"] == 2 and bridge["outlet"] == "valley-news.example" and bridge["language"] == "fr"
+    assert "valley" in bridge["snippet"] and bridge["stored_at"] == three["bridge"]["meta"]["stored_at"]
+    (ferry,), _ = library.search(language="en")
+    assert ferry["snippet"] == FERRY[:200] and ferry["date"] == "2022-11-09T08:00:00"
+
+
+@pytest.mark.parametrize("bound", ["since", "until"])
+def test_a_bad_date_bound_is_a_coded_error(library: Library, bound: str) -> None:
+    with pytest.raises(InputError, match=rf"^\[E1108\] {bound} must be a date"):
+        library.search(**{bound: "last week"})
+
+
+def test_facets_count_documents(library: Library, three: dict) -> None:
+    library.add(make_record(FERRY, [("Doubt", "nobody asked them")], language="en"))
+    facets = library.facets()
+    assert facets["technique"] == [("Doubt", 2), ("Loaded_Language", 1)]
+    assert facets["language"] == [("en", 2), ("de", 1), ("fr", 1)]
+    assert facets["actor"] == [("Mayor Blunt", 1)]
+    assert facets["outlet"] == [("Der Bote", 1), ("gazette.example", 1), ("valley-news.example", 1)]
+    assert {name for name, _ in facets["narrative"]} == {URW, f"{URW}: Ukraine is a puppet of the West"}
+
+
+OUTLETS = [
+    ({"channel": "chan", "sitename": "Site"}, "https://x.example/", "chan"),
+    ({"fields": {"outlet": "Field Outlet"}}, "", "Field Outlet"),
+    ({"fields": {"site": "field-site"}, "hostname": "h.example"}, "", "field-site"),
+    ({"sitename": "Daily", "hostname": "daily.example"}, "https://www.other.example/a", "Daily"),
+    ({"hostname": "host.example"}, "", "host.example"),
+    ({"url": "https://www.meta.example/p?q=1"}, "https://src.example/", "meta.example"),
+    ({"fields": {"url": "http://fields.example:8080/x"}}, "", "fields.example"),
+    ({}, "https://www.src.example/a", "src.example"),
+    ({}, "examples/article.txt", None),
+]
+
+
+@pytest.mark.parametrize(("meta", "source", "expected"), OUTLETS)
+def test_outlet_is_the_rule_of_the_corpus_views(library: Library, meta: dict, source: str, expected) -> None:
+    import duckdb
+
+    from spinscope.corpus.query import _OUTLET
+
+    sql = f"SELECT {_OUTLET} FROM (SELECT ?::VARCHAR AS meta, ?::VARCHAR AS source)"
+    assert duckdb.connect().execute(sql, [json.dumps(meta), source]).fetchone()[0] == expected
+    assert outlet(meta, source) == expected
+    stored = library.add(make_record(FERRY, meta=meta, source=source))
+    assert library.search()[0][0]["outlet"] == expected
+    if expected:
+        assert ids(library, outlet=expected) == [stored["id"]]
+
+
+def test_similar_finds_copies_among_the_stored_documents(library: Library) -> None:
+    original = library.add(make_record(FERRY + " " + BRIDGE))
+    wrapped = library.add(make_record("Read our newsletter. " + FERRY + " " + BRIDGE + " Share this story."))
+    cut = library.add(make_record(FERRY))
+    other = library.add(make_record(BRUECKE))
+    found = library.similar(original["id"])
+    assert {f["id"] for f in found} == {wrapped["id"], cut["id"]}
+    assert all(0.5 <= f["similarity"] <= 1 and f["title"] is None for f in found)
+    assert found[0]["similarity"] >= found[1]["similarity"]
+    assert library.similar(original["id"], limit=1) == found[:1]
+    assert library.similar(other["id"]) == [] and library.similar("0123456789abcdef") == []
+    library.replace(cut["id"], make_record(BRUECKE.replace("Fluss", "Strom")))  # bands follow the new text
+    assert cut["id"] not in [f["id"] for f in library.similar(original["id"])]
+    assert [f["id"] for f in library.similar(other["id"])] == [cut["id"]]
+    assert library.similar(library.add(make_record("?!"))["id"]) == []  # no words, no signature
+
+
+def test_library_path_follows_the_setting_then_spinscope_home(monkeypatch, tmp_path: Path) -> None:
+    import platformdirs
+
+    monkeypatch.setenv("SPINSCOPE_HOME", str(tmp_path / "home"))
+    assert library_path({"web": {"library": ""}}) == tmp_path / "home" / FILE_NAME
+    assert library_path({"web": {"library": str(tmp_path / "mine.sqlite")}}) == tmp_path / "mine.sqlite"
+    monkeypatch.delenv("SPINSCOPE_HOME")
+    assert library_path({"web": {"library": ""}}) == Path(platformdirs.user_data_dir("spinscope")) / FILE_NAME
+
+
+def test_open_makes_the_folder_and_reopens_what_it_stored(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / FILE_NAME
+    with Library.open(path) as library:
+        stored = library.add(make_record(FERRY))
+    with Library.open(path) as library:
+        assert library.get(stored["id"]) == stored
+        journal = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
+    assert journal == "wal"
+
+
+def test_foreign_files_are_refused_and_left_alone(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"not a database at all " * 100)
+    with pytest.raises(LibraryError, match=r"^\[E1107\] .*garbage.sqlite: not a spinscope library"):
+        Library.open(garbage)
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE invoices (n INTEGER)")
+    with pytest.raises(LibraryError, match=r"^\[E1107\] .*no documents and meta tables"):
+        Library.open(other)
+    tables = {r[0] for r in sqlite3.connect(other).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"invoices"}
+    newer = tmp_path / "newer.sqlite"
+    Library.open(newer).close()
+    with sqlite3.connect(newer) as db:
+        db.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
+    with pytest.raises(LibraryError, match=r"^\[E1107\] .*schema version 99"):
+        Library.open(newer)
+
+
+def test_a_folder_in_the_way_is_a_coded_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(LibraryError, match=r"^\[E1101\] .*cannot be opened"):
+        Library.open(tmp_path / "file" / FILE_NAME)
+
+
+def test_threads_and_a_second_connection_add_at_once(library: Library) -> None:
+    other = Library.open(library.path)  # as a second server process would
+    stored: list[str] = []
+    failed: list[BaseException] = []
+
+    def work(lib: Library, n: int) -> None:
+        try:
+            for i in range(10):
+                stored.append(lib.add(make_record(f"{FERRY} Copy {n}-{i}."))["id"])
+                assert lib.search(q=f"copy {n}")[1] >= 1
+        except BaseException as exc:  # a thread's failure would otherwise only be printed
+            failed.append(exc)
+
+    threads = [threading.Thread(target=work, args=(other if n == 4 else library, n)) for n in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.close()
+    assert failed == []
+    assert library.search()[1] == 50 and len(set(stored)) == 50
+    assert all(library.get(i) is not None for i in stored)

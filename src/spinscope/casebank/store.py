@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -19,9 +18,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import platformdirs
-
 from ..errors import CaseBankError, Errors
+from ..utils import data_file
 
 SCHEMA = 1
 FILE_NAME = "casebank.sqlite"
@@ -114,11 +112,7 @@ class BankStats:
 
 def bank_path(settings: Mapping[str, Any]) -> Path:
     """`casebank.path` if set, else $SPINSCOPE_HOME/casebank.sqlite, else one in the user data folder."""
-    if configured := settings.get("casebank", {}).get("path", ""):
-        return Path(configured).expanduser()
-    if home := os.environ.get("SPINSCOPE_HOME"):
-        return Path(home).expanduser() / FILE_NAME
-    return Path(platformdirs.user_data_dir("spinscope")) / FILE_NAME
+    return data_file(settings.get("casebank", {}).get("path", ""), FILE_NAME)
 
 
 def open_default(settings: Mapping[str, Any]) -> CaseBank | None:
@@ -141,7 +135,7 @@ def _digest(values: tuple[Any, ...]) -> str:
     return hashlib.sha1(json.dumps(values, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _fts_query(text: str) -> str:
+def fts_query(text: str) -> str:
     """Every word of `text` quoted, so FTS5 operators and punctuation in it are taken literally (AND)."""
     return " ".join(f'"{word}"' for word in re.findall(r"\w+", text))
 
@@ -261,7 +255,7 @@ class CaseBank:
 
     def search(self, text: str, limit: int = 20, bank: str | None = None) -> list[Case]:
         """Cases whose title or claim hold every word of `text`, best BM25 match first."""
-        query = _fts_query(text)
+        query = fts_query(text)
         if not query:
             return []
         columns = ", ".join(f"c.{name}" for name in CASE_FIELDS)

@@ -36,7 +36,9 @@ def techniques(
     article_loss: float = typer.Option(1.0, "--article-loss", help="weight of the article-level loss"),
     article_lr: float = typer.Option(3e-5, "--article-lr", help="encoder learning rate of the second stage"),
     extra: list[Path] = typer.Option(
-        [], "--extra", help="more training documents: reviewed corrections exported by the web app (folder or JSONL)"
+        [],
+        "--extra",
+        help="reviewed corrections exported by the web app (SemEval folder or JSONL) for the train split; repeatable",
     ),
 ) -> None:
     """Train (or resume) the span-level technique tagger, optionally continue it with the article-level loss

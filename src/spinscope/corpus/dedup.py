@@ -18,6 +18,7 @@ parallel to `members`, `dates`, `sources`, `domains` (host of the source URL, no
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator
@@ -59,6 +60,18 @@ def shingles(text: str, n: int = SHINGLE) -> set[bytes]:
     """The word n-grams of the normalised text (one shingle for a text of fewer than n words)."""
     words = normalise(text).split()
     return {" ".join(words[i : i + n]).encode() for i in range(max(len(words) - n + 1, 1))} if words else set()
+
+
+@functools.cache
+def _blank() -> MinHash:
+    return MinHash(num_perm=PERMUTATIONS)  # drawing the permutations is the slow part: once per process
+
+
+def minhash_of(grams: set[bytes]) -> MinHash:
+    """The MinHash of a shingle set; every caller uses the same PERMUTATIONS permutations, so signatures compare."""
+    minhash = _blank().copy()
+    minhash.update_batch(grams)
+    return minhash
 
 
 def sentences(text: str, k: int = SENTENCES, min_words: int = SENTENCE_WORDS) -> list[str]:
@@ -197,7 +210,6 @@ class Deduper:
                 raise SpinscopeError(Errors.E802(value=value))
         self.threshold = threshold
         self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=PERMUTATIONS)
-        self.blank = MinHash(num_perm=PERMUTATIONS)
         self.signatures: list[np.ndarray] = []
         self.sizes: list[int] = []
         self.ids: list[str] = []
@@ -228,8 +240,7 @@ class Deduper:
         if not grams:
             return
         number = self.forest.grow()
-        minhash = self.blank.copy()
-        minhash.update_batch(grams)
+        minhash = minhash_of(grams)
         signature = minhash.hashvalues
         for other in self.lsh.query(minhash):
             score = containment(signature, len(grams), self.signatures[other], self.sizes[other])

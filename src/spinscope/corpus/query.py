@@ -9,6 +9,8 @@ gave, or the domain of the document's URL (null for local files without one).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +19,17 @@ from .shards import RunFolder
 
 CLUSTERS_FILE = "clusters.parquet"
 
-_URL_HOST = r"'^[a-z]+://(?:www\.)?([^/:?#]+)'"
-_OUTLET = f"""COALESCE(
-    json_extract_string(meta, '$.channel'), json_extract_string(meta, '$.fields.outlet'),
-    json_extract_string(meta, '$.fields.site'), json_extract_string(meta, '$.sitename'),
-    json_extract_string(meta, '$.hostname'),
-    NULLIF(regexp_extract(json_extract_string(meta, '$.url'), {_URL_HOST}, 1), ''),
-    NULLIF(regexp_extract(json_extract_string(meta, '$.fields.url'), {_URL_HOST}, 1), ''),
-    NULLIF(regexp_extract(source, {_URL_HOST}, 1), ''))"""
+URL_HOST = r"^[a-z]+://(?:www\.)?([^/:?#]+)"  # group 1: the host of a URL, without "www."
+OUTLET_FIELDS = ("channel", "fields.outlet", "fields.site", "sitename", "hostname")  # meta keys, first set wins
+OUTLET_URLS = ("url", "fields.url")  # else the host of the first of these meta URLs, else of the source
+_HOST_OF = "NULLIF(regexp_extract({}, '" + URL_HOST + "', 1), '')"
+_OUTLET = "COALESCE({})".format(
+    ", ".join(
+        [f"json_extract_string(meta, '$.{key}')" for key in OUTLET_FIELDS]
+        + [_HOST_OF.format(f"json_extract_string(meta, '$.{key}')") for key in OUTLET_URLS]
+        + [_HOST_OF.format("source")]
+    )
+)
 _DOC = "id, outlet, language, day"
 
 VIEWS = {
@@ -52,6 +57,24 @@ _NO_CLUSTERS = (
     "SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::DOUBLE, NULL::VARCHAR)) "
     "AS c(cluster, member, kind, similarity, earliest) WHERE false"
 )
+
+
+def outlet(meta: Mapping[str, Any], source: str | None) -> str | None:
+    """The `outlet` column's rule for one record's meta and source (the web app's library files by it)."""
+    for key in OUTLET_FIELDS:
+        if (value := _meta_value(meta, key)) not in (None, ""):
+            return str(value)
+    for url in [*(_meta_value(meta, key) for key in OUTLET_URLS), source]:
+        if isinstance(url, str) and (match := re.match(URL_HOST, url)):
+            return match.group(1)
+    return None
+
+
+def _meta_value(meta: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = meta
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
 
 
 def connect(root: Path, since: str | None = None, until: str | None = None, *, sandbox: bool = False):

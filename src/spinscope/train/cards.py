@@ -95,6 +95,12 @@ def _stage_line(config: dict[str, Any]) -> str:
     )
 
 
+def _extra_line(config: dict[str, Any]) -> str:
+    if not config.get("extra"):
+        return ""
+    return f", plus the reviewed corrections of {', '.join(config['extra'])} (`--extra`)"
+
+
 def write_technique_card(model_dir: Path) -> None:
     """The card of a technique model folder (before tuning it says so)."""
     config = _read(model_dir / "config.json")
@@ -122,7 +128,7 @@ token probabilities by the `techniques` pipeline component (per-language thresho
 - Tokenizer: {config["tokenizer"]}.
 - Windows: {config["max_len"]} tokens (CLS + content + SEP), stride {config["stride"]}.
 - Training data: SemEval-2023 Task 3 subtask 3 training articles ({", ".join(config["langs"])}), minus the
-  fixed validation split. Research use only.
+  fixed validation split{_extra_line(config)}. Research use only.
 - Training: checkpoint {config["checkpoint"]}, step {config["step"]} of {config["total_steps"]} planned
   ({config["epochs_planned"]} epochs), loss {config["loss"]}, bf16 autocast {config.get("bf16")}, wall time
   {config.get("train_minutes")} min on the 2-core CPU.{_stage_line(config)}

@@ -7,24 +7,27 @@ special tokens (CLS/SEP) carry no label and are masked out of the loss.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ..backbones.specs import DEFAULT, SPECS, EncoderSpec
+from ..errors import Errors, FormatError
 from ..eval.formats import ARTICLE_LABEL_FILES, read_article, read_document_labels, read_spans
 from ..eval.labels import read_label_list
-from ..eval.splits import SEMEVAL_LANGS, split_validation
-from ..labels import FRAMES, GENRES
+from ..eval.splits import SEMEVAL_LANGS, article_ids, split_validation
+from ..labels import FRAMES, GENRES, from_ptc14
 from ..pipeline.encoder import window_starts
 
 logger = logging.getLogger(__name__)
 E5 = SPECS[DEFAULT]
 
+EXTRA_LANG = "extra"  # the `lang` of --extra documents: their windows' keys meet no SemEval article's gold
 MAX_LEN = 256  # CLS + 254 content tokens + SEP
 STRIDE = 192  # content tokens between window starts (62 tokens of overlap)
 
@@ -73,25 +76,45 @@ def read_articles(data: Path, lang: str, ids: Iterable[str]) -> list[Article]:
 
 def read_extra(path: Path, labels: Iterable[str]) -> list[Article]:
     """Reviewed documents exported by the web app (`spinscope.web.review`): a SemEval folder (article<ID>.txt
-    and the labels file) or JSONL. Spans whose technique the model does not predict are left out."""
-    import json
+    and the labels file) or JSONL. PTC labels become the 2023 technique they train (`labels.from_ptc14`);
+    spans of techniques the model does not predict are left out. Bad files are FormatErrors."""
+    known = set(labels)
+    out = []
+    for doc_id, text, spans in _extra_folder(path) if path.is_dir() else _extra_jsonl(path):
+        mapped = [(from_ptc14(t) or t, s, e) for t, s, e in spans]
+        if outside := [(s, e) for _, s, e in mapped if not 0 <= s < e <= len(text)]:
+            detail = f"span {outside[0][0]}:{outside[0][1]} of {doc_id} is outside its {len(text)} characters"
+            raise FormatError(Errors.E406(source=path, kind="corrections", detail=detail))
+        out.append(Article(doc_id, EXTRA_LANG, text, [span for span in mapped if span[0] in known]))
+    return out
 
+
+def _extra_folder(path: Path) -> Iterator[tuple[str, str, list[tuple[str, int, int]]]]:
     from ..web.review import LABELS_FILE
 
-    known = set(labels)
-    if path.is_dir():
-        spans: dict[str, list[tuple[str, int, int]]] = {}
-        for r in read_spans(path / LABELS_FILE):
-            spans.setdefault(r.article_id, []).append((r.technique, r.start, r.end))
-        files = sorted(path.glob("article*.txt"))
-        docs = [
-            (f.stem.removeprefix("article"), read_article(f), spans.get(f.stem.removeprefix("article"), []))
-            for f in files
-        ]
-    else:
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        docs = [(r["id"], r["text"], [(s["technique"], s["start"], s["end"]) for s in r["spans"]]) for r in rows]
-    return [Article(i, "extra", text, [s for s in found if s[0] in known]) for i, text, found in docs]
+    spans: dict[str, list[tuple[str, int, int]]] = {}
+    for r in read_spans(path / LABELS_FILE):
+        spans.setdefault(r.article_id, []).append((r.technique, r.start, r.end))
+    ids = article_ids(path)
+    if missing := sorted(set(spans) - set(ids)):
+        raise FormatError(Errors.E401(source=path / f"article{missing[0]}.txt"))
+    for aid in ids:
+        yield aid, read_article(path / f"article{aid}.txt"), spans.get(aid, [])
+
+
+def _extra_jsonl(path: Path) -> Iterator[tuple[str, str, list[tuple[str, int, int]]]]:
+    if not path.is_file():
+        raise FormatError(Errors.E401(source=path))
+    with path.open(encoding="utf-8") as fh:  # line by line: U+2028 inside a JSON string is no line break
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                yield str(row["id"]), row["text"], [(s["technique"], s["start"], s["end"]) for s in row["spans"]]
+            except (ValueError, KeyError, TypeError) as exc:
+                detail = f"not a corrections row {{id, text, spans: [{{technique, start, end}}]}} ({exc!r})"
+                raise FormatError(Errors.E601(path=path, line=lineno, detail=detail)) from None
 
 
 def load_tokenizer(spec: EncoderSpec = E5):  # -> tokenizers.Tokenizer

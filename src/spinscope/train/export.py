@@ -158,6 +158,7 @@ def export_techniques(
         "langs": cfg.langs,
         "loss": cfg.loss,
         "init": Path(cfg.init).name if cfg.init else None,
+        "extra": [Path(p).name for p in cfg.extra],
         "article_loss": cfg.article_loss,
         "bf16": cfg.bf16,
         "train_minutes": None if meta["elapsed"] is None else round(meta["elapsed"] / 60, 1),

@@ -110,6 +110,8 @@ def train_techniques(
         saved = TrainConfig(**ckpt["config"])
         if saved.epochs != cfg.epochs:
             logger.warning("resuming with the checkpoint's plan of %d epochs (asked %d)", saved.epochs, cfg.epochs)
+        if saved.extra != cfg.extra:
+            logger.warning("resuming with the checkpoint's extra documents %s (asked %s)", saved.extra, cfg.extra)
         # Scheduling knobs come from this call; the training recipe from the checkpoint.
         saved.ckpt_minutes, saved.first_ckpt_minutes = cfg.ckpt_minutes, cfg.first_ckpt_minutes
         saved.threads, saved.adaptive_threads = cfg.threads, cfg.adaptive_threads

@@ -1,10 +1,12 @@
 """Reviewers' corrections of technique spans, and their export as training data.
 
-A correction accepts, rejects or relabels a predicted span (named by technique, start and end), or adds one.
-The effective spans of a reviewed document are the predicted ones after every review in order. The export
-is what `spinscope train techniques --extra` reads: a SemEval folder (article<ID>.txt with the verbatim
-text, and one `ID<TAB>technique<TAB>start<TAB>end` labels file; the ID is the stored id's hex as digits) or
-JSONL (one document a line with its spans).
+A correction accepts, rejects or relabels a span (named by technique, start and end) that was predicted or
+added by an earlier review, or adds one. The effective spans of a reviewed document are the predicted ones
+after every review in order: rejected ones gone, relabelled ones renamed, added ones in, each reviewed one
+marked `accepted`. A re-analysis keeps the reviews; a correction of a span the new analysis no longer has is
+then passed over. The export is what `spinscope train techniques --extra` reads: a SemEval folder
+(article<ID>.txt with the verbatim text, and one `ID<TAB>technique<TAB>start<TAB>end` labels file; the ID is
+the stored id's hex read as a number) or JSONL (one document a line with its spans).
 """
 
 from __future__ import annotations
@@ -15,22 +17,101 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Errors, InputError
-from ..eval.formats import write_spans
+from ..eval.formats import SpanRecord, write_spans
 from ..labels import PTC14, TECHNIQUES
 
 ACTIONS = ("accept", "reject", "relabel", "add")
+FORMATS = ("semeval", "jsonl")
+KNOWN = frozenset(TECHNIQUES) | frozenset(PTC14)  # either scheme: a record carries the labels it was made with
 LABELS_FILE = "corrections-labels.txt"
-Key = tuple[str, int, int]
+Key = tuple[str, int, int]  # technique, start, end
+Reviewed = Iterable[tuple[Mapping[str, Any], list[dict[str, Any]]]]
 
 
 def _key(span: Mapping[str, Any]) -> Key:
     return span["technique"], span["start"], span["end"]
 
 
-def anchored(text: str, item: Mapping[str, Any]) -> tuple[int, int]:
-    """The offsets of an added span: as given, or, when the reviewer's `text` is not there (a browser counts
-    characters its own way), that text's occurrence nearest to them."""
+def _state(spans: Iterable[Mapping[str, Any]]) -> dict[Key, bool]:
+    """Span key -> accepted, for the spans a review starts from."""
+    return {_key(s): bool(s.get("accepted")) for s in spans}
+
+
+def _step(state: dict[Key, bool], correction: Mapping[str, Any]) -> None:
+    """Apply one checked correction; one naming a span that is not there changes nothing."""
+    key, action = _key(correction), correction["action"]
+    if action == "add":
+        state[key] = True
+    elif key not in state:
+        return
+    elif action == "accept":
+        state[key] = True
+    else:
+        del state[key]
+        if action == "relabel":
+            state[(correction["new_technique"], key[1], key[2])] = True
+
+
+def effective(
+    text: str, spans: Iterable[Mapping[str, Any]], reviews: Iterable[Sequence[Mapping[str, Any]]]
+) -> list[dict[str, Any]]:
+    """The spans after the reviews (each a list of checked corrections), sorted by offsets, with their text."""
+    state = _state(spans)
+    for corrections in reviews:
+        for correction in corrections:
+            _step(state, correction)
+    ordered = sorted(state.items(), key=lambda item: (item[0][1], item[0][2], item[0][0]))
+    return [
+        {"technique": t, "start": s, "end": e, "text": text[s:e], "accepted": accepted}
+        for (t, s, e), accepted in ordered
+    ]
+
+
+def checked(text: str, spans: Iterable[Mapping[str, Any]], corrections: Any) -> list[dict[str, Any]]:
+    """The corrections made exact (fields normalised, added spans re-anchored by their text), or a coded
+    InputError for the first bad one. `spans` are the document's effective spans before this review."""
+    if not isinstance(corrections, list) or not corrections:
+        raise InputError(Errors.E1108(what="A review", kind="a non-empty list of corrections"))
+    state = _state(spans)
+    out = []
+    for n, item in enumerate(corrections, start=1):
+        fixed = _correction(n, text, item)
+        if fixed["action"] != "add" and _key(fixed) not in state:
+            raise InputError(Errors.E1105(n=n, **fixed))
+        _step(state, fixed)
+        out.append(fixed)
+    return out
+
+
+def _correction(n: int, text: str, item: Any) -> dict[str, Any]:
+    """One correction checked on its own: its action, integer offsets inside the text, known techniques."""
+    if not isinstance(item, Mapping):
+        raise InputError(Errors.E1108(what=f"Correction {n}", kind="an object"))
+    action = item.get("action")
+    if action not in ACTIONS:
+        raise InputError(Errors.E1102(n=n, action=action))
+    for field in ("start", "end"):
+        if type(item.get(field)) is not int:
+            raise InputError(Errors.E1108(what=f"Correction {n}: {field}", kind="an integer"))
+    for field in ("technique", "new_technique") if action == "relabel" else ("technique",):
+        label = item.get(field)
+        if not isinstance(label, str) or label not in KNOWN:
+            raise InputError(Errors.E1104(n=n, label=label))
+    start, end = _anchored(n, text, item) if action == "add" else (item["start"], item["end"])
+    if not 0 <= start < end <= len(text):
+        raise InputError(Errors.E1103(n=n, start=start, end=end, length=len(text)))
+    fixed = {"action": action, "technique": item["technique"], "start": start, "end": end}
+    if action == "relabel":
+        fixed["new_technique"] = item["new_technique"]
+    return fixed
+
+
+def _anchored(n: int, text: str, item: Mapping[str, Any]) -> tuple[int, int]:
+    """An added span's offsets: as given when the reviewer's `text` is there (or not given), else that text's
+    occurrence nearest to them (a browser may count characters its own way, in UTF-16 units)."""
     start, end, seen = item["start"], item["end"], item.get("text") or ""
+    if not isinstance(seen, str):
+        raise InputError(Errors.E1108(what=f"Correction {n}: text", kind="a string"))
     if not seen or text[start:end] == seen:
         return start, end
     hits, at = [], text.find(seen)
@@ -38,55 +119,10 @@ def anchored(text: str, item: Mapping[str, Any]) -> tuple[int, int]:
         hits.append(at)
         at = text.find(seen, at + 1)
     if not hits:
-        return start, end
-    best = min(hits, key=lambda h: abs(h - start))
+        found = text[max(start, 0) : max(end, 0)]
+        raise InputError(Errors.E1109(n=n, seen=seen, start=start, end=end, found=found))
+    best = min(hits, key=lambda hit: abs(hit - start))
     return best, best + len(seen)
-
-
-def checked(text: str, spans: Sequence[Mapping[str, Any]], corrections: Iterable[Mapping[str, Any]]) -> list[dict]:
-    """The corrections made exact (offsets re-anchored, fields normalised), or a coded InputError for the
-    first bad one. `spans` are the document's spans before this review."""
-    known = set(TECHNIQUES) | set(PTC14)
-    current = apply(text, spans, [])
-    out = []
-    for n, item in enumerate(corrections, start=1):
-        action = item.get("action")
-        if action not in ACTIONS:
-            raise InputError(Errors.E1102(n=n, action=action))
-        start, end = anchored(text, item) if action == "add" else (item["start"], item["end"])
-        if not 0 <= start < end <= len(text):
-            raise InputError(Errors.E1103(n=n, start=start, end=end, length=len(text)))
-        labels = [item["technique"]] + ([item.get("new_technique", "")] if action == "relabel" else [])
-        if bad := [label for label in labels if label not in known]:
-            raise InputError(Errors.E1104(n=n, label=bad[0]))
-        key = (item["technique"], start, end)
-        if action != "add" and key not in {_key(s) for s in current}:
-            raise InputError(Errors.E1105(n=n, technique=key[0], start=start, end=end, action=action))
-        fixed = {"action": action, "technique": key[0], "start": start, "end": end}
-        if action == "relabel":
-            fixed["new_technique"] = item["new_technique"]
-        out.append(fixed)
-        current = apply(text, current, [fixed])
-    return out
-
-
-def apply(text: str, spans: Sequence[Mapping[str, Any]], corrections: Iterable[Mapping[str, Any]]) -> list[dict]:
-    """Spans after corrections: rejected ones gone, relabelled ones renamed, added ones in, accepted marked."""
-    current = {_key(s): {k: s[k] for k in ("technique", "start", "end", "accepted") if k in s} for s in spans}
-    for c in corrections:
-        key = _key(c)
-        if c["action"] == "reject":
-            current.pop(key, None)
-        elif c["action"] == "accept" and key in current:
-            current[key]["accepted"] = True
-        elif c["action"] == "relabel" and key in current:
-            current.pop(key)
-            new = (c["new_technique"], c["start"], c["end"])
-            current[new] = {"technique": new[0], "start": new[1], "end": new[2], "accepted": True}
-        elif c["action"] == "add":
-            current[key] = {"technique": key[0], "start": key[1], "end": key[2], "accepted": True}
-    spans_out = sorted(current.values(), key=lambda s: (s["start"], s["end"], s["technique"]))
-    return [{**s, "text": text[s["start"] : s["end"]]} for s in spans_out]
 
 
 def export_id(doc_id: str) -> str:
@@ -95,23 +131,35 @@ def export_id(doc_id: str) -> str:
 
 
 def export_corrections(library: Any, out: Path, fmt: str) -> int:
-    """Write every reviewed document (see the module docstring); returns how many were written."""
-    if fmt not in ("semeval", "jsonl"):
+    """Write every reviewed document of `library` to `out` (a folder for semeval, a file for jsonl; see the
+    module docstring) with its effective spans; returns how many documents were written."""
+    if fmt not in FORMATS:
         raise InputError(Errors.E1106(fmt=fmt))
-    reviewed = list(library.reviewed_documents())
-    if fmt == "jsonl":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", encoding="utf-8") as fh:
-            for record, spans in reviewed:
-                row = {"id": record["id"], "text": record["text"], "language": record["language"], "spans": spans}
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        return len(reviewed)
+    writer = _write_jsonl if fmt == "jsonl" else _write_semeval
+    return writer(library.reviewed_documents(), Path(out))
+
+
+def _write_jsonl(reviewed: Reviewed, out: Path) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with out.open("w", encoding="utf-8", newline="\n") as fh:
+        for record, spans in reviewed:
+            plain = [{k: s[k] for k in ("technique", "start", "end")} for s in spans]
+            row = {"id": record["id"], "text": record["text"], "language": record["language"], "spans": plain}
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def _write_semeval(reviewed: Reviewed, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows: list[SpanRecord] = []
+    n = 0
     for record, spans in reviewed:
         aid = export_id(record["id"])
-        with (out / f"article{aid}.txt").open("w", encoding="utf-8", newline="") as fh:
+        with (out / f"article{aid}.txt").open("w", encoding="utf-8", newline="") as fh:  # verbatim, CRLF kept
             fh.write(record["text"])
-        rows += [(aid, s["technique"], s["start"], s["end"]) for s in spans]
+        rows += (SpanRecord(aid, s["technique"], s["start"], s["end"]) for s in spans)
+        n += 1
     write_spans(out / LABELS_FILE, rows)
-    return len(reviewed)
+    return n

@@ -1,260 +1,428 @@
-"""The library of stored analyses: SQLite (WAL) with FTS5 full-text search and facet rows for the filters.
+"""The library of stored analyses: one SQLite file (WAL) with FTS5 full-text search over title and text, facet
+rows for the filters, MinHash signatures for near-duplicates, and the reviewers' corrections.
 
-Each analysis is its JSON record under a stable id of its own (the input's id moves to `meta.input_id`).
-An `add` is committed before it returns, so an acknowledged analysis survives a crash of the server. Several
-threads and several server processes may use one file (WAL, a busy timeout, one connection per thread).
+Each analysis is its JSON record under a stable id of its own (the input's id moves to `meta.input_id`). Every
+write is one transaction, committed and synced (`synchronous=FULL`) before it returns, so an acknowledged
+analysis survives a crash of the server. Several threads and several server processes may use one file: one
+connection per thread, WAL, a busy timeout. The text is kept once, beside the record's JSON rather than in it,
+and the full-text index reads it from there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
-import re
 import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
-import platformdirs
+import numpy as np
+from datasketch import MinHashLSH
 
-from ..errors import Errors, LibraryError
-from .review import apply, checked
+from ..casebank.store import fts_query
+from ..corpus.dedup import LSH_THRESHOLD, PERMUTATIONS, THRESHOLD, containment, minhash_of, shingles
+from ..corpus.query import outlet as outlet_of
+from ..errors import Errors, InputError, LibraryError
+from ..utils import data_file
+from .review import checked, effective
 
+SCHEMA = 1
 FILE_NAME = "library.sqlite"
-SCHEMA_VERSION = "1"
 FACETS = ("technique", "narrative", "actor", "language", "outlet")
-_URL_HOST = re.compile(r"^[a-z]+://(?:www\.)?([^/:?#]+)", re.IGNORECASE)
-_WORD = re.compile(r"\w+", re.UNICODE)
+SUMMARY = ("id", "title", "source", "date", "language", "outlet", "stored_at", "n_techniques", "snippet")
+SNIPPET_CHARS = 200  # the start of the text stands for a summary's snippet when no words were searched
+SNIPPET_TOKENS = 24  # else FTS5's snippet around the words searched
+BUSY_SECONDS = 30.0  # how long a write waits while another connection writes
+_SIGNATURE = np.dtype("<u8")
 
-_SCHEMA = """
+_DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY, stored_at TEXT NOT NULL, title TEXT, source TEXT, date TEXT, language TEXT,
-    outlet TEXT, n_techniques INTEGER NOT NULL, record TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS documents_stored ON documents (stored_at);
+    n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, stored_at TEXT NOT NULL, title TEXT, source TEXT, date TEXT,
+    day TEXT NOT NULL, language TEXT, outlet TEXT, n_techniques INTEGER NOT NULL, text TEXT NOT NULL,
+    record TEXT NOT NULL, signature BLOB, shingles INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_day ON documents (day);
 CREATE TABLE IF NOT EXISTS facets (
-    document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE, kind TEXT NOT NULL, value TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS facets_value ON facets (kind, value, document);
+    document INTEGER NOT NULL REFERENCES documents (n) ON DELETE CASCADE, kind TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (kind, value, document)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS facets_document ON facets (document);
+CREATE TABLE IF NOT EXISTS bands (
+    document INTEGER NOT NULL REFERENCES documents (n) ON DELETE CASCADE, band INTEGER NOT NULL, hash BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS bands_hash ON bands (band, hash);
+CREATE INDEX IF NOT EXISTS bands_document ON bands (document);
 CREATE TABLE IF NOT EXISTS reviews (
-    id INTEGER PRIMARY KEY, document TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-    saved_at TEXT NOT NULL, reviewer TEXT NOT NULL, corrections TEXT NOT NULL);
+    id INTEGER PRIMARY KEY, document INTEGER NOT NULL REFERENCES documents (n) ON DELETE CASCADE,
+    saved_at TEXT NOT NULL, reviewer TEXT NOT NULL, corrections TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS reviews_document ON reviews (document, id);
-CREATE VIRTUAL TABLE IF NOT EXISTS fulltext USING fts5 (id UNINDEXED, title, text, tokenize = 'unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS fulltext USING fts5 (title, text, content='documents', content_rowid='n');
+CREATE TRIGGER IF NOT EXISTS documents_ai AFTER INSERT ON documents BEGIN
+    INSERT INTO fulltext (rowid, title, text) VALUES (new.n, coalesce(new.title, ''), new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS documents_ad AFTER DELETE ON documents BEGIN
+    INSERT INTO fulltext (fulltext, rowid, title, text) VALUES ('delete', old.n, coalesce(old.title, ''), old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS documents_au AFTER UPDATE OF title, text ON documents BEGIN
+    INSERT INTO fulltext (fulltext, rowid, title, text) VALUES ('delete', old.n, coalesce(old.title, ''), old.text);
+    INSERT INTO fulltext (rowid, title, text) VALUES (new.n, coalesce(new.title, ''), new.text);
+END;
 """
+_COLUMNS = (  # those `_values` fills; id and stored_at are set once, by `add`
+    "title",
+    "source",
+    "date",
+    "day",
+    "language",
+    "outlet",
+    "n_techniques",
+    "text",
+    "record",
+    "signature",
+    "shingles",
+)
 
 
 def library_path(settings: Mapping[str, Any]) -> Path:
     """`web.library` if set, else $SPINSCOPE_HOME/library.sqlite, else one in the user data folder."""
-    if configured := settings.get("web", {}).get("library", ""):
-        return Path(configured).expanduser()
-    if home := os.environ.get("SPINSCOPE_HOME"):
-        return Path(home).expanduser() / FILE_NAME
-    return Path(platformdirs.user_data_dir("spinscope")) / FILE_NAME
+    return data_file(settings.get("web", {}).get("library", ""), FILE_NAME)
 
 
-def outlet_of(record: Mapping[str, Any]) -> str | None:
-    """The rule of the corpus views' `outlet` column: channel, outlet or site field, site name, host, URL host."""
-    meta = record.get("meta") or {}
-    fields = meta.get("fields") or {}
-    for value in (
-        meta.get("channel"),
-        fields.get("outlet"),
-        fields.get("site"),
-        meta.get("sitename"),
-        meta.get("hostname"),
-    ):
-        if value:
-            return str(value)
-    for url in (meta.get("url"), fields.get("url"), record.get("source")):
-        if isinstance(url, str) and (match := _URL_HOST.match(url)):
-            return match.group(1)
-    return None
-
-
-def facet_rows(record: Mapping[str, Any]) -> set[tuple[str, str]]:
+def _facet_rows(record: Mapping[str, Any]) -> set[tuple[str, str]]:
+    """(kind, value) pairs a document is found by: its techniques, narratives and sub-narratives, actors,
+    language and outlet."""
     rows = {("technique", t["technique"]) for t in record.get("techniques", [])}
-    for n in record.get("narratives", []):
-        rows.add(("narrative", n["narrative"]))
-        if n.get("subnarrative"):
-            rows.add(("narrative", n["subnarrative"]))
+    for item in record.get("narratives", []):
+        rows |= {("narrative", name) for name in (item["narrative"], item.get("subnarrative")) if name}
     rows |= {("actor", e["name"]) for e in record.get("entities", [])}
-    rows |= {
-        (kind, value) for kind, value in (("language", record.get("language")), ("outlet", outlet_of(record))) if value
-    }
-    return rows
+    outlet = outlet_of(record.get("meta") or {}, record.get("source"))
+    named = (("language", record.get("language")), ("outlet", outlet))
+    return rows | {(kind, value) for kind, value in named if value}
 
 
-def fts_query(text: str) -> str:
-    """User words as an FTS5 query that cannot be a syntax error: every word quoted, all of them required."""
-    return " ".join(f'"{word}"' for word in _WORD.findall(text))
+@cache
+def _band_shape() -> tuple[int, int]:
+    """(bands, rows per band) of the LSH the corpus dedup uses, so both find the same candidates."""
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=PERMUTATIONS)
+    return lsh.b, lsh.r
+
+
+def _signature(record: Mapping[str, Any]) -> tuple[np.ndarray | None, int]:
+    """The MinHash values of the body's shingles (after a date header, as the corpus dedup reads it) and
+    their number; None for a text without words."""
+    body = record["text"][int((record.get("meta") or {}).get("header_end") or 0) :]
+    grams = shingles(body)
+    return (minhash_of(grams).hashvalues.astype(_SIGNATURE) if grams else None), len(grams)
+
+
+def _bands(signature: np.ndarray) -> list[tuple[int, bytes]]:
+    bands, rows = _band_shape()
+    return [(b, signature[b * rows : (b + 1) * rows].tobytes()) for b in range(bands)]
+
+
+def _day(record: Mapping[str, Any]) -> str:
+    """The publication day the date filters compare, else the day the analysis was stored."""
+    with contextlib.suppress(TypeError, ValueError):
+        return date.fromisoformat((record.get("date") or "")[:10]).isoformat()
+    return record["meta"]["stored_at"][:10]
+
+
+def _bound(name: str, value: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise InputError(Errors.E1108(what=name, kind=f"a date (YYYY-MM-DD), not {value!r}")) from None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _values(record: Mapping[str, Any]) -> tuple[tuple[Any, ...], np.ndarray | None]:
+    """The `_COLUMNS` of a record (its JSON without the text, which has a column of its own), and its signature."""
+    signature, size = _signature(record)
+    source = record.get("source")
+    values = (
+        record.get("title"),
+        source,
+        record.get("date"),
+        _day(record),
+        record.get("language"),
+        outlet_of(record.get("meta") or {}, source),
+        len(record.get("techniques", [])),
+        record["text"],
+        json.dumps({**record, "text": ""}, ensure_ascii=False),
+        None if signature is None else signature.tobytes(),
+        size,
+    )
+    return values, signature
+
+
+def _unpacked(packed: str, text: str) -> dict[str, Any]:
+    record = json.loads(packed)
+    record["text"] = text  # back in its place: the key order is the record's own
+    return record
 
 
 class Library:
-    """Stored analyses; see the module docstring."""
+    """One open library file; `Library.open(path)` creates it (and its folder) when missing."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     @classmethod
     def open(cls, path: Path) -> Library:
+        """The library at `path`, made when missing; a file that is not one is E1107, one that cannot be
+        read or created E1101."""
         library = cls(path)
         try:
-            library.path.parent.mkdir(parents=True, exist_ok=True)
-            db = library._db()
-            db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA}; COMMIT;")
-            db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
-        except (OSError, sqlite3.DatabaseError) as exc:
-            raise LibraryError(Errors.E1101(path=path, action="opened", detail=exc)) from exc
+            library._check_or_create()
+        except BaseException:
+            library.close()
+            raise
         return library
 
+    def _check_or_create(self) -> None:
+        with self._errors("opened"):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = self._db()
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not tables:  # IF NOT EXISTS throughout: two processes may create the same new file at once
+                schema = f"INSERT OR IGNORE INTO meta VALUES ('schema', '{SCHEMA}');"
+                db.executescript(f"BEGIN IMMEDIATE; {_DDL} {schema} COMMIT;")
+            elif not {"meta", "documents"} <= tables:
+                raise LibraryError(Errors.E1107(path=self.path, detail="it has no documents and meta tables"))
+            found = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if found is None or found[0] != str(SCHEMA):
+            detail = f"schema version {found and found[0]}, but this spinscope reads version {SCHEMA}"
+            raise LibraryError(Errors.E1107(path=self.path, detail=detail))
+
     def _db(self) -> sqlite3.Connection:
+        """This thread's connection (SQLite connections are not shared between threads), opened on first use."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA foreign_keys = ON")
-            db.execute("PRAGMA busy_timeout = 30000")
+            db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
+            with self._lock:
+                self._connections.append(db)
             self._local.db = db
+            for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON"):
+                db.execute(f"PRAGMA {pragma}")
         return db
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
+    @contextlib.contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        """SQLite and OS errors as coded ones: a locked, read-only or missing file (E1101), a foreign one (E1107)."""
         try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+            yield
+        except sqlite3.OperationalError as exc:
+            raise LibraryError(Errors.E1101(path=self.path, action=action, detail=exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(Errors.E1107(path=self.path, detail=exc)) from exc
+        except OSError as exc:
+            raise LibraryError(Errors.E1101(path=self.path, action=action, detail=exc.strerror or exc)) from exc
+
+    @contextlib.contextmanager
+    def _transaction(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction: a write takes the write lock first (BEGIN IMMEDIATE), so what it read cannot change
+        before it commits; a read sees one snapshot. Any exception rolls back."""
+        with self._errors("written" if write else "read"):
+            db = self._db()
+            db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield db
+            except BaseException:
+                if db.in_transaction:  # SQLite may have rolled back already (a full disk, say)
+                    db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     def close(self) -> None:
-        if (db := getattr(self._local, "db", None)) is not None:
-            db.close()
-            self._local.db = None
+        """Close the connections of every thread."""
+        with self._lock:
+            for db in self._connections:
+                db.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
 
     def add(self, record: dict[str, Any]) -> dict[str, Any]:
-        """Store a record under a new id (returned in the record); durable when this returns."""
-        stored = {**record, "meta": {**record.get("meta", {}), "input_id": record["id"]}}
-        stored["id"] = secrets.token_hex(8)
-        stored["meta"]["stored_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._write() as db:
-            self._insert(db, stored)
+        """Store a record under a new id, its own id kept as `meta.input_id`; durable once this returns."""
+        meta = {**(record.get("meta") or {}), "input_id": record["id"], "stored_at": _now()}
+        stored = {**record, "id": secrets.token_hex(8), "meta": meta}
+        values, signature = _values(stored)
+        with self._transaction(write=True) as db:
+            columns = ", ".join(("id", "stored_at", *_COLUMNS))
+            sql = f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
+            n = db.execute(sql, (stored["id"], meta["stored_at"], *values)).lastrowid
+            self._index(db, n, stored, signature)
         return stored
 
-    def _insert(self, db: sqlite3.Connection, record: dict[str, Any]) -> None:
-        row = (record["id"], record["meta"]["stored_at"], record.get("title"), record.get("source"), record.get("date"))
-        row += (record.get("language"), outlet_of(record), len(record.get("techniques", [])))
-        db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (*row, json.dumps(record)))
-        db.executemany("INSERT INTO facets VALUES (?, ?, ?)", [(record["id"], k, v) for k, v in facet_rows(record)])
-        db.execute("INSERT INTO fulltext VALUES (?, ?, ?)", (record["id"], record.get("title") or "", record["text"]))
+    def _index(self, db: sqlite3.Connection, n: int, record: Mapping[str, Any], signature: np.ndarray | None) -> None:
+        db.executemany("INSERT INTO facets VALUES (?, ?, ?)", [(n, kind, v) for kind, v in _facet_rows(record)])
+        if signature is not None:
+            db.executemany("INSERT INTO bands VALUES (?, ?, ?)", [(n, *band) for band in _bands(signature)])
 
-    def _remove(self, db: sqlite3.Connection, doc_id: str) -> bool:
-        db.execute("DELETE FROM fulltext WHERE id = ?", (doc_id,))
-        return db.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount > 0
+    def _load(self, db: sqlite3.Connection, doc_id: str) -> tuple[int, dict[str, Any]] | None:
+        row = db.execute("SELECT n, record, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return None if row is None else (row[0], _unpacked(row[1], row[2]))
+
+    def _stored(self, db: sqlite3.Connection, doc_id: str) -> tuple[int, dict[str, Any]]:
+        if (found := self._load(db, doc_id)) is None:
+            raise InputError(Errors.E1026(doc_id=doc_id))
+        return found
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
-        row = self._db().execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        with self._transaction() as db:
+            found = self._load(db, doc_id)
+        return None if found is None else found[1]
 
     def replace(self, doc_id: str, record: dict[str, Any]) -> dict[str, Any]:
-        """A new analysis of a stored document under the same id (its stored_at and input id kept)."""
-        old = self.get(doc_id)
-        if old is None:
-            raise KeyError(doc_id)
-        keep = {k: old["meta"][k] for k in ("input_id", "stored_at") if k in old["meta"]}
-        stored = {**record, "id": doc_id, "meta": {**record.get("meta", {}), **keep}}
-        with self._write() as db:
-            reviews = db.execute("SELECT * FROM reviews WHERE document = ?", (doc_id,)).fetchall()
-            self._remove(db, doc_id)
-            self._insert(db, stored)
-            db.executemany("INSERT INTO reviews VALUES (?, ?, ?, ?, ?)", reviews)
+        """A new analysis of a stored document: the same id, stored_at and input id; facets, full-text index and
+        signature renewed; its reviews kept. An unknown id is E1026."""
+        with self._transaction(write=True) as db:
+            n, old = self._stored(db, doc_id)
+            keep = {k: old["meta"][k] for k in ("input_id", "stored_at") if k in old["meta"]}
+            stored = {**record, "id": doc_id, "meta": {**(record.get("meta") or {}), **keep}}
+            values, signature = _values(stored)
+            db.execute(f"UPDATE documents SET {', '.join(f'{c} = ?' for c in _COLUMNS)} WHERE n = ?", (*values, n))
+            db.execute("DELETE FROM facets WHERE document = ?", (n,))
+            db.execute("DELETE FROM bands WHERE document = ?", (n,))
+            self._index(db, n, stored, signature)
         return stored
 
     def delete(self, doc_id: str) -> bool:
-        with self._write() as db:
-            return self._remove(db, doc_id)
+        """Remove a document with its facets, signature and reviews; False when there was none."""
+        with self._transaction(write=True) as db:
+            return db.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount > 0
 
     def search(
-        self, *, q: str = "", limit: int = 50, offset: int = 0, since: str = "", until: str = "", **facets: str
+        self,
+        *,
+        q: str = "",
+        technique: str = "",
+        narrative: str = "",
+        actor: str = "",
+        language: str = "",
+        outlet: str = "",
+        since: str = "",
+        until: str = "",
+        limit: int = 50,
+        offset: int = 0,
     ) -> tuple[list[dict[str, Any]], int]:
-        """Summaries of the stored documents that match, newest first, and how many match in all."""
-        where, args = [], []
-        if q.strip():
-            where.append("id IN (SELECT id FROM fulltext WHERE fulltext MATCH ?)")
-            args.append(fts_query(q) or '""')
-        for kind, value in facets.items():
-            if kind not in FACETS:
-                raise TypeError(f"unknown filter {kind!r}")
+        """Summaries (`SUMMARY`) of the documents that hold every word of `q` and match every filter given,
+        newest first, and how many match in all. Words are taken literally (no FTS5 syntax); `since` and
+        `until` are days (YYYY-MM-DD, inclusive) of the publication date, else of the storing."""
+        facets = dict(technique=technique, narrative=narrative, actor=actor, language=language, outlet=outlet)
+        chosen = [(kind, value) for kind, value in facets.items() if value]
+        where = ["d.n IN (SELECT document FROM facets WHERE kind = ? AND value = ?)"] * len(chosen)
+        args: list[Any] = [x for pair in chosen for x in pair]
+        for name, value, op in (("since", since, ">="), ("until", until, "<=")):
             if value:
-                where.append("id IN (SELECT document FROM facets WHERE kind = ? AND value = ?)")
-                args += [kind, value]
-        for bound, op in ((since, ">="), (until, "<=")):
-            if bound:
-                where.append(f"substr(coalesce(date, stored_at), 1, 10) {op} ?")
-                args.append(bound[:10])
-        sql_where = f"WHERE {' AND '.join(where)}" if where else ""
-        db = self._db()
-        total = db.execute(f"SELECT count(*) FROM documents {sql_where}", args).fetchone()[0]
-        rows = db.execute(
-            "SELECT id, title, source, date, language, outlet, stored_at, n_techniques FROM documents "
-            f"{sql_where} ORDER BY stored_at DESC, rowid DESC LIMIT ? OFFSET ?",
-            [*args, limit, offset],
-        ).fetchall()
-        keys = ("id", "title", "source", "date", "language", "outlet", "stored_at", "n_techniques")
-        return [dict(zip(keys, row, strict=True)) for row in rows], total
+                where.append(f"d.day {op} ?")
+                args.append(_bound(name, value))
+        source, snippet = "documents d", f"substr(d.text, 1, {SNIPPET_CHARS})"
+        if q.strip():
+            if not (query := fts_query(q)):
+                return [], 0  # punctuation only: no word to look for
+            source = "fulltext JOIN documents d ON d.n = fulltext.rowid"
+            snippet = f"snippet(fulltext, 1, '', '', '…', {SNIPPET_TOKENS})"
+            where.insert(0, "fulltext MATCH ?")
+            args.insert(0, query)
+        condition = f"WHERE {' AND '.join(where)}" if where else ""
+        columns = "d.id, d.title, d.source, d.date, d.language, d.outlet, d.stored_at, d.n_techniques"
+        with self._transaction() as db:
+            total = db.execute(f"SELECT count(*) FROM {source} {condition}", args).fetchone()[0]
+            sql = f"SELECT {columns}, {snippet} FROM {source} {condition} ORDER BY d.n DESC LIMIT ? OFFSET ?"
+            rows = db.execute(sql, (*args, max(limit, 0), max(offset, 0))).fetchall()
+        summaries = [dict(zip(SUMMARY, row, strict=True)) for row in rows]
+        for summary in summaries:
+            summary["snippet"] = " ".join(summary["snippet"].split())
+        return summaries, total
 
     def facets(self) -> dict[str, list[tuple[str, int]]]:
-        """Each filter's values with their document counts, most common first."""
-        rows = self._db().execute(
-            "SELECT kind, value, count(*) FROM facets GROUP BY kind, value ORDER BY kind, 3 DESC, value"
-        )
+        """Every filter's values with their document counts, most common first (for the filter menus)."""
         out: dict[str, list[tuple[str, int]]] = {kind: [] for kind in FACETS}
-        for kind, value, count in rows:
-            out[kind].append((value, count))
+        with self._transaction() as db:
+            rows = db.execute("SELECT kind, value, count(*) FROM facets GROUP BY kind, value ORDER BY 1, 3 DESC, 2")
+            for kind, value, count in rows:
+                out[kind].append((value, count))
         return out
 
-    def reviews(self, doc_id: str) -> list[dict[str, Any]]:
-        rows = self._db().execute(
-            "SELECT id, saved_at, reviewer, corrections FROM reviews WHERE document = ? ORDER BY id", (doc_id,)
-        )
-        keys = ("review", "saved_at", "reviewer")
+    def similar(self, doc_id: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Stored near-duplicates of a document, most similar first: the candidates its LSH bands share,
+        kept when the estimated containment (as the corpus dedup computes it) reaches its threshold."""
+        with self._transaction() as db:
+            row = db.execute("SELECT n, signature, shingles FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is None or row[1] is None:
+                return []
+            sql = (
+                "SELECT id, title, signature, shingles FROM documents WHERE n IN (SELECT other.document FROM bands"
+                " mine JOIN bands other USING (band, hash) WHERE mine.document = ? AND other.document != ?)"
+            )
+            candidates = db.execute(sql, (row[0], row[0])).fetchall()
+        mine = np.frombuffer(row[1], _SIGNATURE)
+        scored = [
+            (containment(mine, row[2], np.frombuffer(signature, _SIGNATURE), size), other, title)
+            for other, title, signature, size in candidates
+        ]
+        best = sorted((s for s in scored if s[0] >= THRESHOLD), key=lambda s: (-s[0], s[1]))[: max(limit, 0)]
+        return [{"id": other, "title": title, "similarity": round(score, 4)} for score, other, title in best]
+
+    def _reviews(self, db: sqlite3.Connection, n: int) -> list[dict[str, Any]]:
+        sql = "SELECT id, saved_at, reviewer, corrections FROM reviews WHERE document = ? ORDER BY id"
+        keys = ("id", "saved_at", "reviewer")
+        rows = db.execute(sql, (n,))
         return [{**dict(zip(keys, row[:3], strict=True)), "corrections": json.loads(row[3])} for row in rows]
 
-    def spans(self, record: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """The document's technique spans after all its reviews."""
-        spans = record["techniques"]
-        for review in self.reviews(record["id"]):
-            spans = apply(record["text"], spans, review["corrections"])
-        return spans
-
     def save_review(self, doc_id: str, corrections: list[dict[str, Any]], reviewer: str = "") -> dict[str, Any]:
-        """Check the corrections against the spans as reviewed so far (coded errors) and store them."""
-        record = self.get(doc_id)
-        if record is None:
-            raise KeyError(doc_id)
-        fixed = checked(record["text"], self.spans(record), corrections)
-        saved_at = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._write() as db:
-            row = (doc_id, saved_at, reviewer, json.dumps(fixed))
-            review = db.execute("INSERT INTO reviews VALUES (NULL, ?, ?, ?, ?)", row).lastrowid
-        return {
-            "review": review,
-            "saved_at": saved_at,
-            "reviewer": reviewer,
-            "corrections": fixed,
-            "spans": self.spans(record),
-        }
+        """Check the corrections against the document's spans as reviewed so far and store them as one review
+        (coded InputErrors: E1102-E1105, E1108, E1109; an unknown document E1026). Returns the review with its
+        id and the document's effective spans after it."""
+        if not isinstance(reviewer, str):
+            raise InputError(Errors.E1108(what="reviewer", kind="a string"))
+        with self._transaction(write=True) as db:
+            n, record = self._stored(db, doc_id)
+            past = [review["corrections"] for review in self._reviews(db, n)]
+            fixed = checked(record["text"], effective(record["text"], record["techniques"], past), corrections)
+            saved_at = _now()
+            row = (n, saved_at, reviewer, json.dumps(fixed))
+            sql = "INSERT INTO reviews (document, saved_at, reviewer, corrections) VALUES (?, ?, ?, ?)"
+            review_id = db.execute(sql, row).lastrowid
+        spans = effective(record["text"], record["techniques"], [*past, fixed])
+        return {"id": review_id, "saved_at": saved_at, "reviewer": reviewer, "corrections": fixed, "spans": spans}
+
+    def reviews(self, doc_id: str) -> list[dict[str, Any]]:
+        """The document's reviews in the order they were saved; none for an unknown id."""
+        with self._transaction() as db:
+            found = db.execute("SELECT n FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            return [] if found is None else self._reviews(db, found[0])
 
     def reviewed_documents(self) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
-        """(record, spans after its reviews) of every reviewed document, oldest first."""
-        ids = [row[0] for row in self._db().execute("SELECT DISTINCT document FROM reviews ORDER BY document")]
+        """(record, effective spans) of every reviewed document, in the order they were stored; each read on
+        its own, so a long export does not hold a transaction open."""
+        with self._transaction() as db:
+            sql = "SELECT id FROM documents d WHERE EXISTS (SELECT 1 FROM reviews WHERE document = d.n) ORDER BY n"
+            ids = [row[0] for row in db.execute(sql)]
         for doc_id in ids:
-            if (record := self.get(doc_id)) is not None:
-                yield record, self.spans(record)
+            with self._transaction() as db:
+                found = self._load(db, doc_id)
+                past = [] if found is None else [r["corrections"] for r in self._reviews(db, found[0])]
+            if found is not None:
+                record = found[1]
+                yield record, effective(record["text"], record["techniques"], past)
