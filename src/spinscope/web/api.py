@@ -9,10 +9,11 @@ import io
 import tempfile
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -130,22 +131,28 @@ def _listing(state: State, limit: int, offset: int, **filters: str) -> dict[str,
     return {"total": total, "limit": limit, "offset": offset, "documents": rows}
 
 
+@dataclass
+class Filters:
+    """The library's filters, as query parameters (`GET /api/documents`, the library page)."""
+
+    q: str = ""
+    technique: str = ""
+    narrative: str = ""
+    actor: str = ""
+    language: str = ""
+    outlet: str = ""
+    since: str = ""
+    until: str = ""
+
+
 @router.get("/documents", summary="Stored analyses, newest first, with filters")
 def documents(
     request: Request,
-    q: str = "",
-    technique: str = "",
-    narrative: str = "",
-    actor: str = "",
-    language: str = "",
-    outlet: str = "",
-    since: str = "",
-    until: str = "",
+    filters: Annotated[Filters, Depends()],
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
-    filters = dict(q=q, technique=technique, narrative=narrative, actor=actor, language=language, outlet=outlet)
-    return _listing(state_of(request), limit, offset, since=since, until=until, **filters)
+    return _listing(state_of(request), limit, offset, **dataclasses.asdict(filters))
 
 
 @router.get("/search", summary="Full-text search over stored titles and texts")

@@ -3,15 +3,16 @@ and filters. Forms post with the CSRF token; every value from a document is esca
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import Errors, InputError
 from ..writers.html import CSS, JS, render_document, render_report
 from ..writers.semeval import paragraph_lines, span_lines
-from .api import analyse_request, reanalysed, stored
+from .api import Filters, analyse_request, reanalysed, stored
 from .app import page, state_of
 from .security import guard_write
 
@@ -106,22 +107,13 @@ async def reanalyze(request: Request, doc_id: str) -> Response:
 
 
 @router.get("/library", response_class=HTMLResponse)
-def library(
-    request: Request,
-    q: str = "",
-    technique: str = "",
-    narrative: str = "",
-    actor: str = "",
-    language: str = "",
-    outlet: str = "",
-    since: str = "",
-    until: str = "",
-    offset: int = 0,
-) -> Response:
+def library(request: Request, filters: Annotated[Filters, Depends()], offset: int = 0) -> Response:
     state = state_of(request)
-    filters = dict(technique=technique, narrative=narrative, actor=actor, language=language, outlet=outlet)
-    rows, total = state.library.search(q=q, since=since, until=until, limit=50, offset=max(0, offset), **filters)
-    context = {"rows": rows, "total": total, "q": q, "since": since, "until": until, "filters": filters}
+    chosen = dataclasses.asdict(filters)
+    rows, total = state.library.search(limit=50, offset=max(0, offset), **chosen)
+    facets = {k: chosen[k] for k in ("technique", "narrative", "actor", "language", "outlet")}
+    context = {"rows": rows, "total": total, "q": filters.q, "since": filters.since, "until": filters.until}
+    context["filters"] = facets
     context["facets"] = state.library.facets()
     name = "library_rows.html" if request.headers.get("hx-request") else "library.html"
     return page(request, name, context)
