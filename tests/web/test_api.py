@@ -95,6 +95,14 @@ def test_upload_and_review(client: TestClient) -> None:
     assert record["id"] in export.text
 
 
+def test_the_result_page_lists_stored_copies(client: TestClient) -> None:
+    first = analyse(client, text=ARTICLE, title="Original")
+    copy = analyse(client, text="Republished from another site.\n\n" + ARTICLE, title="Copy")
+    page = client.get(f"/documents/{copy['id']}").text
+    assert f'href="/documents/{first["id"]}"' in page and "Near-duplicates" in page
+    client.cookies.clear()  # the page made this client a browser (CSRF cookie)
+
+
 def test_user_content_is_escaped(client: TestClient) -> None:
     record = analyse(client, text=f"{XSS}\n\n{ARTICLE}", title=XSS)
     page = client.get(f"/documents/{record['id']}").text

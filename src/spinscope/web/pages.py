@@ -67,6 +67,7 @@ def _record(request: Request, doc_id: str) -> dict[str, Any]:
 def document(request: Request, doc_id: str) -> Response:
     record = _record(request, doc_id)
     context = {
+        "similar": state_of(request).library.similar(doc_id),
         "record": record,
         "body": render_document(record, "doc"),
         "downloads": list(DOWNLOADS),
