@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from ..errors import CaseBankError, Errors
-from ..utils import data_file
+from ..utils import data_file, sqlite_errors
 
 SCHEMA = 1
 FILE_NAME = "casebank.sqlite"
@@ -170,17 +170,9 @@ class CaseBank:
         bank.close()
         return None
 
-    @contextlib.contextmanager
-    def _errors(self, action: str) -> Iterator[None]:
+    def _errors(self, action: str) -> contextlib.AbstractContextManager[None]:
         """SQLite and OS errors as coded ones: a locked or read-only file (E704), a foreign or corrupt one (E702)."""
-        try:
-            yield
-        except sqlite3.OperationalError as exc:
-            raise CaseBankError(Errors.E704(path=self.path, action=action, detail=exc)) from exc
-        except sqlite3.DatabaseError as exc:
-            raise CaseBankError(Errors.E702(path=self.path, detail=exc)) from exc
-        except OSError as exc:
-            raise CaseBankError(Errors.E704(path=self.path, action=action, detail=exc.strerror or exc)) from exc
+        return sqlite_errors(self.path, action, CaseBankError, Errors.E704, Errors.E702)
 
     def _check_or_create(self, create: bool) -> None:
         with self._errors("opened"):

@@ -29,7 +29,7 @@ from ..casebank.store import fts_query
 from ..corpus.dedup import LSH_THRESHOLD, PERMUTATIONS, THRESHOLD, containment, minhash_of, shingles
 from ..corpus.query import outlet as outlet_of
 from ..errors import Errors, InputError, LibraryError
-from ..utils import data_file
+from ..utils import data_file, sqlite_errors
 from .review import checked, effective
 
 SCHEMA = 1
@@ -220,17 +220,9 @@ class Library:
                 db.execute(f"PRAGMA {pragma}")
         return db
 
-    @contextlib.contextmanager
-    def _errors(self, action: str) -> Iterator[None]:
+    def _errors(self, action: str) -> contextlib.AbstractContextManager[None]:
         """SQLite and OS errors as coded ones: a locked, read-only or missing file (E1101), a foreign one (E1107)."""
-        try:
-            yield
-        except sqlite3.OperationalError as exc:
-            raise LibraryError(Errors.E1101(path=self.path, action=action, detail=exc)) from exc
-        except sqlite3.DatabaseError as exc:
-            raise LibraryError(Errors.E1107(path=self.path, detail=exc)) from exc
-        except OSError as exc:
-            raise LibraryError(Errors.E1101(path=self.path, action=action, detail=exc.strerror or exc)) from exc
+        return sqlite_errors(self.path, action, LibraryError, Errors.E1101, Errors.E1107)
 
     @contextlib.contextmanager
     def _transaction(self, write: bool = False) -> Iterator[sqlite3.Connection]:
