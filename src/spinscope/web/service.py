@@ -59,11 +59,6 @@ class Analyzer:
         with self._lock:
             self.pipeline()
 
-    def components(self) -> list[str]:
-        """Names of the default pipeline's components (for the health check and the result page)."""
-        with self._lock:
-            return [step.name for step in self.pipeline().steps]
-
     def run(self, inputs: list[str | Document], only: Sequence[str] = (), skip: Sequence[str] = ()) -> Analysis:
         out = Analysis()
         with self._lock:
