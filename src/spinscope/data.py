@@ -35,6 +35,7 @@ class Document:
     spans: dict[str, list[Span]] = field(default_factory=dict)
     labels: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    components: list[str] = field(default_factory=list)  # the steps that ran on it, in order
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # shared by components, never written
 
     def make_span(

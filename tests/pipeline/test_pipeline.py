@@ -127,3 +127,13 @@ def test_analyze_keeps_text_and_fills_paragraphs(settings: dict) -> None:
 
 def test_skipping_the_encoder_switches_off_its_heads(settings: dict) -> None:
     assert load_pipeline(settings, skip=["encoder"]).names == ["language", "segment"]
+
+
+def test_the_record_names_the_components_that_ran(settings: dict) -> None:
+    from spinscope.writers.record import to_record
+
+    pipeline = load_pipeline(settings, skip=["claims"])
+    record = to_record(pipeline(Document("d", "The regime lies. Everyone knows it.")))
+    assert record["components"] == pipeline.names
+    assert "claims" not in record["components"] and "techniques" in record["components"]
+    assert [d.components for d in pipeline.pipe([Document("e", "Some text.")])] == [pipeline.names]

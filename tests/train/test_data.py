@@ -85,12 +85,12 @@ def test_bad_extra_jsonl_is_a_format_error(tmp_path: Path, content: str | None, 
 
 
 def test_extra_folder_labels_must_name_its_articles(tmp_path: Path) -> None:
-    from spinscope.web.review import LABELS_FILE
+    from spinscope.eval.formats import CORRECTIONS_LABELS
 
     (tmp_path / "article1.txt").write_text("Nobody believes them.", encoding="utf-8")
-    (tmp_path / LABELS_FILE).write_text("1\tDoubt\t0\t7\n2\tDoubt\t0\t7\n", encoding="utf-8")
+    (tmp_path / CORRECTIONS_LABELS).write_text("1\tDoubt\t0\t7\n2\tDoubt\t0\t7\n", encoding="utf-8")
     with pytest.raises(FormatError, match=r"^\[E401\] .*article2.txt"):
         td.read_extra(tmp_path, ["Doubt"])
-    (tmp_path / LABELS_FILE).unlink()
+    (tmp_path / CORRECTIONS_LABELS).unlink()
     with pytest.raises(FormatError, match=r"^\[E401\]"):
         td.read_extra(tmp_path, ["Doubt"])

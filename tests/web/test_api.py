@@ -137,3 +137,81 @@ def test_oversized_bodies_are_413(client: TestClient, tmp_path: Path) -> None:
     limit = client.app.state.spinscope.settings["web"]["max_request_bytes"]
     response = client.post("/api/analyze", content=b"x" * (limit + 1), headers={"content-type": "application/json"})
     assert response.status_code == 413 and response.json()["error"]["code"] == "E1024"
+
+
+def test_signing_in_with_the_token_lets_the_browser_write(client: TestClient, monkeypatch) -> None:
+    monkeypatch.setenv("SPINSCOPE_TOKEN", "s3cret")
+    client.cookies.clear()
+    assert 'href="/signin"' in client.get("/").text
+    csrf = client.cookies.get("spinscope_csrf")
+    refused = client.post("/analyze", data={"text": ARTICLE, "csrf": csrf}, follow_redirects=False)
+    assert refused.status_code == 401 and 'href="/signin"' in refused.text
+    wrong = client.post("/signin", data={"token": "guess", "csrf": csrf}, follow_redirects=False)
+    assert wrong.status_code == 401 and "[E1021]" in wrong.text
+    assert client.post("/signin", data={"token": "s3cret"}, follow_redirects=False).status_code == 403  # no CSRF
+    right = client.post("/signin", data={"token": "s3cret", "csrf": csrf}, follow_redirects=False)
+    assert right.status_code == 303 and "httponly" in right.headers["set-cookie"].lower()
+    assert "Sign out" in client.get("/").text
+    form = client.post("/analyze", data={"text": ARTICLE, "csrf": csrf}, follow_redirects=False)
+    assert form.status_code == 303
+    client.post("/signout", data={"csrf": csrf})
+    assert client.post("/analyze", data={"text": ARTICLE, "csrf": csrf}, follow_redirects=False).status_code == 401
+    client.cookies.clear()
+
+
+def test_the_result_page_starts_its_review_panel_from_the_reviewed_spans(client: TestClient) -> None:
+    import json
+    import re
+
+    record = analyse(client, text=f"{XSS}\n\n{ARTICLE}", title="Reviewed")
+    span = record["techniques"][0]
+    review = {"corrections": [{"action": "reject", **{k: span[k] for k in ("technique", "start", "end")}}]}
+    assert client.post(f"/api/documents/{record['id']}/review", json=review).status_code == 201
+    page = client.get(f"/documents/{record['id']}").text
+    assert 'id="save-review"' in page and '<script src="/static/review.js">' in page
+    data = json.loads(re.search(r'<script type="application/json" id="review-data">(.*?)</script>', page, re.S)[1])
+    assert data["id"] == record["id"] and data["reviews"] == 1
+    assert len(data["spans"]) == len(record["techniques"]) - 1
+    assert {"label": "Loaded_Language", "name": "Loaded Language"} in data["labels"]
+    client.cookies.clear()
+
+
+def test_the_analysis_lock_serves_waiting_requests_in_arrival_order() -> None:
+    import threading
+    import time
+
+    from spinscope.web.service import FairLock
+
+    lock, order, started = FairLock(), [], []
+    lock.__enter__()  # held while the others queue up one by one
+
+    def take(n: int) -> None:
+        started.append(n)
+        with lock:
+            order.append(n)
+
+    threads = []
+    for n in range(8):
+        threads.append(threading.Thread(target=take, args=(n,)))
+        threads[-1].start()
+        while len(started) <= n:
+            time.sleep(0.001)
+        time.sleep(0.01)  # thread n is waiting inside the lock before n + 1 starts
+    lock.__exit__(None, None, None)
+    for thread in threads:
+        thread.join(5)
+    assert order == list(range(8))
+
+
+def test_a_retried_request_with_an_idempotency_key_stores_nothing_twice(client: TestClient) -> None:
+    headers = {"Idempotency-Key": "retry-7f3a"}
+    first = client.post("/api/analyze", json={"text": ARTICLE, "title": "Once"}, headers=headers)
+    assert first.status_code == 201
+    total = client.get("/api/documents").json()["total"]
+    again = client.post("/api/analyze", json={"text": "ignored on a replay"}, headers=headers)
+    assert again.status_code == 200 and again.json() == first.json()
+    assert client.get("/api/documents").json()["total"] == total
+    other = client.post("/api/analyze", json={"text": ARTICLE}, headers={"Idempotency-Key": "retry-other"})
+    assert other.status_code == 201 and other.json()["id"] != first.json()["id"]
+    bad = client.post("/api/analyze", json={"text": ARTICLE}, headers={"Idempotency-Key": "x" * 201})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "E1029"

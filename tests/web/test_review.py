@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from spinscope.errors import InputError
-from spinscope.eval.formats import read_article, read_spans
-from spinscope.web.review import LABELS_FILE, export_corrections, export_id
+from spinscope.eval.formats import CORRECTIONS_LABELS, read_article, read_spans
+from spinscope.web.review import export_corrections, export_id
 from spinscope.web.store import FILE_NAME, Library
 from tests.web.test_store import make_record
 
@@ -161,12 +161,13 @@ def test_semeval_export_round_trips_through_our_readers(library: Library, review
     out = tmp_path / "corrections"
     assert export_corrections(library, out, "semeval") == 1
     aid = export_id(reviewed["doc"]["id"])
-    assert aid.isdigit() and sorted(p.name for p in out.iterdir()) == sorted([f"article{aid}.txt", LABELS_FILE])
+    assert aid.isdigit() and sorted(p.name for p in out.iterdir()) == sorted([f"article{aid}.txt", CORRECTIONS_LABELS])
     assert read_article(out / f"article{aid}.txt") == TEXT  # verbatim: CRLF kept
-    rows = read_spans(out / LABELS_FILE)
+    rows = read_spans(out / CORRECTIONS_LABELS)
     expected = [(s["technique"], s["start"], s["end"]) for s in reviewed["spans"]]
     assert [(r.article_id, r.technique, r.start, r.end) for r in rows] == [(aid, *span) for span in expected]
-    assert (out / LABELS_FILE).read_text(encoding="utf-8").splitlines()[0] == "\t".join(map(str, [aid, *expected[0]]))
+    first = (out / CORRECTIONS_LABELS).read_text(encoding="utf-8").splitlines()[0]
+    assert first == "\t".join(map(str, [aid, *expected[0]]))
     (article,) = read_extra(out, [s[0] for s in expected])
     assert article.text == TEXT and article.spans == expected
 
@@ -187,7 +188,7 @@ def test_jsonl_export_is_one_document_a_line(library: Library, reviewed: dict, t
 
 def test_an_empty_export_and_an_unknown_format(library: Library, doc: dict, tmp_path: Path) -> None:
     assert export_corrections(library, tmp_path / "none", "semeval") == 0
-    assert read_spans(tmp_path / "none" / LABELS_FILE) == []
+    assert read_spans(tmp_path / "none" / CORRECTIONS_LABELS) == []
     assert export_corrections(library, tmp_path / "none.jsonl", "jsonl") == 0
     with pytest.raises(InputError, match=r"^\[E1106\] "):
         export_corrections(library, tmp_path / "x", "conll")

@@ -151,3 +151,19 @@ def test_segments_reassemble_to_the_text(write, doc):
         assert set(covers) == expected
         assert len(covers) == len(set(covers))
         pos = end
+
+
+def test_panels_say_off_or_empty(write, rich_doc):
+    """A panel of a component that ran and found nothing says so; one whose component was off says that."""
+    rich_doc.components[:] = ["language", "segment", "encoder", "techniques", "paragraph_labels", "frames", "genre"]
+    page = write("html", [rich_doc])
+    assert "Not analysed: the claims component was switched off." in page
+    assert "Not analysed: the entities component was switched off." in page
+    assert "techniques component was switched off" not in page
+    assert "<h3>Paragraphs</h3>" in page and "Loaded Language, Name Calling" in page
+    rich_doc.components.extend(["entities", "claims"])
+    page = write("html", [rich_doc])
+    assert "No check-worthy claims found." in page and "No actors found." in page
+    assert "claims component was switched off" not in page
+    rich_doc.components.remove("techniques")
+    assert "Techniques not analysed: the techniques component was switched off." in write("html", [rich_doc])

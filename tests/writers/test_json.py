@@ -19,7 +19,7 @@ def test_json_single_document_is_one_object(write, article):
     data = json.loads(write("json", [article]))
     assert isinstance(data, dict)
     validate(data)
-    assert data["schema_version"] == SCHEMA_VERSION == "1.3"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.4"
     assert [t["technique"] for t in data["techniques"]] == [
         "Name_Calling-Labeling",
         "Loaded_Language",
@@ -80,8 +80,11 @@ def test_full_record_validates(write, rich_doc):
 def test_schema_lists_every_record_key(bare):
     schema = load_schema()
     assert set(to_record(bare)) == set(schema["properties"])
-    # quotes arrived in schema 1.2: records of 1.0 and 1.1 lack it and still validate
-    assert set(schema["required"]) == set(to_record(bare)) - {"quotes"}
+    # quotes arrived in schema 1.2 and components in 1.4: older records lack them and still validate
+    assert set(schema["required"]) == set(to_record(bare)) - {"quotes", "components"}
+    older = to_record(bare)
+    del older["components"]
+    validate(older)
 
 
 def test_non_ascii_is_written_raw_and_line_separators_escaped(write):

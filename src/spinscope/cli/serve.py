@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 from pathlib import Path
 
 import typer
@@ -17,12 +18,26 @@ def _loopback(host: str) -> bool:
         return host == "localhost"
 
 
+def _runs(folders: list[Path]) -> list[Path]:
+    """The folders, each checked to hold a corpus run (E906 otherwise) before the server starts."""
+    from ..corpus.shards import RunFolder
+    from ..errors import CorpusError, Errors
+
+    for folder in folders:
+        if not RunFolder(folder).manifest.is_file():
+            raise CorpusError(Errors.E906(path=folder))
+    return folders
+
+
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     workers: int = typer.Option(1, "--workers", help="Server processes (each loads the models once)."),
     config: Path | None = typer.Option(None, "--config", "-c", help="TOML settings file (default ./spinscope.toml)."),
     overrides: list[str] = typer.Option([], "--set", help="Override a setting: section.key=value."),
+    corpus: list[Path] = typer.Option(
+        [], "--corpus", help="A `corpus run` --out folder to browse (report and SQL) in the app; repeatable."
+    ),
 ) -> None:
     """Serve the web app and the JSON API (docs at /docs); analyses are stored in the library."""
     import os
@@ -35,6 +50,8 @@ def serve_command(
 
     from ..config import load_settings
 
+    if corpus:
+        overrides = [*overrides, f"web.corpus={json.dumps([str(p.resolve()) for p in _runs(corpus)])}"]
     load_settings(config, overrides)  # a bad setting is a one-line error before the server starts
     if not _loopback(host) and not os.environ.get("SPINSCOPE_TOKEN"):
         err_console.print(

@@ -109,9 +109,12 @@ def connect(root: Path, since: str | None = None, until: str | None = None, *, s
     return con
 
 
-def run_query(root: Path, sql: str, *, sandbox: bool = False) -> tuple[list[str], list[tuple[Any, ...]]]:
+def run_query(
+    root: Path, sql: str, *, sandbox: bool = False, limit: int | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     """(column names, rows) of one SQL statement over the views; a bad statement is E905 with DuckDB's reason.
-    `sandbox`: also only statements that read (SELECT, WITH, DESCRIBE, ...), on a sandboxed connection."""
+    `sandbox`: also only statements that read (SELECT, WITH, DESCRIBE, ...), on a sandboxed connection;
+    `limit`: at most that many rows are fetched."""
     import duckdb
 
     con = connect(root, sandbox=sandbox)
@@ -121,7 +124,8 @@ def run_query(root: Path, sql: str, *, sandbox: bool = False) -> tuple[list[str]
                 Errors.E905(path=root, detail="only one statement that reads (SELECT, WITH, ...) runs here")
             )
         result = con.execute(sql)
-        return [d[0] for d in result.description or []], result.fetchall()
+        rows = result.fetchall() if limit is None else result.fetchmany(limit)
+        return [d[0] for d in result.description or []], rows
     except duckdb.Error as exc:
         raise CorpusError(Errors.E905(path=root, detail=str(exc).splitlines()[0])) from None
     finally:

@@ -218,19 +218,26 @@ def to_html(sections: Sequence[Section], heading: str) -> str:
         f"<title>{html.escape(heading)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{html.escape(heading)}</h1>",
     ]
-    for s in sections:
-        parts.append(f"<section id='{s.slug}'><h2>{html.escape(s.title)}</h2><p>{html.escape(s.note)}</p>")
-        if s.svg:
-            parts.append(f"<figure>{s.svg}</figure>")
-        if s.rows:
-            head = "".join(f"<th>{html.escape(c)}</th>" for c in s.columns)
-            body = "".join(
-                "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>" for row in s.rows
-            )
-            parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-        parts.append("</section>")
+    parts += [section_html(s) for s in sections]
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def section_html(s: Section) -> str:
+    """One section: heading, note, plot (inline SVG) and table, every value escaped."""
+    parts = [f"<section id='{s.slug}'><h2>{html.escape(s.title)}</h2><p>{html.escape(s.note)}</p>"]
+    if s.svg:
+        parts.append(f"<figure>{s.svg}</figure>")
+    if s.rows:
+        parts.append(table_html(s.columns, s.rows))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def table_html(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
 
 
 def to_markdown(sections: Sequence[Section], heading: str, plots: Path) -> str:

@@ -60,6 +60,7 @@ LANG_TO_ISO: dict[str, str] = dict(DATASET_TO_ISO)
 ISO_TO_LANG: dict[str, str] = dict(ISO_TO_DATASET)
 
 LABEL_SUFFIXES = (".labels", ".txt", ".tsv")
+CORRECTIONS_LABELS = "corrections-labels.txt"  # the labels file of an exported review folder (web app)
 """Files a label folder is read from (SemEval-2023 uses .txt, PTC .labels); others are ignored."""
 
 _ARTICLE_ID = re.compile(r"article(\d+)")

@@ -32,7 +32,8 @@ class Field:
     present); `schema` its JSON-Schema fragment; `offsets` says what the items carry into the text ("text":
     start, end and text, "bounds": start and end) and `spans(value)`, where given, yields the items (nested
     ones too) that carry them, else they are the value's list items; `terminal(record, view)` returns a rich
-    renderable and `html(record)` an HTML fragment for the report (None or "" for nothing); `summary(record)`
+    renderable and `html(record)` an HTML fragment for the report ("" when there is nothing to show: the
+    report then shows a panel headed `title` that says so, or that the component was off); `summary(record)`
     a short phrase for the report's closing counts line.
     """
 
@@ -43,6 +44,7 @@ class Field:
     spans: Callable[[Any], Iterable[Mapping[str, Any]]] | None = None
     terminal: Callable[[Mapping[str, Any], Any], Any] | None = None
     html: Callable[[Mapping[str, Any]], str] | None = None
+    title: str = ""
     summary: Callable[[Mapping[str, Any]], str | None] | None = None
 
 
@@ -166,7 +168,7 @@ class Pipeline:
         for step in self.steps:
             before = state_keys(doc)
             doc = step(doc)
-            _check_writes(step, before, doc)
+            _ran(step, before, doc)
         return self._finish(doc)
 
     def pipe(self, docs: Iterable[Document], steps: Sequence[Component] | None = None) -> Iterator[Document]:
@@ -202,10 +204,12 @@ def _checked(step: Component, docs: Iterable[Document]) -> Iterator[Document]:
             yield doc
 
     for doc in step.pipe(entering()):
-        _check_writes(step, before.pop(id(doc), set()), doc)
+        _ran(step, before.pop(id(doc), set()), doc)
         yield doc
 
 
-def _check_writes(step: Component, before: set[str], doc: Document) -> None:
+def _ran(step: Component, before: set[str], doc: Document) -> None:
+    """Record that `step` ran on `doc`, refusing it if it set a key it does not declare."""
+    doc.components.append(step.name)
     if undeclared := state_keys(doc) - before - set(step.writes):
         raise PipelineError(Errors.E204(step=step.name, keys=sorted(undeclared), doc=doc.id))

@@ -139,6 +139,7 @@ class ClaimsComponent(Component):
             spans=sourced_spans,
             terminal=claims_terminal,
             html=claims_html,
+            title="Check-worthy claims",
             summary=lambda record: f"Claims: {len(record['claims'])}",
         ),
         Field(
@@ -149,6 +150,7 @@ class ClaimsComponent(Component):
             spans=sourced_spans,
             terminal=quotes_terminal,
             html=quotes_html,
+            title="Direct quotes",
             summary=lambda record: f"Quotes: {len(record['quotes'])}" if record["quotes"] else None,
         ),
     )

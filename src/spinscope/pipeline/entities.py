@@ -180,6 +180,7 @@ class EntitiesComponent(Component):
             spans=lambda actors: (m for a in actors for m in a["mentions"]),
             terminal=actors_terminal,
             html=actors_html,
+            title="Actors",
             summary=lambda record: f"Entities: {len(record['entities'])}",
         ),
     )

@@ -76,6 +76,7 @@ def bars_field(
         schema,
         terminal=lambda record, view: terminal.bars(f"{title} (✓ = predicted)", rows(record), view),
         html=lambda record: html.bars(title, rows(record)),
+        title=title,
     )
 
 

@@ -175,6 +175,7 @@ class MatchingComponent(Component):
             offsets="text",
             terminal=matches_terminal,
             html=matches_html,
+            title="Known debunked claims",
             summary=lambda record: f"Known claims: {len(record['matches'])}" if record["matches"] else None,
         ),
     )

@@ -154,6 +154,7 @@ class NarrativesComponent(Component):
             spans=evidence_spans,
             terminal=narratives_terminal,
             html=narratives_html,
+            title="Narratives",
             summary=narratives_summary,
         ),
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..data import Document
 from ..registry import components
+from ..writers.sections import paragraphs_html
 from .base import Component, Field
 from .encoder import ENCODING, encoding_of
 from .tagger import TechniqueDecoder
@@ -52,7 +53,9 @@ class ParagraphLabelsComponent(Component):
     name = "paragraph_labels"
     reads = (ENCODING, "spans.paragraphs", "spans.techniques")
     writes = (f"labels.{LABEL}",)
-    fields = (Field("paragraphs", paragraph_records, SCHEMA, offsets="bounds"),)
+    fields = (
+        Field("paragraphs", paragraph_records, SCHEMA, offsets="bounds", html=paragraphs_html, title="Paragraphs"),
+    )
 
     def __init__(self, config: dict, settings: dict) -> None:
         super().__init__(config, settings)

@@ -65,6 +65,7 @@ class TechniquesComponent(Component):
             offsets="text",
             terminal=terminal.technique_summary,
             html=html.technique_sections,
+            title="Techniques",
         ),
     )
 

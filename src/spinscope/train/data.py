@@ -18,7 +18,7 @@ import numpy as np
 
 from ..backbones.specs import DEFAULT, SPECS, EncoderSpec
 from ..errors import Errors, FormatError
-from ..eval.formats import ARTICLE_LABEL_FILES, read_article, read_document_labels, read_spans
+from ..eval.formats import ARTICLE_LABEL_FILES, CORRECTIONS_LABELS, read_article, read_document_labels, read_spans
 from ..eval.labels import read_label_list
 from ..eval.splits import SEMEVAL_LANGS, article_ids, split_validation
 from ..labels import FRAMES, GENRES, from_ptc14
@@ -90,10 +90,8 @@ def read_extra(path: Path, labels: Iterable[str]) -> list[Article]:
 
 
 def _extra_folder(path: Path) -> Iterator[tuple[str, str, list[tuple[str, int, int]]]]:
-    from ..web.review import LABELS_FILE
-
     spans: dict[str, list[tuple[str, int, int]]] = {}
-    for r in read_spans(path / LABELS_FILE):
+    for r in read_spans(path / CORRECTIONS_LABELS):
         spans.setdefault(r.article_id, []).append((r.technique, r.start, r.end))
     ids = article_ids(path)
     if missing := sorted(set(spans) - set(ids)):

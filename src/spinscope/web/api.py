@@ -11,7 +11,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -28,6 +28,8 @@ from .security import guard_write
 from .service import Analysis
 
 router = APIRouter(prefix="/api", tags=["api"])
+T = TypeVar("T")
+MAX_KEY = 200  # characters of an Idempotency-Key
 
 
 class Options(BaseModel):
@@ -56,24 +58,40 @@ class ReviewRequest(BaseModel):
     reviewer: str = ""
 
 
-async def analysed(state: State, work: Callable[[], Analysis]) -> Analysis:
-    """Run an analysis off the event loop within `web.request_timeout` (504 E1025 after it)."""
+async def within_limit(state: State, work: Callable[[], T], what: str = "The analysis") -> T:
+    """Run `work` off the event loop within `web.request_timeout` (504 E1025 after it)."""
     limit = float(state.settings["web"]["request_timeout"])
     try:
         return await asyncio.wait_for(run_in_threadpool(work), timeout=limit)
     except TimeoutError as exc:
-        raise InputError(Errors.E1025(limit=limit)) from exc
+        raise InputError(Errors.E1025(what=what, limit=limit)) from exc
 
 
-def stored(state: State, analysis: Analysis) -> list[dict[str, Any]]:
-    """Store every analysed record (each commit is durable before the response leaves)."""
+def stored(state: State, analysis: Analysis, key: str = "") -> list[dict[str, Any]]:
+    """Store every analysed record in one commit, durable before the response leaves (see `Library.add_all`
+    for `key`)."""
     if not analysis.records and analysis.rejected:
         raise InputError(analysis.rejected[0])
-    return [state.library.add(record) for record in analysis.records]
+    return state.library.add_all(analysis.records, key)
 
 
-async def analyse_request(request: Request) -> tuple[Analysis, bool]:
-    """The analysis a JSON body or a multipart form asks for; True when it came from a file upload."""
+def idempotency_key(request: Request) -> str:
+    """The request's `Idempotency-Key` header ("" without one); 1 to 200 visible ASCII characters."""
+    key = request.headers.get("idempotency-key", "")
+    if key and not (len(key) <= MAX_KEY and key.isascii() and key.isprintable() and key.strip() == key):
+        raise InputError(Errors.E1029(detail=f"Idempotency-Key must be 1 to {MAX_KEY} visible ASCII characters"))
+    return key
+
+
+def _answer(records: list[dict[str, Any]], rejected: list[str], status: int) -> JSONResponse:
+    """One record alone; several (or any rejected input of a file) as `{"documents", "rejected"}`."""
+    if len(records) != 1 or rejected:
+        return JSONResponse({"documents": records, "rejected": rejected}, status_code=status)
+    return JSONResponse(records[0], status_code=status)
+
+
+async def analyse_request(request: Request) -> Analysis:
+    """The analysis a JSON body or a multipart form asks for."""
     state = state_of(request)
     kind = request.headers.get("content-type", "")
     if kind.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
@@ -81,12 +99,10 @@ async def analyse_request(request: Request) -> tuple[Analysis, bool]:
         upload = form.get("file")
         options = {k: [v for v in form.getlist(k) if v] for k in ("only", "skip")}
         if upload is None or isinstance(upload, str) or form.get("text") or form.get("url"):
-            return await _analyse_fields(
-                state, form.get("text"), form.get("url"), str(form.get("title", "")), options
-            ), False
+            return await _analyse_fields(state, form.get("text"), form.get("url"), str(form.get("title", "")), options)
         data = await upload.read()
         name = upload.filename or "upload.txt"
-        return await analysed(state, lambda: state.analyzer.upload(name, data, **options)), True
+        return await within_limit(state, lambda: state.analyzer.upload(name, data, **options))
     if not kind.startswith("application/json"):
         raise InputError(Errors.E1029(detail="send application/json or a form"))
     try:
@@ -94,7 +110,7 @@ async def analyse_request(request: Request) -> tuple[Analysis, bool]:
     except ValueError as exc:
         raise InputError(Errors.E1029(detail=str(exc).splitlines()[0])) from exc
     options = body.options.model_dump()
-    return await _analyse_fields(state, body.text, body.url, body.title, options), False
+    return await _analyse_fields(state, body.text, body.url, body.title, options)
 
 
 async def _analyse_fields(state: State, text: Any, url: Any, title: str, options: dict[str, Any]) -> Analysis:
@@ -102,21 +118,23 @@ async def _analyse_fields(state: State, text: Any, url: Any, title: str, options
     if (text is None) == (url is None):
         raise InputError(Errors.E1027())
     if url is not None:
-        return await analysed(state, lambda: state.analyzer.url(url.strip(), **options))
-    return await analysed(state, lambda: state.analyzer.text(text, title=title, **options))
+        return await within_limit(state, lambda: state.analyzer.url(url.strip(), **options))
+    return await within_limit(state, lambda: state.analyzer.text(text, title=title, **options))
 
 
 @router.post("/analyze", status_code=201, summary="Analyse text, a URL or an uploaded file and store it")
 async def analyze(request: Request) -> JSONResponse:
     """JSON `{text | url, title, options: {only, skip}}` or a multipart form with `file` (txt, html, jsonl,
     csv, warc). One document: its record (with the stored `id`). A file with several documents:
-    `{"documents": [records], "rejected": [messages]}`."""
+    `{"documents": [records], "rejected": [messages]}`. With an `Idempotency-Key` header that an earlier
+    request stored documents under, those come back (200) and nothing is analysed or stored again."""
     guard_write(request)
-    analysis, from_file = await analyse_request(request)
-    records = stored(state_of(request), analysis)
-    if from_file and (len(records) != 1 or analysis.rejected):
-        return JSONResponse({"documents": records, "rejected": analysis.rejected}, status_code=201)
-    return JSONResponse(records[0], status_code=201)
+    state = state_of(request)
+    key = idempotency_key(request)
+    if key and (done := state.library.requested(key)):
+        return _answer(done, [], 200)
+    analysis = await analyse_request(request)
+    return _answer(stored(state, analysis, key), analysis.rejected, 201)
 
 
 def _record(state: State, doc_id: str) -> dict[str, Any]:
@@ -177,7 +195,7 @@ def delete(request: Request, doc_id: str) -> dict[str, Any]:
 async def reanalysed(state: State, doc_id: str) -> dict[str, Any]:
     """The stored document analysed again with the current model, under the same id."""
     old = _record(state, doc_id)
-    analysis = await analysed(state, lambda: state.analyzer.text(old["text"], title=old["title"] or ""))
+    analysis = await within_limit(state, lambda: state.analyzer.text(old["text"], title=old["title"] or ""))
     record = analysis.records[0]
     for key in ("source", "date", "language"):
         record[key] = old[key] if key != "language" or not record[key] else record[key]

@@ -22,7 +22,7 @@ from fastapi.templating import Jinja2Templates
 from .. import __version__
 from ..config import load_settings
 from ..errors import Errors, InputError, SpinscopeError
-from .security import CSRF_COOKIE, Refused, csrf_value
+from .security import CSRF_COOKIE, Refused, api_token, csrf_value, signed_in
 from .service import Analyzer
 from .store import Library, library_path
 
@@ -30,7 +30,18 @@ logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 _CODE = re.compile(r"^\[(E\d+)\]")
-_STATUS = {"E405": 413, "E412": 413, "E1024": 413, "E1025": 504, "E1026": 404, "E407": 502, "E701": 404}
+_STATUS = {
+    "E405": 413,
+    "E412": 413,
+    "E1024": 413,
+    "E1025": 504,
+    "E1026": 404,
+    "E1030": 404,
+    "E906": 404,
+    "E407": 502,
+    "E701": 404,
+    "E905": 400,
+}
 
 
 @dataclass
@@ -77,7 +88,9 @@ def error_response(request: Request, exc: Exception) -> Response:
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
     """A template rendered with the CSRF token, and the CSRF cookie set (SameSite=Strict)."""
     csrf = csrf_value(request)
-    response = templates.TemplateResponse(request, name, {"csrf": csrf, **context}, status_code=status)
+    access = {"csrf": csrf, "token_required": bool(api_token()), "signed_in": signed_in(request)}
+    access["corpus_runs"] = len(state_of(request).settings["web"]["corpus"])
+    response = templates.TemplateResponse(request, name, {**access, **context}, status_code=status)
     if request.cookies.get(CSRF_COOKIE) != csrf:
         response.set_cookie(CSRF_COOKIE, csrf, samesite="strict", httponly=False, path="/")
     response.headers["Cache-Control"] = "no-store"
@@ -119,7 +132,7 @@ SECURITY_HEADERS = {
         "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # no-referrer would make browsers send `Origin: null` on form posts
     "X-Frame-Options": "DENY",
 }
 
@@ -132,7 +145,7 @@ def create_app(
     warm: bool = False,
 ) -> FastAPI:
     """The app; `warm` loads the default pipeline now instead of on the first analysis."""
-    from . import api, pages
+    from . import api, corpus, pages
 
     settings = settings or load_settings()
     state = State(settings, analyzer or Analyzer(settings), library or Library.open(library_path(settings)))
@@ -148,6 +161,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(corpus.router)
     for kind in (SpinscopeError, Refused, Exception):
         app.add_exception_handler(kind, error_response)
 

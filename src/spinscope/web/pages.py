@@ -10,11 +10,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import Errors, InputError
+from ..labels import TECHNIQUES, human_name
 from ..writers.html import CSS, JS, render_document, render_report
 from ..writers.semeval import paragraph_lines, span_lines
 from .api import Filters, analyse_request, reanalysed, stored
 from .app import page, state_of
-from .security import guard_write
+from .review import effective
+from .security import TOKEN_COOKIE, check_csrf, check_origin, guard_write, token_matches
 
 router = APIRouter(include_in_schema=False)
 DOWNLOADS = {
@@ -50,7 +52,7 @@ async def _form_csrf(request: Request) -> None:
 @router.post("/analyze")
 async def analyze_form(request: Request) -> Response:
     await _form_csrf(request)
-    analysis, _ = await analyse_request(request)
+    analysis = await analyse_request(request)
     records = stored(state_of(request), analysis)
     target = f"/documents/{records[0]['id']}" if len(records) == 1 else "/library"
     return RedirectResponse(target, status_code=303)
@@ -63,14 +65,29 @@ def _record(request: Request, doc_id: str) -> dict[str, Any]:
     return record
 
 
+def review_data(library: Any, record: dict[str, Any]) -> dict[str, Any]:
+    """What the page's review panel starts from: the spans as reviewed so far and the labels to pick from."""
+    past = [review["corrections"] for review in library.reviews(record["id"])]
+    spans = effective(record["text"], record["techniques"], past)
+    labels = [*TECHNIQUES, *sorted({s["technique"] for s in spans} - set(TECHNIQUES))]
+    return {
+        "id": record["id"],
+        "spans": spans,
+        "labels": [{"label": label, "name": human_name(label)} for label in labels],
+        "reviews": len(past),
+    }
+
+
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document(request: Request, doc_id: str) -> Response:
     record = _record(request, doc_id)
+    library = state_of(request).library
     context = {
-        "similar": state_of(request).library.similar(doc_id),
+        "similar": library.similar(doc_id),
         "record": record,
         "body": render_document(record, "doc"),
         "downloads": list(DOWNLOADS),
+        "review": review_data(library, record),
     }
     return page(request, "document.html", context)
 
@@ -118,3 +135,32 @@ def library(request: Request, filters: Annotated[Filters, Depends()], offset: in
     context["facets"] = state.library.facets()
     name = "library_rows.html" if request.headers.get("hx-request") else "library.html"
     return page(request, name, context)
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_page(request: Request) -> Response:
+    return page(request, "signin.html", {"wrong": False})
+
+
+@router.post("/signin")
+async def signin(request: Request) -> Response:
+    """Check the token once and keep it in an HttpOnly, SameSite=Strict cookie that the write guard reads."""
+    form = await request.form()
+    check_origin(request)
+    check_csrf(request, str(form.get("csrf", "")))
+    token = str(form.get("token", ""))
+    if not token_matches(token):
+        return page(request, "signin.html", {"wrong": True}, status=401)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", path="/")
+    return response
+
+
+@router.post("/signout")
+async def signout(request: Request) -> Response:
+    form = await request.form()
+    check_origin(request)
+    check_csrf(request, str(form.get("csrf", "")))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(TOKEN_COOKIE, path="/")
+    return response

@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Errors, InputError
-from ..eval.formats import SpanRecord, write_spans
+from ..eval.formats import CORRECTIONS_LABELS, SpanRecord, write_spans
 from ..labels import PTC14, TECHNIQUES
 
 ACTIONS = ("accept", "reject", "relabel", "add")
 FORMATS = ("semeval", "jsonl")
 KNOWN = frozenset(TECHNIQUES) | frozenset(PTC14)  # either scheme: a record carries the labels it was made with
-LABELS_FILE = "corrections-labels.txt"
 Key = tuple[str, int, int]  # technique, start, end
 Reviewed = Iterable[tuple[Mapping[str, Any], list[dict[str, Any]]]]
 
@@ -161,5 +160,5 @@ def _write_semeval(reviewed: Reviewed, out: Path) -> int:
             fh.write(record["text"])
         rows += (SpanRecord(aid, s["technique"], s["start"], s["end"]) for s in spans)
         n += 1
-    write_spans(out / LABELS_FILE, rows)
+    write_spans(out / CORRECTIONS_LABELS, rows)
     return n

@@ -51,14 +51,21 @@ def _same(a: str, b: str) -> bool:
     return bool(a) and bool(b) and hmac.compare_digest(a.encode(), b.encode())
 
 
+def token_matches(given: str) -> bool:
+    return _same(given, api_token())
+
+
+def signed_in(request: Request) -> bool:
+    """Whether writes are allowed: no token is set, or the request carries it (bearer header or sign-in cookie)."""
+    if not api_token():
+        return True
+    header = request.headers.get("authorization", "")
+    return token_matches(header[7:] if header.lower().startswith("bearer ") else request.cookies.get(TOKEN_COOKIE, ""))
+
+
 def check_token(request: Request) -> None:
     """With SPINSCOPE_TOKEN set, the bearer token or the sign-in cookie must carry it (401 E1021)."""
-    token = api_token()
-    if not token:
-        return
-    header = request.headers.get("authorization", "")
-    given = header[7:] if header.lower().startswith("bearer ") else request.cookies.get(TOKEN_COOKIE, "")
-    if not _same(given, token):
+    if not signed_in(request):
         raise Refused(401, Errors.E1021())
 
 

@@ -2,7 +2,7 @@
 
 One `Analyzer` per server process loads each pipeline once (the default one, and at most a few for other
 `only`/`skip` options) and runs one analysis at a time: the pipeline already keeps both cores busy, so
-requests queue instead of competing for them.
+requests queue instead of competing for them, and are served in the order they came (`FairLock`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,27 @@ UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz", ".warc", ".wa
 PIPELINES_KEPT = 2  # pipelines for non-default options kept loaded (each holds its models)
 
 
+class FairLock:
+    """A lock that waiting threads get in arrival order (`threading.Lock` promises none, which lets a request
+    wait behind later ones and stretches the latency tail)."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Condition()
+        self._issued = 0
+        self._serving = 0
+
+    def __enter__(self) -> None:
+        with self._turn:
+            ticket = self._issued
+            self._issued += 1
+            self._turn.wait_for(lambda: self._serving == ticket)
+
+    def __exit__(self, *exc: object) -> None:
+        with self._turn:
+            self._serving += 1
+            self._turn.notify_all()
+
+
 @dataclass
 class Analysis:
     """The records of one request's documents, and the one-line reason of each input that was skipped."""
@@ -42,7 +63,7 @@ class Analyzer:
         self.settings = settings
         self.transport = transport  # httpx transport for URL fetches (tests swap the network)
         self._pipelines: OrderedDict[tuple[tuple[str, ...], tuple[str, ...]], Pipeline] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lock = FairLock()
 
     def pipeline(self, only: Sequence[str] = (), skip: Sequence[str] = ()) -> Pipeline:
         """The pipeline for these options, loaded on first use (call with the lock held or at start-up)."""

@@ -15,7 +15,7 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -64,6 +64,11 @@ CREATE TABLE IF NOT EXISTS reviews (
     saved_at TEXT NOT NULL, reviewer TEXT NOT NULL, corrections TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS reviews_document ON reviews (document, id);
+CREATE TABLE IF NOT EXISTS requests (
+    key TEXT NOT NULL, document INTEGER NOT NULL REFERENCES documents (n) ON DELETE CASCADE,
+    PRIMARY KEY (key, document)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS requests_document ON requests (document);
 CREATE VIRTUAL TABLE IF NOT EXISTS fulltext USING fts5 (title, text, content='documents', content_rowid='n');
 CREATE TRIGGER IF NOT EXISTS documents_ai AFTER INSERT ON documents BEGIN
     INSERT INTO fulltext (rowid, title, text) VALUES (new.n, coalesce(new.title, ''), new.text);
@@ -255,15 +260,39 @@ class Library:
 
     def add(self, record: dict[str, Any]) -> dict[str, Any]:
         """Store a record under a new id, its own id kept as `meta.input_id`; durable once this returns."""
-        meta = {**(record.get("meta") or {}), "input_id": record["id"], "stored_at": _now()}
-        stored = {**record, "id": secrets.token_hex(8), "meta": meta}
-        values, signature = _values(stored)
+        return self.add_all([record])[0]
+
+    def add_all(self, records: Sequence[dict[str, Any]], key: str = "") -> list[dict[str, Any]]:
+        """Store the records of one request in one transaction (all or none), each under a new id. With a `key`
+        (a client's Idempotency-Key) that stored records already carry, those come back and nothing is added,
+        so a client may retry a request whose answer it lost without storing a second copy."""
         with self._transaction(write=True) as db:
-            columns = ", ".join(("id", "stored_at", *_COLUMNS))
-            sql = f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
-            n = db.execute(sql, (stored["id"], meta["stored_at"], *values)).lastrowid
-            self._index(db, n, stored, signature)
-        return stored
+            if key and (done := self._requested(db, key)):
+                return done
+            out = []
+            for record in records:
+                meta = {**(record.get("meta") or {}), "input_id": record["id"], "stored_at": _now()}
+                stored = {**record, "id": secrets.token_hex(8), "meta": meta}
+                values, signature = _values(stored)
+                columns = ", ".join(("id", "stored_at", *_COLUMNS))
+                sql = f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
+                n = db.execute(sql, (stored["id"], meta["stored_at"], *values)).lastrowid
+                self._index(db, n, stored, signature)
+                if key:
+                    db.execute("INSERT INTO requests VALUES (?, ?)", (key, n))
+                out.append(stored)
+        return out
+
+    def requested(self, key: str) -> list[dict[str, Any]]:
+        """The records stored by the request with this Idempotency-Key (none when there was none)."""
+        with self._transaction() as db:
+            return self._requested(db, key)
+
+    def _requested(self, db: sqlite3.Connection, key: str) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT d.record, d.text FROM requests r JOIN documents d ON d.n = r.document WHERE r.key = ? ORDER BY d.n"
+        )
+        return [_unpacked(record, text) for record, text in db.execute(sql, (key,))]
 
     def _index(self, db: sqlite3.Connection, n: int, record: Mapping[str, Any], signature: np.ndarray | None) -> None:
         db.executemany("INSERT INTO facets VALUES (?, ?, ?)", [(n, kind, v) for kind, v in _facet_rows(record)])

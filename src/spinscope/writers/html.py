@@ -28,6 +28,7 @@ from ..labels import category, colour, definition, human_name, tint
 from ..registry import writers
 from ._common import records, segments, summarise
 from .base import Writer
+from .record import summaries, switched_off
 
 STRIPE_PX = 3  # height of one covering span's stripe under a segment
 
@@ -127,7 +128,20 @@ def _warnings(record: Mapping[str, Any]) -> str:
     return f'<section class="warnings" aria-label="Warnings"><h3>Warnings</h3><ul>{items}</ul></section>'
 
 
-def _legend(rows: Sequence[Any]) -> str:
+def _panel(record: Mapping[str, Any], component: str, field: Any) -> str:
+    """A field's report section; a headed note instead when its component was off or found nothing."""
+    if switched_off(record, component):
+        note = f"Not analysed: the {_e(component)} component was switched off."
+    elif (body := field.html(record)) or not field.title:
+        return body
+    else:
+        note = f"No {_e(field.title[0].lower() + field.title[1:])} found."
+    return f'<section class="empty"><h3>{_e(field.title)}</h3><p class="none">{note}</p></section>'
+
+
+def _legend(rows: Sequence[Any], off: bool) -> str:
+    if off:
+        return '<p class="none">Techniques not analysed: the techniques component was switched off.</p>'
     if not rows:
         return '<p class="none">No persuasion techniques found.</p>'
     items = "".join(
@@ -208,20 +222,20 @@ def _tip_data(spans: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 def render_document(record: Mapping[str, Any], anchor: str) -> str:
     """One `<article>` for one record; `anchor` is its element id (not the document id, which may be odd)."""
-    from .record import record_fields
+    from .record import owned_fields
 
     spans = record["techniques"]
     lang = f' lang="{_e(record["language"])}"' if record["language"] else ""
-    fields = record_fields()
-    counts = " · ".join(s for f in fields if f.summary and (s := f.summary(record)))
+    fields = owned_fields()
+    counts = " · ".join(summaries(record))
     parts = [
         f'<article class="doc" id="{anchor}">',
         f"<h2>{_e(record['title'] or record['id'])}</h2>",
         _meta(record),
         _warnings(record),
-        _legend(summarise(spans)),
+        _legend(summarise(spans), switched_off(record, "techniques")),
         f'<div class="text"{lang}>{render_text(record["text"], spans, record)}</div>',
-        *(f.html(record) for f in fields if f.html),
+        *(_panel(record, name, f) for name, f in fields if f.html),
         f'<p class="counts">{counts}</p>',
         f'<script type="application/json" class="tipdata">{_script_json(_tip_data(spans))}</script>',
         "</article>",
@@ -344,7 +358,7 @@ body{font-size:15px}
 
 JS = """
 (function(){
-var tip=document.getElementById("tip"),current=null,pointer="mouse",data={};
+var tip=document.getElementById("tip"),current=null,pointer="mouse",was=null,data={};
 document.querySelectorAll("script.tipdata").forEach(function(s){
   data[s.parentNode.id]=JSON.parse(s.textContent);
 });
@@ -378,7 +392,7 @@ function hide(){
   if(current){current.classList.remove("on");current.removeAttribute("aria-describedby");current=null;}
 }
 function seg(e){return e.target&&e.target.closest?e.target.closest("mark.seg"):null;}
-document.addEventListener("pointerdown",function(e){pointer=e.pointerType||"mouse";});
+document.addEventListener("pointerdown",function(e){pointer=e.pointerType||"mouse";was=current;});
 document.addEventListener("pointerover",function(e){
   if(e.pointerType==="mouse"){var m=seg(e);if(m){show(m);}}
 });
@@ -389,7 +403,7 @@ document.addEventListener("pointerout",function(e){
 });
 document.addEventListener("click",function(e){
   var m=seg(e);
-  if(m){if(current===m&&pointer!=="mouse"){hide();}else{show(m);}}
+  if(m){if(was===m&&pointer!=="mouse"){hide();}else{show(m);}}
   else if(!tip.contains(e.target)){hide();}
 });
 document.addEventListener("focusin",function(e){var m=seg(e);if(m){show(m);}});

@@ -125,10 +125,28 @@ def _hedged_html(claim: Mapping[str, Any]) -> str:
     )
 
 
+def paragraphs_html(record: Mapping[str, Any]) -> str:
+    """Paragraph lines that carry techniques, each with the start of its text."""
+    rows = "".join(
+        f'<tr><td class="num">{p["line"]}</td>'
+        f'<td class="quote">{_e(_excerpt(record["text"][p["start"] : p["end"]], 160))}</td>'
+        f"<td>{_e(', '.join(human_name(t) for t in p['techniques']))}</td></tr>"
+        for p in record["paragraphs"]
+        if p["techniques"]
+    )
+    if not rows:
+        return ""
+    return (
+        '<section><h3>Paragraphs</h3><div class="scroll"><table class="paragraphs"><thead><tr><th scope="col">Line</th>'
+        f'<th scope="col">Paragraph</th><th scope="col">Techniques</th></tr></thead><tbody>{rows}</tbody></table></div>'
+        "</section>"
+    )
+
+
 def claims_html(record: Mapping[str, Any]) -> str:
     claims = record["claims"]
     if not claims:
-        return '<section><h3>Check-worthy claims</h3><p class="none">No check-worthy claims found.</p></section>'
+        return ""
     rows = "".join(
         f'<tr id="claim-{n}"><td class="num">{n}</td>'
         f'<td><span class="bar" aria-hidden="true"><span style="width:{c["checkworthiness"] * 100:.1f}%"></span></span>'
@@ -161,7 +179,7 @@ def quotes_html(record: Mapping[str, Any]) -> str:
 def actors_html(record: Mapping[str, Any]) -> str:
     actors = record["entities"]
     if not actors:
-        return '<section><h3>Actors</h3><p class="none">No actors found.</p></section>'
+        return ""
     rows = []
     for k, actor in enumerate(actors):
         aliases = f'<br><span class="al">{_e(", ".join(actor["aliases"]))}</span>' if actor["aliases"] else ""

@@ -165,7 +165,7 @@ def bars(title: str, rows: Iterable[tuple[str, float, bool]], view: TerminalView
 
 def render(record: Mapping[str, Any], console: Console, rich_mode: bool) -> None:
     """Print one record's report on `console`: header, marked text, each field's section, counts."""
-    from .record import record_fields
+    from .record import record_fields, summaries, switched_off_components
 
     console.rule(style="dim")
     console.print(_header(record, rich_mode))
@@ -176,14 +176,15 @@ def render(record: Mapping[str, Any], console: Console, rich_mode: bool) -> None
         marked_rich(record["text"], spans, view.few_colours) if rich_mode else marked_plain(record["text"], spans)
     )
     console.print(body, soft_wrap=True, markup=False, highlight=False)
-    fields = record_fields()
-    for field in fields:
+    for field in record_fields():
         section = field.terminal(record, view) if field.terminal else None
         if section is not None:
             console.print()
             console.print(section)
     console.print()
-    console.print(Text("  ·  ".join(s for f in fields if f.summary and (s := f.summary(record)))))
+    console.print(Text("  ·  ".join(summaries(record))))
+    if off := switched_off_components(record):
+        console.print(Text(f"Not analysed (switched off): {', '.join(off)}", style="dim"))
     console.print()
 
 
