@@ -92,3 +92,23 @@ def test_url_size_cap_while_streaming() -> None:
 def test_invalid_url_is_e407() -> None:
     with pytest.raises(InputError, match=r"^\[E407\]"):
         read({}, source="http://")
+
+
+def test_a_redirect_body_is_never_read() -> None:
+    """httpx reads a redirect's body whole before following it; a huge one must not get past the size cap."""
+    read_bytes = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        def big():
+            nonlocal read_bytes
+            for _ in range(64):  # finite, so that reading it fails this test instead of hanging it
+                read_bytes += 1024
+                yield b"r" * 1024
+
+        if request.url.path == "/old":
+            return httpx.Response(302, headers={"location": URL}, content=big(), request=request)
+        return httpx.Response(200, headers=HTML, content=PAGE, request=request)
+
+    reader = UrlReader(make_settings("limits.max_bytes=4096"), transport=httpx.MockTransport(handler))
+    (doc,) = reader.read("https://gazette.example/old")
+    assert doc.meta["url"] == URL and read_bytes == 0

@@ -215,3 +215,14 @@ def test_a_retried_request_with_an_idempotency_key_stores_nothing_twice(client: 
     assert other.status_code == 201 and other.json()["id"] != first.json()["id"]
     bad = client.post("/api/analyze", json={"text": ARTICLE}, headers={"Idempotency-Key": "x" * 201})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "E1029"
+
+
+def test_a_request_whose_time_ran_out_while_it_waited_is_not_analysed(client: TestClient) -> None:
+    import time
+
+    from spinscope.errors import InputError
+
+    analyzer = client.app.state.spinscope.analyzer
+    with pytest.raises(InputError, match=r"^\[E1025\]"):
+        analyzer.text(ARTICLE, deadline=time.monotonic() - 1)
+    assert analyzer.text(ARTICLE, deadline=time.monotonic() + 60).records

@@ -41,6 +41,27 @@ class Fetched:
     body: bytes
 
 
+def without_body(response: httpx.Response) -> httpx.Response:
+    """The response closed unread, as one with no body: httpx reads a redirect's body whole before it
+    follows the redirect, so a 3xx with a huge or endless body would get past `limits.max_bytes`."""
+    response.close()
+    return httpx.Response(response.status_code, headers=response.headers, extensions=response.extensions)
+
+
+class RedirectBodiesUnread(httpx.BaseTransport):
+    """`inner` with every redirect's body dropped unread (`without_body`)."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        return without_body(response) if response.has_redirect_location else response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 def make_client(
     settings: Mapping[str, Any], transport: httpx.BaseTransport | None = None, *, max_redirects: int = MAX_REDIRECTS
 ) -> httpx.Client:
@@ -51,7 +72,7 @@ def make_client(
         follow_redirects=True,
         max_redirects=max_redirects,
         headers={"User-Agent": f"spinscope/{__version__}"},
-        transport=transport,
+        transport=RedirectBodiesUnread(httpx.HTTPTransport() if transport is None else transport),
     )
 
 

@@ -7,9 +7,11 @@ import asyncio
 import dataclasses
 import io
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -58,11 +60,13 @@ class ReviewRequest(BaseModel):
     reviewer: str = ""
 
 
-async def within_limit(state: State, work: Callable[[], T], what: str = "The analysis") -> T:
-    """Run `work` off the event loop within `web.request_timeout` (504 E1025 after it)."""
+async def within_limit(state: State, work: Callable[..., T], what: str = "The analysis") -> T:
+    """Run `work(deadline=...)` off the event loop within `web.request_timeout` (504 E1025 after it). The thread
+    cannot be stopped, so `deadline` (a `time.monotonic()` value) lets the work skip what nobody waits for."""
     limit = float(state.settings["web"]["request_timeout"])
+    deadline = time.monotonic() + limit
     try:
-        return await asyncio.wait_for(run_in_threadpool(work), timeout=limit)
+        return await asyncio.wait_for(run_in_threadpool(work, deadline=deadline), timeout=limit)
     except TimeoutError as exc:
         raise InputError(Errors.E1025(what=what, limit=limit)) from exc
 
@@ -102,7 +106,7 @@ async def analyse_request(request: Request) -> Analysis:
             return await _analyse_fields(state, form.get("text"), form.get("url"), str(form.get("title", "")), options)
         data = await upload.read()
         name = upload.filename or "upload.txt"
-        return await within_limit(state, lambda: state.analyzer.upload(name, data, **options))
+        return await within_limit(state, partial(state.analyzer.upload, name, data, **options))
     if not kind.startswith("application/json"):
         raise InputError(Errors.E1029(detail="send application/json or a form"))
     try:
@@ -118,8 +122,8 @@ async def _analyse_fields(state: State, text: Any, url: Any, title: str, options
     if (text is None) == (url is None):
         raise InputError(Errors.E1027())
     if url is not None:
-        return await within_limit(state, lambda: state.analyzer.url(url.strip(), **options))
-    return await within_limit(state, lambda: state.analyzer.text(text, title=title, **options))
+        return await within_limit(state, partial(state.analyzer.url, url.strip(), **options))
+    return await within_limit(state, partial(state.analyzer.text, text, title=title, **options))
 
 
 @router.post("/analyze", status_code=201, summary="Analyse text, a URL or an uploaded file and store it")
@@ -195,7 +199,7 @@ def delete(request: Request, doc_id: str) -> dict[str, Any]:
 async def reanalysed(state: State, doc_id: str) -> dict[str, Any]:
     """The stored document analysed again with the current model, under the same id."""
     old = _record(state, doc_id)
-    analysis = await within_limit(state, lambda: state.analyzer.text(old["text"], title=old["title"] or ""))
+    analysis = await within_limit(state, partial(state.analyzer.text, old["text"], title=old["title"] or ""))
     record = analysis.records[0]
     for key in ("source", "date", "language"):
         record[key] = old[key] if key != "language" or not record[key] else record[key]

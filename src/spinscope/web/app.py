@@ -156,6 +156,8 @@ def create_app(
         version=__version__,
         description="Persuasion techniques, frames, claims, actors, narratives and known debunked claims in news "
         "articles, with character offsets into the verbatim text. Responses follow the CLI's JSON schema.",
+        docs_url=None,  # pages.api_docs serves Swagger UI from the package, not from a CDN
+        redoc_url=None,
     )
     app.state.spinscope = state
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

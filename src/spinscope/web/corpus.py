@@ -55,7 +55,7 @@ async def query(state: State, n: int, sql: str) -> dict[str, Any]:
     limit = int(state.settings["web"]["max_query_rows"])
     root = run_folder(state, n)
     columns, rows = await within_limit(
-        state, lambda: run_query(root, sql, sandbox=True, limit=limit + 1), what="The query"
+        state, lambda deadline: run_query(root, sql, sandbox=True, limit=limit + 1), what="The query"
     )
     return {"columns": columns, "rows": rows[:limit], "truncated": len(rows) > limit, "limit": limit}
 
@@ -91,7 +91,7 @@ async def corpus_run(
     if by not in GROUPS:
         raise InputError(Errors.E504(key="by", what="grouping", name=by, hint=f"; known: {', '.join(GROUPS)}"))
     sections = await within_limit(
-        state, lambda: build_report(root, by, since or None, until or None), what="The report"
+        state, lambda deadline: build_report(root, by, since or None, until or None), what="The report"
     )
     result, problem = None, ""
     if sql.strip():

@@ -25,7 +25,7 @@ import httpx
 
 from ..data import Document
 from ..errors import Errors, InputError
-from ..readers.url import fetch, make_client, page_document
+from ..readers.url import fetch, make_client, page_document, without_body
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[..., list[tuple[Any, ...]]]  # socket.getaddrinfo's signature
@@ -177,11 +177,11 @@ class FetchBudget(httpx.BaseTransport):
         with self.timed(source):
             response = self.inner.handle_request(derive(request, timeout=timeouts, trace=self._trace))
         if response.has_redirect_location:
-            response.close()  # its body is never read
+            response = without_body(response)
             self.redirects += 1
             if self.redirects > self.max_redirects:
                 raise InputError(Errors.E1005(source=source, limit=self.max_redirects))
-            return httpx.Response(response.status_code, headers=response.headers, extensions=response.extensions)
+            return response
         stream = _TimedStream(response.stream, self, source)
         return httpx.Response(
             response.status_code, headers=response.headers, stream=stream, extensions=response.extensions

@@ -39,6 +39,12 @@ def report_js() -> Response:
     return Response(JS, media_type="text/javascript")
 
 
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """The OpenAPI page: the vendored Swagger UI, started by a script file (the CSP allows no inline script)."""
+    return page(request, "docs.html", {})
+
+
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> Response:
     return page(request, "index.html", {"recent": state_of(request).library.search(limit=5)[0]})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -80,9 +81,19 @@ class Analyzer:
         with self._lock:
             self.pipeline()
 
-    def run(self, inputs: list[str | Document], only: Sequence[str] = (), skip: Sequence[str] = ()) -> Analysis:
+    def run(
+        self,
+        inputs: list[str | Document],
+        only: Sequence[str] = (),
+        skip: Sequence[str] = (),
+        deadline: float | None = None,
+    ) -> Analysis:
+        """The records of the inputs; E1025 without running anything when their turn comes after `deadline`
+        (a `time.monotonic()` value: the request has timed out and nobody waits for the answer)."""
         out = Analysis()
         with self._lock:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise InputError(Errors.E1025(what="The analysis", limit=self.settings["web"]["request_timeout"]))
             pipeline = self.pipeline(only, skip)
             process(
                 inputs,
