@@ -226,3 +226,17 @@ def test_a_request_whose_time_ran_out_while_it_waited_is_not_analysed(client: Te
     with pytest.raises(InputError, match=r"^\[E1025\]"):
         analyzer.text(ARTICLE, deadline=time.monotonic() - 1)
     assert analyzer.text(ARTICLE, deadline=time.monotonic() + 60).records
+
+
+def test_the_openapi_page_and_schema_need_nothing_from_outside(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    for path in ("/api/analyze", "/api/documents", "/api/documents/{doc_id}", "/api/search", "/api/health"):
+        assert path in schema["paths"], path
+    body = schema["paths"]["/api/analyze"]["post"]["requestBody"]["content"]
+    assert body["application/json"]["schema"]["$ref"] == "#/components/schemas/AnalyzeRequest"
+    assert "file" in body["multipart/form-data"]["schema"]["properties"]
+    assert "corrections" in schema["components"]["schemas"]["ReviewRequest"]["properties"]
+    docs = client.get("/docs").text
+    assert '<script src="/static/vendor/swagger-ui-bundle.js">' in docs and "cdn" not in docs.lower()
+    assert client.get("/static/vendor/swagger-ui-bundle.js").status_code == 200
+    client.cookies.clear()

@@ -60,6 +60,38 @@ class ReviewRequest(BaseModel):
     reviewer: str = ""
 
 
+def openapi_with_bodies(app: Any) -> Callable[[], dict[str, Any]]:
+    """`app.openapi` with the request bodies that the routes parse themselves (JSON or a form) documented."""
+    from fastapi.openapi.utils import get_openapi
+
+    upload = {
+        "type": "object",
+        "properties": {
+            "file": {"type": "string", "format": "binary", "description": "txt, html, jsonl, csv or warc (.gz too)"},
+            **{k: {"type": "string"} for k in ("text", "url", "title")},
+            **{k: {"type": "array", "items": {"type": "string"}} for k in ("only", "skip")},
+        },
+    }
+    bodies = {"/api/analyze": (AnalyzeRequest, upload), "/api/documents/{doc_id}/review": (ReviewRequest, None)}
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            known = schema.setdefault("components", {}).setdefault("schemas", {})
+            for path, (model, form) in bodies.items():
+                body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                known.update(body.pop("$defs", {}))
+                known[model.__name__] = body
+                content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}
+                if form is not None:
+                    content["multipart/form-data"] = {"schema": form}
+                schema["paths"][path]["post"]["requestBody"] = {"required": True, "content": content}
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    return openapi
+
+
 async def within_limit(state: State, work: Callable[..., T], what: str = "The analysis") -> T:
     """Run `work(deadline=...)` off the event loop within `web.request_timeout` (504 E1025 after it). The thread
     cannot be stopped, so `deadline` (a `time.monotonic()` value) lets the work skip what nobody waits for."""

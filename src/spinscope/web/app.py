@@ -160,6 +160,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.spinscope = state
+    app.openapi = api.openapi_with_bodies(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
