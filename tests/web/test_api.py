@@ -112,6 +112,22 @@ def test_user_content_is_escaped(client: TestClient) -> None:
     assert "script-src 'self'" in client.get("/").headers["content-security-policy"]
 
 
+def test_hostile_file_names_and_urls_stay_escaped(client: TestClient) -> None:
+    name = "<img src=x onerror=alert(1)>.txt"
+    upload = client.post("/api/analyze", files={"file": (name, ARTICLE.encode(), "text/plain")})
+    assert upload.status_code == 201, upload.text
+    record = upload.json()
+    assert record["source"] == name  # kept verbatim in the record, escaped wherever it is shown
+    for page in (client.get(f"/documents/{record['id']}").text, client.get("/library").text, client.get("/").text):
+        assert "<img src=x" not in page
+    csrf = client.cookies.get("spinscope_csrf")
+    for url in ('javascript:alert("x")', 'http://"><script>alert(1)</script>/'):
+        refused = client.post("/analyze", data={"url": url, "csrf": csrf}, headers={"accept": "text/html"})
+        assert refused.status_code in (400, 502) and "<script>alert" not in refused.text
+        assert 'javascript:alert("x")' not in refused.text
+    client.cookies.clear()
+
+
 def test_writes_from_other_sites_and_without_csrf_are_refused(client: TestClient) -> None:
     other = client.post("/api/analyze", json={"text": ARTICLE}, headers={"Origin": "https://evil.example"})
     assert other.status_code == 403 and other.json()["error"]["code"] == "E1022"
