@@ -165,7 +165,7 @@ class NarrativesComponent(Component):
         self.head: LinearHead | None = None
         self.problem = Warnings.W006(head=self.name)
         self.user: list[UserNarrative] = load_user_narratives(str(config.get("user", "")))
-        self.user_threshold = float(config.get("user_threshold", 0.88))
+        self.user_threshold = float(config["user_threshold"])
         self.embedder = None
 
     def setup(self, upstream: Mapping[str, Component]) -> None:
