@@ -37,6 +37,14 @@ def client(tmp_path_factory) -> TestClient:
     return TestClient(create_app(settings))
 
 
+@pytest.fixture(autouse=True)
+def _not_a_browser_yet(client: TestClient):
+    """Each test starts as a script: a page visited by an earlier test left the client its CSRF cookie."""
+    client.cookies.clear()
+    yield
+    client.cookies.clear()
+
+
 def analyse(client: TestClient, **body) -> dict:
     response = client.post("/api/analyze", json=body)
     assert response.status_code == 201, response.text

@@ -125,6 +125,17 @@ def _hedged_html(claim: Mapping[str, Any]) -> str:
     )
 
 
+def _table(title: str, head: Sequence[str], rows: str, cls: str, hint: str = "") -> str:
+    """A report section: its heading, a hint, and a table that scrolls sideways on a phone (`head` cells are
+    HTML, `rows` the escaped `<tr>`s)."""
+    cells = "".join(f'<th scope="col">{h}</th>' for h in head)
+    note = f'<p class="hint">{hint}</p>' if hint else ""
+    return (
+        f'<section><h3>{title}</h3>{note}<div class="scroll"><table class="{cls}"><thead><tr>{cells}</tr></thead>'
+        f"<tbody>{rows}</tbody></table></div></section>"
+    )
+
+
 def paragraphs_html(record: Mapping[str, Any]) -> str:
     """Paragraph lines that carry techniques, each with the start of its text."""
     rows = "".join(
@@ -134,13 +145,7 @@ def paragraphs_html(record: Mapping[str, Any]) -> str:
         for p in record["paragraphs"]
         if p["techniques"]
     )
-    if not rows:
-        return ""
-    return (
-        '<section><h3>Paragraphs</h3><div class="scroll"><table class="paragraphs"><thead><tr><th scope="col">Line</th>'
-        f'<th scope="col">Paragraph</th><th scope="col">Techniques</th></tr></thead><tbody>{rows}</tbody></table></div>'
-        "</section>"
-    )
+    return _table("Paragraphs", ["Line", "Paragraph", "Techniques"], rows, "paragraphs") if rows else ""
 
 
 def claims_html(record: Mapping[str, Any]) -> str:
@@ -154,12 +159,8 @@ def claims_html(record: Mapping[str, Any]) -> str:
         f'<td class="quote">{_hedged_html(c)}</td><td>{_e(speaker_line(c["attribution"]))}</td></tr>'
         for n, c in enumerate(claims, start=1)
     )
-    return (
-        f'<section><h3>Check-worthy claims ({len(claims)})</h3><div class="scroll"><table class="claims">'
-        '<thead><tr><th scope="col">#</th><th scope="col">Check-worthiness</th><th scope="col">Claim '
-        '(<mark class="hedge">hedges</mark> marked)</th><th scope="col">Who says it</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table></div></section>"
-    )
+    head = ["#", "Check-worthiness", 'Claim (<mark class="hedge">hedges</mark> marked)', "Who says it"]
+    return _table(f"Check-worthy claims ({len(claims)})", head, rows, "claims")
 
 
 def quotes_html(record: Mapping[str, Any]) -> str:
@@ -169,11 +170,7 @@ def quotes_html(record: Mapping[str, Any]) -> str:
     rows = "".join(
         f'<tr><td class="quote">{_e(q["text"])}</td><td>{_e(speaker_line(q["attribution"]))}</td></tr>' for q in quotes
     )
-    return (
-        f'<section><h3>Direct quotes ({len(quotes)})</h3><div class="scroll"><table><thead><tr>'
-        f'<th scope="col">Quote</th><th scope="col">Who says it</th></tr></thead><tbody>{rows}</tbody></table></div>'
-        "</section>"
-    )
+    return _table(f"Direct quotes ({len(quotes)})", ["Quote", "Who says it"], rows, "quotes")
 
 
 def actors_html(record: Mapping[str, Any]) -> str:
@@ -189,12 +186,9 @@ def actors_html(record: Mapping[str, Any]) -> str:
             f"<td>{_e(actor['name'])}{aliases}</td><td>{_e(actor['type'])}</td>"
             f'<td class="num">{len(actor["mentions"])}</td><td>{_e(_aimed(actor, True))}</td><td>{claims}</td></tr>'
         )
-    return (
-        f'<section><h3>Actors ({len(actors)})</h3><p class="hint">Click an actor to highlight its mentions and the '
-        'spans aimed at it.</p><div class="scroll"><table class="actors"><thead><tr><th scope="col">Actor</th>'
-        '<th scope="col">Type</th><th scope="col">Mentions</th><th scope="col">Techniques aimed at it</th>'
-        f'<th scope="col">Claims</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>'
-    )
+    head = ["Actor", "Type", "Mentions", "Techniques aimed at it", "Claims"]
+    hint = "Click an actor to highlight its mentions and the spans aimed at it."
+    return _table(f"Actors ({len(actors)})", head, "".join(rows), "actors", hint)
 
 
 # --- known claims and narratives -------------------------------------------------------------------------------
@@ -238,11 +232,8 @@ def matches_html(record: Mapping[str, Any]) -> str:
         f"<td>{_e(_excerpt(m.get('rebuttal'), 400))}</td></tr>"
         for k, m in enumerate(matches)
     )
-    return (
-        f'<section><h3>Known debunked claims ({len(matches)})</h3><div class="scroll"><table class="matches"><thead>'
-        '<tr><th scope="col">Sentence</th><th scope="col">Known case</th><th scope="col">Match</th>'
-        f'<th scope="col">Rebuttal</th></tr></thead><tbody>{rows}</tbody></table></div></section>'
-    )
+    head = ["Sentence", "Known case", "Match", "Rebuttal"]
+    return _table(f"Known debunked claims ({len(matches)})", head, rows, "matches")
 
 
 def _evidence_text(record: Mapping[str, Any], narrative: Mapping[str, Any], limit: int = 160) -> str:
@@ -289,9 +280,5 @@ def narratives_html(record: Mapping[str, Any]) -> str:
             f'<td><span class="bar" aria-hidden="true"><span style="width:{n["score"] * 100:.1f}%"></span></span>'
             f'<span class="num">{n["score"]:.2f}</span></td><td><ul class="evidence">{ev}</ul></td></tr>'
         )
-    return (
-        '<section><h3>Narratives</h3><p class="hint">Click a narrative to highlight its evidence in the text.</p>'
-        '<div class="scroll"><table class="narratives"><thead><tr>'
-        '<th scope="col">Narrative</th><th scope="col">Score</th><th scope="col">Evidence</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div></section>"
-    )
+    hint = "Click a narrative to highlight its evidence in the text."
+    return _table("Narratives", ["Narrative", "Score", "Evidence"], "".join(rows), "narratives", hint)
