@@ -8,6 +8,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from spinscope.corpus import dedup
@@ -426,3 +427,22 @@ def test_cli_finds_translations_by_default(tmp_path: Path, monkeypatch, capsys) 
     (cluster,) = [json.loads(line) for line in out.splitlines()]
     assert sorted(cluster["members"]) == ["flood", "flood-de"] and cluster["kind"] == "translation"
     assert sorted(cluster["languages"]) == ["de", "en"]
+
+
+def test_the_banding_is_datasketchs_optimum_and_the_index_finds_every_shared_band() -> None:
+    from datasketch import MinHashLSH
+
+    from spinscope.corpus.dedup import BANDS, LSH_THRESHOLD, PERMUTATIONS, ROWS, BandIndex, band_keys
+
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=PERMUTATIONS)
+    assert (lsh.b, lsh.r) == (BANDS, ROWS)
+    rng = np.random.default_rng(7)
+    signatures = rng.integers(0, 50, size=(3000, PERMUTATIONS), dtype=np.uint32)  # few values: many shared bands
+    index = BandIndex(capacity=8)  # grows many times on the way
+    keys = [band_keys(s) for s in signatures]
+    for n, k in enumerate(keys):
+        index.add(n, k)
+    bands = signatures[:, : BANDS * ROWS].reshape(len(signatures), BANDS, ROWS)
+    for n in rng.choice(len(signatures), 40, replace=False):
+        shared = {int(m) for m in np.flatnonzero((bands == bands[n]).all(axis=2).any(axis=1))}
+        assert shared <= set(index.query(keys[n]).tolist()), n  # every document sharing a band is a candidate

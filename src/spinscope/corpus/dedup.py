@@ -1,9 +1,9 @@
 """Syndication clusters: near-duplicates by MinHash-LSH over word shingles, translations by sentence embeddings.
 
 Documents are added one at a time and only their signatures are kept (128 MinHash values, the shingle count,
-date, source and, with translations, up to eight sentence vectors), never their texts: about 13 KB a document
-with the LSH index, 8 KB more with translations. Near-duplicates: each
-new document queries the LSH index of the earlier ones and a candidate joins its cluster (union-find) when the
+date, source and, with translations, up to eight sentence vectors), never their texts: about 3.5 KB a document
+with the LSH index (`BandIndex`), 8 KB more with translations. Near-duplicates: each new document queries the
+LSH index of the earlier ones and a candidate joins its cluster (union-find) when the
 estimated containment of the smaller shingle set in the larger reaches `threshold`, so a copy with boilerplate
 added, cut short, re-segmented or lightly edited stays with its original. Translations (optional): for each
 document, the nearest documents in other languages (exact search over mean sentence vectors) are accepted when
@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
 from ..data import Document
 from ..errors import Errors, ModelMissing, SpinscopeError
@@ -97,6 +97,103 @@ def _when(date: str | None) -> datetime:
     except ValueError:
         return _UNDATED
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+BANDS, ROWS = 37, 3  # datasketch's optimal banding of PERMUTATIONS values for LSH_THRESHOLD (a test checks it)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def band_keys(signature: np.ndarray, bands: int = BANDS, rows: int = ROWS) -> np.ndarray:
+    """[bands] nonzero 64-bit keys: two signatures share a key when a band of `rows` values is equal in both
+    (and, rarely, by a hash collision: candidates are verified anyway)."""
+    values = signature[: bands * rows].astype(np.uint64).reshape(bands, rows)
+    key = np.arange(1, bands + 1, dtype=np.uint64) * _MIX
+    with np.errstate(over="ignore"):
+        for r in range(rows):
+            key = (key ^ values[:, r]) * _MIX
+            key ^= key >> np.uint64(31)
+    return key | np.uint64(1)
+
+
+class BandIndex:
+    """MinHash-LSH candidates in flat arrays (under 2 KB a document; datasketch's MinHashLSH held ~11 KB in
+    Python objects): an open-addressing table from band key to the newest entry, each entry a document and the
+    entry before it with the same key."""
+
+    def __init__(self, capacity: int = 1 << 12) -> None:
+        self.keys = np.zeros(capacity, np.uint64)  # 0: empty slot
+        self.heads = np.zeros(capacity, np.int64)
+        self.used = 0
+        self.docs = np.zeros(1 << 12, np.int32)
+        self.before = np.zeros(1 << 12, np.int64)  # -1 ends a chain
+        self.entries = 0
+
+    def query(self, keys: np.ndarray) -> np.ndarray:
+        """The documents that share one of these keys, sorted."""
+        pos = self._slots(keys)
+        return self._members(self.heads[pos[self.keys[pos] == keys]])
+
+    def add(self, number: int, keys: np.ndarray) -> np.ndarray:
+        """`query(keys)`, then document `number` filed under the keys."""
+        while 2 * (self.used + len(keys)) > len(self.keys):  # at most half full, so every probe ends
+            self._grow()
+        while self.entries + len(keys) > len(self.docs):
+            self.docs = np.resize(self.docs, 2 * len(self.docs))
+            self.before = np.resize(self.before, 2 * len(self.before))
+        pos = self._slots(keys)
+        fresh = self.keys[pos] != keys
+        found = self._members(self.heads[pos[~fresh]])
+        if np.unique(pos[fresh]).size < np.count_nonzero(fresh):  # two new keys stop at one free slot (rare)
+            for i in range(len(keys)):
+                self.add(number, keys[i : i + 1])
+            return found
+        entries = np.arange(self.entries, self.entries + len(keys))
+        self.before[entries] = np.where(fresh, -1, self.heads[pos])
+        self.keys[pos[fresh]] = keys[fresh]
+        self.heads[pos] = entries
+        self.docs[entries] = number
+        self.used += int(np.count_nonzero(fresh))
+        self.entries += len(keys)
+        return found
+
+    def _members(self, entries: np.ndarray) -> np.ndarray:
+        """The documents of the chains that start at `entries` (all walked at once, a step a round)."""
+        found = []
+        while entries.size:
+            found.append(self.docs[entries])
+            entries = self.before[entries]
+            entries = entries[entries >= 0]
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, np.int32)
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        """Each key's slot, or the empty slot where its probe stops (linear probing, all keys at once)."""
+        mask = len(self.keys) - 1
+        pos = (keys & np.uint64(mask)).astype(np.int64)
+        todo = np.arange(len(keys))
+        while todo.size:
+            seen = self.keys[pos[todo]]
+            todo = todo[(seen != keys[todo]) & (seen != 0)]
+            pos[todo] = (pos[todo] + 1) & mask
+        return pos
+
+    def _grow(self) -> None:
+        """Double the table and place every key again (vectorised: one winner per free slot a round)."""
+        full = self.keys != 0
+        keys, heads = self.keys[full], self.heads[full]
+        self.keys = np.zeros(2 * len(self.keys), np.uint64)
+        self.heads = np.zeros(len(self.keys), np.int64)
+        mask = len(self.keys) - 1
+        pos = (keys & np.uint64(mask)).astype(np.int64)
+        pending = np.arange(len(keys))
+        while pending.size:
+            free = np.flatnonzero(self.keys[pos[pending]] == 0)
+            _, first = np.unique(pos[pending[free]], return_index=True)
+            won = pending[free[first]]
+            self.keys[pos[won]], self.heads[pos[won]] = keys[won], heads[won]
+            left = np.ones(pending.size, bool)
+            left[free[first]] = False
+            pending = pending[left]
+            pos[pending] = (pos[pending] + 1) & mask
 
 
 class _Forest:
@@ -204,14 +301,16 @@ class Deduper:
         translations: bool = False,
         translation_threshold: float = TRANSLATION_THRESHOLD,
         embedder: Any = None,
+        banding: tuple[int, int] = (BANDS, ROWS),
     ) -> None:
         for value in (threshold, translation_threshold):
             if not 0.0 < value <= 1.0:
                 raise SpinscopeError(Errors.E802(value=value))
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=PERMUTATIONS)
-        self.signatures: list[np.ndarray] = []
-        self.sizes: list[int] = []
+        self.banding = banding  # (bands, rows per band) of the LSH
+        self.index = BandIndex()
+        self.signatures = np.zeros((1 << 10, PERMUTATIONS), np.uint32)  # rows 0..len(self)-1; MinHash values < 2**32
+        self.sizes = np.zeros(1 << 10, np.int64)  # shingles of each document
         self.ids: list[str] = []
         self.dates: list[str | None] = []
         self.sources: list[str | None] = []
@@ -240,15 +339,17 @@ class Deduper:
         if not grams:
             return
         number = self.forest.grow()
-        minhash = minhash_of(grams)
-        signature = minhash.hashvalues
-        for other in self.lsh.query(minhash):
-            score = containment(signature, len(grams), self.signatures[other], self.sizes[other])
-            if score >= self.threshold:
-                self.forest.link(number, other, score, False)
-        self.lsh.insert(number, minhash, check_duplication=False)
-        self.signatures.append(signature)
-        self.sizes.append(len(grams))
+        signature = minhash_of(grams).hashvalues.astype(np.uint32)
+        keys = band_keys(signature, *self.banding)
+        others = self.index.add(number, keys)
+        scores = containment(signature, len(grams), self.signatures[others], self.sizes[others])
+        kept = scores >= self.threshold
+        for other, score in zip(others[kept].tolist(), scores[kept].tolist(), strict=True):
+            self.forest.link(number, other, score, False)
+        if number == len(self.signatures):
+            self.signatures = np.resize(self.signatures, (2 * number, PERMUTATIONS))
+            self.sizes = np.resize(self.sizes, 2 * number)
+        self.signatures[number], self.sizes[number] = signature, len(grams)
         self.ids.append(doc_id)
         self.dates.append(date)
         self.sources.append(source)
@@ -292,8 +393,9 @@ class Deduper:
         }
 
 
-def containment(a: np.ndarray, size_a: int, b: np.ndarray, size_b: int) -> float:
-    """Estimated share of the smaller shingle set found in the larger, from the Jaccard estimate and sizes."""
-    jaccard = float(np.count_nonzero(a == b)) / len(a)
+def containment(a: np.ndarray, size_a: int, b: np.ndarray, size_b: Any) -> Any:
+    """Estimated share of the smaller shingle set found in the larger, from the Jaccard estimate and sizes; `b`
+    may be a [n, PERMUTATIONS] stack of signatures with `size_b` their [n] sizes (then [n] scores)."""
+    jaccard = np.count_nonzero(a == b, axis=-1) / a.shape[-1]
     shared = jaccard * (size_a + size_b) / (1 + jaccard)
-    return min(shared / min(size_a, size_b), 1.0)
+    return np.minimum(shared / np.minimum(size_a, size_b), 1.0)

@@ -17,16 +17,14 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
-from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from ..casebank.store import fts_query
-from ..corpus.dedup import LSH_THRESHOLD, PERMUTATIONS, THRESHOLD, containment, minhash_of, shingles
+from ..corpus.dedup import BANDS, ROWS, THRESHOLD, containment, minhash_of, shingles
 from ..corpus.query import outlet as outlet_of
 from ..errors import Errors, InputError, LibraryError
 from ..utils import data_file, sqlite_errors
@@ -113,13 +111,6 @@ def _facet_rows(record: Mapping[str, Any]) -> set[tuple[str, str]]:
     return rows | {(kind, value) for kind, value in named if value}
 
 
-@cache
-def _band_shape() -> tuple[int, int]:
-    """(bands, rows per band) of the LSH the corpus dedup uses, so both find the same candidates."""
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=PERMUTATIONS)
-    return lsh.b, lsh.r
-
-
 def _signature(record: Mapping[str, Any]) -> tuple[np.ndarray | None, int]:
     """The MinHash values of the body's shingles (after a date header, as the corpus dedup reads it) and
     their number; None for a text without words."""
@@ -129,8 +120,8 @@ def _signature(record: Mapping[str, Any]) -> tuple[np.ndarray | None, int]:
 
 
 def _bands(signature: np.ndarray) -> list[tuple[int, bytes]]:
-    bands, rows = _band_shape()
-    return [(b, signature[b * rows : (b + 1) * rows].tobytes()) for b in range(bands)]
+    """The LSH bands of the corpus dedup (`BANDS` of `ROWS` values), so both find the same candidates."""
+    return [(b, signature[b * ROWS : (b + 1) * ROWS].tobytes()) for b in range(BANDS)]
 
 
 def _day(record: Mapping[str, Any]) -> str:
@@ -399,7 +390,7 @@ class Library:
             candidates = db.execute(sql, (row[0], row[0])).fetchall()
         mine = np.frombuffer(row[1], _SIGNATURE)
         scored = [
-            (containment(mine, row[2], np.frombuffer(signature, _SIGNATURE), size), other, title)
+            (float(containment(mine, row[2], np.frombuffer(signature, _SIGNATURE), size)), other, title)
             for other, title, signature, size in candidates
         ]
         best = sorted((s for s in scored if s[0] >= THRESHOLD), key=lambda s: (-s[0], s[1]))[: max(limit, 0)]
