@@ -264,3 +264,20 @@ def test_the_openapi_page_and_schema_need_nothing_from_outside(client: TestClien
     assert '<script src="/static/vendor/swagger-ui-bundle.js">' in docs and "cdn" not in docs.lower()
     assert client.get("/static/vendor/swagger-ui-bundle.js").status_code == 200
     client.cookies.clear()
+
+
+def test_the_library_pages_through_every_document_and_keeps_the_filters(client: TestClient, monkeypatch) -> None:
+    import re
+
+    from spinscope.web import pages
+
+    monkeypatch.setattr(pages, "PAGE", 2)
+    for n in range(3):
+        analyse(client, text=f"Harbour levy note {n}.\\n\\n{ARTICLE}", title=f"Levy {n}")
+    first = client.get("/library", params={"q": "levy"}).text
+    assert "3 document(s), 1–2 shown" in first and "Newer" not in first
+    older = re.search(r'href="/library\\?([^"]+)" rel="next"', first)[1]
+    assert "q=levy" in older and "offset=2" in older
+    second = client.get(f"/library?{older.replace('&amp;', '&')}").text
+    assert "Levy 0" in second and "Older" not in second and 'rel="prev"' in second
+    assert 'class="snippet">Harbour levy note' in first  # FTS5's snippet of the words searched

@@ -477,3 +477,19 @@ def test_a_panel_says_when_its_component_was_off(page: Page, watch: Watch, serve
     expect(page.locator("section.empty", has_text="Check-worthy claims")).to_contain_text("switched off")
     expect(page.locator("section", has_text="Actors").first).to_be_visible()
     watch.assert_clean()
+
+
+def test_delete_asks_first_and_then_removes_the_document(page: Page, watch: Watch, server: Server) -> None:
+    response = httpx.post(f"{server.url}/api/analyze", json={"text": ARTICLE, "title": "To delete"}, timeout=120)
+    assert response.status_code == 201, response.text
+    doc_id = response.json()["id"]
+    _open_document(page, doc_id)
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("form[data-confirm] button")
+    assert page.url.endswith(f"/documents/{doc_id}")  # dismissed: nothing happened
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("form[data-confirm] button")
+    assert page.url.endswith("/library")
+    assert httpx.get(f"{server.url}/api/documents/{doc_id}").status_code == 404
+    watch.assert_clean()

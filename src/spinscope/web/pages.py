@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,6 +20,7 @@ from .review import effective
 from .security import TOKEN_COOKIE, check_csrf, check_origin, guard_write, token_matches
 
 router = APIRouter(include_in_schema=False)
+PAGE = 50  # documents a library page lists
 DOWNLOADS = {
     "json": "application/json",
     "html": "text/html",
@@ -134,9 +136,16 @@ async def reanalyze(request: Request, doc_id: str) -> Response:
 def library(request: Request, filters: Annotated[Filters, Depends()], offset: int = 0) -> Response:
     state = state_of(request)
     chosen = dataclasses.asdict(filters)
-    rows, total = state.library.search(limit=50, offset=max(0, offset), **chosen)
+    offset = max(0, offset)
+    rows, total = state.library.search(limit=PAGE, offset=offset, **chosen)
     facets = {k: chosen[k] for k in ("technique", "narrative", "actor", "language", "outlet")}
     context = {"rows": rows, "total": total, "q": filters.q, "since": filters.since, "until": filters.until}
+    context |= {"offset": offset, "newer": None, "older": None}
+    kept = {k: v for k, v in chosen.items() if v}
+    if offset:
+        context["newer"] = urlencode({**kept, "offset": max(0, offset - PAGE)})
+    if offset + len(rows) < total:
+        context["older"] = urlencode({**kept, "offset": offset + PAGE})
     context["filters"] = facets
     context["facets"] = state.library.facets()
     name = "library_rows.html" if request.headers.get("hx-request") else "library.html"

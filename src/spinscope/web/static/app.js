@@ -1,3 +1,8 @@
+// Forms that destroy something ask first (data-confirm); the CSP allows no inline handlers.
+document.addEventListener("submit", function (e) {
+  var question = e.target.getAttribute && e.target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) { e.preventDefault(); }
+});
 // Result page: the confidence slider hides spans whose every covering technique is below the value.
 (function () {
   var slider = document.getElementById("minscore");
