@@ -21,11 +21,9 @@ def _loopback(host: str) -> bool:
 def _runs(folders: list[Path]) -> list[Path]:
     """The folders, each checked to hold a corpus run (E906 otherwise) before the server starts."""
     from ..corpus.shards import RunFolder
-    from ..errors import CorpusError, Errors
 
     for folder in folders:
-        if not RunFolder(folder).manifest.is_file():
-            raise CorpusError(Errors.E906(path=folder))
+        RunFolder(folder).require()
     return folders
 
 

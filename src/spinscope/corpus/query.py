@@ -84,8 +84,7 @@ def connect(root: Path, since: str | None = None, until: str | None = None, *, s
     import duckdb
 
     folder = RunFolder(root)
-    if not folder.manifest.is_file():
-        raise CorpusError(Errors.E906(path=root))
+    folder.require()
     files = [str(p) for p in folder.shard_files() if p.is_file()]
     con = duckdb.connect()
     if sandbox:

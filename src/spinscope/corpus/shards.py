@@ -33,6 +33,11 @@ class RunFolder:
         self.shards, self.errors, self.done = root / "shards", root / "errors", root / "done"
         self.manifest = root / "manifest.json"
 
+    def require(self) -> None:
+        """E906 unless a run was started here (its manifest is there)."""
+        if not self.manifest.is_file():
+            raise CorpusError(Errors.E906(path=self.root))
+
     def create(self) -> None:
         try:
             for folder in (self.shards, self.errors, self.done):

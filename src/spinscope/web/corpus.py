@@ -41,7 +41,7 @@ def run_folder(state: State, n: int) -> Path:
 def summary(n: int, root: Path) -> dict[str, Any]:
     """A run's number, name, folder and progress (its manifest's counts; None when there is no run there)."""
     folder = RunFolder(root)
-    manifest = folder.read_manifest() if folder.manifest.is_file() else None
+    manifest = folder.read_manifest()
     return {
         "n": n,
         "name": root.name,

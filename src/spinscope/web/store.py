@@ -260,13 +260,13 @@ class Library:
         with self._transaction(write=True) as db:
             if key and (done := self._requested(db, key)):
                 return done
+            columns = ", ".join(("id", "stored_at", *_COLUMNS))
+            sql = f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
             out = []
             for record in records:
                 meta = {**(record.get("meta") or {}), "input_id": record["id"], "stored_at": _now()}
                 stored = {**record, "id": secrets.token_hex(8), "meta": meta}
                 values, signature = _values(stored)
-                columns = ", ".join(("id", "stored_at", *_COLUMNS))
-                sql = f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
                 n = db.execute(sql, (stored["id"], meta["stored_at"], *values)).lastrowid
                 self._index(db, n, stored, signature)
                 if key:
