@@ -42,6 +42,7 @@ class Errors(_Coded):
     E413 = "{source}: stopped after {limit} records (set limits.max_records); the rest was not read."
     E414 = "{source}: holds no {what}."
     E415 = "{source}: cannot be read: {detail}"
+    E416 = "{source}: not a regular file but a {kind}; give a file, a folder, or - for stdin."
     E501 = "Config file {path}: {detail}"
     E502 = "Bad --set value {item!r}: expected section.key=value."
     E503 = "Unknown setting {key!r}{hint}."
@@ -52,6 +53,8 @@ class Errors(_Coded):
     E601 = "{path}: line {line}: {detail}"
     E602 = "Unknown output format {fmt!r}. Known formats: {known}."
     E603 = "{path}: predictions must name exactly the gold articles: {detail}"
+    E604 = "{path}: the output is the input {source}; write to another file."
+    E605 = "{path}: the output cannot be written: {reason}."
     E701 = (
         "No case bank at {path}; import cases with `spinscope casebank import PATH` "
         "(formats: euvsdisinfo, claimreview, csv, jsonl)."
@@ -88,11 +91,19 @@ class Errors(_Coded):
     E1022 = "Refused a write from another site (Origin {origin!r})."
     E1023 = "The form's CSRF token is missing or stale; reload the page and submit again."
     E1024 = "The request body is over {limit} bytes (set web.max_request_bytes)."
-    E1025 = "{what} took longer than {limit} s (set web.request_timeout)."
+    E1025 = "{what} took longer than {limit} s (set web.{setting})."
     E1026 = "No stored document with id {doc_id!r}."
     E1027 = "Give exactly one of: text, url, or a file."
     E1029 = "Bad request: {detail}"
     E1030 = "No corpus run number {n}; this server shows {count} (serve --corpus DIR adds one)."
+    E1031 = "The client went away; {what} was stopped."
+    E1032 = "Host {host!r} is not served here (set web.allowed_hosts)."
+    E1033 = "Too many wrong tokens from this client; try again in {seconds} s (web.auth_failures)."
+    E1034 = "Idempotency-Key {key!r} was used before with another request; use a new key for a new request."
+    E1035 = "The request body did not arrive within {limit} s (set web.body_timeout)."
+    E1036 = "The search looks for {n} distinct words; at most {limit} are searched (set web.max_search_terms)."
+    E1037 = "{method} {path}: {detail}."
+    E1038 = "Only the first {limit} documents were analysed; {more} more were read but not (set web.max_documents)."
     E1101 = "{path}: the library of stored analyses cannot be {action}: {detail}"
     E1102 = "Correction {n}: unknown action {action!r}; use accept, reject, relabel or add."
     E1103 = "Correction {n}: span {start}:{end} does not fit the text ({length} characters)."
@@ -148,6 +159,10 @@ class InputError(SpinscopeError):
 
 
 class ConfigError(SpinscopeError): ...
+
+
+class OutputError(SpinscopeError):
+    """A CLI output file that is one of the inputs, or cannot be written."""
 
 
 class CaseBankError(SpinscopeError):

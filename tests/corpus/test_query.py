@@ -65,7 +65,7 @@ def test_the_cli_prints_table_csv_and_json_and_refuses_bad_sql(run_dir: Path, mo
 def test_a_sandboxed_query_reads_the_views_and_nothing_else(run_dir: Path, tmp_path: Path) -> None:
     from spinscope.errors import CorpusError
 
-    _, rows = run_query(run_dir, "SELECT count(*) FROM documents", sandbox=True)
+    _, rows = run_query(run_dir, "SELECT count(*) FROM documents")
     assert rows == [(7,)]
     outside = tmp_path / "secret.csv"
     outside.write_text("a\n1\n", encoding="utf-8")
@@ -76,5 +76,5 @@ def test_a_sandboxed_query_reads_the_views_and_nothing_else(run_dir: Path, tmp_p
         "SET enable_external_access = true",
     ):
         with pytest.raises(CorpusError, match=r"^\[E905\]"):
-            run_query(run_dir, sql, sandbox=True)
+            run_query(run_dir, sql)
     assert not (run_dir / "x.csv").exists()

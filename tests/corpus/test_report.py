@@ -74,3 +74,22 @@ def test_bad_options_are_one_line_errors(run_dir: Path, tmp_path, monkeypatch, c
     assert code == 2 and "[E504]" in err
     code, _, err = run_cli(monkeypatch, capsys, "corpus", "report", str(run_dir), "-o", out, "--since", "2022-13-01")
     assert code == 2 and "[E905]" in err
+
+
+def test_labels_with_dollar_signs_are_drawn_as_plain_text(tmp_path, monkeypatch, capsys) -> None:
+    import matplotlib
+
+    items = tmp_path / "items.jsonl"
+    outlets = (r"$\badcommand{x}$", "$x^2$")
+    lines = [
+        json.dumps({"id": f"m{i}", "outlet": outlets[i % 2], "date": f"2022-01-1{i}", "text": LINES[i % 4]})
+        for i in range(6)
+    ]
+    items.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run_corpus(Job([str(items)], out, load_settings(env={}), skip=["matching"], shard_size=10))
+    code, _, err = run_cli(monkeypatch, capsys, "corpus", "report", str(out), "-o", str(tmp_path / "r.html"))
+    assert code == 0, err
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # text as <text> elements, mathtext as glyph pieces
+        by_outlet = {s.slug: s for s in build_report(out)}["techniques-by-group"]
+    assert by_outlet.rows and ">$x^2$</text>" in by_outlet.svg and r">$\badcommand{x}$</text>" in by_outlet.svg

@@ -56,6 +56,14 @@ def test_very_long_article(pipeline) -> None:
     assert len(record["paragraphs"]) == 1
 
 
+@pytest.mark.parametrize("length", [520, 10_000])
+def test_a_very_long_word_gives_each_span_once(pipeline, length: int) -> None:
+    word = "".join(chr(ord("a") + (i * 7) % 26) for i in range(length))
+    for text in (f"The corrupt elites lie. {'a' * length} they always lie.", f"The elites lie. {word} they lie."):
+        keys = [(s["technique"], s["start"], s["end"]) for s in run(text, pipeline)["techniques"]]
+        assert len(keys) == len(set(keys))
+
+
 def test_headline_gets_every_frame_and_a_genre_with_a_short_text_warning(pipeline) -> None:
     record = run("Kiev regime hides Western weapons, insiders say", pipeline)
     assert "W005" in codes(record)

@@ -44,6 +44,15 @@ def test_partial_word_tokens_snap_to_whole_words() -> None:
     assert decode_spans(TEXT, offsets, probs, np.array([0.5]), ["A"]) == [("A", 4, 11, pytest.approx(0.9))]
 
 
+def test_runs_inside_one_long_word_give_one_span() -> None:
+    text = "Lies " + "a" * 40 + " end."
+    offsets = np.array([[0, 4], *[[a, a + 4] for a in range(4, 45, 4)], [45, 49], [49, 50]])
+    probs = np.zeros((len(offsets), 1), np.float32)
+    probs[[1, 5, 9], 0] = 0.9  # three runs of the one 40-letter word, more than `max_gap` tokens apart
+    spans = decode_spans(text, offsets, probs, np.array([0.5]), ["A"])
+    assert spans == [("A", 5, 45, pytest.approx(probs[1:10, 0].mean()))]
+
+
 @given(st.integers(0, 3000), st.integers(2, 300), st.integers(1, 300))
 def test_windows_cover_every_token(n: int, content: int, stride: int) -> None:
     stride = min(stride, content)

@@ -37,7 +37,7 @@ def client(run_dir: Path, tmp_path_factory) -> TestClient:
         f'web.corpus=["{run_dir}"]',
         "web.max_query_rows=3",
     ]
-    return TestClient(create_app(load_settings(env={}, overrides=overrides)))
+    return TestClient(create_app(load_settings(env={}, overrides=overrides)), base_url="http://localhost")
 
 
 def test_runs_are_listed_and_reported(client: TestClient, run_dir: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ..errors import CaseBankError, Errors
+from ..errors import CaseBankError, Errors, InputError
 from ..utils import data_file, sqlite_errors
 
 SCHEMA = 1
@@ -135,9 +135,13 @@ def _digest(values: tuple[Any, ...]) -> str:
     return hashlib.sha1(json.dumps(values, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def fts_query(text: str) -> str:
-    """Every word of `text` quoted, so FTS5 operators and punctuation in it are taken literally (AND)."""
-    return " ".join(f'"{word}"' for word in re.findall(r"\w+", text))
+def fts_query(text: str, max_terms: int | None = None) -> str:
+    """Every distinct word of `text` quoted, so FTS5 operators and punctuation in it are taken literally (AND);
+    more than `max_terms` distinct words is E1036 (a search's cost grows with the words it looks for)."""
+    words = list(dict.fromkeys(word.casefold() for word in re.findall(r"\w+", text)))
+    if max_terms is not None and len(words) > max_terms:
+        raise InputError(Errors.E1036(n=len(words), limit=max_terms))
+    return " ".join(f'"{word}"' for word in words)
 
 
 class CaseBank:
@@ -245,9 +249,10 @@ class CaseBank:
         with self._errors("read"):
             yield from self._db.execute("SELECT id, digest, title, claim FROM cases ORDER BY id")
 
-    def search(self, text: str, limit: int = 20, bank: str | None = None) -> list[Case]:
-        """Cases whose title or claim hold every word of `text`, best BM25 match first."""
-        query = fts_query(text)
+    def search(self, text: str, limit: int = 20, bank: str | None = None, max_terms: int | None = None) -> list[Case]:
+        """Cases whose title or claim hold every word of `text` (at most `max_terms` distinct ones, see
+        `fts_query`), best BM25 match first."""
+        query = fts_query(text, max_terms)
         if not query:
             return []
         columns = ", ".join(f"c.{name}" for name in CASE_FIELDS)

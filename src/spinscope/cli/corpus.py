@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..config import load_settings
-from ..corpus.query import run_query
+from ..corpus.query import QueryLimits, run_query
 from ..corpus.report import GROUPS, build_report, to_html, to_markdown, write_tables
 from ..corpus.run import EXECUTORS, SHARD_SIZE, Job, run_corpus
 from ..corpus.shards import RunFolder
@@ -114,12 +114,19 @@ def query_command(
     folder: Annotated[Path, typer.Argument(help="The --out folder of a corpus run.")],
     sql: Annotated[str, typer.Argument(help="One SQL statement over the views (docs/corpus.md).")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    trusted: Annotated[
+        bool,
+        typer.Option(
+            "--trusted",
+            help="A full DuckDB connection: any statement, any file (default: one SELECT over the run's files).",
+        ),
+    ] = False,
 ) -> None:
     """Run SQL (DuckDB) over the run's views: documents, techniques, paragraphs, frames, claims, entities,
     narratives, matches, clusters."""
     if fmt not in QUERY_FORMATS:
         raise SpinscopeError(Errors.E602(fmt=fmt, known=", ".join(QUERY_FORMATS)))
-    columns, rows = run_query(folder, sql)
+    columns, rows = run_query(folder, sql, trusted=trusted, limits=QueryLimits.of(load_settings()))
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
@@ -154,7 +161,7 @@ def report_command(
         raise SpinscopeError(Errors.E504(key="--by", what="grouping", name=by, hint=f"; known: {', '.join(GROUPS)}"))
     if fmt not in ("html", "md"):
         raise SpinscopeError(Errors.E602(fmt=fmt, known="html, md"))
-    sections = build_report(folder, by, since, until)
+    sections = build_report(folder, by, since, until, QueryLimits.of(load_settings()))
     heading = f"spinscope corpus report: {folder.name}"
     try:
         if fmt == "md":

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
+import socket
 from pathlib import Path
 
 import typer
 
 from .analyze import err_console
+
+KEEP_ALIVE_SECONDS = 5  # an idle keep-alive connection is closed after this
 
 
 def _loopback(host: str) -> bool:
@@ -16,6 +20,19 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return host == "localhost"
+
+
+def _hosts(host: str) -> list[str]:
+    """The Host names a server listening on `host` answers to: the loopback names and `host`; for every
+    address (0.0.0.0, ::) also this machine's names and addresses (more: `web.allowed_hosts`)."""
+    names = ["localhost", "127.0.0.1", "::1", host]
+    if host in ("0.0.0.0", "::", ""):
+        machine = {socket.gethostname(), socket.getfqdn()}
+        for name in list(machine):
+            with contextlib.suppress(OSError):
+                machine |= {info[4][0] for info in socket.getaddrinfo(name, None)}
+        names += sorted(machine)
+    return list(dict.fromkeys(n for n in names if n and n not in ("0.0.0.0", "::")))
 
 
 def _runs(folders: list[Path]) -> list[Path]:
@@ -47,10 +64,13 @@ def serve_command(
     import uvicorn
 
     from ..config import load_settings
+    from ..web.server import HEADER_TIMEOUT_ENV
 
     if corpus:
         overrides = [*overrides, f"web.corpus={json.dumps([str(p.resolve()) for p in _runs(corpus)])}"]
-    load_settings(config, overrides)  # a bad setting is a one-line error before the server starts
+    settings = load_settings(config, overrides)  # a bad setting is a one-line error before the server starts
+    if not settings["web"]["allowed_hosts"]:
+        overrides = [*overrides, f"web.allowed_hosts={json.dumps(_hosts(host))}"]
     if not _loopback(host) and not os.environ.get("SPINSCOPE_TOKEN"):
         err_console.print(
             f"[bold yellow]spinscope: warning:[/] serving on {host} without SPINSCOPE_TOKEN: anyone who can "
@@ -58,4 +78,13 @@ def serve_command(
         )
     os.environ["SPINSCOPE_SERVE_CONFIG"] = str(config or "")
     os.environ["SPINSCOPE_SERVE_SET"] = "\n".join(overrides)
-    uvicorn.run("spinscope.web.app:from_environment", factory=True, host=host, port=port, workers=workers)
+    os.environ[HEADER_TIMEOUT_ENV] = str(settings["web"]["header_timeout"])
+    uvicorn.run(
+        "spinscope.web.app:from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        http="spinscope.web.server:GuardedH11Protocol",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )

@@ -9,12 +9,15 @@ gave, or the domain of the document's URL (null for local files without one).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import CorpusError, Errors
+from ..runner.cancel import Cancellation
 from .shards import RunFolder
 
 CLUSTERS_FILE = "clusters.parquet"
@@ -77,18 +80,46 @@ def _meta_value(meta: Mapping[str, Any], dotted: str) -> Any:
     return value
 
 
-def connect(root: Path, since: str | None = None, until: str | None = None, *, sandbox: bool = False):
+@dataclass(frozen=True)
+class QueryLimits:
+    """What one DuckDB connection may use: `memory` (DuckDB's memory_limit) and `threads` (0: every core)."""
+
+    memory: str = "2GB"
+    threads: int = 0
+
+    @classmethod
+    def of(cls, settings: Mapping[str, Any], *, web: bool = False) -> QueryLimits:
+        """`corpus.query_memory` and `corpus.query_threads`, or `web.query_threads` for the web app."""
+        threads = settings["web" if web else "corpus"]["query_threads"]
+        return cls(str(settings["corpus"]["query_memory"]), int(threads))
+
+
+# Set on every connection: no extension is ever installed or loaded (an unknown function must not download one).
+_ALWAYS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def connect(
+    root: Path,
+    since: str | None = None,
+    until: str | None = None,
+    *,
+    trusted: bool = False,
+    limits: QueryLimits = QueryLimits(),
+):
     """An in-memory DuckDB connection with the views over the run's finished shards (E906: no run there);
-    with `since`/`until` (ISO dates, inclusive) only the documents dated inside that period. `sandbox`
-    (the web app) leaves the connection no file access outside the run folder, for SQL from strangers."""
+    with `since`/`until` (ISO dates, inclusive) only the documents dated inside that period. Unless `trusted`
+    (`corpus query --trusted`), the connection reads the run's shard and cluster files and nothing else, and
+    its configuration is locked; no connection installs or loads an extension."""
     import duckdb
 
     folder = RunFolder(root)
     folder.require()
     files = [str(p) for p in folder.shard_files() if p.is_file()]
-    con = duckdb.connect()
-    if sandbox:
-        con.execute("SET allowed_directories = ?", [[f"{Path(root).resolve()}/"]])
+    clusters = root / CLUSTERS_FILE
+    con = duckdb.connect(config={**_ALWAYS, "memory_limit": limits.memory, **_threads(limits)})
+    if not trusted:
+        readable = [str(Path(f).resolve()) for f in [*files, *([clusters] if clusters.is_file() else [])]]
+        con.execute("SET allowed_paths = ?", [readable])
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     if files:
@@ -102,40 +133,53 @@ def connect(root: Path, since: str | None = None, until: str | None = None, *, s
     for name, sql in VIEWS.items():
         where = f"SELECT * FROM ({sql}) WHERE {' AND '.join(period)}" if name == "base" and period else sql
         con.execute(f"CREATE VIEW {name} AS {where}")
-    clusters = root / CLUSTERS_FILE
     source = f"SELECT * FROM read_parquet({str(clusters)!r})" if clusters.is_file() else _NO_CLUSTERS
     con.execute(f"CREATE VIEW clusters AS {source}")
     return con
 
 
+def _threads(limits: QueryLimits) -> dict[str, int]:
+    return {"threads": limits.threads} if limits.threads > 0 else {}
+
+
 def run_query(
-    root: Path, sql: str, *, sandbox: bool = False, limit: int | None = None
+    root: Path,
+    sql: str,
+    *,
+    trusted: bool = False,
+    limit: int | None = None,
+    limits: QueryLimits = QueryLimits(),
+    cancel: Cancellation | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """(column names, rows) of one SQL statement over the views; a bad statement is E905 with DuckDB's reason.
-    `sandbox`: also only statements that read (SELECT, WITH, DESCRIBE, ...), on a sandboxed connection;
-    `limit`: at most that many rows are fetched."""
+    Unless `trusted`: only one SELECT (WITH, FROM, DESCRIBE, SUMMARIZE, ...) on a sandboxed connection (see
+    `connect`); `limit`: at most that many rows are fetched; `cancel` interrupts the query when it is set."""
     import duckdb
 
-    con = connect(root, sandbox=sandbox)
+    con = connect(root, trusted=trusted, limits=limits)
     try:
-        if sandbox and not _one_read(con, sql):
+        if not trusted and not _one_select(con, sql):
             raise CorpusError(
                 Errors.E905(path=root, detail="only one statement that reads (SELECT, WITH, ...) runs here")
             )
-        result = con.execute(sql)
-        rows = result.fetchall() if limit is None else result.fetchmany(limit)
+        with cancel.hook(con.interrupt) if cancel is not None else contextlib.nullcontext():
+            result = con.execute(sql)
+            rows = result.fetchall() if limit is None else result.fetchmany(limit)
         return [d[0] for d in result.description or []], rows
     except duckdb.Error as exc:
+        if cancel is not None:
+            cancel.check()  # interrupted: the caller has gone
         raise CorpusError(Errors.E905(path=root, detail=str(exc).splitlines()[0])) from None
     finally:
         con.close()
 
 
-def _one_read(con, sql: str) -> bool:
+def _one_select(con, sql: str) -> bool:
+    """One statement, a SELECT: EXPLAIN is not one (EXPLAIN ANALYZE runs the statement it explains, a COPY too)."""
     import duckdb
 
     statements = con.extract_statements(sql)
-    return len(statements) == 1 and statements[0].type in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN)
+    return len(statements) == 1 and statements[0].type == duckdb.StatementType.SELECT
 
 
 def _iso(day: str | None) -> str | None:

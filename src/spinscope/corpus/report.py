@@ -8,15 +8,18 @@ a legend, so it reads without the text. Every query goes through `corpus.query.c
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
 import html
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .query import connect
+from ..runner.cancel import Cancellation
+from .query import QueryLimits, connect
 
 GROUPS = {"outlet": "outlet", "language": "language", "channel": "outlet"}  # a channel is a Telegram outlet
 TOP = 8  # techniques, actors, narratives and groups shown per plot
@@ -32,33 +35,48 @@ class Section:
     slug: str = field(default="")
 
 
-def build_report(root: Path, by: str = "outlet", since: str | None = None, until: str | None = None) -> list[Section]:
-    """The report's sections for the run in `root` (only documents dated within since/until, when given)."""
+def build_report(
+    root: Path,
+    by: str = "outlet",
+    since: str | None = None,
+    until: str | None = None,
+    limits: QueryLimits = QueryLimits(),
+    cancel: Cancellation | None = None,
+) -> list[Section]:
+    """The report's sections for the run in `root` (only documents dated within since/until, when given), read
+    over a sandboxed connection within `limits`; a set `cancel` interrupts its queries (`Cancelled`)."""
+    import duckdb
+
     group = GROUPS[by]
-    con = connect(root, since, until)
+    con = connect(root, since, until, limits=limits)
     try:
-        (docs, dated, first, last) = con.execute(
-            "SELECT count(*), count(day), min(day), max(day) FROM documents"
-        ).fetchone()
-        period = _period(first, last)
-        sections = [
-            Section(
-                "Corpus",
-                f"{docs} documents, {dated} with a date ({first or '-'} to {last or '-'}).",
-                ["group", "documents", "with techniques", "languages"],
-                con.execute(
-                    f"SELECT COALESCE({group}, '(none)'), count(*), count(*) FILTER (n_techniques > 0), "
-                    f"string_agg(DISTINCT language, ', ') FROM documents GROUP BY 1 ORDER BY 2 DESC LIMIT 50"
-                ).fetchall(),
-                slug="corpus",
-            ),
-            _over_time(con, "techniques", "technique", period, "Technique prevalence over time"),
-            _by_group(con, group, by),
-            _actors(con),
-            _over_time(con, "narratives", "narrative", period, "Narratives over time"),
-            _clusters(con, group),
-            _matches(con),
-        ]
+        with cancel.hook(con.interrupt) if cancel is not None else contextlib.nullcontext():
+            (docs, dated, first, last) = con.execute(
+                "SELECT count(*), count(day), min(day), max(day) FROM documents"
+            ).fetchone()
+            period = _period(first, last)
+            sections = [
+                Section(
+                    "Corpus",
+                    f"{docs} documents, {dated} with a date ({first or '-'} to {last or '-'}).",
+                    ["group", "documents", "with techniques", "languages"],
+                    con.execute(
+                        f"SELECT COALESCE({group}, '(none)'), count(*), count(*) FILTER (n_techniques > 0), "
+                        f"string_agg(DISTINCT language, ', ') FROM documents GROUP BY 1 ORDER BY 2 DESC LIMIT 50"
+                    ).fetchall(),
+                    slug="corpus",
+                ),
+                _over_time(con, "techniques", "technique", period, "Technique prevalence over time"),
+                _by_group(con, group, by),
+                _actors(con),
+                _over_time(con, "narratives", "narrative", period, "Narratives over time"),
+                _clusters(con, group),
+                _matches(con),
+            ]
+    except duckdb.Error:
+        if cancel is not None:
+            cancel.check()  # interrupted: the caller has gone
+        raise
     finally:
         con.close()
     return sections
@@ -172,6 +190,20 @@ def _svg(fig) -> str:
     return text[text.index("<svg") :]
 
 
+def _plain_text(plot: Callable[..., str]) -> Callable[..., str]:
+    """Draw with mathtext (and TeX) off: a `$` in an outlet, actor or technique name is text, never a formula."""
+
+    @functools.wraps(plot)
+    def draw(*args: Any) -> str:
+        import matplotlib
+
+        with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+            return plot(*args)
+
+    return draw
+
+
+@_plain_text
 def _lines(rows: Sequence[tuple], title: str, ylabel: str, label: str) -> str:
     fig, ax = _figure()
     for name in dict.fromkeys(r[1] for r in rows):
@@ -183,6 +215,7 @@ def _lines(rows: Sequence[tuple], title: str, ylabel: str, label: str) -> str:
     return _svg(fig)
 
 
+@_plain_text
 def _bars(items: Sequence[tuple[str, float]], title: str, xlabel: str) -> str:
     if not items:
         return ""
@@ -193,6 +226,7 @@ def _bars(items: Sequence[tuple[str, float]], title: str, xlabel: str) -> str:
     return _svg(fig)
 
 
+@_plain_text
 def _heatmap(rows: Sequence[tuple], title: str, ylabel: str, xlabel: str) -> str:
     ys, xs = list(dict.fromkeys(r[0] for r in rows)), list(dict.fromkeys(r[1] for r in rows))
     grid = [[0.0] * len(xs) for _ in ys]

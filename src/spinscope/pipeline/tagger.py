@@ -5,7 +5,7 @@ paragraphs and given spans where the model folder ships them."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -120,7 +120,8 @@ def decode_spans(
     """(label, start, end, score) spans from token probabilities [n_tokens, n_labels]; score = mean prob.
 
     A run of positive tokens (gaps of up to `max_gap` bridged) that crosses a line break becomes one span per
-    line: gold spans almost never cross one (0.1-0.3% of them in each SemEval-2023 language).
+    line: gold spans almost never cross one (0.1-0.3% of them in each SemEval-2023 language). Runs that snap
+    into one word (a long one cut into many tokens) join.
     """
     spans = []
     hits = probs >= thresholds[None, :]
@@ -128,15 +129,32 @@ def decode_spans(
         rows = np.flatnonzero(hits[:, k])
         if not len(rows):
             continue
-        breaks = np.flatnonzero(np.diff(rows) > decoding.max_gap + 1)
-        for first, last in zip(np.r_[0, breaks + 1], np.r_[breaks, len(rows) - 1], strict=True):
-            run_start, run_end = int(offsets[rows[first], 0]), int(offsets[rows[last], 1])
-            for piece_start, piece_end in _lines(text, run_start, run_end):
-                start, end = _snap(text, piece_start, piece_end)
-                a, b = token_range(offsets, piece_start, piece_end)  # the run's own tokens on this line
-                if end - start >= decoding.min_chars and b > a:
-                    spans.append((label, start, end, float(probs[a:b, k].mean())))
+        for start, end, raw_start, raw_end in _snapped(text, _runs(text, offsets, rows, decoding.max_gap)):
+            a, b = token_range(offsets, raw_start, raw_end)  # the run's own tokens
+            if end - start >= decoding.min_chars and b > a:
+                spans.append((label, start, end, float(probs[a:b, k].mean())))
     return spans
+
+
+def _runs(text: str, offsets: np.ndarray, rows: np.ndarray, max_gap: int) -> Iterator[tuple[int, int]]:
+    """Character ranges of the runs of token `rows` (gaps of up to `max_gap` rows bridged), cut at line breaks."""
+    breaks = np.flatnonzero(np.diff(rows) > max_gap + 1)
+    for first, last in zip(np.r_[0, breaks + 1], np.r_[breaks, len(rows) - 1], strict=True):
+        yield from _lines(text, int(offsets[rows[first], 0]), int(offsets[rows[last], 1]))
+
+
+def _snapped(text: str, pieces: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """(start, end, raw start, raw end) of ordered pieces snapped to whole words. A piece that starts inside the
+    previous snapped span (runs apart inside one long word) joins it, so no word yields the same span twice."""
+    out: list[tuple[int, int, int, int]] = []
+    for raw_start, raw_end in pieces:
+        if out and raw_start < out[-1][1]:
+            start, end, first_start, _ = out[-1]
+            end = end if raw_end <= end else _snap(text, start, raw_end)[1]
+            out[-1] = (start, end, first_start, raw_end)
+        else:
+            out.append((*_snap(text, raw_start, raw_end), raw_start, raw_end))
+    return out
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:

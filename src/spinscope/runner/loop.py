@@ -24,6 +24,7 @@ from ..errors import SpinscopeError
 from ..pipeline import Component, Pipeline
 from ..readers import Rejected, open_input
 from ..utils import batched
+from .cancel import Cancellation
 
 logger = logging.getLogger(__name__)
 
@@ -41,18 +42,27 @@ class RunStats:
     rejected: list[Rejected] = field(default_factory=list)
 
 
-def read_inputs(inputs: Iterable[str | Document], settings: dict[str, Any], reject: OnReject) -> Iterator[Document]:
+def read_inputs(
+    inputs: Iterable[str | Document],
+    settings: dict[str, Any],
+    reject: OnReject,
+    cancel: Cancellation | None = None,
+) -> Iterator[Document]:
     """Documents from inputs: a source (path, folder, URL, '-') is read by its reader, a Document passes as it is.
 
     An unusable input or a bad record inside one goes to `reject`; the rest is read (an input that fails
-    half-way keeps the documents read before the failure).
+    half-way keeps the documents read before the failure). A set `cancel` stops the reading (`Cancelled`).
     """
     for item in inputs:
+        if cancel is not None:
+            cancel.check()
         if isinstance(item, Document):
             yield item
             continue
         try:
             for doc in open_input(item, settings):
+                if cancel is not None:
+                    cancel.check()
                 if isinstance(doc, Rejected):
                     reject(doc)
                 else:
@@ -71,12 +81,14 @@ def process(
     settings: dict[str, Any] | None = None,
     keep: Callable[[Document], bool] | None = None,
     batch: int = BATCH,
+    cancel: Cancellation | None = None,
 ) -> RunStats:
     """Analyse every input and pass the stream of analysed documents to `sink` (a writer's `write`, say).
 
     `settings` (readers' limits and formats) are needed only for inputs given as sources; documents for which
     `keep` is false are read but not analysed. Batches run through the pipeline together; a failing batch
-    is rerun document by document so only the culprit is rejected.
+    is rerun document by document so only the culprit is rejected. A set `cancel` (the caller has gone)
+    stops the run between documents and batches with `Cancelled`.
     """
     stats = RunStats()
 
@@ -86,12 +98,14 @@ def process(
             on_reject(item)
 
     def analysed() -> Iterator[Document]:
-        docs = read_inputs(inputs, settings or {}, reject)
+        docs = read_inputs(inputs, settings or {}, reject, cancel)
         groups: Iterable[list[Document]] = batched(docs if keep is None else filter(keep, docs), batch)
         *early, last = pipeline.stages()
         for steps in early:
-            groups = ahead(_staged(groups, pipeline, reject, steps))
+            groups = ahead(_staged(groups, pipeline, reject, steps, cancel))
         for group in groups:
+            if cancel is not None:
+                cancel.check()
             for doc in _run_batch(group, pipeline, reject, last, check=True):
                 stats.done += 1
                 yield doc
@@ -126,8 +140,16 @@ def _run_batch(
     return done
 
 
-def _staged(groups: Iterable[list[Document]], pipeline: Pipeline, reject: OnReject, steps: Sequence[Component]):
+def _staged(
+    groups: Iterable[list[Document]],
+    pipeline: Pipeline,
+    reject: OnReject,
+    steps: Sequence[Component],
+    cancel: Cancellation | None,
+):
     for group in groups:
+        if cancel is not None:
+            cancel.check()
         yield _run_batch(group, pipeline, reject, steps)
 
 

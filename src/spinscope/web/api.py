@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import io
+import json
 import tempfile
 import time
 import zipfile
@@ -19,19 +21,24 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..casebank.store import open_default
 from ..errors import Errors, InputError
+from ..runner.cancel import Cancellation, Cancelled
 from ..writers.record import SCHEMA_VERSION
 from .app import State, state_of
 from .review import export_corrections
 from .security import guard_write
-from .service import Analysis
+from .service import Analysis, Analyzer
 
 router = APIRouter(prefix="/api", tags=["api"])
 T = TypeVar("T")
 MAX_KEY = 200  # characters of an Idempotency-Key
+MAX_FORM_FIELDS = 20  # fields a form may have (text, url, title, csrf, only and skip repeated)
+POLL_SECONDS = 0.25  # how often a waiting request looks for its timeout and for a client that went away
 
 
 class Options(BaseModel):
@@ -48,8 +55,8 @@ class AnalyzeRequest(BaseModel):
 
 class Correction(BaseModel):
     action: str = Field(description="accept | reject | relabel | add")
-    start: int
-    end: int
+    start: int = Field(ge=0, strict=True, description="A JSON integer: not a boolean, a string or a float.")
+    end: int = Field(ge=0, strict=True)
     technique: str
     new_technique: str = ""
     text: str = Field("", description="The span's text as the reviewer saw it; used to re-anchor offsets.")
@@ -92,23 +99,50 @@ def openapi_with_bodies(app: Any) -> Callable[[], dict[str, Any]]:
     return openapi
 
 
-async def within_limit(state: State, work: Callable[..., T], what: str = "The analysis") -> T:
-    """Run `work(deadline=...)` off the event loop within `web.request_timeout` (504 E1025 after it). The thread
-    cannot be stopped, so `deadline` (a `time.monotonic()` value) lets the work skip what nobody waits for."""
-    limit = float(state.settings["web"]["request_timeout"])
-    deadline = time.monotonic() + limit
+async def within_limit(
+    state: State,
+    work: Callable[..., T],
+    what: str = "The analysis",
+    request: Request | None = None,
+    setting: str = "request_timeout",
+) -> T:
+    """Run `work(cancel=...)` off the event loop within the seconds of `web.<setting>` (504 E1025 after them).
+    The `Cancellation` is set at the timeout, when the client of `request` goes away, or when this coroutine is
+    cancelled: the work stops at its next check (between documents and batches; a DuckDB query is interrupted,
+    a library search aborted), so nothing keeps a core busy for a caller who is gone."""
+    limit = float(state.settings["web"][setting])
+    timed_out = Errors.E1025(what=what, limit=limit, setting=setting)
+    cancel = Cancellation(deadline=time.monotonic() + limit)
+    task = asyncio.ensure_future(run_in_threadpool(_stoppable, work, cancel, timed_out))
+    task.add_done_callback(lambda done: done.cancelled() or done.exception())  # a late failure is nobody's
     try:
-        return await asyncio.wait_for(run_in_threadpool(work, deadline=deadline), timeout=limit)
-    except TimeoutError as exc:
-        raise InputError(Errors.E1025(what=what, limit=limit)) from exc
+        while not task.done():
+            await asyncio.wait({task}, timeout=POLL_SECONDS)
+            if task.done():
+                break
+            if cancel.cancelled:
+                raise InputError(timed_out)
+            if request is not None and await request.is_disconnected():
+                raise InputError(Errors.E1031(what=what.lower()))
+        return task.result()
+    finally:
+        if not task.done():
+            cancel.cancel()
 
 
-def stored(state: State, analysis: Analysis, key: str = "") -> list[dict[str, Any]]:
+def _stoppable(work: Callable[..., T], cancel: Cancellation, timed_out: str) -> T:
+    try:
+        return work(cancel=cancel)
+    except Cancelled:
+        raise InputError(timed_out) from None
+
+
+def stored(state: State, analysis: Analysis, key: str = "", fingerprint: str = "") -> list[dict[str, Any]]:
     """Store every analysed record in one commit, durable before the response leaves (see `Library.add_all`
-    for `key`)."""
+    for `key` and `fingerprint`)."""
     if not analysis.records and analysis.rejected:
         raise InputError(analysis.rejected[0])
-    return state.library.add_all(analysis.records, key)
+    return state.library.add_all(analysis.records, key, fingerprint)
 
 
 def idempotency_key(request: Request) -> str:
@@ -126,36 +160,68 @@ def _answer(records: list[dict[str, Any]], rejected: list[str], status: int) -> 
     return JSONResponse(records[0], status_code=status)
 
 
-async def analyse_request(request: Request) -> Analysis:
-    """The analysis a JSON body or a multipart form asks for."""
-    state = state_of(request)
+async def read_form(request: Request) -> FormData:
+    """The request's form (parsed once, then cached by Starlette), within field and file counts (a pasted text
+    may fill the whole body); a malformed one is E1029 in the documented error format."""
+    size = int(state_of(request).settings["web"]["max_request_bytes"])
+    try:
+        return await request.form(max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=size)
+    except HTTPException as exc:
+        raise InputError(Errors.E1029(detail=exc.detail)) from None
+
+
+@dataclass
+class Job:
+    """What a request asks to analyse: `work` (an Analyzer call, run by `within_limit`) and a digest of the
+    request's content (text or URL or file, title, options) that an Idempotency-Key is kept with."""
+
+    work: Callable[..., Analysis]
+    fingerprint: str
+
+    async def run(self, request: Request) -> Analysis:
+        return await within_limit(state_of(request), self.work, request=request)
+
+
+def _job(method: Callable[..., Analysis], content: Any, options: dict[str, Any], **given: Any) -> Job:
+    digest = hashlib.sha256(content if isinstance(content, bytes) else str(content).encode()).hexdigest()
+    asked = {"method": method.__name__, "content": digest, **given, **{k: sorted(v) for k, v in options.items()}}
+    return Job(partial(method, content, **given, **options), hashlib.sha256(json.dumps(asked).encode()).hexdigest())
+
+
+async def analysis_job(request: Request) -> Job:
+    """The analysis a JSON body or a form (fields `text`, `url` or `file`: exactly one) asks for."""
+    analyzer = state_of(request).analyzer
     kind = request.headers.get("content-type", "")
     if kind.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
-        form = await request.form()
+        form = await read_form(request)
         upload = form.get("file")
         options = {k: [v for v in form.getlist(k) if v] for k in ("only", "skip")}
-        if upload is None or isinstance(upload, str) or form.get("text") or form.get("url"):
-            return await _analyse_fields(state, form.get("text"), form.get("url"), str(form.get("title", "")), options)
+        if not isinstance(upload, UploadFile) or not upload.filename:  # a form without a chosen file sends ""
+            return _fields_job(analyzer, form.get("text"), form.get("url"), str(form.get("title", "")), options)
+        if any(isinstance(form.get(k), str) and form[k].strip() for k in ("text", "url")):
+            raise InputError(Errors.E1027())
         data = await upload.read()
-        name = upload.filename or "upload.txt"
-        return await within_limit(state, partial(state.analyzer.upload, name, data, **options))
+        return _job(analyzer.upload, data, options, name=upload.filename)
     if not kind.startswith("application/json"):
         raise InputError(Errors.E1029(detail="send application/json or a form"))
     try:
         body = AnalyzeRequest.model_validate_json(await request.body())
     except ValueError as exc:
         raise InputError(Errors.E1029(detail=str(exc).splitlines()[0])) from exc
-    options = body.options.model_dump()
-    return await _analyse_fields(state, body.text, body.url, body.title, options)
+    return _fields_job(analyzer, body.text, body.url, body.title, body.options.model_dump())
 
 
-async def _analyse_fields(state: State, text: Any, url: Any, title: str, options: dict[str, Any]) -> Analysis:
+def _fields_job(analyzer: Analyzer, text: Any, url: Any, title: str, options: dict[str, Any]) -> Job:
     text, url = (v if isinstance(v, str) and v.strip() else None for v in (text, url))
     if (text is None) == (url is None):
         raise InputError(Errors.E1027())
     if url is not None:
-        return await within_limit(state, partial(state.analyzer.url, url.strip(), **options))
-    return await within_limit(state, partial(state.analyzer.text, text, title=title, **options))
+        return _job(analyzer.url, url.strip(), options)
+    return _job(analyzer.text, text, options, title=title)
+
+
+async def analyse_request(request: Request) -> Analysis:
+    return await (await analysis_job(request)).run(request)
 
 
 @router.post("/analyze", status_code=201, summary="Analyse text, a URL or an uploaded file and store it")
@@ -167,10 +233,11 @@ async def analyze(request: Request) -> JSONResponse:
     guard_write(request)
     state = state_of(request)
     key = idempotency_key(request)
-    if key and (done := state.library.requested(key)):
+    job = await analysis_job(request)
+    if key and (done := state.library.requested(key, job.fingerprint)):
         return _answer(done, [], 200)
-    analysis = await analyse_request(request)
-    return _answer(stored(state, analysis, key), analysis.rejected, 201)
+    analysis = await job.run(request)
+    return _answer(stored(state, analysis, key, job.fingerprint), analysis.rejected, 201)
 
 
 def _record(state: State, doc_id: str) -> dict[str, Any]:
@@ -180,38 +247,50 @@ def _record(state: State, doc_id: str) -> dict[str, Any]:
     return record
 
 
-def _listing(state: State, limit: int, offset: int, **filters: str) -> dict[str, Any]:
-    rows, total = state.library.search(limit=limit, offset=offset, **filters)
+async def listing(request: Request, limit: int, offset: int, **filters: str) -> dict[str, Any]:
+    """A page of the library (`Library.search`) within `web.search_timeout` and `web.max_search_terms`."""
+    state = state_of(request)
+    search = partial(state.library.search, limit=limit, offset=offset, **filters)
+    terms = int(state.settings["web"]["max_search_terms"])
+    rows, total = await within_limit(
+        state, partial(search, max_terms=terms), what="The search", request=request, setting="search_timeout"
+    )
     return {"total": total, "limit": limit, "offset": offset, "documents": rows}
+
+
+MAX_QUERY_CHARS = 1000  # characters of a search or filter value
+MAX_OFFSET = 1_000_000_000  # the furthest a listing pages (SQLite takes offsets below 2**63 only)
+Text = Annotated[str, Query(max_length=MAX_QUERY_CHARS)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 @dataclass
 class Filters:
     """The library's filters, as query parameters (`GET /api/documents`, the library page)."""
 
-    q: str = ""
-    technique: str = ""
-    narrative: str = ""
-    actor: str = ""
-    language: str = ""
-    outlet: str = ""
-    since: str = ""
-    until: str = ""
+    q: Text = ""
+    technique: Text = ""
+    narrative: Text = ""
+    actor: Text = ""
+    language: Text = ""
+    outlet: Text = ""
+    since: Text = ""
+    until: Text = ""
 
 
 @router.get("/documents", summary="Stored analyses, newest first, with filters")
-def documents(
+async def documents(
     request: Request,
     filters: Annotated[Filters, Depends()],
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> dict[str, Any]:
-    return _listing(state_of(request), limit, offset, **dataclasses.asdict(filters))
+    return await listing(request, limit, offset, **dataclasses.asdict(filters))
 
 
 @router.get("/search", summary="Full-text search over stored titles and texts")
-def search(request: Request, q: str, limit: int = Query(20, ge=1, le=500), offset: int = Query(0, ge=0)):
-    return _listing(state_of(request), limit, offset, q=q)
+async def search(request: Request, q: Text, limit: int = Query(20, ge=1, le=500), offset: Offset = 0):
+    return await listing(request, limit, offset, q=q)
 
 
 @router.get("/documents/{doc_id}", summary="One stored analysis (its JSON record)")
@@ -260,6 +339,11 @@ async def review(request: Request, doc_id: str) -> dict[str, Any]:
     except ValueError as exc:
         raise InputError(Errors.E1029(detail=str(exc).splitlines()[0])) from exc
     state = state_of(request)
+    web = state.settings["web"]
+    if len(body.corrections) > int(web["max_corrections"]):
+        raise InputError(Errors.E1108(what="corrections", kind=f"at most {web['max_corrections']} in one review"))
+    if len(body.reviewer) > int(web["max_reviewer_chars"]):
+        raise InputError(Errors.E1108(what="reviewer", kind=f"at most {web['max_reviewer_chars']} characters"))
     _record(state, doc_id)
     corrections = [c.model_dump() for c in body.corrections]
     return state.library.save_review(doc_id, corrections, reviewer=body.reviewer)
@@ -296,12 +380,14 @@ def corrections_download(state: State, fmt: str) -> Response:
 
 
 @router.get("/casebank/search", summary="Cases of the local case bank whose text holds these words")
-def casebank_search(request: Request, q: str, limit: int = Query(20, ge=1, le=200)) -> dict[str, Any]:
-    bank = open_default(state_of(request).settings)
+def casebank_search(request: Request, q: Text, limit: int = Query(20, ge=1, le=200)) -> dict[str, Any]:
+    settings = state_of(request).settings
+    bank = open_default(settings)
     if bank is None:
-        return {"cases": [], "message": Errors.E701(path=state_of(request).settings["casebank"]["path"] or "default")}
+        return {"cases": [], "message": Errors.E701(path=settings["casebank"]["path"] or "default")}
     with bank:
-        return {"cases": [dataclasses.asdict(case) for case in bank.search(q, limit=limit)]}
+        found = bank.search(q, limit=limit, max_terms=int(settings["web"]["max_search_terms"]))
+        return {"cases": [dataclasses.asdict(case) for case in found]}
 
 
 @router.get("/health", summary="Liveness, versions and what is loaded")

@@ -7,6 +7,7 @@ once per process) and one `Library` (stored analyses in SQLite). Errors leave as
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass
@@ -18,11 +19,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..config import load_settings
 from ..errors import Errors, InputError, SpinscopeError
-from .security import CSRF_COOKIE, Refused, api_token, csrf_value, signed_in
+from ..writers._common import neutral
+from .security import CSRF_COOKIE, Refused, Throttle, api_token, csrf_value, in_session
 from .service import Analyzer
 from .store import Library, library_path
 
@@ -46,11 +49,13 @@ _STATUS = {
 
 @dataclass
 class State:
-    """What every route needs: the settings, the analyser and the library of stored analyses."""
+    """What every route needs: the settings, the analyser, the library of stored analyses and the throttle of
+    wrong tokens."""
 
     settings: dict[str, Any]
     analyzer: Analyzer
     library: Library
+    throttle: Throttle
 
 
 def error_body(message: str) -> dict[str, Any]:
@@ -69,6 +74,9 @@ def status_of(exc: Exception) -> int:
 
 templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes .html templates
 templates.env.globals["version"] = __version__
+# every value a template prints (titles, file names, outlets ...) with its bidi controls shown, not obeyed;
+# rendered HTML (the article, whose offsets the review panel counts) and JSON for scripts arrive as Markup
+templates.env.finalize = lambda value: neutral(value) if type(value) is str else value
 
 
 def _wants_json(request: Request) -> bool:
@@ -88,7 +96,7 @@ def error_response(request: Request, exc: Exception) -> Response:
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
     """A template rendered with the CSRF token, and the CSRF cookie set (SameSite=Strict)."""
     csrf = csrf_value(request)
-    access = {"csrf": csrf, "token_required": bool(api_token()), "signed_in": signed_in(request)}
+    access = {"csrf": csrf, "token_required": bool(api_token()), "signed_in": not api_token() or in_session(request)}
     access["corpus_runs"] = len(state_of(request).settings["web"]["corpus"])
     response = templates.TemplateResponse(request, name, {**access, **context}, status_code=status)
     if request.cookies.get(CSRF_COOKIE) != csrf:
@@ -97,33 +105,87 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
     return response
 
 
-class BodyLimit:
-    """ASGI middleware: a request body over `limit` bytes is refused with 413 before it is read whole."""
+class BodyGuard:
+    """ASGI middleware: a request body over `limit` bytes is refused with 413 before it is read whole (by its
+    Content-Length, or as it arrives when chunked), and one that does not arrive within `timeout` seconds with
+    408. Once the body is in, the app's later reads (waiting for a disconnect) pass untouched."""
 
-    def __init__(self, app: Any, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: Any, limit: int, timeout: float) -> None:
+        self.app, self.limit, self.timeout = app, limit, timeout
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.limit:
-            return await self._refuse(scope, send)
-        seen = 0
+            return await _refuse(scope, send, 413, Errors.E1024(limit=self.limit))
+        seen, complete, started, refusal = 0, False, False, None
+        deadline = asyncio.get_running_loop().time() + self.timeout
 
-        async def counted() -> dict:
-            nonlocal seen
-            message = await receive()
+        async def guarded() -> dict:
+            nonlocal seen, complete, refusal
+            if complete:
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), deadline - asyncio.get_running_loop().time())
+            except TimeoutError:
+                refusal = (408, Errors.E1035(limit=self.timeout))
+                raise InputError(refusal[1]) from None
             seen += len(message.get("body", b""))
+            complete = message["type"] != "http.request" or not message.get("more_body", False)
             if seen > self.limit:
-                raise InputError(Errors.E1024(limit=self.limit))
+                refusal = (413, Errors.E1024(limit=self.limit))
+                raise InputError(refusal[1])
             return message
 
-        await self.app(scope, counted, send)
+        async def sending(message: dict) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
 
-    async def _refuse(self, scope: dict, send: Any) -> None:
-        response = JSONResponse(error_body(Errors.E1024(limit=self.limit)), status_code=413)
-        await response(scope, None, send)
+        try:
+            await self.app(scope, guarded, sending)
+        except BaseException:  # raised through the app (an ExceptionGroup, say): answer for it if we can
+            if refusal is None:
+                raise
+            if not started:
+                await _refuse(scope, send, *refusal)
+
+
+class HostGuard:
+    """ASGI middleware: requests whose `Host` is not one the server answers to are refused (400 E1032), so a
+    page on a name that an attacker re-points at this machine (DNS rebinding) cannot reach the server."""
+
+    def __init__(self, app: Any, hosts: frozenset[str]) -> None:
+        self.app, self.hosts = app, hosts
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and "*" not in self.hosts:
+            host = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1")
+            if host_name(host) not in self.hosts:
+                return await _refuse(scope, send, 400, Errors.E1032(host=host))
+        await self.app(scope, receive, send)
+
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def host_name(host: str) -> str:
+    """A Host header's name without its port, lower case, IPv6 in brackets: `[::1]:8000` -> `[::1]`."""
+    host = host.strip().lower()
+    name = host.partition("]")[0] + "]" if host.startswith("[") else host.partition(":")[0]
+    return name.rstrip(".")
+
+
+def allowed_hosts(settings: dict[str, Any]) -> frozenset[str]:
+    """`web.allowed_hosts`, names as `host_name` writes them; the loopback names when it is empty."""
+    names = settings["web"]["allowed_hosts"] or LOOPBACK_HOSTS
+    bare_ipv6 = lambda name: name.count(":") > 1 and not name.startswith("[")  # noqa: E731
+    return frozenset("*" if n == "*" else host_name(f"[{n}]" if bare_ipv6(n) else n) for n in names)
+
+
+async def _refuse(scope: dict, send: Any, status: int, message: str) -> None:
+    await JSONResponse(error_body(message), status_code=status)(scope, None, send)
 
 
 SECURITY_HEADERS = {
@@ -148,7 +210,9 @@ def create_app(
     from . import api, corpus, pages
 
     settings = settings or load_settings()
-    state = State(settings, analyzer or Analyzer(settings), library or Library.open(library_path(settings)))
+    web = settings["web"]
+    library = library or Library.open(library_path(settings))
+    state = State(settings, analyzer or Analyzer(settings), library, Throttle(int(web["auth_failures"])))
     if warm:
         state.analyzer.warm()
     app = FastAPI(
@@ -168,6 +232,12 @@ def create_app(
     for kind in (SpinscopeError, Refused, Exception):
         app.add_exception_handler(kind, error_response)
 
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        """Starlette's own refusals (no such route, a method it does not take) in the documented format."""
+        detail = Errors.E1037(method=request.method, path=request.url.path, detail=exc.detail)
+        return error_response(request, Refused(exc.status_code, detail))
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
@@ -180,8 +250,8 @@ def create_app(
             response.headers.setdefault(key, value)
         return response
 
-    limit = int(settings["web"]["max_request_bytes"])
-    app.add_middleware(BodyLimit, limit=limit)
+    app.add_middleware(BodyGuard, limit=int(web["max_request_bytes"]), timeout=float(web["body_timeout"]))
+    app.add_middleware(HostGuard, hosts=allowed_hosts(settings))  # added last: it runs first
     return app
 
 

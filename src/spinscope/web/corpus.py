@@ -1,9 +1,10 @@
 """Corpus runs in the app: the `corpus run` output folders named by `web.corpus` (`serve --corpus DIR`), each
 with its report (plots and tables, as `corpus report` makes them) and a SQL form over its views.
 
-Queries come from whoever can reach the server, so they run sandboxed (`corpus.query.run_query(sandbox=True)`:
-one statement that reads, no file access outside the run folder), within `web.request_timeout`, and return at
-most `web.max_query_rows` rows. Reading needs no token: like the library, a run the server shows is public to
+Queries come from whoever can reach the server, so they run sandboxed (`corpus.query.run_query`: one SELECT,
+reading the run's shard files and nothing else, no extensions, `corpus.query_memory`, `web.query_threads`),
+are interrupted at `web.request_timeout` or when the client goes away, and return at most
+`web.max_query_rows` rows. Reading needs no token: like the library, a run the server shows is public to
 its users.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..corpus.query import run_query
+from ..corpus.query import QueryLimits, run_query
 from ..corpus.report import GROUPS, build_report, section_html, table_html
 from ..corpus.shards import RunFolder
 from ..errors import Errors, InputError, SpinscopeError
@@ -51,11 +52,16 @@ def summary(n: int, root: Path) -> dict[str, Any]:
     }
 
 
-async def query(state: State, n: int, sql: str) -> dict[str, Any]:
+async def query(request: Request, n: int, sql: str) -> dict[str, Any]:
+    state = state_of(request)
     limit = int(state.settings["web"]["max_query_rows"])
     root = run_folder(state, n)
+    limits = QueryLimits.of(state.settings, web=True)
     columns, rows = await within_limit(
-        state, lambda deadline: run_query(root, sql, sandbox=True, limit=limit + 1), what="The query"
+        state,
+        lambda cancel: run_query(root, sql, limit=limit + 1, limits=limits, cancel=cancel),
+        what="The query",
+        request=request,
     )
     return {"columns": columns, "rows": rows[:limit], "truncated": len(rows) > limit, "limit": limit}
 
@@ -67,7 +73,7 @@ def api_runs(request: Request) -> dict[str, Any]:
 
 @router.get("/api/corpus/{n}/query", tags=["corpus"], summary="One read-only SQL statement over a run's views")
 async def api_query(request: Request, n: int, sql: str = Query(..., max_length=20_000)) -> dict[str, Any]:
-    return await query(state_of(request), n, sql)
+    return await query(request, n, sql)
 
 
 @router.get("/corpus", response_class=HTMLResponse, include_in_schema=False)
@@ -90,13 +96,17 @@ async def corpus_run(
     root = run_folder(state, n)
     if by not in GROUPS:
         raise InputError(Errors.E504(key="by", what="grouping", name=by, hint=f"; known: {', '.join(GROUPS)}"))
+    limits = QueryLimits.of(state.settings, web=True)
     sections = await within_limit(
-        state, lambda deadline: build_report(root, by, since or None, until or None), what="The report"
+        state,
+        lambda cancel: build_report(root, by, since or None, until or None, limits, cancel),
+        what="The report",
+        request=request,
     )
     result, problem = None, ""
     if sql.strip():
         try:
-            answer = await query(state, n, sql)
+            answer = await query(request, n, sql)
             result = {**answer, "table": table_html(answer["columns"], answer["rows"])}
         except SpinscopeError as exc:  # the report still shows; the query's error sits under its form
             problem = str(exc)

@@ -4,6 +4,7 @@ and filters. Forms post with the CSRF token; every value from a document is esca
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -14,10 +15,10 @@ from ..errors import Errors, InputError
 from ..labels import TECHNIQUES, human_name
 from ..writers.html import CSS, JS, render_document, render_report
 from ..writers.semeval import paragraph_lines, span_lines
-from .api import Filters, analyse_request, reanalysed, stored
+from .api import Filters, Offset, analyse_request, listing, read_form, reanalysed, stored
 from .app import page, state_of
 from .review import effective
-from .security import TOKEN_COOKIE, check_csrf, check_origin, guard_write, token_matches
+from .security import SESSION_COOKIE, check_csrf, check_origin, guard_write, session_digest, verified
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50  # documents a library page lists
@@ -53,7 +54,7 @@ def index(request: Request) -> Response:
 
 
 async def _form_csrf(request: Request) -> None:
-    form = await request.form()
+    form = await read_form(request)
     guard_write(request, str(form.get("csrf", "")))
 
 
@@ -133,11 +134,11 @@ async def reanalyze(request: Request, doc_id: str) -> Response:
 
 
 @router.get("/library", response_class=HTMLResponse)
-def library(request: Request, filters: Annotated[Filters, Depends()], offset: int = 0) -> Response:
+async def library(request: Request, filters: Annotated[Filters, Depends()], offset: Offset = 0) -> Response:
     state = state_of(request)
     chosen = dataclasses.asdict(filters)
-    offset = max(0, offset)
-    rows, total = state.library.search(limit=PAGE, offset=offset, **chosen)
+    found = await listing(request, PAGE, offset, **chosen)
+    rows, total = found["documents"], found["total"]
     facets = {k: chosen[k] for k in ("technique", "narrative", "actor", "language", "outlet")}
     context = {"rows": rows, "total": total, "q": filters.q, "since": filters.since, "until": filters.until}
     context |= {"offset": offset, "newer": None, "older": None}
@@ -159,23 +160,37 @@ def signin_page(request: Request) -> Response:
 
 @router.post("/signin")
 async def signin(request: Request) -> Response:
-    """Check the token once and keep it in an HttpOnly, SameSite=Strict cookie that the write guard reads."""
-    form = await request.form()
+    """Check the token once and open a session: its random id goes in an HttpOnly, SameSite=Strict cookie
+    (Secure over https) that the write guard reads; the token itself is never stored in the browser."""
+    form = await read_form(request)
     check_origin(request)
     check_csrf(request, str(form.get("csrf", "")))
-    token = str(form.get("token", ""))
-    if not token_matches(token):
+    if not verified(request, str(form.get("token", ""))):
         return page(request, "signin.html", {"wrong": True}, status=401)
+    session = secrets.token_urlsafe(32)
+    days = float(state_of(request).settings["web"]["session_days"])
+    state_of(request).library.open_session(session_digest(session), days)
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        session,
+        max_age=int(days * 86400),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
     return response
 
 
 @router.post("/signout")
 async def signout(request: Request) -> Response:
-    form = await request.form()
+    """End the session on the server (its cookie no longer signs anyone in) and drop the cookie."""
+    form = await read_form(request)
     check_origin(request)
     check_csrf(request, str(form.get("csrf", "")))
+    if session := request.cookies.get(SESSION_COOKIE, ""):
+        state_of(request).library.close_session(session_digest(session))
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(TOKEN_COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, path="/")
     return response

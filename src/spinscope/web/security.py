@@ -1,20 +1,32 @@
-"""Write protection: the API token (when `SPINSCOPE_TOKEN` is set), CSRF tokens on form posts, same-origin
-checks on API writes.
+"""Write protection: the API token (when `SPINSCOPE_TOKEN` is set), sign-in sessions, throttling of wrong
+tokens, CSRF tokens on form posts, same-origin checks on API writes.
 
 * API token: with `SPINSCOPE_TOKEN` set, every write (POST, DELETE) needs `Authorization: Bearer TOKEN`, or
-  the `spinscope_token` cookie the sign-in page sets (so the browser pages work too). Reads stay open.
+  the `spinscope_session` cookie the sign-in page sets (so the browser pages work too). Reads stay open.
+* Sessions: the cookie holds a random session id, never the token; the library keeps a keyed digest of it
+  (keyed with the token, so a new token ends every session), sign-out deletes it, and it expires after
+  `web.session_days`. It is HttpOnly, SameSite=Strict, and Secure when the request came over https.
+* Throttling: a client (by address) that sends `web.auth_failures` wrong tokens within a minute gets 429
+  (E1033) for every token it sends until that minute is over, right or wrong.
 * CSRF: every page sets a random `spinscope_csrf` cookie (SameSite=Strict) and puts the same value in its
   forms and in a `<meta name="csrf">` for the page's script; a form post or a browser's API write must send
   it back (form field `csrf`, header `X-CSRF-Token`). Requests without cookies and without an `Origin`
-  header (curl, scripts) are not browser requests and need no CSRF token.
+  header (curl, scripts) are not browser requests and need no CSRF token; nor does a request with a bearer
+  token (a page of another site cannot set that header), but any other `Authorization` (Basic, which
+  browsers replay by themselves) does.
 * A write whose `Origin` names another site is refused outright.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import math
 import os
 import secrets
+import threading
+import time
+from collections import deque
 from urllib.parse import urlsplit
 
 from fastapi import Request
@@ -22,8 +34,9 @@ from fastapi import Request
 from ..errors import Errors
 
 CSRF_COOKIE = "spinscope_csrf"
-TOKEN_COOKIE = "spinscope_token"
+SESSION_COOKIE = "spinscope_session"
 CSRF_HEADER = "x-csrf-token"
+WINDOW_SECONDS = 60.0  # the throttle's window
 
 
 class Refused(Exception):
@@ -55,16 +68,78 @@ def token_matches(given: str) -> bool:
     return _same(given, api_token())
 
 
+def bearer(request: Request) -> str | None:
+    """The bearer token of the request's `Authorization` header; None without one (or with another scheme)."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
+
+
+def session_digest(session: str) -> str:
+    """What the library keeps of a session id: keyed with the token, so a new token ends every session."""
+    return hmac.new(api_token().encode(), session.encode(), hashlib.sha256).hexdigest()
+
+
+class Throttle:
+    """Wrong tokens per client address within WINDOW_SECONDS; at `limit` of them the client is refused (429)
+    until the oldest leaves the window. One per server process."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        times = self._failures.setdefault(client, deque())
+        while times and times[0] <= now - WINDOW_SECONDS:
+            times.popleft()
+        return times
+
+    def check(self, client: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            times = self._recent(client, now)
+            if len(times) >= self.limit:
+                wait = math.ceil(times[0] + WINDOW_SECONDS - now)
+                raise Refused(429, Errors.E1033(seconds=wait))
+            if not times:
+                del self._failures[client]  # the table keeps only clients with recent failures
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            self._recent(client, time.monotonic()).append(time.monotonic())
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def verified(request: Request, given: str) -> bool:
+    """Whether `given` is the token, counted by the throttle when it is not (429 E1033 once over the limit)."""
+    throttle = request.app.state.spinscope.throttle
+    throttle.check(client_of(request))
+    if token_matches(given):
+        return True
+    throttle.failed(client_of(request))
+    return False
+
+
 def signed_in(request: Request) -> bool:
-    """Whether writes are allowed: no token is set, or the request carries it (bearer header or sign-in cookie)."""
+    """Whether writes are allowed: no token is set, or the request carries it (bearer header) or a session."""
     if not api_token():
         return True
-    header = request.headers.get("authorization", "")
-    return token_matches(header[7:] if header.lower().startswith("bearer ") else request.cookies.get(TOKEN_COOKIE, ""))
+    if (token := bearer(request)) is not None:
+        return verified(request, token)
+    return in_session(request)
+
+
+def in_session(request: Request) -> bool:
+    """Whether the request carries the cookie of an open sign-in session."""
+    session = request.cookies.get(SESSION_COOKIE, "")
+    return bool(session) and request.app.state.spinscope.library.session_open(session_digest(session))
 
 
 def check_token(request: Request) -> None:
-    """With SPINSCOPE_TOKEN set, the bearer token or the sign-in cookie must carry it (401 E1021)."""
+    """With SPINSCOPE_TOKEN set, the bearer token or a sign-in session must be there (401 E1021)."""
     if not signed_in(request):
         raise Refused(401, Errors.E1021())
 
@@ -90,7 +165,7 @@ def guard_write(request: Request, submitted: str = "") -> None:
     """Everything a write must pass: origin, token, and (for browsers) the CSRF token."""
     check_origin(request)
     check_token(request)
-    if request.headers.get("authorization"):  # a page of another site cannot send this header: no CSRF risk
+    if bearer(request) is not None:  # a page of another site cannot send this header: no CSRF risk
         return
     if is_browser(request):
         check_csrf(request, submitted or request.headers.get(CSRF_HEADER, ""))

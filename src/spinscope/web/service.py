@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import tempfile
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from ..data import Document
 from ..errors import Errors, InputError
 from ..pipeline import Pipeline
 from ..readers.txt import text_document
-from ..runner import process
+from ..runner import Cancellation, process
 from ..writers._common import records
 
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz", ".warc", ".warc.gz", ".csv")
@@ -86,22 +85,34 @@ class Analyzer:
         inputs: list[str | Document],
         only: Sequence[str] = (),
         skip: Sequence[str] = (),
-        deadline: float | None = None,
+        cancel: Cancellation | None = None,
     ) -> Analysis:
-        """The records of the inputs; E1025 without running anything when their turn comes after `deadline`
-        (a `time.monotonic()` value: the request has timed out and nobody waits for the answer)."""
+        """The records of the inputs, at most `web.max_documents` of them analysed (the rest is named in
+        `rejected`). A set `cancel` (the request timed out, its client went away) stops the run between
+        documents and batches, or before it starts when it was set while the request waited its turn."""
         out = Analysis()
+        budget = int(self.settings["web"]["max_documents"])
+        read = 0
+
+        def within_budget(doc: Document) -> bool:
+            nonlocal read
+            read += 1
+            return read <= budget
+
         with self._lock:
-            if deadline is not None and time.monotonic() >= deadline:
-                raise InputError(Errors.E1025(what="The analysis", limit=self.settings["web"]["request_timeout"]))
-            pipeline = self.pipeline(only, skip)
+            if cancel is not None:
+                cancel.check()
             process(
                 inputs,
-                pipeline,
+                self.pipeline(only, skip),
                 lambda docs: out.records.extend(records(docs, self.settings)),
                 lambda item: out.rejected.append(item.message),
                 settings=self.settings,
+                keep=within_budget,
+                cancel=cancel,
             )
+        if read > budget:
+            out.rejected.append(Errors.E1038(limit=budget, more=read - budget))
         return out
 
     def text(self, text: str, *, title: str = "", **options: Any) -> Analysis:
@@ -115,7 +126,7 @@ class Analyzer:
 
         return self.run([fetch_document(url, self.settings, transport=self.transport)], **options)
 
-    def upload(self, name: str, data: bytes, **options: Any) -> Analysis:
+    def upload(self, data: bytes, *, name: str, **options: Any) -> Analysis:
         """A file as its reader reads it (by suffix): one document, or several for JSONL/CSV/WARC."""
         suffix = next((s for s in sorted(UPLOAD_SUFFIXES, key=len, reverse=True) if name.lower().endswith(s)), "")
         if not suffix:

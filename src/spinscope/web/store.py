@@ -16,7 +16,7 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -27,8 +27,10 @@ from ..casebank.store import fts_query
 from ..corpus.dedup import BANDS, ROWS, THRESHOLD, containment, minhash_of, shingles
 from ..corpus.query import outlet as outlet_of
 from ..errors import Errors, InputError, LibraryError
+from ..runner.cancel import Cancellation
 from ..utils import data_file, sqlite_errors
 from .review import checked, effective
+from .security import Refused
 
 SCHEMA = 1
 FILE_NAME = "library.sqlite"
@@ -37,6 +39,7 @@ SUMMARY = ("id", "title", "source", "date", "language", "outlet", "stored_at", "
 SNIPPET_CHARS = 200  # the start of the text stands for a summary's snippet when no words were searched
 SNIPPET_TOKENS = 24  # else FTS5's snippet around the words searched
 BUSY_SECONDS = 30.0  # how long a write waits while another connection writes
+PROGRESS_STEPS = 10_000  # SQLite steps between two looks at a search's cancellation
 _SIGNATURE = np.dtype("<u8")
 
 _DDL = """
@@ -79,6 +82,10 @@ CREATE TRIGGER IF NOT EXISTS documents_au AFTER UPDATE OF title, text ON documen
     INSERT INTO fulltext (rowid, title, text) VALUES (new.n, coalesce(new.title, ''), new.text);
 END;
 """
+_ADDED = """
+CREATE TABLE IF NOT EXISTS request_bodies (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sessions (digest TEXT PRIMARY KEY, expires_at TEXT NOT NULL) WITHOUT ROWID;
+"""  # tables added after schema 1 was released: made when missing, so older libraries gain them
 _COLUMNS = (  # those `_values` fills; id and stored_at are set once, by `add`
     "title",
     "source",
@@ -200,6 +207,8 @@ class Library:
             elif not {"meta", "documents"} <= tables:
                 raise LibraryError(Errors.E1107(path=self.path, detail="it has no documents and meta tables"))
             found = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if found is not None and found[0] == str(SCHEMA):
+                db.executescript(f"BEGIN IMMEDIATE; {_ADDED} COMMIT;")
         if found is None or found[0] != str(SCHEMA):
             detail = f"schema version {found and found[0]}, but this spinscope reads version {SCHEMA}"
             raise LibraryError(Errors.E1107(path=self.path, detail=detail))
@@ -253,13 +262,17 @@ class Library:
         """Store a record under a new id, its own id kept as `meta.input_id`; durable once this returns."""
         return self.add_all([record])[0]
 
-    def add_all(self, records: Sequence[dict[str, Any]], key: str = "") -> list[dict[str, Any]]:
+    def add_all(self, records: Sequence[dict[str, Any]], key: str = "", fingerprint: str = "") -> list[dict[str, Any]]:
         """Store the records of one request in one transaction (all or none), each under a new id. With a `key`
         (a client's Idempotency-Key) that stored records already carry, those come back and nothing is added,
-        so a client may retry a request whose answer it lost without storing a second copy."""
+        so a client may retry a request whose answer it lost without storing a second copy; `fingerprint` (a
+        digest of what the request asked for) is kept with the key, and a later request with the same key and
+        another fingerprint is E1034."""
         with self._transaction(write=True) as db:
-            if key and (done := self._requested(db, key)):
+            if key and (done := self._requested(db, key, fingerprint)):
                 return done
+            if key and fingerprint:
+                db.execute("INSERT OR REPLACE INTO request_bodies VALUES (?, ?)", (key, fingerprint))
             columns = ", ".join(("id", "stored_at", *_COLUMNS))
             sql = f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
             out = []
@@ -274,12 +287,16 @@ class Library:
                 out.append(stored)
         return out
 
-    def requested(self, key: str) -> list[dict[str, Any]]:
-        """The records stored by the request with this Idempotency-Key (none when there was none)."""
+    def requested(self, key: str, fingerprint: str = "") -> list[dict[str, Any]]:
+        """The records stored by the request with this Idempotency-Key (none when there was none); E1034 when
+        that request asked for something else (another `fingerprint`)."""
         with self._transaction() as db:
-            return self._requested(db, key)
+            return self._requested(db, key, fingerprint)
 
-    def _requested(self, db: sqlite3.Connection, key: str) -> list[dict[str, Any]]:
+    def _requested(self, db: sqlite3.Connection, key: str, fingerprint: str) -> list[dict[str, Any]]:
+        known = db.execute("SELECT fingerprint FROM request_bodies WHERE key = ?", (key,)).fetchone()
+        if known is not None and fingerprint and not secrets.compare_digest(known[0], fingerprint):
+            raise Refused(422, Errors.E1034(key=key))
         sql = (
             "SELECT d.record, d.text FROM requests r JOIN documents d ON d.n = r.document WHERE r.key = ? ORDER BY d.n"
         )
@@ -336,10 +353,13 @@ class Library:
         until: str = "",
         limit: int = 50,
         offset: int = 0,
+        max_terms: int | None = None,
+        cancel: Cancellation | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         """Summaries (`SUMMARY`) of the documents that hold every word of `q` and match every filter given,
-        newest first, and how many match in all. Words are taken literally (no FTS5 syntax); `since` and
-        `until` are days (YYYY-MM-DD, inclusive) of the publication date, else of the storing."""
+        newest first, and how many match in all. Words are taken literally (no FTS5 syntax), at most
+        `max_terms` distinct ones (E1036); `since` and `until` are days (YYYY-MM-DD, inclusive) of the
+        publication date, else of the storing. A set `cancel` aborts the search (`Cancelled`)."""
         facets = dict(technique=technique, narrative=narrative, actor=actor, language=language, outlet=outlet)
         chosen = [(kind, value) for kind, value in facets.items() if value]
         where = ["d.n IN (SELECT document FROM facets WHERE kind = ? AND value = ?)"] * len(chosen)
@@ -350,7 +370,7 @@ class Library:
                 args.append(_bound(name, value))
         source, snippet = "documents d", f"substr(d.text, 1, {SNIPPET_CHARS})"
         if q.strip():
-            if not (query := fts_query(q)):
+            if not (query := fts_query(q, max_terms)):
                 return [], 0  # punctuation only: no word to look for
             source = "fulltext JOIN documents d ON d.n = fulltext.rowid"
             snippet = f"snippet(fulltext, 1, '', '', '…', {SNIPPET_TOKENS})"
@@ -358,7 +378,7 @@ class Library:
             args.insert(0, query)
         condition = f"WHERE {' AND '.join(where)}" if where else ""
         columns = "d.id, d.title, d.source, d.date, d.language, d.outlet, d.stored_at, d.n_techniques"
-        with self._transaction() as db:
+        with self._transaction() as db, self._abortable(db, cancel):
             total = db.execute(f"SELECT count(*) FROM {source} {condition}", args).fetchone()[0]
             sql = f"SELECT {columns}, {snippet} FROM {source} {condition} ORDER BY d.n DESC LIMIT ? OFFSET ?"
             rows = db.execute(sql, (*args, max(limit, 0), max(offset, 0))).fetchall()
@@ -366,6 +386,39 @@ class Library:
         for summary in summaries:
             summary["snippet"] = " ".join(summary["snippet"].split())
         return summaries, total
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _abortable(db: sqlite3.Connection, cancel: Cancellation | None) -> Iterator[None]:
+        """SQLite stops the statement running when `cancel` is set (checked every PROGRESS_STEPS steps)."""
+        if cancel is None:
+            yield
+            return
+        cancel.check()
+        db.set_progress_handler(lambda: cancel.cancelled, PROGRESS_STEPS)
+        try:
+            yield
+        except sqlite3.OperationalError:
+            cancel.check()  # interrupted: Cancelled, not a broken library
+            raise
+        finally:
+            db.set_progress_handler(None, PROGRESS_STEPS)
+
+    def open_session(self, digest: str, days: float) -> None:
+        """Remember a signed-in browser's session (by the digest of its cookie) for `days`; expired ones go."""
+        expires = (datetime.now(UTC) + timedelta(days=days)).isoformat(timespec="seconds")
+        with self._transaction(write=True) as db:
+            db.execute("DELETE FROM sessions WHERE expires_at < ?", (_now(),))
+            db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?)", (digest, expires))
+
+    def session_open(self, digest: str) -> bool:
+        with self._transaction() as db:
+            found = db.execute("SELECT expires_at FROM sessions WHERE digest = ?", (digest,)).fetchone()
+        return found is not None and found[0] >= _now()
+
+    def close_session(self, digest: str) -> None:
+        with self._transaction(write=True) as db:
+            db.execute("DELETE FROM sessions WHERE digest = ?", (digest,))
 
     def facets(self) -> dict[str, list[tuple[str, int]]]:
         """Every filter's values with their document counts, most common first (for the filter menus)."""

@@ -11,6 +11,16 @@ from ..data import Document
 from ..labels import PTC14, TECHNIQUES, relabel
 from .record import to_record
 
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # embeddings, overrides, isolates
+_SHOWN_BIDI = {ord(c): f"[U+{ord(c):04X}]" for c in BIDI_CONTROLS}
+
+
+def neutral(text: str) -> str:
+    """`text` for display in a title, name or label: each bidi embedding, override or isolate control shown as
+    `[U+202E]`, so a name cannot reverse what follows it ("gpj.exe" dressed as "exe.jpg"); the record keeps the
+    text as it was. Article text is never passed through this (its offsets must stay the input's)."""
+    return text.translate(_SHOWN_BIDI)
+
 
 def label_scheme(settings: Mapping[str, Any]) -> str:
     """`components.techniques.labels` ("semeval23" unless set), the scheme every writer reports in."""

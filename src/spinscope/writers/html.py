@@ -26,7 +26,7 @@ from .. import __version__
 from ..data import Document
 from ..labels import category, colour, definition, human_name, tint
 from ..registry import writers
-from ._common import records, segments, summarise
+from ._common import neutral, records, segments, summarise
 from .base import Writer
 from .record import summaries, switched_off
 
@@ -117,7 +117,7 @@ def _meta(record: Mapping[str, Any]) -> str:
         ("Language", record["language"]),
         ("Source", record["source"]),
     ]
-    cells = "".join(f"<div><dt>{k}</dt><dd>{_e(v)}</dd></div>" for k, v in rows if v)
+    cells = "".join(f"<div><dt>{k}</dt><dd>{_e(neutral(str(v)))}</dd></div>" for k, v in rows if v)
     return f'<dl class="meta">{cells}</dl>'
 
 
@@ -230,7 +230,7 @@ def render_document(record: Mapping[str, Any], anchor: str) -> str:
     counts = " · ".join(summaries(record))
     parts = [
         f'<article class="doc" id="{anchor}">',
-        f"<h2>{_e(record['title'] or record['id'])}</h2>",
+        f"<h2>{_e(neutral(record['title'] or record['id']))}</h2>",
         _meta(record),
         _warnings(record),
         _legend(summarise(spans), switched_off(record, "techniques")),
@@ -245,13 +245,14 @@ def render_document(record: Mapping[str, Any], anchor: str) -> str:
 
 def render_report(recs: Sequence[Mapping[str, Any]]) -> str:
     if len(recs) == 1:
-        page_title = f"{recs[0]['title'] or recs[0]['id']} · spinscope"
+        page_title = f"{neutral(recs[0]['title'] or recs[0]['id'])} · spinscope"
     else:
         page_title = f"spinscope report ({len(recs)} documents)"
     nav = ""
     if len(recs) > 1:
         items = "".join(
-            f'<li><a href="#doc-{n}">{_e(r["title"] or r["id"])}</a> <span class="n">{len(r["techniques"])}</span></li>'
+            f'<li><a href="#doc-{n}">{_e(neutral(r["title"] or r["id"]))}</a> '
+            f'<span class="n">{len(r["techniques"])}</span></li>'
             for n, r in enumerate(recs, start=1)
         )
         nav = f'<nav aria-label="Documents"><ol>{items}</ol></nav>'

@@ -30,7 +30,7 @@ from rich.text import Text
 from ..data import Document
 from ..labels import colour, definition, human_name, tint
 from ..registry import writers
-from ._common import Segment, records, segments, summarise
+from ._common import Segment, neutral, records, segments, summarise
 from .base import Writer
 
 # Control characters would let an article drive the terminal (ESC sequences clear screens, move the cursor):
@@ -111,10 +111,10 @@ def marked_rich(text: str, spans: Sequence[Mapping[str, Any]], few_colours: bool
 
 
 def _header(record: Mapping[str, Any], rich_mode: bool) -> Group:
-    title = Text(printable(record["title"] or record["id"]), style="bold")
+    title = Text(printable(neutral(record["title"] or record["id"])), style="bold")
     fields = [("id", record["id"]), ("date", record["date"]), ("language", record["language"])]
     fields.append(("source", record["source"]))
-    meta = Text(printable("  ·  ".join(f"{k}: {v}" for k, v in fields if v)), style="dim")
+    meta = Text(printable(neutral("  ·  ".join(f"{k}: {v}" for k, v in fields if v))), style="dim")
     lines: list[Any] = [title, meta]
     for message in record["warnings"]:
         prefix = "⚠ " if rich_mode else "Warning: "
