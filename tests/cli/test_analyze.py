@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+
+import pytest
 
 from spinscope.schema import validate
 from tests.conftest import EXAMPLE, run_cli
@@ -147,3 +152,18 @@ def test_a_truncated_warc_gz_gives_its_pages_before_the_cut_and_one_error(monkey
     assert [json.loads(line)["id"] for line in out.splitlines()] == ["urn:uuid:one"]
     assert f"[E406] {crawl}: malformed gzip: compressed stream broken after 1 record(s)" in err
     assert "1 input(s) skipped, 1 analysed" in err and "Traceback" not in err
+
+
+def test_a_fifo_among_inputs_is_skipped_not_waited_on(tmp_path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("A headline\n\nThe regime lies again, as always.\n", encoding="utf-8")
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    command = [sys.executable, "-m", "spinscope", "analyze", str(fifo), str(good), "-f", "jsonl", "--only", "language"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        pytest.fail("spinscope waited on the FIFO")
+    assert done.returncode == 1
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == ["good"]
+    assert f"[E416] {fifo}: " in done.stderr and "1 input(s) skipped, 1 analysed" in done.stderr

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -120,3 +123,26 @@ def write_mixed_encodings(folder: Path) -> dict[str, str]:
         expected[f"{lang}.txt"] = ("\ufeff" if encoding == "utf-8-sig" else "") + text  # a UTF-8 mark stays
         expected[f"{lang}.html"] = text
     return expected
+
+
+def without_hanging(fifo: Path, call: Callable[[], Any], seconds: float = 5) -> Any:
+    """`call()` in a thread; a call still blocked on `fifo` after `seconds` fails the test (the FIFO is then
+    opened for writing and closed, so the blocked read ends) instead of hanging it."""
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = call()
+        except BaseException as exc:  # handed to the test thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail(f"blocked on the FIFO {fifo}")
+    if "error" in result:
+        raise result["error"]
+    return result["value"]

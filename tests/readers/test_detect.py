@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import gzip
+import os
+import socket
+from pathlib import Path
 
 import pytest
 
@@ -9,7 +12,7 @@ from spinscope.errors import InputError
 from spinscope.readers import detect_format, open_input, reader_for
 from spinscope.registry import readers
 
-from .conftest import FIXTURES, make_settings, warc_response
+from .conftest import FIXTURES, make_settings, warc_response, without_hanging
 
 ALL_READERS = ["csv", "feed", "folder", "html", "json", "jsonl", "semeval", "stdin", "txt", "url", "warc"]
 
@@ -74,6 +77,40 @@ def test_missing_path_is_e401_at_call_time(tmp_path, cfg) -> None:
         open_input(str(tmp_path / "nope.txt"), cfg)
     with pytest.raises(InputError, match=r"^\[E401\]"):
         open_input(str(tmp_path / "nope.txt"), make_settings("input.format=txt"))
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("pipe.txt", "auto"), ("pipe", "auto"), ("result.json", "auto"), ("pipe.jsonl", "auto"), ("pipe", "html")],
+)
+def test_a_fifo_is_e416_not_a_hang(tmp_path, name, fmt) -> None:
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=rf"^\[E416\] {fifo}: .*named pipe"):
+        without_hanging(fifo, lambda: list(open_input(str(fifo), make_settings(f"input.format={fmt}"))))
+
+
+def test_sockets_and_devices_are_e416(tmp_path, cfg) -> None:
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp_path / "s.txt"))
+    try:
+        with pytest.raises(InputError, match=r"^\[E416\] .*s\.txt: .*socket"):
+            open_input(str(tmp_path / "s.txt"), cfg)
+    finally:
+        sock.close()
+    if Path("/dev/zero").exists():  # never ends: would read up to the byte limit, then E412
+        with pytest.raises(InputError, match=r"^\[E416\] /dev/zero: .*character device"):
+            open_input("/dev/zero", cfg)
+
+
+def test_low_level_openers_refuse_a_fifo(tmp_path, cfg) -> None:
+    from spinscope.readers.textio import open_binary, read_bytes
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    for call in (lambda: read_bytes(fifo, cfg), lambda: open_binary(str(fifo))):
+        with pytest.raises(InputError, match=r"^\[E416\]"):
+            without_hanging(fifo, call)
 
 
 def test_unknown_format_is_e410(cfg) -> None:

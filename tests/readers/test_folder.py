@@ -10,7 +10,7 @@ from spinscope.errors import InputError
 from spinscope.readers.base import Rejected
 from spinscope.readers.folder import FolderReader, SemevalReader
 
-from .conftest import FIXTURES, make_settings, write_mixed_encodings
+from .conftest import FIXTURES, make_settings, without_hanging, write_mixed_encodings
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("SPINSCOPE_DATA", REPO.parent / "shared" / "data"))
@@ -54,6 +54,23 @@ def test_bad_file_is_rejected_and_the_rest_goes_on(tmp_path, cfg) -> None:
     assert items[1].message.startswith(f"[E403] {tmp_path / 'article2.txt'}")
     assert items[2].message.startswith("[E404]")
     assert isinstance(items[2], Rejected) and items[2].source == str(tmp_path / "article3.txt")
+
+
+@pytest.mark.parametrize("reader", [FolderReader, SemevalReader])
+def test_fifos_in_a_folder_are_skipped(tmp_path, cfg, reader) -> None:
+    from spinscope.readers import open_input
+
+    (tmp_path / "article1.txt").write_text("One\n\nFine.\n", encoding="utf-8")
+    for name in ("article2.txt", "article3.html", "result.json"):
+        os.mkfifo(tmp_path / name)
+    fifo = tmp_path / "article2.txt"
+    docs = without_hanging(fifo, lambda: list(reader(cfg).read(str(tmp_path))))
+    assert [d.id for d in docs] == ["1"]
+    assert [d.id for d in without_hanging(fifo, lambda: list(open_input(str(tmp_path), cfg)))] == ["1"]
+    (tmp_path / "article1.txt").rename(tmp_path / "one.txt")  # no article*.txt: the folder is sniffed for Telegram
+    fifo.unlink()
+    export = tmp_path / "result.json"
+    assert [d.id for d in without_hanging(export, lambda: list(open_input(str(tmp_path), cfg)))] == ["one"]
 
 
 def test_oversized_file_in_folder_is_rejected(tmp_path) -> None:

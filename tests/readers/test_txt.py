@@ -57,7 +57,32 @@ def test_date_marker_sets_date_and_body_offset(tmp_path, raw, body_start, title)
     assert doc.title == title
 
 
-@pytest.mark.parametrize("raw", ["date 2022-11-09 text", " date 2022-13-45 text", "Text then date 2022-11-09"])
+@pytest.mark.parametrize(
+    ("raw", "day", "title"),
+    [
+        (" date 2022-07\nDie Kiewer Junta lügt\n\nText.\n", "2022-07", "Die Kiewer Junta lügt"),
+        (" date 2023\nLa junta de Kiev miente\n\nTexto.\n", "2023", "La junta de Kiev miente"),
+        (" date 2023-01The regime lies\nText.\n", "2023-01", "The regime lies"),
+    ],
+)
+def test_a_marker_may_give_a_month_or_a_year(tmp_path, raw, day, title) -> None:
+    path = tmp_path / "dated.txt"
+    path.write_text(raw, encoding="utf-8")
+    doc = read_one(path)
+    assert (doc.date, doc.title) == (day, title)
+    assert not doc.text[doc.meta["header_end"] :].startswith(("date", " date"))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "date 2022-11-09 text",
+        " date 2022-13-45 text",
+        "Text then date 2022-11-09",
+        " date 2022-13\nText",
+        " date 20221 x",
+    ],
+)
 def test_text_that_only_looks_like_a_marker_is_left_alone(tmp_path, raw) -> None:
     path = tmp_path / "plain.txt"
     path.write_text(raw, encoding="utf-8")
@@ -143,6 +168,14 @@ def test_limits_on_chars_and_bytes(tmp_path) -> None:
         ("Жители гавани недовольны. Мэр молчит.\nТекст.\n", None),
         ("Here is what the harbour master told the council:\nText.\n", None),  # stops mid-sentence
         ("x" * 151 + "\nBody.\n", None),  # over 150 characters
+        ("|\nDie Kiewer Junta lügt wieder\n\nText.\n", "Die Kiewer Junta lügt wieder"),  # a separator line
+        ("Teilen | Twittern | E-Mail\n\nDie Wahrheit über Kiew\n\nText.\n", "Die Wahrheit über Kiew"),  # buttons
+        ("Share | Tweet\nThe Truth About Kiev\n\nText.\n", "The Truth About Kiev"),
+        ("Kiev Lies Again | Opinion\n\nText.\n", "Kiev Lies Again | Opinion"),  # a site's title, not buttons
+        ("KYIV, Nov 14 (Reuters) - Ukraine has exported almost\n20 million tonnes.\n", None),  # a dateline
+        ("КИЕВ, 14 ноября (Рейтер) - Украина экспортировала\nпочти 20 млн тонн.\n", None),
+        ("PARIS, 3 mars — La France a annoncé\nlundi un plan.\n", None),
+        ("|\n\n", None),
     ],
 )
 def test_title_only_when_the_first_line_looks_like_a_headline(tmp_path, raw, title) -> None:

@@ -154,3 +154,8 @@ def test_version_1_0_records_still_validate(write, rich_doc):
     del record["quotes"]  # 1.2 added `quotes`; 1.1 added no key; claims and entities were always empty
     record.update(schema_version="1.0", claims=[], entities=[])
     validate(record)
+
+
+@pytest.mark.parametrize("title", ["", "   ", None])
+def test_a_missing_or_blank_title_is_null(title) -> None:
+    assert to_record(Document("d", "Some text.", title=title))["title"] is None

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
 
 import typer
 from rich.console import Console
@@ -20,6 +17,7 @@ from ..errors import Errors, SpinscopeError
 from ..readers import Rejected
 from ..registry import writers
 from ..runner import RunStats, process
+from .output import check_output, open_output
 
 err_console = Console(stderr=True)
 
@@ -39,15 +37,6 @@ def _with_progress(docs: Iterable[Document], show: bool) -> Iterator[Document]:
         for doc in docs:
             progress.advance(task)
             yield doc
-
-
-@contextlib.contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
-        return
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        yield fh
 
 
 def analyze_command(
@@ -75,6 +64,7 @@ def analyze_command(
     casebank: Path | None = typer.Option(None, "--casebank", help="The case bank file to match claims against."),
 ) -> None:
     """Analyse articles and report the persuasion techniques found, with character offsets."""
+    check_output(output, [*inputs, config, narratives, casebank])
     flags = {
         "input.format": input_format,
         "input.text_field": text_field,
@@ -92,7 +82,7 @@ def analyze_command(
     writer = writers.get(fmt)(settings)
     pipeline = load_pipeline(settings, only=only, skip=skip)
     show_progress = err_console.is_terminal and (len(inputs) > 1 or any(Path(i).is_dir() for i in inputs))
-    with _output(output) as out:
+    with open_output(output) as out:
         stats = process(
             inputs,
             pipeline,

@@ -10,6 +10,7 @@ from ..api import classify_spans
 from ..config import load_settings
 from ..eval.formats import read_spans
 from .analyze import close_run, print_reject
+from .output import check_output, open_output
 
 
 def classify_spans_command(
@@ -22,12 +23,11 @@ def classify_spans_command(
 ) -> None:
     """Write `id<TAB>technique<TAB>start<TAB>end` for every given span, in the input order; articles that
     cannot be read are listed and skipped (exit code 1)."""
+    check_output(output, [articles, spans, config])
     settings = load_settings(config, overrides)
     records = [(r.article_id, r.start, r.end) for r in read_spans(spans)]
     rows, stats = classify_spans([articles], records, settings, labels, print_reject)
     text = "".join(f"{aid}\t{label}\t{start}\t{end}\n" for aid, label, start, end in rows)
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    with open_output(output) as out:
+        out.write(text)
     close_run(stats)

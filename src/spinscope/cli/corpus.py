@@ -24,6 +24,7 @@ from ..corpus.shards import RunFolder
 from ..corpus.watch import watch
 from ..errors import CorpusError, Errors, SpinscopeError
 from .analyze import err_console
+from .output import check_output, open_output
 
 corpus_app = typer.Typer(
     help="Analyse a whole corpus to Parquet, resumably; query and report it.",
@@ -161,15 +162,16 @@ def report_command(
         raise SpinscopeError(Errors.E504(key="--by", what="grouping", name=by, hint=f"; known: {', '.join(GROUPS)}"))
     if fmt not in ("html", "md"):
         raise SpinscopeError(Errors.E602(fmt=fmt, known="html, md"))
+    check_output(output, [])
     sections = build_report(folder, by, since, until, QueryLimits.of(load_settings()))
     heading = f"spinscope corpus report: {folder.name}"
     try:
         if fmt == "md":
-            output.write_text(
-                to_markdown(sections, heading, output.with_name(f"{output.stem}-plots")), encoding="utf-8"
-            )
+            body = to_markdown(sections, heading, output.with_name(f"{output.stem}-plots"))
         else:
-            output.write_text(to_html(sections, heading), encoding="utf-8")
+            body = to_html(sections, heading)
+        with open_output(output) as out:
+            out.write(body)
         written = write_tables(sections, tables) if tables else []
     except OSError as exc:
         raise CorpusError(Errors.E901(path=output, detail=exc.strerror or exc)) from None

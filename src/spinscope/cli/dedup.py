@@ -18,7 +18,8 @@ from ..config import load_settings
 from ..errors import Errors, SpinscopeError
 from ..readers import Rejected
 from ..runner import RunStats, read_inputs
-from .analyze import _output, _with_progress, close_run, err_console, print_reject
+from .analyze import _with_progress, close_run, err_console, print_reject
+from .output import check_output, open_output
 
 FORMATS = ("jsonl", "csv")
 CSV_COLUMNS = ("cluster", "member", "kind", "similarity", "earliest", "date", "source", "domain")
@@ -43,6 +44,7 @@ def dedup_command(
 
     if fmt not in FORMATS:
         raise SpinscopeError(Errors.E801(fmt=fmt))
+    check_output(output, [*inputs, config])
     flags = {"input.format": input_format, "input.text_field": text_field, "input.id_field": id_field}
     settings = load_settings(config, [*overrides, *(f"{k}={v}" for k, v in flags.items() if v is not None)])
     deduper = Deduper(THRESHOLD if threshold is None else threshold, translations=not no_translations)
@@ -57,7 +59,7 @@ def dedup_command(
         deduper.add_document(doc)
         stats.done += 1
     clusters = deduper.clusters()
-    with _output(output) as out:
+    with open_output(output) as out:
         (write_csv if fmt == "csv" else write_jsonl)(clusters, out)
     close_run(stats)
 

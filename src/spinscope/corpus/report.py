@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..runner.cancel import Cancellation
+from ..writers._common import neutral
 from .query import QueryLimits, connect
 
 GROUPS = {"outlet": "outlet", "language": "language", "channel": "outlet"}  # a channel is a Telegram outlet
@@ -270,7 +271,7 @@ def section_html(s: Section) -> str:
 
 def table_html(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(f"<td>{_shown(v)}</td>" for v in row) + "</tr>" for row in rows)
     return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
 
 
@@ -307,6 +308,11 @@ def write_tables(sections: Sequence[Section], folder: Path) -> list[Path]:
 
 def _cell(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _shown(value: Any) -> str:
+    """A cell for HTML: escaped, its bidi controls shown rather than obeyed (outlets and titles are anyone's)."""
+    return html.escape(neutral(_cell(value)))
 
 
 _CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#222}

@@ -12,7 +12,7 @@ from ..data import Document
 from ..errors import Errors, InputError
 from .base import Reader, Rejected
 from .telegram import EXPORT_FILE, sniff_export
-from .textio import is_url
+from .textio import is_url, refuse_special
 from .url import sniff_markup
 
 # Longest suffixes first, so ".warc.gz" wins over ".gz".
@@ -75,6 +75,7 @@ def detect_format(source: str) -> str:
         return "telegram" if sniff_export(path / EXPORT_FILE) else "folder"
     if not path.exists():
         raise InputError(Errors.E401(source=source))
+    refuse_special(path, source)
     name = path.name.lower()
     if name.endswith(".json") and sniff_export(path, named_result=name == EXPORT_FILE):
         return "telegram"
@@ -85,16 +86,18 @@ def detect_format(source: str) -> str:
 
 
 def reader_for(source: str, settings: dict[str, Any]) -> Reader:
-    """The reader for one input, checked up front: unknown format (E410) and missing path (E401) raise here,
-    before any reading starts."""
+    """The reader for one input, checked up front: unknown format (E410), missing path (E401) and a FIFO, socket
+    or device (E416) raise here, before any reading starts."""
     fmt = settings.get("input", {}).get("format", "auto") or "auto"
     if fmt == "auto":
         fmt = detect_format(source)
     elif fmt not in registry.readers:
         known = ", ".join(["auto", *registry.readers.names()])
         raise InputError(Errors.E410(source=source, fmt=fmt, known=known))
-    elif fmt not in _NO_PATH and source != "-" and not is_url(source) and not Path(source).exists():
-        raise InputError(Errors.E401(source=source))
+    elif fmt not in _NO_PATH and source != "-" and not is_url(source):
+        if not Path(source).exists():
+            raise InputError(Errors.E401(source=source))
+        refuse_special(source)
     return registry.readers.get(fmt)(settings)
 
 

@@ -59,7 +59,10 @@ def looks_like_export(head: bytes, *, named_result: bool = False) -> bool:
 
 
 def sniff_export(path: Path, *, named_result: bool = False) -> bool:
-    """`looks_like_export` on the first 4 KiB of `path`; False for a file that cannot be read."""
+    """`looks_like_export` on the first 4 KiB of `path`; False for a file that cannot be read or is no regular
+    file (a FIFO would block the read)."""
+    if not path.is_file():
+        return False
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)

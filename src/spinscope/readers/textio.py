@@ -15,6 +15,7 @@ import gzip
 import io
 import logging
 import re
+import stat
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,12 +33,18 @@ _BOMS = (  # (mark, codec); UTF-32 first because its little-endian mark starts w
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # Scraped articles (SemEval-2025 style) begin with " date 2022-11-09", on its own line or glued to the text.
-_DATE_HEADER = re.compile(r" date (\d{4}-\d{2}-\d{2})[ \t]*(?:\r\n|\n|\r)?")
+_DATE_HEADER = re.compile(r" date (\d{4}(?:-\d{2}(?:-\d{2})?)?)(?![\d-])[ \t]*(?:\r\n|\n|\r)?")
 _LINE = re.compile(r"[^\r\n]+")
 _CP1252_SLACK = 0.1  # how much more "chaos" (charset-normalizer's mess ratio) cp1252 may show and still win
 _BROKEN_GZIP = (EOFError, gzip.BadGzipFile, zlib.error)
 _ESCAPED = re.compile("[\udc80-\udcff]")  # bytes that did not decode, under errors="surrogateescape"
 _WIDE = re.compile("[^\x00-\x7f\udc80-\udcff]")  # characters that took more than one UTF-8 byte
+_SPECIAL = (
+    (stat.S_ISFIFO, "named pipe (FIFO)"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+)
 
 
 def is_url(source: str) -> bool:
@@ -49,10 +56,23 @@ def limit(settings: Mapping[str, Any], key: str) -> Any:
     return settings["limits"][key]
 
 
+def refuse_special(path: str | Path, source: str | None = None) -> None:
+    """E416 for a FIFO, socket or device: opening or reading one may wait forever. Regular files, folders and
+    missing paths pass (their own checks follow)."""
+    try:
+        mode = Path(path).stat().st_mode
+    except OSError:
+        return
+    for test, kind in _SPECIAL:
+        if test(mode):
+            raise InputError(Errors.E416(source=str(path) if source is None else source, kind=kind))
+
+
 def read_bytes(path: str | Path, settings: Mapping[str, Any], *, source: str | None = None) -> bytes:
     """The raw bytes of one file, refusing files over `limits.max_bytes` before reading them."""
     source = str(path) if source is None else source
     max_bytes = limit(settings, "max_bytes")
+    refuse_special(path, source)
     try:
         with Path(path).open("rb") as fh:
             data = fh.read(max_bytes + 1)  # +1: a file that grows while we read still trips the limit
@@ -109,7 +129,8 @@ class ByteStream(io.BufferedReader):
 
 
 def open_binary(source: str) -> ByteStream:
-    """The file's bytes as a stream, gunzipped when the file starts with the gzip magic (E401, E415)."""
+    """The file's bytes as a stream, gunzipped when the file starts with the gzip magic (E401, E415, E416)."""
+    refuse_special(source)
     try:
         with Path(source).open("rb") as probe:
             gzipped = probe.read(2) == b"\x1f\x8b"
@@ -208,20 +229,22 @@ def check_text(text: str, source: str, settings: Mapping[str, Any], *, body_star
 
 
 def date_header(text: str) -> tuple[str, int] | None:
-    """(ISO date, offset where the article body starts) for a leading ` date YYYY-MM-DD` marker.
+    """(ISO date, offset where the article body starts) for a leading ` date YYYY-MM-DD` marker, or
+    ` date YYYY-MM` or ` date YYYY` (the date then as precise as the marker: "2022-07", "2023").
 
     The offset counts in the full text, so spans found in the body need no shifting. A marker whose date
-    is not a real calendar date is left alone (it is then just part of the text).
+    is not a real calendar date (month 13, day 31 of April) is left alone (it is then just part of the text).
     """
     start = 1 if text.startswith(BOM) else 0
     match = _DATE_HEADER.match(text, start)
     if match is None:
         return None
+    given = match.group(1)
     try:
-        dt.date.fromisoformat(match.group(1))
+        dt.date.fromisoformat((given + "-01-01")[:10])  # a year or a month checked as its first day
     except ValueError:
         return None
-    return match.group(1), match.end()
+    return given, match.end()
 
 
 def first_line(text: str, start: int = 0) -> str | None:

@@ -23,6 +23,14 @@ _ABBREVIATIONS = frozenset(
     | {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 )
 _RUN_ON = (",", ";", ":", "-", "–", "—", "(")  # a headline does not stop in mid-sentence
+# A wire dateline opens the first paragraph: "KYIV, Nov 14 (Reuters) -", "BERLIN (dpa) –", "КИЕВ, 14 ноября
+# (Рейтер) -", "PARIS, 3 mars —" (a capitalised place, a comma, a date, a dash): the article has no title line.
+_DATELINE = re.compile(
+    r"^\w[^()\n]{0,40}\([^()\n]{2,30}\)\s*[-–—]|^[^\W\d_a-z]{3,}(?: [^\W\d_a-z]{2,})?,[^-–—\n]{1,25}[-–—]\s"
+)
+_NO_WORDS = re.compile(r"^[\W_]*$")  # "|", "* * *", "---": a separator
+_BUTTONS = re.compile(r"\s*[|·•]\s*")  # "Teilen | Twittern | E-Mail": share buttons or a breadcrumb
+SKIPPED_LINES = 3  # separator or button lines passed over before the title
 
 
 def _sentence_end_inside(line: str) -> bool:
@@ -52,10 +60,31 @@ def looks_like_headline(line: str) -> bool:
     return not _sentence_end_inside(line)
 
 
+def chrome(line: str) -> bool:
+    """Whether a line is page furniture rather than text: a separator ("|", "* * *"), or a row of share
+    buttons or breadcrumbs between bars or bullets: three or more items of at most three words each, or two
+    single words ("Share | Tweet"), so that "Kiev lies | Opinion" stays a headline."""
+    if _NO_WORDS.match(line):
+        return True
+    items = [item for item in _BUTTONS.split(line) if item]
+    if len(items) < 2 or not all(len(item.split()) <= 3 for item in items):
+        return False
+    return len(items) >= 3 or all(len(item.split()) == 1 for item in items)
+
+
 def headline(text: str, start: int = 0) -> str | None:
-    """The first non-blank line at or after `start` when it `looks_like_headline`, else None."""
-    line = first_line(text, start)
-    return line if line is not None and looks_like_headline(line) else None
+    """The first non-blank line at or after `start` (past up to `SKIPPED_LINES` separator or share-button
+    lines) when it `looks_like_headline` and is no wire dateline ("KYIV, Nov 14 (Reuters) - ..."), else None."""
+    for _ in range(SKIPPED_LINES + 1):
+        line = first_line(text, start)
+        if line is None or not chrome(line):
+            break
+        start = text.index(line, start) + len(line)
+    else:
+        return None
+    if line is None or _DATELINE.match(line):
+        return None
+    return line if looks_like_headline(line) else None
 
 
 def text_document(
