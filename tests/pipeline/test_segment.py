@@ -49,6 +49,30 @@ def test_segment_skips_date_header() -> None:
     doc.check_offsets()
 
 
+def test_sentences_run_over_the_line_breaks_of_wrapped_copy() -> None:
+    text = (
+        "Grain exports fall\n"
+        "KYIV, Nov 14 (Reuters) - Ukraine has exported almost 20 million\n"
+        "tonnes of grain this year, down from a year earlier, the ministry\n"
+        "said on Monday. Exports fell by 12%.\n\n"
+        "- first point\n"
+        "- second point\n"
+    )
+    doc = SegmentComponent({}, {})(Document("d", text))
+    assert (
+        [s.text for s in doc.layer("sentences")]
+        == [
+            "Grain exports fall",  # a title right above the text stays apart
+            text[19 : text.index(" Exports")],
+            "Exports fell by 12%.",
+            "- first point",
+            "- second point",
+        ]
+    )
+    assert len(doc.layer("paragraphs")) == 6  # paragraphs stay lines, as SemEval numbers them
+    doc.check_offsets()
+
+
 @given(st.text(max_size=400))
 def test_segment_offsets_always_valid(text: str) -> None:
     doc = SegmentComponent({}, {})(Document("d", text))

@@ -28,6 +28,32 @@ _ALL_ABBREVIATIONS = frozenset(w for words in _ABBREVIATIONS.values() for w in w
 # whitespace and then an opening quote, bracket, dash, digit or capital letter follow.
 _BOUNDARY = re.compile(r"""[.!?…]+["'”’»)\]]*(?=\s+["'“‘«(\[\-–—]?[\dA-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ])""")
 _LAST_WORD = re.compile(r"(\w[\w.]*)\.$")
+_CLOSED = tuple(".!?…:;\"'”’»)]؟")  # a line ending so ends its sentence or paragraph
+WRAPPED_LINE = 55  # characters: a longer line that ends without closing punctuation was wrapped by a tool
+
+
+def wrapped(text: str, line: tuple[int, int], following: tuple[int, int], first: bool) -> bool:
+    """Whether `following` (the next non-blank line) continues the sentence of `line` across a single line
+    break: hard-wrapped copy ("down from a" / "year earlier"). It does when the line has no closing
+    punctuation and either the next line starts in lower case or with a digit, or the line is long (wrapped
+    at a width) and is not the first of the body (a title without a blank line under it)."""
+    if text.count("\n", line[1], following[0]) != 1 or text[line[1] - 1] in _CLOSED:
+        return False
+    head = text[following[0]]
+    return head.islower() or head.isdigit() or (not first and line[1] - line[0] >= WRAPPED_LINE)
+
+
+def blocks(text: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """(start, end) of the runs of lines that `wrapped` joins; sentences are split inside each run."""
+    if not lines:
+        return
+    start, end = lines[0]
+    for k in range(1, len(lines)):
+        if not wrapped(text, lines[k - 1], lines[k], first=k == 1):
+            yield start, end
+            start = lines[k][0]
+        end = lines[k][1]
+    yield start, end
 
 
 def sentence_bounds(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -59,7 +85,8 @@ def _sentence(span: Span) -> dict[str, Any]:
 
 @components.register("segment")
 class SegmentComponent(Component):
-    """Adds the `paragraphs` and `sentences` layers. The ` date` header line is neither."""
+    """Adds the `paragraphs` (lines) and `sentences` layers; a sentence may run over the line breaks of
+    hard-wrapped copy (`blocks`). The ` date` header line is neither."""
 
     name = "segment"
     writes = ("spans.paragraphs", "spans.sentences")
@@ -76,11 +103,14 @@ class SegmentComponent(Component):
         header_end = doc.meta.get("header_end", 0)
         doc.spans["paragraphs"] = []
         doc.spans["sentences"] = []
+        lines = []
         for line, start, end in paragraph_bounds(doc.text):
             start = max(start, header_end)
             if start >= end:
                 continue
             doc.add_span("paragraphs", start, end, "paragraph", source=self.name, line=line)
+            lines.append((start, end))
+        for start, end in blocks(doc.text, lines):
             for s_start, s_end in sentence_bounds(doc.text, start, end):
                 doc.add_span("sentences", s_start, s_end, "sentence", source=self.name)
         return doc

@@ -55,7 +55,7 @@ def to_record(doc: Document) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "id": doc.id,
         "source": doc.source,
-        "title": doc.title,
+        "title": (doc.title or "").strip() or None,
         "date": doc.date,
         "language": doc.language,
         "meta": doc.meta,
