@@ -52,6 +52,12 @@ def test_a_verbatim_repeat_is_matched_without_the_embedder(bank_settings: dict) 
     assert record["text"][match["start"] : match["end"]] == match["text"]
 
 
+def test_a_title_repeated_as_the_first_line_matches_once(bank_settings: dict) -> None:
+    line = "The moon landing was filmed in a studio in Nevada"
+    record = run(bank_settings, f"{line}\n\n{line}. Everyone knows it.\n\nThat is all.")
+    assert [m["case_id"] for m in record["matches"]] == ["t-1"]
+
+
 def test_a_translated_claim_is_matched_and_an_unrelated_text_is_not(bank_settings: dict) -> None:
     record = run(bank_settings, "Actualités.\n\nLes éoliennes provoquent le brouillard au-dessus de Prague.\n\nFin.")
     assert [m["case_id"] for m in record["matches"]] == ["t-2"]

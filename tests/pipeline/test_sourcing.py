@@ -106,3 +106,27 @@ def test_held_out_sourcing_cases_hold_their_floors() -> None:
     """A second set, written after the rules were frozen (see RESULTS): floors at what it measured."""
     overall = sourcing_scores(read_cases(CASES.with_name("sourcing_heldout.toml"))["case"])["all"]
     assert overall["n"] >= 20 and overall["kind_accuracy"] >= 0.95 and overall["speaker_exact"] >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "speaker"),
+    [
+        ("fr", "Le ministre Jean Dupont a estimé que plusieurs milliers de soldats restaient détenus.", "Le ministre Jean Dupont"),
+        ("es", "El portavoz del Kremlin, Dmitri Peskov, dijo que no habrá tregua.", "Dmitri Peskov"),
+        ("es", "«No habrá tregua», afirmó el ministro Luis Gómez.", "el ministro Luis Gómez"),
+        ("ar", "وقال وزير الخارجية دميترو كوليبا إن الهجوم فشل.", "وزير الخارجية دميترو كوليبا"),
+        (
+            "de",
+            "Energieminister Herman Haluschtschenko teilte mit, die Netze seien stabil.",
+            "Energieminister Herman Haluschtschenko",
+        ),
+        (
+            "it",
+            "Il ministro Antonio Tajani ha ribadito che l'Italia resta al fianco di Kiev.",
+            "Il ministro Antonio Tajani",
+        ),
+    ],
+)
+def test_speakers_are_noun_phrases_never_the_reported_clause(lang: str, text: str, speaker: str) -> None:
+    found = attribute(text, 0, len(text), lang, load_lexicon())
+    assert found.kind in ("reported", "quote") and text[found.speaker[0] : found.speaker[1]] == speaker

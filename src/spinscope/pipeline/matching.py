@@ -126,6 +126,15 @@ def candidate_spans(doc: Document, limit: int = 0) -> list[Span]:
     return sorted((span for span, _ in kept), key=lambda s: s.start)
 
 
+def once_per_case(found: list[tuple[Span, int, float, float, str]]) -> list[tuple[Span, int, float, float, str]]:
+    """The best-scoring sentence of each matched case (a title repeated as the first line matches once)."""
+    best: dict[int, tuple[Span, int, float, float, str]] = {}
+    for hit in found:
+        if hit[1] not in best or (hit[3], hit[2]) > (best[hit[1]][3], best[hit[1]][2]):
+            best[hit[1]] = hit
+    return list(best.values())
+
+
 MATCH_SCHEMA = {
     "type": "array",
     "description": "Sentences that state a known debunked claim of the local case bank, best match per sentence.",
@@ -235,7 +244,7 @@ class MatchingComponent(Component):
                 found.append((span, hit[0], 1.0, 1.0, hit[1]))
         if rest:
             found.extend(self._verified(index, verifier, rest))
-        doc.spans["matches"] = [self._span(doc, *f) for f in sorted(found, key=lambda f: f[0].start)]
+        doc.spans["matches"] = [self._span(doc, *f) for f in sorted(once_per_case(found), key=lambda f: f[0].start)]
         return doc
 
     def _verified(self, index, verifier: Verifier, spans: list[Span]) -> list[tuple[Span, int, float, float, str]]:

@@ -27,6 +27,8 @@ LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "sourcing.toml"
 KINDS = ("reporting", "prefix", "vague", "hedges")
 FULL_LANGUAGES = ("en", "ru")  # the others with a lexicon are covered for cues and hedges only
 MAX_SPEAKER_WORDS = 8
+# Words that open a reported clause: a speaker never starts or runs past one.
+COMPLEMENTIZERS = frozenset({"that", "que", "qu", "che", "dass", "что", "чтобы", "що", "że", "iż", "أن", "إن", "ان"})
 STACK_DEPTH = 8  # open quotation marks a closing one may pair with
 MIN_QUOTE_WORDS = 3  # shorter quoted stretches are scare quotes ("carefully tracked"), not statements
 
@@ -84,7 +86,7 @@ def _entry_regex(entry: str, n: int = 0) -> str:
     return rf"(?<![\w-]){body}(?![\w-])" if entry.rstrip()[-1:] != "." else rf"(?<![\w-]){body}"
 
 
-def _compile(entries: Sequence[str]) -> re.Pattern[str] | None:
+def compile_entries(entries: Sequence[str]) -> re.Pattern[str] | None:
     """Longest entries first, so "according to sources" wins over "according to"."""
     if not entries:
         return None
@@ -116,7 +118,7 @@ def load_lexicon(extra: str = "") -> Lexicon:
             for kind, entries in table.items():
                 tables.setdefault(lang, {}).setdefault(kind, []).extend(entries)
     compiled = {
-        lang: {kind: p for kind in KINDS if (p := _compile(table.get(kind, []))) is not None}
+        lang: {kind: p for kind in KINDS if (p := compile_entries(table.get(kind, []))) is not None}
         for lang, table in tables.items()
     }
     return Lexicon(compiled)
@@ -207,10 +209,14 @@ def _words_before(text: str, stop: int, floor: int) -> tuple[int, int] | None:
 
 
 def _words_after(text: str, begin: int, ceiling: int) -> tuple[int, int] | None:
-    """The up to MAX_SPEAKER_WORDS words right after `begin`, up to a punctuation boundary."""
+    """The up to MAX_SPEAKER_WORDS words right after `begin`, up to a punctuation boundary or a complementizer
+    ("said the minister that ...", Arabic "قال الوزير إن ..."); None when a complementizer comes first: the
+    words after the cue are then the statement ("a estimé que ..."), not its source."""
     region = text[begin:ceiling]
     stop = _SPEAKER_STOP.search(region)
     words = list(_WORD.finditer(region, 0, stop.start() if stop else len(region)))[:MAX_SPEAKER_WORDS]
+    first = next((k for k, w in enumerate(words) if w.group().lower().rstrip("'’") in COMPLEMENTIZERS), len(words))
+    words = words[:first]
     return (begin + words[0].start(), begin + words[-1].end()) if words else None
 
 
@@ -231,7 +237,7 @@ def _speaker_of(text: str, cue: Cue, start: int, end: int, inside: Sequence[tupl
         if after is not None:
             return after
     floor = max([start, *(e + 1 for _, e in inside if e < cue.start)])
-    return _words_before(text, cue.start, floor)
+    return _words_before(text, len(text[: cue.start].rstrip(" ,")), floor)  # "X, Y, dijo": back past the comma
 
 
 def attribute(

@@ -18,6 +18,7 @@ from ..text import labels_overlapping
 from .encoder import Encoding
 from .linear_head import LinearHead
 from .pooling import stretch_features, token_range
+from .span_guards import guard
 
 DEFAULT_THRESHOLD = 0.5
 THRESHOLDS_FILE = "thresholds.json"  # the decoder config tuning writes (`DecoderConfig`)
@@ -243,9 +244,10 @@ class TechniqueDecoder:
         return source
 
     def annotate_spans(self, doc: Document, encoding: Encoding) -> None:
-        """Replace the document's `techniques` layer with the spans decoded from token probabilities."""
+        """Replace the document's `techniques` layer with the spans decoded from token probabilities, past the
+        guards of `span_guards` (no function-word spans; loaded designations always tagged)."""
         doc.spans["techniques"] = []
-        for label, start, end, score in self._spans(doc, encoding, self.span_thresholds):
+        for label, start, end, score in guard(doc, self._spans(doc, encoding, self.span_thresholds)):
             doc.add_span("techniques", start, end, label, score=score, source="techniques")
 
     def paragraph_labels(self, doc: Document, encoding: Encoding) -> dict[int, list[str]]:
