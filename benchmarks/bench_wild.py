@@ -1,6 +1,6 @@
 """The wild set (benchmarks/wild/, articles we wrote): what a fact-checker reads first, per language.
 
-    python benchmarks/bench_wild.py [--data ../shared/data] [--langs de,fr] [--show]
+    python benchmarks/bench_wild.py [--data ../shared/data] [--langs de,fr] [--show] [--set section.key=value]
 
 Runs the default pipeline on every `benchmarks/wild/<lang>/*.txt` as a user would (the txt reader: title,
 ` date` header), with the EUvsDisinfo case bank imported from `--data` into a temporary folder, and prints per
@@ -168,6 +168,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("SPINSCOPE_DATA", "../shared/data")))
     ap.add_argument("--langs", default="", help="comma-separated languages (default: every folder)")
     ap.add_argument("--show", action="store_true", help="print what each article shows")
+    ap.add_argument("--set", action="append", default=[], help="a setting for the run, section.key=value")
     args = ap.parse_args()
     from spinscope.api import load_pipeline
     from spinscope.config import load_settings
@@ -177,7 +178,8 @@ def main() -> None:
     langs = [x for x in args.langs.split(",") if x] or sorted(p.name for p in WILD.iterdir() if p.is_dir())
     with tempfile.TemporaryDirectory(prefix="spinscope-wild-") as home:
         bank = casebank(args.data, Path(home))
-        settings = load_settings(env={}, overrides=[f"casebank.path={bank}", "components.claims.all=true"])
+        overrides = [f"casebank.path={bank}", "components.claims.all=true", *args.set]
+        settings = load_settings(env={}, overrides=overrides)
         pipeline = load_pipeline(settings)
         paths = [path for lang in langs for path in sorted((WILD / lang).glob("*.txt"))]
         out: list[dict[str, Any]] = []

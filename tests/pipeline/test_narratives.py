@@ -42,6 +42,21 @@ def test_nothing_above_the_cut_or_a_confident_other_head_gives_other() -> None:
     assert tax.decode(row, np.array([0.6, 0.4, 0.3]))[0][:2] == (2, None)
 
 
+def test_a_narrative_of_the_other_domain_needs_the_cross_domain_cut() -> None:
+    from spinscope.train.narratives import Hierarchy
+
+    labels = ["CC: X", "URW: A", "Other", "CC: X: Other", "URW: A: Other"]
+    tax = Taxonomy(labels)
+    row = np.array([0.5, 0.8, 0.0, 0.0, 0.0])
+    assert [i for i, _, _ in tax.decode(row, np.array([0.5, 0.4, 0.3]))] == [1]  # no fourth cut: one domain
+    assert [i for i, _, _ in tax.decode(row, np.array([0.5, 0.4, 0.3, 0.6]))] == [1]
+    assert [i for i, _, _ in tax.decode(row, np.array([0.5, 0.4, 0.3, 0.45]))] == [1, 0]
+    hierarchy = Hierarchy(labels[:3], labels[3:])  # the training rule agrees
+    for cuts in ((0.5, 0.4, 0.3), (0.5, 0.4, 0.3, 0.6), (0.5, 0.4, 0.3, 0.45)):
+        keep, _ = hierarchy.masks(row[None, :3], row[None, 3:], *cuts)
+        assert list(np.flatnonzero(keep[0])) == sorted(i for i, _, _ in tax.decode(row, np.array(cuts)))
+
+
 def test_every_article_gets_taxonomy_narratives_with_evidence_inside_the_text() -> None:
     doc = analyze(EXAMPLE.read_text(encoding="utf-8"), doc_id="example", settings=load_settings(env={}))
     record = to_record(doc)

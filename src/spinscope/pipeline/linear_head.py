@@ -19,6 +19,7 @@ import numpy as np
 from .lexical import LexicalHead, activate
 
 LEXICAL = "lexical"  # subfolder of a head folder: the blended n-gram head
+CENTRE = "centre_"  # head.npz arrays `centre_<language>`: the mean features subtracted for that language
 
 
 @dataclass
@@ -35,15 +36,24 @@ class LinearHead:
     encoder: dict[str, Any] = field(default_factory=dict)  # checkpoint + step of the encoder it was fitted on
     lexical: LexicalHead | None = None  # n-gram head whose scores are blended in
     blend: float = 1.0  # weight of this head's scores against the lexical head's
+    lexical_languages: list[str] | None = None  # the languages the lexical head was fitted on (None: all)
+    centres: dict[str, np.ndarray] = field(default_factory=dict)  # language (or "default") -> mean features
 
-    def scores(self, features: np.ndarray) -> np.ndarray:
-        """Probabilities for one feature vector [dim] or a matrix of them [n, dim]."""
+    def scores(self, features: np.ndarray, language: str | None = None) -> np.ndarray:
+        """Probabilities for one feature vector [dim] or a matrix of them [n, dim]. A head with `centres`
+        first subtracts the mean features of the text's language (its "default" for another), so what tells
+        languages apart in the encoder's states does not pass for what tells labels apart."""
+        if self.centres:
+            features = features - self.centres.get(language or "", self.centres["default"])
         return activate(((features - self.mean) / self.scale) @ self.weights + self.bias, self.kind)
 
-    def blended(self, features: np.ndarray, texts: list[str]) -> np.ndarray:
-        """Scores of feature rows [n, dim] blended with the lexical head's on their texts (n of them)."""
-        own = self.scores(features)
+    def blended(self, features: np.ndarray, texts: list[str], language: str | None = None) -> np.ndarray:
+        """Scores of feature rows [n, dim] blended with the lexical head's on their texts (n of them); this
+        head's alone for a `language` outside `lexical_languages`."""
+        own = self.scores(features, language)
         if self.lexical is None or self.blend >= 1.0:
+            return own
+        if self.lexical_languages is not None and language not in self.lexical_languages:
             return own
         return self.blend * own + (1.0 - self.blend) * self.lexical.scores(texts).reshape(own.shape)
 
@@ -53,10 +63,14 @@ class LinearHead:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        np.savez(folder / "head.npz", mean=self.mean, scale=self.scale, weights=self.weights, bias=self.bias)
+        centres = {f"{CENTRE}{lang}": vector for lang, vector in self.centres.items()}
+        arrays = {"mean": self.mean, "scale": self.scale, "weights": self.weights, "bias": self.bias}
+        np.savez(folder / "head.npz", **arrays, **centres)
         meta = {"labels": self.labels, "kind": self.kind, "thresholds": self.thresholds, "encoder": self.encoder}
         if self.lexical is not None:
             meta["blend"] = self.blend
+            if self.lexical_languages is not None:
+                meta["lexical_languages"] = self.lexical_languages
             self.lexical.save(folder / LEXICAL)
         (folder / "head.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
@@ -65,6 +79,7 @@ class LinearHead:
         meta = json.loads((folder / "head.json").read_text(encoding="utf-8"))
         lexical = LexicalHead.load(folder / LEXICAL) if "blend" in meta else None
         with np.load(folder / "head.npz") as arrays:
+            centres = {k[len(CENTRE) :]: arrays[k] for k in arrays.files if k.startswith(CENTRE)}
             return cls(
                 meta["labels"],
                 meta["kind"],
@@ -73,6 +88,8 @@ class LinearHead:
                 encoder=meta.get("encoder", {}),
                 lexical=lexical,
                 blend=meta.get("blend", 1.0),
+                lexical_languages=meta.get("lexical_languages"),
+                centres=centres,
             )
 
 

@@ -1,7 +1,8 @@
 """Narratives: the SemEval-2025 Task 10 taxonomy (Ukraine war, climate change) and the user's own.
 
 Taxonomy labels come from a multi-label head (`models/narratives`) on the whole-text features of the shared
-encoder pass, blended in English with a lexical head, decoded with the hierarchy: a narrative is scored by
+encoder pass (centred per language), blended in the languages of its training data with a lexical head,
+decoded with the hierarchy, one domain per article unless the other reaches its own cut. A narrative is scored by
 the higher of its own head and its best sub-narrative; `Other` when the Other head reaches its cut or no
 narrative reaches its own; within a kept narrative, the sub-narratives at their cut, else "<narrative>: Other".
 Evidence: the same head applied to each sentence's features; a label's evidence is its best-scoring sentences.
@@ -30,7 +31,8 @@ from .pooling import stretch_features
 from .user_narratives import UserNarrative, load_user_narratives
 
 OTHER = "Other"
-LEXICAL_LANGUAGE = "en"  # the lexical part was fitted on English texts (originals and MT)
+NEVER = 1.01  # a cut no probability reaches
+LEXICAL_LANGUAGE = "en"  # where a head names no `lexical_languages`, its lexical part was fitted on English
 EVIDENCE = 3  # sentences per label
 EVIDENCE_WORDS = 5  # shorter sentences ("They are not.") carry too little to show why
 TAXONOMY = "semeval2025"
@@ -46,6 +48,7 @@ class Taxonomy:
         self.other = len(self.narratives) - 1
         self.parent = np.array([self.narratives.index(s.rsplit(": ", 1)[0]) for s in self.subs])
         self.named = np.array([not s.endswith(": Other") for s in self.subs])
+        self.domain = np.array([n.split(":")[0] if n != OTHER else "" for n in self.narratives])
 
     def lifted(self, narr: np.ndarray, sub: np.ndarray) -> np.ndarray:
         """Narrative scores [..., narratives] raised to their best named sub-narrative's score."""
@@ -56,12 +59,20 @@ class Taxonomy:
 
     def decode(self, scores: np.ndarray, cuts: np.ndarray) -> list[tuple[int, int | None, float]]:
         """(narrative column, sub-narrative column or None for "<narrative>: Other", score) of one article's
-        label scores; [(Other, None, score)] when no narrative applies."""
-        t_other, t_narr, t_sub = (float(c) for c in cuts)
+        label scores; [(Other, None, score)] when no narrative applies. Cuts: Other, narrative, sub-narrative
+        and cross-domain: a narrative of the other domain (CC, URW) than the article's best narrative is kept
+        only at that cut (no fourth cut: never)."""
+        t_other, t_narr, t_sub = (float(c) for c in cuts[:3])
+        t_cross = float(cuts[3]) if len(cuts) > 3 else NEVER
         narr, sub = scores[: len(self.narratives)], scores[len(self.narratives) :]
         other = self.other
         lifted = self.lifted(narr, sub)
-        kept = [i for i in np.argsort(-lifted) if i != other and lifted[i] >= t_narr]
+        lead = self.domain[max((i for i in range(len(lifted)) if i != other), key=lambda i: lifted[i])]
+        kept = [
+            i
+            for i in np.argsort(-lifted)
+            if i != other and lifted[i] >= t_narr and (self.domain[i] == lead or lifted[i] >= t_cross)
+        ]
         if narr[other] >= t_other or not kept:
             return [(other, None, float(max(narr[other], 1.0 - lifted[:other].max())))]
         out: list[tuple[int, int | None, float]] = []
@@ -182,9 +193,10 @@ class NarrativesComponent(Component):
     def _scores(self, doc: Document, bounds: list[tuple[int, int]]) -> np.ndarray:
         encoding = encoding_of(doc)
         features = stretch_features(encoding, bounds)
-        if doc.language == LEXICAL_LANGUAGE:
-            return self.head.blended(features, [doc.text[a:b] for a, b in bounds])
-        return self.head.scores(features)
+        languages = self.head.lexical_languages or [LEXICAL_LANGUAGE]  # heads of before: English only
+        if doc.language in languages:
+            return self.head.blended(features, [doc.text[a:b] for a, b in bounds], doc.language)
+        return self.head.scores(features, doc.language)
 
     def __call__(self, doc: Document) -> Document:
         found: list[dict[str, Any]] = []
