@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,16 +162,31 @@ def run_query(
             raise CorpusError(
                 Errors.E905(path=root, detail="only one statement that reads (SELECT, WITH, ...) runs here")
             )
-        with cancel.hook(con.interrupt) if cancel is not None else contextlib.nullcontext():
+        with interruptible(con, cancel):
             result = con.execute(sql)
             rows = result.fetchall() if limit is None else result.fetchmany(limit)
         return [d[0] for d in result.description or []], rows
     except duckdb.Error as exc:
-        if cancel is not None:
-            cancel.check()  # interrupted: the caller has gone
         raise CorpusError(Errors.E905(path=root, detail=str(exc).splitlines()[0])) from None
     finally:
         con.close()
+
+
+@contextlib.contextmanager
+def interruptible(con, cancel: Cancellation | None) -> Iterator[None]:
+    """The connection's queries in this block are interrupted when `cancel` is set, and the error DuckDB then
+    raises leaves as `Cancelled` (the caller has gone), not as a failed query."""
+    import duckdb
+
+    if cancel is None:
+        yield
+        return
+    try:
+        with cancel.hook(con.interrupt):
+            yield
+    except duckdb.Error:
+        cancel.check()
+        raise
 
 
 def _one_select(con, sql: str) -> bool:

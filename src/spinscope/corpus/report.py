@@ -8,7 +8,6 @@ a legend, so it reads without the text. Every query goes through `corpus.query.c
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import functools
 import html
@@ -20,7 +19,7 @@ from typing import Any
 
 from ..runner.cancel import Cancellation
 from ..writers._common import neutral
-from .query import QueryLimits, connect
+from .query import QueryLimits, connect, interruptible
 
 GROUPS = {"outlet": "outlet", "language": "language", "channel": "outlet"}  # a channel is a Telegram outlet
 TOP = 8  # techniques, actors, narratives and groups shown per plot
@@ -46,12 +45,10 @@ def build_report(
 ) -> list[Section]:
     """The report's sections for the run in `root` (only documents dated within since/until, when given), read
     over a sandboxed connection within `limits`; a set `cancel` interrupts its queries (`Cancelled`)."""
-    import duckdb
-
     group = GROUPS[by]
     con = connect(root, since, until, limits=limits)
     try:
-        with cancel.hook(con.interrupt) if cancel is not None else contextlib.nullcontext():
+        with interruptible(con, cancel):
             (docs, dated, first, last) = con.execute(
                 "SELECT count(*), count(day), min(day), max(day) FROM documents"
             ).fetchone()
@@ -74,10 +71,6 @@ def build_report(
                 _clusters(con, group),
                 _matches(con),
             ]
-    except duckdb.Error:
-        if cancel is not None:
-            cancel.check()  # interrupted: the caller has gone
-        raise
     finally:
         con.close()
     return sections

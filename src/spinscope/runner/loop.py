@@ -53,16 +53,15 @@ def read_inputs(
     An unusable input or a bad record inside one goes to `reject`; the rest is read (an input that fails
     half-way keeps the documents read before the failure). A set `cancel` stops the reading (`Cancelled`).
     """
+    cancel = cancel or Cancellation()
     for item in inputs:
-        if cancel is not None:
-            cancel.check()
+        cancel.check()
         if isinstance(item, Document):
             yield item
             continue
         try:
             for doc in open_input(item, settings):
-                if cancel is not None:
-                    cancel.check()
+                cancel.check()
                 if isinstance(doc, Rejected):
                     reject(doc)
                 else:
@@ -91,6 +90,7 @@ def process(
     stops the run between documents and batches with `Cancelled`.
     """
     stats = RunStats()
+    cancel = cancel or Cancellation()  # never set: nobody cancels
 
     def reject(item: Rejected) -> None:
         stats.rejected.append(item)
@@ -104,8 +104,7 @@ def process(
         for steps in early:
             groups = ahead(_staged(groups, pipeline, reject, steps, cancel))
         for group in groups:
-            if cancel is not None:
-                cancel.check()
+            cancel.check()
             for doc in _run_batch(group, pipeline, reject, last, check=True):
                 stats.done += 1
                 yield doc
@@ -145,11 +144,10 @@ def _staged(
     pipeline: Pipeline,
     reject: OnReject,
     steps: Sequence[Component],
-    cancel: Cancellation | None,
+    cancel: Cancellation,
 ):
     for group in groups:
-        if cancel is not None:
-            cancel.check()
+        cancel.check()
         yield _run_batch(group, pipeline, reject, steps)
 
 

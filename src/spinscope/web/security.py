@@ -106,7 +106,8 @@ class Throttle:
 
     def failed(self, client: str) -> None:
         with self._lock:
-            self._recent(client, time.monotonic()).append(time.monotonic())
+            now = time.monotonic()
+            self._recent(client, now).append(now)
 
 
 def client_of(request: Request) -> str:
