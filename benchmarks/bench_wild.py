@@ -11,8 +11,9 @@ language (issue #24; gold layout in benchmarks/wild/README.md):
 - junk: predicted spans whose whole text is a gold `[[absent]]` word, and lone-word spans in all;
 - narr ok: propaganda pieces whose taxonomy narratives are all of the gold domain (and at least one), wire
   reports whose only narrative is Other; wrong-dom: articles listing a narrative of the other domain;
-- cases: gold bank cases found (the restated sentence matched to that case) / false matches (a match that is
-  not a gold case sentence) / repeats (a case listed twice in one article);
+- cases: gold bank cases found (the restated sentence matched to that case or one the gold lists as stating the
+  same claim) / false matches (a match that is not a gold case sentence) / repeats (a case listed twice in one
+  article);
 - speakers: gold speakers whose claim sentence is attributed to exactly that phrase / to an overlapping phrase
   (every sentence is listed as a claim here, `components.claims.all`, so attribution is judged apart from
   check-worthiness);
@@ -103,11 +104,11 @@ def score(record: dict[str, Any], gold: dict[str, Any], tally: Tally) -> None:
         ok = found == {gold["domain"]}
     tally.narr_ok += ok
     tally.wrong_domain += bool(found - {gold["domain"]})
-    gold_cases = [(where(text, c["text"]), c["case"]) for c in gold.get("cases", [])]
+    gold_cases = [(where(text, c["text"]), {c["case"], *c.get("also", [])}) for c in gold.get("cases", [])]
     tally.cases += len(gold_cases)
-    for at, case in gold_cases:
+    for at, cases in gold_cases:
         tally.cases_found += any(
-            m["case_id"] == case and overlaps(at, (m["start"], m["end"])) for m in record["matches"]
+            m["case_id"] in cases and overlaps(at, (m["start"], m["end"])) for m in record["matches"]
         )
     for m in record["matches"]:
         tally.false_matches += not any(overlaps(at, (m["start"], m["end"])) for at, _ in gold_cases)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from spinscope.casebank import Case, CaseBank
@@ -12,7 +13,7 @@ from spinscope.casebank.index import normalised, signature
 from spinscope.config import load_settings
 from spinscope.data import Document
 from spinscope.pipeline import Pipeline
-from spinscope.pipeline.matching import candidate_features, density, number_agreement
+from spinscope.pipeline.matching import Verifier, across, candidate_features, density, number_agreement
 from spinscope.schema import validate
 from spinscope.writers.record import to_record
 from tests.conftest import needs_data
@@ -82,6 +83,14 @@ def test_features_see_numbers_margins_and_density() -> None:
     assert feats.shape == (2, 5)
     assert feats[0, 1] == pytest.approx(0.1) and feats[1, 1] == pytest.approx(-0.1)
     assert density(__import__("numpy").array([0.9, 0.1, 0.5])) == pytest.approx(0.5)
+
+
+def test_a_translation_gets_the_cut_for_cases_in_another_language() -> None:
+    case = "Ukraine is governed by a puppet regime installed by Washington."
+    assert across("de", case) and not across("en", case) and not across(None, case)
+    verifier = Verifier(np.zeros(5, np.float32), 0.0, 0.98, 0.8, 5, threshold_across=0.95)
+    assert verifier.cut(True) == 0.95 and verifier.cut(False) == 0.98
+    assert Verifier(np.zeros(5, np.float32), 0.0, 0.93, 0.8, 5).cut(True) == 0.93  # a verifier with one cut
 
 
 def test_normalised_text_and_minhash_ignore_punctuation_and_case() -> None:

@@ -57,6 +57,50 @@ def test_a_narrative_of_the_other_domain_needs_the_cross_domain_cut() -> None:
         assert list(np.flatnonzero(keep[0])) == sorted(i for i, _, _ in tax.decode(row, np.array(cuts)))
 
 
+def test_the_articles_domain_keeps_narratives_of_that_domain_only() -> None:
+    labels = ["CC: X", "URW: A", "Other", "CC: X: Other", "URW: A: Other"]
+    tax = Taxonomy(labels)
+    row = np.array([0.5, 0.8, 0.0, 0.0, 0.0])
+    cuts = np.array([0.5, 0.4, 0.3, 0.45])
+    assert [i for i, _, _ in tax.decode(row, cuts)] == [1, 0]  # no domain given: the best narrative's, CC at 0.45
+    assert [i for i, _, _ in tax.decode(row, cuts, "CC")] == [0]  # URW 0.8 passes the cross cut, yet is left out
+    assert [i for i, _, _ in tax.decode(row, cuts, "URW")] == [1]
+    row = np.array([0.0, 0.5, 0.0, 0.0, 0.0])
+    assert tax.decode(row, cuts, "CC")[0][0] == 2  # only war narratives on a climate piece: Other
+
+
+WIRE = """Ukraine and Russia exchange prisoners of war
+
+KYIV, June 3 (Reuters) - Ukraine and Russia exchanged 75 prisoners of war each on Tuesday, the Ukrainian
+coordination headquarters said, the third exchange this year. The exchange was mediated by the United Arab
+Emirates, the foreign ministry in Abu Dhabi said in a statement. Those released included soldiers and two
+civilians, the headquarters said. Russia's defence ministry confirmed the exchange and said the released
+Russian servicemen would be flown to Moscow for medical checks.
+"""
+
+CLIMATE = """Die grüne Diktatur kommt
+
+Die Klimaideologen wollen uns das Auto, die Heizung und das Schnitzel verbieten. Die angebliche Klimakrise ist
+eine Erfindung der Ökolobby, die an jeder Windkraftanlage Milliarden verdient. Das Klima hat sich immer
+gewandelt, auch ohne Menschen. Wer widerspricht, wird als Leugner an den Pranger gestellt.
+"""
+
+
+@pytest.mark.parametrize("text", [WIRE, WIRE.replace("KYIV, June 3 (Reuters) - ", "")])
+def test_a_wire_report_carries_no_narrative(text: str) -> None:
+    record = to_record(analyze(text, settings=load_settings(env={})))
+    assert record["genre"]["label"] == "reporting"
+    assert [n["narrative"] for n in record["narratives"]] == ["Other"]
+    off = to_record(analyze(text, settings=load_settings(env={}, overrides=["components.narratives.reporting=0"])))
+    assert off["narratives"], "the gate can be switched off"
+
+
+def test_a_climate_piece_gets_no_war_narrative_in_a_language_the_head_never_saw() -> None:
+    record = to_record(analyze(CLIMATE, settings=load_settings(env={})))
+    named = {n["narrative"] for n in record["narratives"]}
+    assert named and all(n.startswith("CC: ") or n == "Other" for n in named), named
+
+
 def test_every_article_gets_taxonomy_narratives_with_evidence_inside_the_text() -> None:
     doc = analyze(EXAMPLE.read_text(encoding="utf-8"), doc_id="example", settings=load_settings(env={}))
     record = to_record(doc)

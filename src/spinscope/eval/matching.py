@@ -17,5 +17,6 @@ def matching_gate_scores(data_root: Path) -> dict[str, float]:
     bank = Bank.embed(read_bank(data_root), embedder)
     probes = [p for p in read_test_set() if p.split == "test"]
     cands = candidates(bank, probes, embedder.embed([p.text for p in probes]))
-    got = prf(probes, decide(cands, lambda c: verifier.scores(c.features), verifier.threshold, verifier.retrieve))
+    scorer = lambda c: verifier.scores(c.features)  # noqa: E731
+    got = prf(probes, decide(cands, scorer, verifier.threshold, verifier.threshold_across))
     return {"matching.precision.test_half": got["precision"], "matching.recall.test_half": got["recall"]}

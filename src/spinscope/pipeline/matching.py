@@ -18,7 +18,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from ..registry import components
 from ..writers.sections import matches_html, matches_terminal
 from .base import Component, Field
 from .embedder import SentenceEmbedder, load_embedder
+from .language import identify
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,18 @@ def density(similarities: np.ndarray) -> float:
     return float(np.partition(similarities, len(similarities) - k)[-k:].mean()) if k else 0.0
 
 
+@lru_cache(maxsize=65_536)
+def written_in(text: str) -> str:
+    """The language a case's text is written in (EUvsDisinfo writes its cases in English whatever the outlet's)."""
+    return identify(text)[0]
+
+
+def across(language: str | None, case_text: str) -> bool:
+    """Whether a sentence in `language` would match a case written in another language (a translation sits at
+    a lower cosine than a paraphrase in the same language, and so gets a cut of its own)."""
+    return bool(language) and written_in(case_text) != language
+
+
 def candidate_features(query: str, cosines: Sequence[float], texts: Sequence[str], dense: float) -> np.ndarray:
     """[k, 5] for a sentence's k nearest cases: cosine, its margin over the best other candidate, number
     agreement, whether either holds a number, and the sentence's `density` (a sentence close to many cases
@@ -83,16 +96,22 @@ class Verifier:
 
     weights: np.ndarray
     bias: float
-    threshold: float  # tuned on the dev half of our matching test set
+    threshold: float  # tuned on the dev half of our matching test set, for a case in the sentence's language
     retrieve: float  # candidates below this cosine are never verified
     top_k: int
+    threshold_across: float | None = None  # the same for a case in another language (None: `threshold`)
+
+    def cut(self, other_language: bool) -> float:
+        """The cut for a case in the sentence's language, or in another (`across`)."""
+        return float(self.threshold_across) if other_language and self.threshold_across else self.threshold
 
     def scores(self, features: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-(features @ self.weights + self.bias)))
 
     def save(self, folder: Path, extra: Mapping[str, Any]) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        meta = {"threshold": self.threshold, "retrieve": self.retrieve, "top_k": self.top_k, **extra}
+        meta = {"threshold": self.threshold, "threshold_across": self.threshold_across, **extra}
+        meta |= {"retrieve": self.retrieve, "top_k": self.top_k}
         meta |= {"weights": [round(float(w), 6) for w in self.weights], "bias": float(self.bias)}
         (folder / "verifier.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
@@ -104,7 +123,12 @@ class Verifier:
             return None
         meta = json.loads(path.read_text(encoding="utf-8"))
         return Verifier(
-            np.asarray(meta["weights"], np.float32), meta["bias"], meta["threshold"], meta["retrieve"], meta["top_k"]
+            np.asarray(meta["weights"], np.float32),
+            meta["bias"],
+            meta["threshold"],
+            meta["retrieve"],
+            meta["top_k"],
+            meta.get("threshold_across"),
         )
 
 
@@ -243,20 +267,22 @@ class MatchingComponent(Component):
             else:
                 found.append((span, hit[0], 1.0, 1.0, hit[1]))
         if rest:
-            found.extend(self._verified(index, verifier, rest))
+            found.extend(self._verified(index, verifier, rest, doc.language))
         doc.spans["matches"] = [self._span(doc, *f) for f in sorted(once_per_case(found), key=lambda f: f[0].start)]
         return doc
 
-    def _verified(self, index, verifier: Verifier, spans: list[Span]) -> list[tuple[Span, int, float, float, str]]:
+    def _verified(
+        self, index, verifier: Verifier, spans: list[Span], language: str | None
+    ) -> list[tuple[Span, int, float, float, str]]:
         queries = self.embedder.embed([s.text for s in spans])
         out = []
-        cut = self.threshold or verifier.threshold
         for span, (near, dense) in zip(spans, index.nearest(queries, verifier.top_k), strict=True):
             if not near or near[0][2] < verifier.retrieve:
                 continue
             texts = [case_text(self._case(index, case)) for case, _, _ in near]
             probs = verifier.scores(candidate_features(span.text, [cos for _, _, cos in near], texts, dense))
             best = int(probs.argmax())
+            cut = self.threshold or verifier.cut(across(language, texts[best]))
             if probs[best] >= cut and near[best][2] >= verifier.retrieve:
                 out.append((span, near[best][0], near[best][2], float(probs[best]), "embedding"))
         return out

@@ -2,10 +2,18 @@
 
 Taxonomy labels come from a multi-label head (`models/narratives`) on the whole-text features of the shared
 encoder pass (centred per language), blended in the languages of its training data with a lexical head,
-decoded with the hierarchy, one domain per article unless the other reaches its own cut. A narrative is scored by
+decoded with the hierarchy, one domain per article (`narrative_domain`: what the article is about, read by the
+pretrained multilingual e5 from its first sentences; without that head, the best narrative's domain, and the other
+domain at its own cut). A narrative is scored by
 the higher of its own head and its best sub-narrative; `Other` when the Other head reaches its cut or no
 narrative reaches its own; within a kept narrative, the sub-narratives at their cut, else "<narrative>: Other".
 Evidence: the same head applied to each sentence's features; a label's evidence is its best-scoring sentences.
+
+A report carries no narrative: an article the genre head calls reporting (`reporting`, probability at least)
+with few stretches of technique spans (under `report_density` per 1,000 characters) is `Other` whatever the head
+says. Wire copy on the war is close to the war's narratives in the head's features, above all in languages it
+never saw; the two signals it lacks (genre, loaded language) hold across languages (benchmarks/RESULTS.md,
+"Narratives on reports").
 
 User narratives (`components.narratives.user`, a YAML file, see `user_narratives.py`) are matched zero-shot:
 each sentence is embedded with the multilingual e5 (`models/retrieval`) and compared with the narrative's
@@ -27,6 +35,7 @@ from ..writers.sections import narratives_html, narratives_terminal
 from .base import Component, Field
 from .encoder import ENCODING, encoding_of
 from .linear_head import LinearHead, fitted_head
+from .narrative_domain import DomainHead, lead_vector
 from .pooling import stretch_features
 from .user_narratives import UserNarrative, load_user_narratives
 
@@ -57,17 +66,21 @@ class Taxonomy:
             out[..., self.parent[j]] = np.maximum(out[..., self.parent[j]], sub[..., j])
         return out
 
-    def decode(self, scores: np.ndarray, cuts: np.ndarray) -> list[tuple[int, int | None, float]]:
+    def decode(
+        self, scores: np.ndarray, cuts: np.ndarray, domain: str | None = None
+    ) -> list[tuple[int, int | None, float]]:
         """(narrative column, sub-narrative column or None for "<narrative>: Other", score) of one article's
         label scores; [(Other, None, score)] when no narrative applies. Cuts: Other, narrative, sub-narrative
-        and cross-domain: a narrative of the other domain (CC, URW) than the article's best narrative is kept
-        only at that cut (no fourth cut: never)."""
+        and cross-domain: a narrative of the other domain (CC, URW) than the article's best narrative is kept only
+        at that cut (no fourth cut: never). Given the article's `domain` (what it is about), narratives of the
+        other domain are never kept: one document in 1,039 of the SemEval-2025 data carries both."""
         t_other, t_narr, t_sub = (float(c) for c in cuts[:3])
-        t_cross = float(cuts[3]) if len(cuts) > 3 else NEVER
+        t_cross = float(cuts[3]) if len(cuts) > 3 and domain is None else NEVER
         narr, sub = scores[: len(self.narratives)], scores[len(self.narratives) :]
         other = self.other
         lifted = self.lifted(narr, sub)
-        lead = self.domain[max((i for i in range(len(lifted)) if i != other), key=lambda i: lifted[i])]
+        best = max((i for i in range(len(lifted)) if i != other), key=lambda i: lifted[i])
+        lead = domain or self.domain[best]
         kept = [
             i
             for i in np.argsort(-lifted)
@@ -82,6 +95,15 @@ class Taxonomy:
                 (i, None, float(lifted[i]))
             ]
         return out
+
+
+def stretches(spans) -> int:
+    """Stretches of text the spans cover (overlapping spans, of any technique, are one stretch)."""
+    count, end = 0, -1
+    for span in sorted(spans, key=lambda s: s.start):
+        count += span.start >= end
+        end = max(end, span.end)
+    return count
 
 
 def _evidence(doc: Document, scores: np.ndarray | None) -> list[dict[str, Any]]:
@@ -154,7 +176,7 @@ class NarrativesComponent(Component):
     """Adds the `narratives` label: taxonomy narratives with evidence, and user narratives when configured."""
 
     name = "narratives"
-    reads = ("spans.sentences", ENCODING)
+    reads = ("spans.sentences", "spans.techniques", "labels.genre", ENCODING)
     writes = ("labels.narratives",)
     fields = (
         Field(
@@ -177,13 +199,17 @@ class NarrativesComponent(Component):
         self.problem = Warnings.W006(head=self.name)
         self.user: list[UserNarrative] = load_user_narratives(str(config.get("user", "")))
         self.user_threshold = float(config["user_threshold"])
+        self.reporting = float(config["reporting"])
+        self.report_density = float(config["report_density"])
         self.embedder = None
+        self.domain_head: DomainHead | None = None
 
     def setup(self, upstream: Mapping[str, Component]) -> None:
         self.head, self.problem = fitted_head(self.folder, upstream[ENCODING].model, self.name)
         if self.head is not None:
             self.taxonomy = Taxonomy(self.head.labels)
-        if self.user:
+            self.domain_head = DomainHead.load(self.folder)
+        if self.user or self.domain_head is not None:
             from .embedder import load_embedder
 
             self.embedder = load_embedder()
@@ -211,7 +237,13 @@ class NarrativesComponent(Component):
             per_sentence = self._scores(doc, sentences)
             cuts = self.head.thresholds_for(doc.language)
             n_narr = len(self.taxonomy.narratives)
-            for i, j, score in self.taxonomy.decode(article, cuts):
+            report = self._report(doc)
+            decoded = (
+                [(self.taxonomy.other, None, report)]
+                if report
+                else self.taxonomy.decode(article, cuts, self._domain(doc))
+            )
+            for i, j, score in decoded:
                 is_other = self.taxonomy.narratives[i] == OTHER
                 column = i if j is None else n_narr + j
                 sub = (
@@ -234,6 +266,22 @@ class NarrativesComponent(Component):
             found += self._user(doc, sentences)
         doc.labels["narratives"] = found
         return doc
+
+    def _domain(self, doc: Document) -> str | None:
+        """URW or CC from the first sentences (`narrative_domain`); None without its head or embedder."""
+        if self.domain_head is None or self.embedder is None:
+            return None
+        return self.domain_head.domain(lead_vector(self.embedder, [s.text for s in doc.layer("sentences")]))[0]
+
+    def _report(self, doc: Document) -> float | None:
+        """The genre head's reporting probability when the article reads as a report with few technique
+        spans (it carries no narrative), else None."""
+        genre = doc.labels.get("genre") or {}
+        reporting = genre.get("scores", {}).get("reporting", 0.0)
+        density = 1000 * stretches(doc.layer("techniques")) / max(len(doc.text), 1)
+        if self.reporting and reporting >= self.reporting and density < self.report_density:
+            return float(reporting)
+        return None
 
     def _user(self, doc: Document, sentences: list[tuple[int, int]]) -> list[dict[str, Any]]:
         vectors = self.embedder.embed([doc.text[a:b] for a, b in sentences])
