@@ -69,13 +69,13 @@ def test_the_articles_domain_keeps_narratives_of_that_domain_only() -> None:
     assert tax.decode(row, cuts, "CC")[0][0] == 2  # only war narratives on a climate piece: Other
 
 
-WIRE = """Ukraine and Russia exchange prisoners of war
+WIRE = """Russland und die Ukraine tauschen Kriegsgefangene aus
 
-KYIV, June 3 (Reuters) - Ukraine and Russia exchanged 75 prisoners of war each on Tuesday, the Ukrainian
-coordination headquarters said, the third exchange this year. The exchange was mediated by the United Arab
-Emirates, the foreign ministry in Abu Dhabi said in a statement. Those released included soldiers and two
-civilians, the headquarters said. Russia's defence ministry confirmed the exchange and said the released
-Russian servicemen would be flown to Moscow for medical checks.
+KIEW, 3. Juni (dpa) - Russland und die Ukraine haben am Dienstag jeweils 75 Kriegsgefangene ausgetauscht, wie der
+ukrainische Koordinierungsstab mitteilte. Es war der dritte Austausch in diesem Jahr. Vermittelt hatten die
+Vereinigten Arabischen Emirate, teilte das Außenministerium in Abu Dhabi mit. Unter den Freigelassenen seien
+Soldaten und zwei Zivilisten, hieß es. Das russische Verteidigungsministerium bestätigte den Austausch und
+erklärte, die Soldaten würden zur medizinischen Untersuchung nach Moskau geflogen.
 """
 
 CLIMATE = """Die grüne Diktatur kommt
@@ -86,13 +86,12 @@ gewandelt, auch ohne Menschen. Wer widerspricht, wird als Leugner an den Pranger
 """
 
 
-@pytest.mark.parametrize("text", [WIRE, WIRE.replace("KYIV, June 3 (Reuters) - ", "")])
-def test_a_wire_report_carries_no_narrative(text: str) -> None:
-    record = to_record(analyze(text, settings=load_settings(env={})))
-    assert record["genre"]["label"] == "reporting"
+def test_a_wire_report_in_a_language_the_head_never_saw_carries_no_narrative() -> None:
+    record = to_record(analyze(WIRE, settings=load_settings(env={})))
+    assert record["language"] == "de" and record["genre"]["label"] == "reporting"
     assert [n["narrative"] for n in record["narratives"]] == ["Other"]
-    off = to_record(analyze(text, settings=load_settings(env={}, overrides=["components.narratives.reporting=0"])))
-    assert off["narratives"], "the gate can be switched off"
+    off = load_settings(env={}, overrides=["components.narratives.reporting=0"])
+    assert "Other" not in {n["narrative"] for n in to_record(analyze(WIRE, settings=off))["narratives"]}
 
 
 def test_a_climate_piece_gets_no_war_narrative_in_a_language_the_head_never_saw() -> None:
