@@ -137,3 +137,15 @@ def test_the_record_names_the_components_that_ran(settings: dict) -> None:
     assert record["components"] == pipeline.names
     assert "claims" not in record["components"] and "techniques" in record["components"]
     assert [d.components for d in pipeline.pipe([Document("e", "Some text.")])] == [pipeline.names]
+
+
+def test_a_step_uses_what_an_earlier_step_wrote_and_runs_without_it(settings: dict) -> None:
+    from spinscope.errors import PipelineError
+    from spinscope.pipeline.base import check_order
+
+    names = load_pipeline(settings, skip=["genre"]).names
+    assert "narratives" in names and "genre" not in names  # the report rule needs genre; narratives do not
+    steps = {s.name: s for s in load_pipeline(settings).steps}
+    order = [steps[n] for n in ("language", "segment", "encoder", "narratives", "techniques")]
+    with pytest.raises(PipelineError, match=r"\[E201\].*spans\.techniques"):
+        check_order(order)  # a step that uses a key only a later step writes is misplaced

@@ -9,7 +9,8 @@ A component declares every key of the Document it reads and writes:
   `encoding`, the output of the one encoder pass.
 
 The pipeline checks at build time that every key a step reads is written by an earlier step, pulls in the
-writers of what `--only` picks need, and refuses at run time a step that writes a key it did not declare.
+writers of what `--only` picks need, and refuses at run time a step that writes a key it did not declare. Keys a
+step `uses` it reads when an earlier step wrote them and does without otherwise (skipping their writer keeps it).
 A component also contributes the record fields it owns (`fields`): their values, JSON-Schema fragments and
 report sections, so the JSON, schema, terminal and HTML outputs need no edit for a new component.
 """
@@ -58,6 +59,7 @@ class Component:
 
     name: ClassVar[str] = ""
     reads: ClassVar[tuple[str, ...]] = ()
+    uses: ClassVar[tuple[str, ...]] = ()  # read when an earlier step writes them, not needed
     writes: ClassVar[tuple[str, ...]] = ()
     fields: ClassVar[tuple[Field, ...]] = ()
     ends_stage: ClassVar[bool] = False  # the run loop runs the later steps on one batch beside this one's next
@@ -89,10 +91,12 @@ def state_keys(doc: Document) -> set[str]:
 
 
 def check_order(steps: Sequence[Component]) -> None:
-    """Fail before a corpus run starts when a step reads something nothing earlier writes."""
+    """Fail before a corpus run starts when a step reads something nothing earlier writes, or uses something
+    only a later step writes."""
     produced: set[str] = set()
-    for step in steps:
-        if missing := set(step.reads) - produced:
+    for k, step in enumerate(steps):
+        late = set(step.uses) & {key for later in steps[k + 1 :] for key in later.writes}
+        if missing := (set(step.reads) - produced) | late:
             raise PipelineError(Errors.E201(step=step.name, missing=sorted(missing)))
         produced.update(step.writes)
 

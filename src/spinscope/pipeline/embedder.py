@@ -1,7 +1,8 @@
 """Sentence embeddings of the pretrained multilingual-e5-small (`models/retrieval`, int8 ONNX), cross-lingual.
 
 The second model of the pipeline: it runs only on the sentences that need it (claims and technique sentences
-for matching, every sentence only when user narratives are configured), never on whole articles. Vectors are
+for matching, an article's first three sentences for its narrative domain, every sentence only when user
+narratives are configured), never on whole articles. Vectors are
 L2-normalised, so a dot product is the cosine.
 """
 

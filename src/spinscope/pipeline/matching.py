@@ -7,7 +7,7 @@ compared with every case by cosine (`casebank.index`). The closest cases are the
 (`models/matching`, `verifier.json`: logistic regression on the cosine, its margin over the other candidates,
 number agreement and how close the sentence is to the bank as a whole), fitted on the dev half of our
 matching test set, because raw cosine puts news sentences on the same subject as close to a case as true
-paraphrases.
+paraphrases. A case written in another language than the article (a translation) has a cut of its own.
 """
 
 from __future__ import annotations

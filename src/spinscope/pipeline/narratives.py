@@ -178,7 +178,8 @@ class NarrativesComponent(Component):
     """Adds the `narratives` label: taxonomy narratives with evidence, and user narratives when configured."""
 
     name = "narratives"
-    reads = ("spans.sentences", "spans.techniques", "labels.genre", ENCODING)
+    reads = ("spans.sentences", ENCODING)
+    uses = ("spans.techniques", "labels.genre")  # the rule for reports
     writes = ("labels.narratives",)
     fields = (
         Field(
