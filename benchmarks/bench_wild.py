@@ -118,8 +118,8 @@ def score(record: dict[str, Any], gold: dict[str, Any], tally: Tally) -> None:
         at = where(text, wanted["claim"])
         tally.speakers += 1
         claim = next((c for c in record["claims"] if overlaps(at, (c["start"], c["end"]))), None)
-        said = (claim or {}).get("attribution", {}).get("speaker") or ""
-        tally.speakers_exact += said.strip() == wanted["speaker"]
+        said = " ".join(((claim or {}).get("attribution", {}).get("speaker") or "").split())  # a wrapped line
+        tally.speakers_exact += said == wanted["speaker"]
         tally.speakers_overlap += bool(said) and (said in wanted["speaker"] or wanted["speaker"] in said)
     tally.titles_ok += (record["title"] or None) == gold.get("title") and record["title"] != ""
     tally.dates_ok += (record["date"] or None) == gold.get("date")

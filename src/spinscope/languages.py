@@ -1,4 +1,5 @@
-"""Language codes in one place: the SemEval-2023 dataset codes and their ISO 639-1 equivalents.
+"""Language codes in one place (the SemEval-2023 dataset codes and their ISO 639-1 equivalents), and the
+function words of each language.
 
 The datasets name folders en, fr, ge, it, po, ru; documents carry ISO 639-1 codes (de, pl, ...). A model
 lists the dataset codes it was trained on in its config.json (`langs`); every other language is zero-shot.
@@ -6,7 +7,9 @@ lists the dataset codes it was trained on in its config.json (`langs`); every ot
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
+from functools import cache
 
 DATASET_TO_ISO: dict[str, str] = {"en": "en", "fr": "fr", "ge": "de", "it": "it", "po": "pl", "ru": "ru"}
 DATASET_LANGS: tuple[str, ...] = tuple(DATASET_TO_ISO)
@@ -16,3 +19,15 @@ ISO_TO_DATASET: dict[str, str] = {iso: code for code, iso in DATASET_TO_ISO.item
 def iso_codes(dataset_codes: Iterable[str]) -> frozenset[str]:
     """ISO 639-1 codes of dataset language codes (a code that is no dataset code is taken as ISO already)."""
     return frozenset(DATASET_TO_ISO.get(code, code) for code in dataset_codes)
+
+
+@cache
+def stop_words(language: str | None) -> frozenset[str]:
+    """spaCy's stop words of a language (lower case); none for a language spaCy has no list for."""
+    if not language or not language.isalpha():
+        return frozenset()
+    try:
+        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
+    except ImportError:
+        return frozenset()
+    return frozenset(word.lower() for word in module.STOP_WORDS)

@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 
 from spinscope.errors import ConfigError
 from spinscope.eval.sourcing import read_cases, sourcing_scores
-from spinscope.pipeline.sourcing import attribute, direct_quotes, hedges, load_lexicon, quote_marks, quotes
+from spinscope.pipeline.sourcing import (
+    attribute,
+    direct_quotes,
+    hedges,
+    load_lexicon,
+    quote_marks,
+    quotes,
+    sentence_attribution,
+)
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "sourcing_cases.toml"
 
@@ -130,3 +138,25 @@ def test_held_out_sourcing_cases_hold_their_floors() -> None:
 def test_speakers_are_noun_phrases_never_the_reported_clause(lang: str, text: str, speaker: str) -> None:
     found = attribute(text, 0, len(text), lang, load_lexicon())
     assert found.kind in ("reported", "quote") and text[found.speaker[0] : found.speaker[1]] == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "speaker"),
+    [
+        ("Руслан Эдельгериев в комментарии ТАСС заявил, что квоты не нужны.", "ru", "Руслан Эдельгериев"),
+        ("Il sindaco della città ha aggiunto che la luce è tornata.", "it", "Il sindaco della città"),
+        ("Come spiega il professor Alberto Ferri, la guerra era evitabile.", "it", "il professor Alberto Ferri"),
+        (
+            "« Cent soldats sont rentrés », a annoncé le\nprésident ukrainien Volodymyr Zelensky.",
+            "fr",
+            "le\nprésident ukrainien Volodymyr Zelensky",
+        ),
+        ('"We have no money left," he said.', "en", "he"),
+    ],
+)
+def test_a_speaker_is_the_noun_phrase_without_adjuncts_or_lone_function_words(
+    text: str, lang: str, speaker: str
+) -> None:
+    whole, lexicon = [(0, len(text))], load_lexicon()
+    found = direct_quotes(text, whole, whole, lang, lexicon)
+    assert sentence_attribution(text, 0, len(text), found, lang, lexicon)["speaker"] == speaker

@@ -23,6 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..languages import stop_words
+
 LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "sourcing.toml"
 KINDS = ("reporting", "prefix", "vague", "hedges")
 FULL_LANGUAGES = ("en", "ru")  # the others with a lexicon are covered for cues and hedges only
@@ -34,7 +36,7 @@ MIN_QUOTE_WORDS = 3  # shorter quoted stretches are scare quotes ("carefully tra
 
 # opening mark -> closing marks it accepts; straight double quotes toggle
 _PAIRS = {"“": "”", "«": "»", "„": "“”", "‚": "‘’", "‘": "’", "‹": "›", '"': '"'}
-_SPEAKER_STOP = re.compile(r"[,;:.!?()\[\]\"“”«»„‚‹›\n—–]|[‘’](?!\w)")
+_SPEAKER_STOP = re.compile(r"[,;:.!?()\[\]\"“”«»„‚‹›—–]|\n\s*\n|[‘’](?!\w)")  # a wrapped line goes on
 _WORD = re.compile(r"[^\W_][\w'’\-.]*")
 
 
@@ -224,20 +226,52 @@ def _outside(spans: Sequence[tuple[int, int]], a: int, b: int) -> bool:
     return not any(s <= a and b <= e for s, e in spans)
 
 
-def _speaker_of(text: str, cue: Cue, start: int, end: int, inside: Sequence[tuple[int, int]]) -> tuple | None:
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def trimmed(text: str, window: tuple[int, int] | None, lang: str | None) -> tuple[int, int] | None:
+    """A speaker window cut to what can be a speaker: after a name (two or more capitalised words) no
+    prepositional phrase ("Руслан Эдельгериев в комментарии ТАСС", "Volodymyr Zelensky en publiant ..."), and
+    no function word at its end after a word that is none ("il sindaco della"; spaCy's Italian list holds
+    "città" too, so "della città" stays). Function words are spaCy's stop words of the language;
+    without a list, or when nothing else is left ("he"), the window is kept."""
+    stops = stop_words(lang)
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text, *window)] if window and stops else []
+    words = [text[a:b] for a, b in spans]
+    for k in range(len(words) - 1, 1, -1):
+        if words[k].lower() in stops and _capitalised(words[k - 1]) and _capitalised(words[k - 2]):
+            spans, words = spans[:k], words[:k]
+            break
+    if len(words) > 1 and words[-1].lower() in stops and words[-2].lower() not in stops:  # not "della città"
+        spans, words = spans[:-1], words[:-1]
+    return (spans[0][0], spans[-1][1]) if spans else window
+
+
+def bare(text: str, window: tuple[int, int], lang: str | None) -> bool:
+    """Whether a window holds function words only ("Come" of "Come spiega il professor ...", "he")."""
+    stops = stop_words(lang)
+    return bool(stops) and all(m.group().lower() in stops for m in _WORD.finditer(text, *window))
+
+
+def _speaker_of(
+    text: str, cue: Cue, start: int, end: int, inside: Sequence[tuple[int, int]], lang: str | None
+) -> tuple | None:
     if cue.kind == "vague" and cue.before:
         return _words_before(text, len(text[: cue.start].rstrip(" ,")), start)
     if cue.kind == "vague":
         return cue.speaker
     if cue.kind == "prefix":
-        return _words_after(text, cue.end, end)
+        return trimmed(text, _words_after(text, cue.end, end), lang)
     before = text[start : cue.start].rstrip()
-    if not before or before[-1] in ',”»"“’—–':  # "..., said the minister" / quote first, then cue
-        after = _words_after(text, cue.end, end)
-        if after is not None:
-            return after
+    after = trimmed(text, _words_after(text, cue.end, end), lang)
+    if (not before or before[-1] in ',”»"“’—–') and after is not None:  # "..., said the minister" / quote first
+        return after
     floor = max([start, *(e + 1 for _, e in inside if e < cue.start)])
-    return _words_before(text, len(text[: cue.start].rstrip(" ,")), floor)  # "X, Y, dijo": back past the comma
+    window = trimmed(text, _words_before(text, len(text[: cue.start].rstrip(" ,")), floor), lang)  # "X, Y, dijo"
+    if window is not None and after is not None and bare(text, window, lang):  # "Come spiega il professor ..."
+        return after
+    return window
 
 
 def attribute(
@@ -254,7 +288,7 @@ def attribute(
     cues = _without_overlaps(cues)
     kind = "quote" if inside else None
     for cue in cues:
-        speaker = _speaker_of(text, cue, start, end, inside)
+        speaker = _speaker_of(text, cue, start, end, inside, lang)
         if cue.kind == "vague" or speaker is not None:
             return Attribution(kind or ("vague" if cue.kind == "vague" else "reported"), speaker, (cue.start, cue.end))
     return Attribution(kind or "unattributed")

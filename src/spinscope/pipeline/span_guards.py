@@ -14,13 +14,13 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 import tomllib
 from functools import cache
 from pathlib import Path
 
 from ..data import Document
+from ..languages import stop_words
 from .sourcing import compile_entries
 
 DESIGNATIONS = Path(__file__).resolve().parent.parent / "lexicons" / "designations.toml"
@@ -28,18 +28,6 @@ FUNCTION_RUN = 2  # words: a span this short that is only function words is drop
 WORD_LEVEL = frozenset({"Loaded_Language", "Name_Calling-Labeling", "Repetition"})  # may be one word
 DESIGNATION_SCORE = 0.9  # the score a lexicon span carries (it is shown whatever the slider's cut below it)
 _WORD = re.compile(r"\w+")
-
-
-@cache
-def stop_words(language: str | None) -> frozenset[str]:
-    """spaCy's stop words of a language (lower case); none for a language spaCy has no list for."""
-    if not language or not language.isalpha():
-        return frozenset()
-    try:
-        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
-    except ImportError:
-        return frozenset()
-    return frozenset(word.lower() for word in module.STOP_WORDS)
 
 
 def implausible(technique: str, text: str, language: str | None, covered: bool = False) -> bool:
