@@ -6,7 +6,8 @@ Runs the default pipeline on every `benchmarks/wild/<lang>/*.txt` as a user woul
 ` date` header), with the EUvsDisinfo case bank imported from `--data` into a temporary folder, and prints per
 language (issue #24; gold layout in benchmarks/wild/README.md):
 
-- spans/1k: technique spans per 1,000 characters, propaganda pieces and wire reports apart;
+- spans/1k: technique spans the reports show (`shown`) per 1,000 characters, propaganda pieces and wire
+  reports apart (the span figures below count shown spans too);
 - must: share of gold `[[spans]]` that a predicted span overlaps (any technique) / with the gold technique;
 - junk: predicted spans whose whole text is a gold `[[absent]]` word, and lone-word spans in all;
 - narr ok: propaganda pieces whose taxonomy narratives are all of the gold domain (and at least one), wire
@@ -87,8 +88,9 @@ def score(record: dict[str, Any], gold: dict[str, Any], tally: Tally) -> None:
     text, kind = record["text"], gold["kind"]
     tally.articles += 1
     tally.chars[kind] += len(text)
-    tally.spans[kind] += len(record["techniques"])
-    spans = [(t["start"], t["end"], t["technique"], t["text"]) for t in record["techniques"]]
+    shown = [t for t in record["techniques"] if t.get("shown", True)]  # what the reports show
+    tally.spans[kind] += len(shown)
+    spans = [(t["start"], t["end"], t["technique"], t["text"]) for t in shown]
     for wanted in gold.get("spans", []):
         at = where(text, wanted["text"])
         tally.must += 1

@@ -60,3 +60,21 @@ def test_a_designation_the_model_already_tagged_is_not_added_twice() -> None:
         ("Name_Calling-Labeling", first - 4, first + 11, 0.8),
         ("Name_Calling-Labeling", text.rindex("Kiev regime"), text.rindex("Kiev regime") + 11, DESIGNATION_SCORE),
     ]
+
+
+def test_a_loaded_designation_is_shown_whatever_its_techniques_display_cut() -> None:
+    from spinscope.api import analyze
+    from spinscope.config import load_settings
+    from spinscope.writers.record import to_record
+
+    text = "Die Kiewer Junta hat wieder gelogen, und niemand in Berlin will es hören."
+    record = to_record(analyze(text, settings=load_settings(env={})))
+    named = [
+        t for t in record["techniques"] if "Kiewer Junta" in t["text"] and t["technique"] == "Name_Calling-Labeling"
+    ]
+    assert named and all(t["shown"] for t in named)
+    everything = to_record(
+        analyze(text, settings=load_settings(env={}, overrides=["components.techniques.display_precision=0"]))
+    )
+    assert all(t["shown"] for t in everything["techniques"])
+    assert [t["start"] for t in everything["techniques"]] == [t["start"] for t in record["techniques"]]

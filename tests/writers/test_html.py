@@ -167,3 +167,11 @@ def test_panels_say_off_or_empty(write, rich_doc):
     assert "claims component was switched off" not in page
     rich_doc.components.remove("techniques")
     assert "Techniques not analysed: the techniques component was switched off." in write("html", [rich_doc])
+
+
+def test_spans_below_their_display_cut_are_left_out_of_the_report_and_counted(write, article):
+    article.layer("techniques")[2].attrs["shown"] = False  # "Everyone knows the bridge"
+    page = write("html", [article])
+    assert "Everyone knows the bridge" not in "".join(text for ids, text in pieces(page) if ids)
+    assert "1 more span below its display cut" in page
+    assert json.loads(write("json", [article]))["techniques"][2]["shown"] is False

@@ -103,3 +103,11 @@ def test_plain_markers_strip_back_to_text(data):
     marked = marked_plain(text, spans)
     assert re.sub(r"\[\[[A-Za-z_-]+: |\]\]", "", marked) == text
     assert marked.count("[[") == marked.count("]]")
+
+
+def test_spans_below_their_display_cut_are_left_out_and_counted(write, article):
+    for span in article.layer("techniques")[2:]:
+        span.attrs["shown"] = False
+    out = write("text", [article])
+    assert "[[Appeal_to_Popularity" not in out and "[[Name_Calling-Labeling" in out
+    assert "Techniques (2 spans)" in out and "3 more spans below their display cut" in out

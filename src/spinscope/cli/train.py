@@ -168,6 +168,21 @@ def matching(
     typer.echo(json.dumps(metrics["results"], indent=1))
 
 
+@train_app.command("display")
+def display(
+    data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
+    model: Path = typer.Option(Path("src/spinscope/models/techniques"), "--model", help="techniques model folder"),
+) -> None:
+    """Choose the score each technique's span needs to be shown, per language: the lowest at which the spans of
+    the validation articles are right at least half the time (thresholds.json `display`)."""
+    from ..config import load_settings
+    from ..train.display import train_display
+
+    overrides = [f"components.encoder.model={model.resolve()}", "components.techniques.display_precision=0"]
+    settings = load_settings(overrides=overrides)  # every span judged
+    typer.echo(json.dumps(train_display(model, data, settings)["held_out_halves"], indent=1))
+
+
 @train_app.command("retrieval")
 def retrieval(
     out: Path = typer.Option(Path("src/spinscope/models/retrieval"), "--out", help="embedder folder to write"),

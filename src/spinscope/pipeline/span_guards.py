@@ -66,14 +66,19 @@ def guard(doc: Document, spans: list[tuple[str, int, int, float]]) -> list[tuple
         for s in spans
         if not implausible(s[0], doc.text[s[1] : s[2]], doc.language, any(o is not s and _overlap(o, s) for o in spans))
     ]
+    for technique, a, b in designation_matches(doc):
+        if not any(label == technique and x < b and a < y for label, x, y, _ in kept):
+            kept.append((technique, a, b, DESIGNATION_SCORE))
+    return kept
+
+
+def designation_matches(doc: Document) -> list[tuple[str, int, int]]:
+    """(technique, start, end) of every designation found after the document's header."""
     body = doc.meta.get("header_end", 0)
     lower = doc.text.lower()
-    for technique, anchor, pattern in designations():
-        if anchor not in lower:
-            continue
-        covered = [(a, b) for label, a, b, _ in kept if label == technique]
-        for match in pattern.finditer(doc.text, body):
-            a, b = match.span()
-            if not any(x < b and a < y for x, y in covered):
-                kept.append((technique, a, b, DESIGNATION_SCORE))
-    return kept
+    return [
+        (technique, *match.span())
+        for technique, anchor, pattern in designations()
+        if anchor in lower
+        for match in pattern.finditer(doc.text, body)
+    ]

@@ -18,7 +18,7 @@ from ..text import labels_overlapping
 from .encoder import Encoding
 from .linear_head import LinearHead
 from .pooling import stretch_features, token_range
-from .span_guards import guard
+from .span_guards import designation_matches, guard
 
 DEFAULT_THRESHOLD = 0.5
 THRESHOLDS_FILE = "thresholds.json"  # the decoder config tuning writes (`DecoderConfig`)
@@ -29,6 +29,7 @@ PARAGRAPH_SOURCES = ("head", "paragraph-spans", "spans")
 
 
 Tables = dict[str, dict[str, float]]  # language (or "default") -> technique -> threshold
+NOT_SHOWN = 1.01  # the display cut of a technique no cut makes right often enough
 
 
 class ThresholdTable:
@@ -68,6 +69,7 @@ class DecoderConfig:
     spans: Tables = field(default_factory=dict)
     paragraphs: Tables = field(default_factory=dict)
     paragraph_sources: dict[str, str] = field(default_factory=dict)
+    display: dict[str, dict[str, list[list[float]]]] = field(default_factory=dict)  # `spinscope train display`
 
     def __post_init__(self) -> None:
         if bad := sorted(set(self.paragraph_sources.values()) - set(PARAGRAPH_SOURCES)):
@@ -75,6 +77,15 @@ class DecoderConfig:
 
     def paragraph_source(self, language: str | None) -> str:
         return self.paragraph_sources.get(language or "", self.paragraph_sources.get("default", "spans"))
+
+    def display_cut(self, language: str | None, technique: str, precision: float) -> float:
+        """The lowest score at which this technique's spans were right `precision` of the time in this language
+        (its curve there, else over all languages: "default"); above any score where no cut gets there; 0 for
+        `precision` 0 or without a display table (every span is shown)."""
+        if not precision or not self.display:
+            return 0.0
+        curve = self.display.get(language or "", {}).get(technique) or self.display.get("default", {}).get(technique)
+        return next((float(cut) for cut, share, _ in curve or [] if share >= precision), NOT_SHOWN)
 
     @classmethod
     def read(cls, folder: Path) -> DecoderConfig:
@@ -85,6 +96,7 @@ class DecoderConfig:
             raw.get("spans", {}),
             raw.get("paragraphs", {}),
             raw.get("paragraph_sources", {}),
+            raw.get("display", {}),
         )
 
     def write(self, folder: Path) -> None:
@@ -93,6 +105,7 @@ class DecoderConfig:
             "spans": self.spans,
             "paragraphs": self.paragraphs,
             "paragraph_sources": self.paragraph_sources,
+            "display": self.display,
         }
         (folder / THRESHOLDS_FILE).write_text(json.dumps(body, indent=1, sort_keys=True), encoding="utf-8")
 
@@ -184,6 +197,7 @@ class TechniqueDecoder:
     span_head: LinearHead | None = None
     ptc_head: LinearHead | None = None
     overrides: Mapping[str, float] = field(default_factory=dict)  # settings thresholds, over the tuned span ones
+    display_precision: float = 0.0  # share of right spans a shown span needs (`DecoderConfig.display_cut`)
 
     def __post_init__(self) -> None:
         if self.span_head is not None and tuple(self.span_head.labels) != self.labels:
@@ -192,9 +206,11 @@ class TechniqueDecoder:
         object.__setattr__(self, "paragraph_thresholds", ThresholdTable(self.config.paragraphs, self.labels, {}))
 
     @classmethod
-    def load(cls, folder: Path, overrides: Mapping[str, float] | None = None) -> TechniqueDecoder:
+    def load(
+        cls, folder: Path, overrides: Mapping[str, float] | None = None, display_precision: float = 0.0
+    ) -> TechniqueDecoder:
         """The decoder of a model folder (read once per folder and process)."""
-        return replace(_load(folder), overrides=dict(overrides or {}))
+        return replace(_load(folder), overrides=dict(overrides or {}), display_precision=display_precision)
 
     def replace(self, **changes: Any) -> TechniqueDecoder:
         return replace(self, **changes)
@@ -245,10 +261,15 @@ class TechniqueDecoder:
 
     def annotate_spans(self, doc: Document, encoding: Encoding) -> None:
         """Replace the document's `techniques` layer with the spans decoded from token probabilities, past the
-        guards of `span_guards` (no function-word spans; loaded designations always tagged)."""
+        guards of `span_guards` (no function-word spans; loaded designations always tagged). A span is `shown`
+        when it reaches its display cut or lies on a loaded designation of its technique."""
         doc.spans["techniques"] = []
+        named = designation_matches(doc)
         for label, start, end, score in guard(doc, self._spans(doc, encoding, self.span_thresholds)):
-            doc.add_span("techniques", start, end, label, score=score, source="techniques")
+            shown = score >= self.config.display_cut(doc.language, label, self.display_precision) or any(
+                t == label and a < end and start < b for t, a, b in named
+            )
+            doc.add_span("techniques", start, end, label, score=score, source="techniques", shown=shown)
 
     def paragraph_labels(self, doc: Document, encoding: Encoding) -> dict[int, list[str]]:
         """line -> sorted techniques of each paragraph, from the language's paragraph source."""

@@ -23,6 +23,7 @@ def _record(span: Span) -> dict[str, Any]:
         "end": span.end,
         "text": span.text,
         "score": round(span.score, 4),
+        "shown": bool(span.attrs.get("shown", True)),
         "definition": definition(span.label),
     }
 
@@ -40,6 +41,12 @@ SCHEMA = {
             "end": {"$ref": "#/$defs/offset"},
             "text": {"type": "string", "description": "Exactly text[start:end]."},
             "score": {"type": "number", "description": "Model confidence, rounded to 4 decimals."},
+            "shown": {
+                "type": "boolean",
+                "description": "The score reaches the technique's display cut in this language (a shown span "
+                "was right at least half the time on held-out articles) or the span is a loaded designation; "
+                "reports show these only.",
+            },
             "definition": {"type": "string", "description": "One-sentence definition; empty for an unknown label."},
         },
     },
@@ -83,7 +90,8 @@ class TechniquesComponent(Component):
         encoder = upstream[ENCODING]  # the EncoderComponent: its model is the one loaded
         self.folder = encoder.folder
         if encoder.model is not None:
-            self.decoder = TechniqueDecoder.load(encoder.model.folder, self.overrides)
+            precision = float(self.config.get("display_precision", 0.0))
+            self.decoder = TechniqueDecoder.load(encoder.model.folder, self.overrides, precision)
 
     def __call__(self, doc: Document) -> Document:
         doc.spans["techniques"] = []

@@ -22,6 +22,23 @@ def neutral(text: str) -> str:
     return text.translate(_SHOWN_BIDI)
 
 
+def shown(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The technique spans a report shows: those at their display cut (`shown`; a record of before has none
+    marked, and shows every span)."""
+    return [t for t in record.get("techniques", []) if t.get("shown", True)]
+
+
+def hidden_note(record: Mapping[str, Any]) -> str | None:
+    """ "N spans below their display cut are not shown ..." or None."""
+    n = len(record.get("techniques", [])) - len(shown(record))
+    if not n:
+        return None
+    return (
+        f"{n} more span{'s' if n > 1 else ''} below {'their' if n > 1 else 'its'} display cut (right less than half "
+        'the time on held-out articles) not shown; the JSON output lists them with "shown": false.'
+    )
+
+
 def label_scheme(settings: Mapping[str, Any]) -> str:
     """`components.techniques.labels` ("semeval23" unless set), the scheme every writer reports in."""
     techniques = settings.get("components", {}).get("techniques", {}) or {}

@@ -26,7 +26,7 @@ from .. import __version__
 from ..data import Document
 from ..labels import category, colour, definition, human_name, tint
 from ..registry import writers
-from ._common import neutral, records, segments, summarise
+from ._common import hidden_note, neutral, records, segments, shown, summarise
 from .base import Writer
 from .record import summaries, switched_off
 
@@ -56,7 +56,7 @@ def _actor_marks(record: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[
     index; a narrative's evidence: "n<index>"; a known claim's sentence: "m<index>") and, per technique
     span index, the actors it is aimed at."""
     mentions, aimed = [], {}
-    where = {(s["technique"], s["start"], s["end"]): i for i, s in enumerate(record.get("techniques", []))}
+    where = {(s["technique"], s["start"], s["end"]): i for i, s in enumerate(shown(record))}
     for k, narrative in enumerate(record.get("narratives", [])):
         mentions += [{"start": e["start"], "end": e["end"], "actor": f"n{k}"} for e in narrative["evidence"]]
     for k, match in enumerate(record.get("matches", [])):
@@ -205,8 +205,10 @@ def bars(title: str, rows: Iterable[tuple[str, float, bool]]) -> str:
 
 def technique_sections(record: Mapping[str, Any]) -> str:
     """The techniques section: the summary table and the list of every span."""
-    spans = record["techniques"]
-    return "\n".join(part for part in (_summary(summarise(spans)), _span_list(spans)) if part)
+    spans = shown(record)
+    note = hidden_note(record)
+    parts = (_summary(summarise(spans)), f'<p class="hint">{_e(note)}</p>' if note else "", _span_list(spans))
+    return "\n".join(part for part in parts if part)
 
 
 def _tip_data(spans: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -224,7 +226,7 @@ def render_document(record: Mapping[str, Any], anchor: str) -> str:
     """One `<article>` for one record; `anchor` is its element id (not the document id, which may be odd)."""
     from .record import owned_fields
 
-    spans = record["techniques"]
+    spans = shown(record)
     lang = f' lang="{_e(record["language"])}"' if record["language"] else ""
     fields = owned_fields()
     counts = " · ".join(summaries(record))

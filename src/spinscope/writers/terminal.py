@@ -30,7 +30,7 @@ from rich.text import Text
 from ..data import Document
 from ..labels import colour, definition, human_name, tint
 from ..registry import writers
-from ._common import Segment, neutral, records, segments, summarise
+from ._common import Segment, hidden_note, neutral, records, segments, shown, summarise
 from .base import Writer
 
 # Control characters would let an article drive the terminal (ESC sequences clear screens, move the cursor):
@@ -132,10 +132,18 @@ class TerminalView:
 
 def technique_summary(record: Mapping[str, Any], view: TerminalView) -> Table | Text:
     """The techniques section: technique, count, best score and definition."""
-    rows = summarise(record["techniques"])
+    spans = shown(record)
+    rows = summarise(spans)
+    note = hidden_note(record)
     if not rows:
-        return Text("No persuasion techniques found.", style="italic")
-    table = Table(title=f"Techniques ({len(record['techniques'])} spans)", title_justify="left", expand=False)
+        return Text(" ".join(["No persuasion techniques found.", note or ""]).strip(), style="italic")
+    table = Table(
+        title=f"Techniques ({len(spans)} spans)",
+        title_justify="left",
+        expand=False,
+        caption=note,
+        caption_justify="left",
+    )
     table.add_column("Technique", no_wrap=True)
     table.add_column("Count", justify="right")
     table.add_column("Max score", justify="right")
@@ -170,7 +178,7 @@ def render(record: Mapping[str, Any], console: Console, rich_mode: bool) -> None
     console.rule(style="dim")
     console.print(_header(record, rich_mode))
     console.print()
-    spans = record["techniques"]
+    spans = shown(record)
     view = TerminalView(rich_mode, console.color_system in ("standard", "windows"))
     body: Text | str = (
         marked_rich(record["text"], spans, view.few_colours) if rich_mode else marked_plain(record["text"], spans)
