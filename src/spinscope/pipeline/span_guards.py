@@ -58,7 +58,9 @@ def _overlap(a: tuple[str, int, int, float], b: tuple[str, int, int, float]) -> 
     return a[1] < b[2] and b[1] < a[2]
 
 
-def guard(doc: Document, spans: list[tuple[str, int, int, float]]) -> list[tuple[str, int, int, float]]:
+def guard(
+    doc: Document, spans: list[tuple[str, int, int, float]], named: list[tuple[str, int, int]] | None = None
+) -> list[tuple[str, int, int, float]]:
     """The model's (technique, start, end, score) spans without `implausible` ones, with the designations
     found after the document's header that no span of the same technique overlaps."""
     kept = [
@@ -66,7 +68,7 @@ def guard(doc: Document, spans: list[tuple[str, int, int, float]]) -> list[tuple
         for s in spans
         if not implausible(s[0], doc.text[s[1] : s[2]], doc.language, any(o is not s and _overlap(o, s) for o in spans))
     ]
-    for technique, a, b in designation_matches(doc):
+    for technique, a, b in designation_matches(doc) if named is None else named:
         if not any(label == technique and x < b and a < y for label, x, y, _ in kept):
             kept.append((technique, a, b, DESIGNATION_SCORE))
     return kept

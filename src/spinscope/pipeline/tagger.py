@@ -265,7 +265,7 @@ class TechniqueDecoder:
         when it reaches its display cut or lies on a loaded designation of its technique."""
         doc.spans["techniques"] = []
         named = designation_matches(doc)
-        for label, start, end, score in guard(doc, self._spans(doc, encoding, self.span_thresholds)):
+        for label, start, end, score in guard(doc, self._spans(doc, encoding, self.span_thresholds), named):
             shown = score >= self.config.display_cut(doc.language, label, self.display_precision) or any(
                 t == label and a < end and start < b for t, a, b in named
             )

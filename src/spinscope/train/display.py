@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -108,11 +109,7 @@ def train_display(model_dir: Path, data_root: Path, settings: dict) -> dict:
     from datetime import date
 
     rows = judged_spans(data_root, settings)
-    config = DecoderConfig.read(model_dir)
-    config = DecoderConfig(
-        config.decoding, config.spans, config.paragraphs, config.paragraph_sources, display_table(rows)
-    )
-    config.write(model_dir)
+    replace(DecoderConfig.read(model_dir), display=display_table(rows)).write(model_dir)
     figures = {"date": date.today().isoformat(), "target": TARGET, "min_spans": MIN_SPANS}
     figures["held_out_halves"] = held_out_figures(rows)
     metrics_path = model_dir / "metrics.json"

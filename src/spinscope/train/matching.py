@@ -220,7 +220,7 @@ def judge_verifier(verifier: Verifier, dev_p, dev_c, test_p, test_c, news: tuple
     scorer = lambda c: verifier.scores(c.features)  # noqa: E731
     if split:
         same = [i for i, c in enumerate(dev_c) if not c.across.any()]
-        other = [i for i in range(len(dev_c)) if i not in set(same)]
+        other = sorted(set(range(len(dev_c))) - set(same))
         cut, _ = best_cut([dev_p[i] for i in same], [dev_c[i] for i in same], scorer, CUT_GRID, news[0])
         cut_across, _ = best_cut([dev_p[i] for i in other], [dev_c[i] for i in other], scorer, CUT_GRID, news[1])
     else:
