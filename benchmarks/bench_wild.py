@@ -18,6 +18,8 @@ language (issue #24; gold layout in benchmarks/wild/README.md):
 - speakers: gold speakers whose claim sentence is attributed to exactly that phrase / to an overlapping phrase
   (every sentence is listed as a claim here, `components.claims.all`, so attribution is judged apart from
   check-worthiness);
+- claims AUC: how often a sentence the gold calls check-worthy (`[[checkworthy]]`: a checkable statement of
+  fact, true or false) scores above one it calls an opinion, insult or slogan (`[[not_checkworthy]]`);
 - title, date: exactly as the gold says (a missing title must be null); cut: sentences that end at a single
   line break without closing punctuation (a hard-wrapped line cut as a sentence).
 `--show` prints each article's spans, narratives, matches and speakers, to read them as a fact-checker would.
@@ -63,6 +65,8 @@ class Tally:
     speakers: int = 0
     speakers_exact: int = 0
     speakers_overlap: int = 0
+    worthy: list[float] = field(default_factory=list)  # check-worthiness of gold check-worthy sentences
+    unworthy: list[float] = field(default_factory=list)  # and of gold opinions, insults, slogans
     titles_ok: int = 0
     dates_ok: int = 0
     cut: int = 0
@@ -123,6 +127,10 @@ def score(record: dict[str, Any], gold: dict[str, Any], tally: Tally) -> None:
         said = " ".join(((claim or {}).get("attribution", {}).get("speaker") or "").split())  # a wrapped line
         tally.speakers_exact += said == wanted["speaker"]
         tally.speakers_overlap += bool(said) and (said in wanted["speaker"] or wanted["speaker"] in said)
+    for key, scores in (("checkworthy", tally.worthy), ("not_checkworthy", tally.unworthy)):
+        for wanted in gold.get(key, []):
+            at = where(text, wanted["text"])
+            scores.extend([c["checkworthiness"] for c in record["claims"] if overlaps(at, (c["start"], c["end"]))][:1])
     tally.titles_ok += (record["title"] or None) == gold.get("title") and record["title"] != ""
     tally.dates_ok += (record["date"] or None) == gold.get("date")
     for s in record["sentences"]:
@@ -150,6 +158,14 @@ def casebank(data: Path, home: Path) -> Path:
     return bank
 
 
+def auc(positive: list[float], negative: list[float]) -> str:
+    """How often a check-worthy sentence outscores an opinion (ties count half)."""
+    if not positive or not negative:
+        return "-"
+    wins = sum((p > n) + 0.5 * (p == n) for p in positive for n in negative)
+    return f"{wins / (len(positive) * len(negative)):.2f}"
+
+
 def row(lang: str, t: Tally) -> str:
     def per_k(kind: str) -> str:
         return f"{1000 * t.spans[kind] / t.chars[kind]:.1f}" if t.chars[kind] else "-"
@@ -162,7 +178,7 @@ def row(lang: str, t: Tally) -> str:
         f"{share(t.must_label, t.must)} | {t.junk} / {t.lone} | {share(t.narr_ok, t.articles)} | {t.wrong_domain} | "
         f"{share(t.cases_found, t.cases)} / {t.false_matches} / {t.repeats} | "
         f"{share(t.speakers_exact, t.speakers)} / {share(t.speakers_overlap, t.speakers)} | "
-        f"{share(t.titles_ok, t.articles)} | {share(t.dates_ok, t.articles)} | {t.cut} |"
+        f"{auc(t.worthy, t.unworthy)} | {share(t.titles_ok, t.articles)} | {share(t.dates_ok, t.articles)} | {t.cut} |"
     )
 
 
@@ -201,9 +217,9 @@ def main() -> None:
     print(f"\nbench_wild.py, {date.today()}, {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     print(
         "| lang | articles | spans/1k prop | spans/1k wire | must (any / label) | junk / lone-word | narr ok | "
-        "wrong-dom | cases found / false / repeats | speakers exact / overlap | title | date | cut |"
+        "wrong-dom | cases found / false / repeats | speakers exact / overlap | claims AUC | title | date | cut |"
     )
-    print("|" + "---|" * 13)
+    print("|" + "---|" * 14)
     total = Tally()
     for lang, t in tallies.items():
         print(row(lang, t))
@@ -211,6 +227,8 @@ def main() -> None:
             if isinstance(value, dict):
                 for k, v in value.items():
                     getattr(total, name)[k] += v
+            elif isinstance(value, list):
+                getattr(total, name).extend(value)
             else:
                 setattr(total, name, getattr(total, name) + value)
     print(row("all", total))

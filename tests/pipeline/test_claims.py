@@ -117,3 +117,27 @@ def test_a_long_article_keeps_offsets_valid(every_sentence: Pipeline) -> None:
 def test_small_talk_lists_no_claims(pipeline: Pipeline) -> None:
     record = _record(pipeline, "What a wonderful spring morning it is! Let us hope for the best. Good night.", "en")
     assert record["claims"] == []
+
+
+def test_outside_english_a_figure_outranks_name_calling(every_sentence: Pipeline) -> None:
+    """The surface head scores German: the reported figure first, the insult and the slogan last."""
+    text = (
+        "Die Kriegstreiber in Brüssel haben endgültig den Verstand verloren!\n"
+        "Nach Angaben des Ministeriums sanken die Exporte im März um 12 Prozent auf 3,1 Millionen Tonnen.\n"
+        "Wacht endlich auf!"
+    )
+    claims = {c["text"][:12]: c["checkworthiness"] for c in _record(every_sentence, text, "de")["claims"]}
+    figure, insult, slogan = claims["Nach Angaben"], claims["Die Kriegstr"], claims["Wacht endlic"]
+    assert figure > max(insult, slogan) and figure >= 0.74 > max(insult, slogan)
+
+
+def test_the_surface_head_is_off_when_set_so_or_fitted_on_other_features(tmp_path) -> None:
+    from spinscope.models import model_path
+    from spinscope.pipeline.verifiable import FEATURES, FILE, VerifiableHead
+
+    shipped = json.loads((model_path("claims") / FILE).read_text(encoding="utf-8"))
+    assert shipped["features"] == list(FEATURES) and VerifiableHead.load(model_path("claims")) is not None
+    (tmp_path / FILE).write_text(json.dumps({**shipped, "features": ["numbers"]}), encoding="utf-8")
+    assert VerifiableHead.load(tmp_path) is None
+    off = Pipeline.from_settings(load_settings(overrides=["components.claims.surface=false"], env={}))
+    assert off.step("claims").on_surface("de") is False

@@ -1,15 +1,16 @@
 """Check-worthy claims and direct quotes, each with on whose word it rests and its hedges.
 
-Every sentence is scored for check-worthiness by a linear head (`models/claims`) on its features from the
-shared encoder pass (`pooling.stretch_features`; no second model), blended in English with a lexical
-head on its words where one is shipped. The `claims` layer holds, in text order, the sentences at or above
-the head's tuned threshold, and when fewer pass, the document's `min_claims` best sentences that reach
-`floor` (all sentences with `all = true`, the CLI's `--all-claims`). The threshold was tuned on debates,
-where 1% of the lines are check-worthy; news carry far more claims and the scores shift from one article
-to the next (a news report scores lower throughout than an opinion piece), so the best few of an article
-are listed even below the cut. The `quotes` layer holds every direct quote (at least
-`sourcing.MIN_QUOTE_WORDS` words: shorter quoted stretches are scare quotes). Attribution and hedges come
-from `sourcing`; the speaker's actor name is added in the record where the entity layer has a mention there.
+Every English sentence is scored for check-worthiness by a linear head (`models/claims`) on its features from the
+shared encoder pass (`pooling.stretch_features`; no second model), blended with a lexical head on its words where
+one is shipped; in every other language by a head on surface features (`verifiable`: figures, names, sources,
+questions), since the encoder head, fitted on English debates, scores loaded language there. The `claims` layer
+holds, in text order, the sentences at or above the head's tuned threshold, and when fewer pass, the document's
+`min_claims` best sentences that reach `floor` (all sentences with `all = true`, the CLI's `--all-claims`). The
+threshold was tuned on debates, where 1% of the lines are check-worthy; news carry far more claims and the scores
+shift from one article to the next (a news report scores lower throughout than an opinion piece), so the best few of
+an article are listed even below the cut. The `quotes` layer holds every direct quote (at least
+`sourcing.MIN_QUOTE_WORDS` words: shorter quoted stretches are scare quotes). Attribution and hedges come from
+`sourcing`; the speaker's actor name is added in the record where the entity layer has a mention there.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .encoder import ENCODING, encoding_of
 from .linear_head import LinearHead, fitted_head
 from .pooling import stretch_features
 from .sourcing import FULL_LANGUAGES, direct_quotes, hedges, load_lexicon, sentence_attribution
+from .verifiable import VerifiableHead, sentence_features
 
 LEXICAL_LANGUAGE = "en"  # the claims head's lexical part was fitted on English debates (train.claims)
 
@@ -165,9 +167,14 @@ class ClaimsComponent(Component):
         self.min_claims = int(config.get("min_claims", 5))
         self.floor = float(config.get("floor", 0.05))
         self.lexicon = load_lexicon(str(config.get("lexicon", "")))
+        self.surface = VerifiableHead.load(self.folder) if config.get("surface", True) else None
 
     def setup(self, upstream: Mapping[str, Component]) -> None:
         self.head, self.problem = fitted_head(self.folder, upstream[ENCODING].model, self.name)
+
+    def on_surface(self, lang: str | None) -> bool:
+        """Whether sentences in `lang` are scored by the surface-feature head (every language but English)."""
+        return self.surface is not None and lang != LEXICAL_LANGUAGE
 
     def scores(self, doc: Document, sentences: Sequence[Span]) -> np.ndarray | None:
         encoding = encoding_of(doc)
@@ -177,6 +184,9 @@ class ClaimsComponent(Component):
             return None
         if not len(sentences):
             return np.zeros(0)
+        if self.on_surface(doc.language):
+            rows = [sentence_features(doc.text, s.start, s.end, doc.language, self.lexicon) for s in sentences]
+            return self.surface.scores(np.array(rows))
         features = stretch_features(encoding, [(s.start, s.end) for s in sentences])
         if doc.language == LEXICAL_LANGUAGE:  # the lexical head knows English n-grams only
             return self.head.blended(features, [s.text for s in sentences])[:, 0]
@@ -187,14 +197,19 @@ class ClaimsComponent(Component):
         if not self.lexicon.covers(lang):
             doc.warn(Warnings.W008(lang=lang, detail="no lexicon: quotation marks only"))
         elif lang not in FULL_LANGUAGES:
-            doc.warn(Warnings.W008(lang=lang, detail="cues and hedges; speakers unchecked"))
+            doc.warn(Warnings.W008(lang=lang, detail="speakers from word-order rules, checked on fewer sentences than en and ru"))
         doc.meta["sourcing"] = "full" if lang in FULL_LANGUAGES else "cues" if self.lexicon.covers(lang) else "quotes"
         sentences = [(s.start, s.end) for s in doc.layer("sentences")]
         paragraphs = [(p.start, p.end) for p in doc.layer("paragraphs")]
         found = direct_quotes(text, paragraphs, sentences, lang, self.lexicon)
         doc.spans["quotes"] = [doc.make_span(a, b, "quote", source=self.name, attribution=at) for a, b, at in found]
         scores = self.scores(doc, doc.layer("sentences"))
-        cut = self.threshold or (float(self.head.thresholds_for(lang)[0]) if self.head else 1.0)
+        if self.threshold:
+            cut = self.threshold
+        elif self.on_surface(lang):
+            cut = self.surface.threshold
+        else:
+            cut = float(self.head.thresholds_for(lang)[0]) if self.head else 1.0
         doc.spans["claims"] = []
         if scores is None:
             return doc

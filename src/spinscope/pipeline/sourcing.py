@@ -26,17 +26,72 @@ from typing import Any
 from ..languages import stop_words
 
 LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "sourcing.toml"
-KINDS = ("reporting", "prefix", "vague", "hedges")
+CUE_KINDS = ("reporting", "prefix", "vague", "hedges")
+KINDS = (*CUE_KINDS, "prepositions")
 FULL_LANGUAGES = ("en", "ru")  # the others with a lexicon are covered for cues and hedges only
-MAX_SPEAKER_WORDS = 8
+MAX_SPEAKER_WORDS = 12
+COMMAS = ",،"
+NOUNS_CAPITALISED = frozenset({"de"})  # a capitalised word is no name there ("die Abgeordnete im Bundestag")
+# Particles a name may hold between capitalised words ("Ursula von der Leyen", "Secretary of State X").
+NAME_PARTICLES = frozenset(
+    {
+        "de",
+        "da",
+        "di",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "du",
+        "von",
+        "van",
+        "der",
+        "den",
+        "la",
+        "le",
+        "al",
+        "bin",
+        "ibn",
+        "y",
+        "of",
+    }
+)
 # Words that open a reported clause: a speaker never starts or runs past one.
 COMPLEMENTIZERS = frozenset({"that", "que", "qu", "che", "dass", "что", "чтобы", "що", "że", "iż", "أن", "إن", "ان"})
+# Relative pronouns after a prefix cue point back to a speaker named before it ("..., secondo cui ...").
+RELATIVES = frozenset(
+    {
+        "cui",
+        "quale",
+        "quali",
+        "lequel",
+        "laquelle",
+        "lesquels",
+        "lesquelles",
+        "quien",
+        "quienes",
+        "whom",
+        "которому",
+        "которой",
+        "которым",
+        "котрому",
+        "котрій",
+        "котрим",
+        "którego",
+        "której",
+        "którym",
+    }
+)
 STACK_DEPTH = 8  # open quotation marks a closing one may pair with
 MIN_QUOTE_WORDS = 3  # shorter quoted stretches are scare quotes ("carefully tracked"), not statements
 
 # opening mark -> closing marks it accepts; straight double quotes toggle
 _PAIRS = {"“": "”", "«": "»", "„": "“”", "‚": "‘’", "‘": "’", "‹": "›", '"': '"'}
-_SPEAKER_STOP = re.compile(r"[,;:.!?()\[\]\"“”«»„‚‹›—–]|\n\s*\n|[‘’](?!\w)")  # a wrapped line goes on
+_SPEAKER_STOP = re.compile(r"[,،;؛:.!?()\[\]\"“”«»„‚‹›—–]|\s-\s|\n\s*\n|[‘’](?!\w)")  # a wrapped line goes on
+_HARD_STOP = re.compile(r"[;؛:.!?()\[\]\"“”«»„‚‹›—–]|\s-\s|\n\s*\n|[‘’](?!\w)")  # the same, commas apart
+_PARENTHETICAL = re.compile(r"\((\w[\w.\- ]{0,24})\)")  # "(VCI)", "(Omm)": part of the name before it
+_PHRASE = re.compile(r"[^,،]+")  # a comma-separated phrase
+_ABBREVIATION = re.compile(r"\b([A-Z]|Dr|Mr|Mrs|Ms|St|Prof|Gen|Gov|Sen|Rep|Jr|dr|prof|ds|gen|płk|ppłk)\.")  # U.S., Dr.
 _WORD = re.compile(r"[^\W_][\w'’\-.]*")
 
 
@@ -52,6 +107,7 @@ class Cue:
 @dataclass(frozen=True)
 class Lexicon:
     patterns: dict[str, dict[str, re.Pattern[str]]] = field(default_factory=dict)  # lang -> kind -> regex
+    prepositions: dict[str, frozenset[str]] = field(default_factory=dict)  # lang -> words (lower case)
 
     def covers(self, lang: str | None) -> bool:
         return (lang or "") in self.patterns
@@ -120,10 +176,11 @@ def load_lexicon(extra: str = "") -> Lexicon:
             for kind, entries in table.items():
                 tables.setdefault(lang, {}).setdefault(kind, []).extend(entries)
     compiled = {
-        lang: {kind: p for kind in KINDS if (p := compile_entries(table.get(kind, []))) is not None}
+        lang: {kind: p for kind in CUE_KINDS if (p := compile_entries(table.get(kind, []))) is not None}
         for lang, table in tables.items()
     }
-    return Lexicon(compiled)
+    prepositions = {lang: frozenset(w.lower() for w in table.get("prepositions", [])) for lang, table in tables.items()}
+    return Lexicon(compiled, prepositions)
 
 
 # --- quotes ---------------------------------------------------------------------------------------------
@@ -202,24 +259,38 @@ class Attribution:
         }
 
 
+def _masked(region: str) -> str:
+    """Short parentheticals and abbreviations read as words ("Der Verband (VCI) warnte": "(VCI)" -> " VCI ",
+    "Dr. Rainer" -> "Dr_ Rainer"; same length, so offsets hold)."""
+    region = _PARENTHETICAL.sub(lambda m: f" {m.group(1)} ", region)
+    return _ABBREVIATION.sub(lambda m: f"{m.group(1)}_", region)
+
+
+def _closed(text: str, a: int, b: int) -> tuple[int, int]:
+    """A window that ends inside a parenthetical it opened takes the closing mark ("(VCI" -> "(VCI)")."""
+    return (a, b + 1) if text[b : b + 1] == ")" and text.rfind("(", a, b) > text.rfind(")", a, b) else (a, b)
+
+
 def _words_before(text: str, stop: int, floor: int) -> tuple[int, int] | None:
     """The up to MAX_SPEAKER_WORDS words right before `stop`, back to a punctuation boundary."""
-    region = text[floor:stop]
+    region = _masked(text[floor:stop])
     cut = max((m.end() for m in _SPEAKER_STOP.finditer(region)), default=0)
     words = list(_WORD.finditer(region, cut))[-MAX_SPEAKER_WORDS:]
-    return (floor + words[0].start(), floor + words[-1].end()) if words else None
+    return _closed(text, floor + words[0].start(), floor + words[-1].end()) if words else None
 
 
 def _words_after(text: str, begin: int, ceiling: int) -> tuple[int, int] | None:
     """The up to MAX_SPEAKER_WORDS words right after `begin`, up to a punctuation boundary or a complementizer
     ("said the minister that ...", Arabic "قال الوزير إن ..."); None when a complementizer comes first: the
     words after the cue are then the statement ("a estimé que ..."), not its source."""
-    region = text[begin:ceiling]
+    region = _masked(text[begin:ceiling])
     stop = _SPEAKER_STOP.search(region)
     words = list(_WORD.finditer(region, 0, stop.start() if stop else len(region)))[:MAX_SPEAKER_WORDS]
-    first = next((k for k, w in enumerate(words) if w.group().lower().rstrip("'’") in COMPLEMENTIZERS), len(words))
+    first = next(
+        (k for k, w in enumerate(words) if w.group().lower().rstrip("'’") in COMPLEMENTIZERS | RELATIVES), len(words)
+    )
     words = words[:first]
-    return (begin + words[0].start(), begin + words[-1].end()) if words else None
+    return _closed(text, begin + words[0].start(), begin + words[-1].end()) if words else None
 
 
 def _outside(spans: Sequence[tuple[int, int]], a: int, b: int) -> bool:
@@ -230,22 +301,98 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def trimmed(text: str, window: tuple[int, int] | None, lang: str | None) -> tuple[int, int] | None:
-    """A speaker window cut to what can be a speaker: after a name (two or more capitalised words) no
-    prepositional phrase ("Руслан Эдельгериев в комментарии ТАСС", "Volodymyr Zelensky en publiant ..."), and
-    no function word at its end after a word that is none ("il sindaco della"; spaCy's Italian list holds
-    "città" too, so "della città" stays). Function words are spaCy's stop words of the language;
-    without a list, or when nothing else is left ("he"), the window is kept."""
+def trimmed(
+    text: str, window: tuple[int, int] | None, lang: str | None, prepositions: frozenset[str] = frozenset()
+) -> tuple[int, int] | None:
+    """A speaker window cut to what can be a speaker: after a name (two or more capitalised words that are no
+    function words) no prepositional phrase ("Руслан Эдельгериев в комментарии ТАСС", "Volodymyr Zelensky en
+    publiant ..."), nor after a capitalised word (two in German, where nouns are capitalised) a phrase opened by
+    one of `prepositions` ("Estévez en conversación"), and no function word at its end after a word that is
+    none ("il sindaco della"; spaCy's Italian list holds "città" too, so "della città" stays). Function words
+    are spaCy's stop words of the language; without a list, or when nothing else is left ("he"), the window is
+    kept."""
     stops = stop_words(lang)
     spans = [(m.start(), m.end()) for m in _WORD.finditer(text, *window)] if window and stops else []
     words = [text[a:b] for a, b in spans]
-    for k in range(len(words) - 1, 1, -1):
-        if words[k].lower() in stops and _capitalised(words[k - 1]) and _capitalised(words[k - 2]):
+
+    def named(k: int) -> bool:  # a capitalised word that is no function word, nor capitalised as a sentence's first
+        initial = k == 0 and not text[: spans[0][0]].rstrip()[-1:].isalnum()
+        return _capitalised(words[k]) and words[k].lower() not in stops and not initial
+
+    for k in range(len(words) - 1, 0, -1):
+        low = words[k].lower()
+        if (low in prepositions and named(k - 1) and (lang not in NOUNS_CAPITALISED or (k > 1 and named(k - 2)))) or (
+            k > 1 and low in stops and named(k - 1) and named(k - 2)
+        ):
             spans, words = spans[:k], words[:k]
             break
     if len(words) > 1 and words[-1].lower() in stops and words[-2].lower() not in stops:  # not "della città"
         spans, words = spans[:-1], words[:-1]
-    return (spans[0][0], spans[-1][1]) if spans else window
+    return _closed(text, spans[0][0], spans[-1][1]) if spans else window
+
+
+def _is_name(text: str, a: int, b: int) -> bool:
+    """Two to five capitalised words, particles allowed between them ("Dmitri Peskov", "Ursula von der Leyen")."""
+    words = [m.group() for m in _WORD.finditer(text, a, b)]
+    return (
+        2 <= len(words) <= 5
+        and _capitalised(words[0])
+        and _capitalised(words[-1])
+        and all(_capitalised(w) or w.lower() in NAME_PARTICLES for w in words)
+    )
+
+
+def _without_place(
+    text: str, window: tuple[int, int] | None, lang: str | None, lexicon: Lexicon, keep: int = 0
+) -> tuple[int, int] | None:
+    """A window without the phrases of place or time at its start ("da Roma | il ministro", "у середу |
+    начальник", "en la presentación del informe" -> None): a preposition, function words, one content word,
+    again while the next word is a preposition. Nothing is dropped when fewer than `keep` words would be left."""
+    preps, stops = lexicon.prepositions.get(lang or "", frozenset()), stop_words(lang)
+    if window is None or not preps:
+        return window
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text, *window)]
+    k = 0
+    while k < len(spans) and text[slice(*spans[k])].lower() in preps:
+        k += 1
+        while k < len(spans) - 1 and text[slice(*spans[k])].lower() in stops:
+            k += 1
+        k += 1
+    if k == 0 or (keep and len(spans) - k < keep):
+        return window
+    return (spans[k][0], spans[-1][1]) if k < len(spans) else None
+
+
+def _apposition(text: str, cue_start: int, floor: int) -> tuple[int, int] | None:
+    """ "ROLE, Name," or "Name, ROLE," right before a cue ("El portavoz del Kremlin, Dmitri Peskov, dijo"): the two
+    comma-separated phrases, one of them a name."""
+    region = _masked(text[floor:cue_start]).rstrip()
+    if not region or region[-1] not in COMMAS:
+        return None
+    hard = max((m.end() for m in _HARD_STOP.finditer(region)), default=0)
+    parts = [(m.start(), m.end()) for m in _PHRASE.finditer(region, hard, len(region) - 1)]
+    parts = [(a + len(region[a:b]) - len(region[a:b].lstrip()), len(region[:b].rstrip())) for a, b in parts]
+    if len(parts) < 2:
+        return None
+    (a1, b1), (a2, b2) = parts[-2], parts[-1]
+    if not all(1 <= word_count(region[a:b]) <= MAX_SPEAKER_WORDS for a, b in ((a1, b1), (a2, b2))):
+        return None
+    if not (_is_name(text, floor + a1, floor + b1) or _is_name(text, floor + a2, floor + b2)):
+        return None
+    return floor + a1, floor + b2
+
+
+def _with_apposition(text: str, window: tuple[int, int] | None, ceiling: int) -> tuple[int, int] | None:
+    """A window followed by ", Name" and a stop takes the name in ("il sindaco della città, Igor Terekhov,")."""
+    if window is None:
+        return None
+    rest = text[window[1] : ceiling]
+    lead = len(rest) - len(rest.lstrip())
+    if not rest[lead : lead + 1] or rest[lead] not in COMMAS:
+        return window
+    stop = _SPEAKER_STOP.search(rest, lead + 1)
+    a, b = window[1] + lead + 1, window[1] + (stop.start() if stop else len(rest))
+    return (window[0], len(text[:b].rstrip())) if _is_name(text, a, b) else window
 
 
 def bare(text: str, window: tuple[int, int], lang: str | None) -> bool:
@@ -254,22 +401,38 @@ def bare(text: str, window: tuple[int, int], lang: str | None) -> bool:
     return bool(stops) and all(m.group().lower() in stops for m in _WORD.finditer(text, *window))
 
 
+def _speaker_after(text: str, cue: Cue, end: int, lang: str | None, lexicon: Lexicon) -> tuple[int, int] | None:
+    window = trimmed(text, _words_after(text, cue.end, end), lang, lexicon.prepositions.get(lang or "", frozenset()))
+    return _with_apposition(text, _without_place(text, window, lang, lexicon), end)
+
+
 def _speaker_of(
-    text: str, cue: Cue, start: int, end: int, inside: Sequence[tuple[int, int]], lang: str | None
+    text: str, cue: Cue, start: int, end: int, inside: Sequence[tuple[int, int]], lang: str | None, lexicon: Lexicon
 ) -> tuple | None:
     if cue.kind == "vague" and cue.before:
         return _words_before(text, len(text[: cue.start].rstrip(" ,")), start)
     if cue.kind == "vague":
         return cue.speaker
+    after = _speaker_after(text, cue, end, lang, lexicon)
     if cue.kind == "prefix":
-        return trimmed(text, _words_after(text, cue.end, end), lang)
-    before = text[start : cue.start].rstrip()
-    after = trimmed(text, _words_after(text, cue.end, end), lang)
-    if (not before or before[-1] in ',”»"“’—–') and after is not None:  # "..., said the minister" / quote first
         return after
     floor = max([start, *(e + 1 for _, e in inside if e < cue.start)])
-    window = trimmed(text, _words_before(text, len(text[: cue.start].rstrip(" ,")), floor), lang)  # "X, Y, dijo"
-    if window is not None and after is not None and bare(text, window, lang):  # "Come spiega il professor ..."
+    apposed = _apposition(text, cue.start, floor)  # "X, Y, dijo"
+    if apposed is not None:
+        return apposed
+    before = text[start : cue.start].rstrip()
+    if (
+        not before or before[-1] in ',،”»"“’—–' or before.endswith(" -")
+    ) and after is not None:  # "..., said the minister" / quote first
+        return after
+    window = trimmed(
+        text,
+        _words_before(text, len(text[: cue.start].rstrip(" ,،")), floor),
+        lang,
+        lexicon.prepositions.get(lang or "", frozenset()),
+    )
+    window = _without_place(text, window, lang, lexicon, keep=2)  # "У Москві | речник Кремля ..."
+    if window is None or (after is not None and bare(text, window, lang)):  # "Come spiega il professor ..."
         return after
     return window
 
@@ -288,7 +451,7 @@ def attribute(
     cues = _without_overlaps(cues)
     kind = "quote" if inside else None
     for cue in cues:
-        speaker = _speaker_of(text, cue, start, end, inside, lang)
+        speaker = _speaker_of(text, cue, start, end, inside, lang, lexicon)
         if cue.kind == "vague" or speaker is not None:
             return Attribution(kind or ("vague" if cue.kind == "vague" else "reported"), speaker, (cue.start, cue.end))
     return Attribution(kind or "unattributed")
@@ -320,8 +483,7 @@ def direct_quotes(
         for a, b in quotes(text, p_start, p_end):
             if word_count(text[a:b]) < MIN_QUOTE_WORDS:
                 continue
-            touched = sentences[bisect_right(ends, a - 1) : bisect_left(starts, b + 1)]
-            around = [(s, e) for s, e in touched if p_start <= s < p_end]
+            around = sentences[bisect_right(ends, a - 1) : bisect_left(starts, b + 1)]  # may join wrapped lines
             start = min([a - 1, *(s for s, _ in around)])
             end = max([b + 1, *(e for _, e in around)])
             at = attribute(text, start, end, lang, lexicon, [(a - 1, b + 1)])

@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 OUTER_FOLDS = 5
 INNER_FOLDS = 3
 C_VALUES = (0.0003, 0.001, 0.003, 0.01)
+SURFACE_C_VALUES = (0.01, 0.1, 1.0)  # the surface-feature head has 12 features, not an encoder's hundreds
 WEAK_WEIGHTS = (0.0, 0.3)  # weight of each EUvsDisinfo sentence against a CLEF line (0: CLEF only)
 BLEND = 0.5  # weight of the encoder head against the lexical head in the blended candidate (fixed, not tuned)
 LEXICAL_LANGUAGE = "en"  # the language of the debates: the only one the lexical head is blended in for
@@ -219,7 +220,9 @@ def _folds(n: int, k: int, seed: int, rows: list[int] | None = None) -> list[lis
     return [sorted(order[f::k]) for f in range(k)]
 
 
-def cross_validate(setup: Setup, debates: list[Debate], weak_weight: float, seed: int) -> dict:
+def cross_validate(
+    setup: Setup, debates: list[Debate], weak_weight: float, seed: int, c_values: tuple[float, ...] = C_VALUES
+) -> tuple[dict, list]:
     """Out-of-fold scores of every debate (outer GroupKFold), C chosen per outer fold by inner CV."""
     require("sklearn", feature="spinscope train claims")
     scores: list[np.ndarray | None] = [None] * len(debates)
@@ -227,14 +230,14 @@ def cross_validate(setup: Setup, debates: list[Debate], weak_weight: float, seed
     for held in _folds(len(debates), OUTER_FOLDS, seed):
         train = [i for i in range(len(debates)) if i not in held]
         inner = {}
-        for c in C_VALUES:
+        for c in c_values:
             inner_scores: list = [None] * len(debates)
             for inner_held in _folds(len(debates), INNER_FOLDS, seed + 1, train):
                 scorer = setup.fit([i for i in train if i not in inner_held], c, weak_weight)
                 for i in inner_held:
                     inner_scores[i] = scorer(i)
             inner[c] = ranking_scores([debates[i] for i in train], [inner_scores[i] for i in train])["MAP"]
-        best = max(C_VALUES, key=lambda c: inner[c])
+        best = max(c_values, key=lambda c: inner[c])
         chosen.append(best)
         scorer = setup.fit(train, best, weak_weight)
         for i in held:
@@ -350,5 +353,31 @@ def train_claims(model_dir: Path, out: Path, data_root: Path | None = None, cach
         **results,
     }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1, sort_keys=True), encoding="utf-8")
+    metrics["verifiable"] = train_verifiable(debates, out, seed=seed)
     write_claims_card(out, metrics)
     return metrics
+
+
+def verifiable_features(debates: list[Debate]) -> list[np.ndarray]:
+    """Each debate's sentences as `pipeline.verifiable` features (English cues)."""
+    from ..pipeline.sourcing import load_lexicon
+    from ..pipeline.verifiable import sentence_features
+
+    lexicon = load_lexicon()
+    return [np.array([sentence_features(s, 0, len(s), "en", lexicon) for s in d.sentences]) for d in debates]
+
+
+def train_verifiable(debates: list[Debate], out: Path, *, seed: int) -> dict:
+    """Cross-validate and fit the surface-feature head (`pipeline.verifiable`) that scores check-worthiness
+    outside English; writes `verifiable.json` into `out` and returns its figures."""
+    from ..pipeline.verifiable import VerifiableHead
+
+    per_debate = verifiable_features(debates)
+    no_weak = np.zeros((0, per_debate[0].shape[1]))
+    setup = dense_setup("verifiable", per_debate, no_weak, debates)
+    result, oof = cross_validate(setup, debates, 0.0, seed, SURFACE_C_VALUES)
+    c = max(set(result["C"]), key=result["C"].count)
+    clf, mean, scale = fit_dense(per_debate, no_weak, debates, list(range(len(debates))), c, 0.0)
+    result["threshold"] = best_threshold(debates, oof)
+    VerifiableHead(mean, scale, clf.coef_[0], float(clf.intercept_[0]), result["threshold"]).save(out, result)
+    return result
