@@ -197,7 +197,7 @@ class ClaimsComponent(Component):
         if not self.lexicon.covers(lang):
             doc.warn(Warnings.W008(lang=lang, detail="no lexicon: quotation marks only"))
         elif lang not in FULL_LANGUAGES:
-            doc.warn(Warnings.W008(lang=lang, detail="speakers from word-order rules, checked on fewer sentences than en and ru"))
+            doc.warn(Warnings.W008(lang=lang, detail="speakers by word-order rules, less checked than en and ru"))
         doc.meta["sourcing"] = "full" if lang in FULL_LANGUAGES else "cues" if self.lexicon.covers(lang) else "quotes"
         sentences = [(s.start, s.end) for s in doc.layer("sentences")]
         paragraphs = [(p.start, p.end) for p in doc.layer("paragraphs")]
