@@ -12,8 +12,16 @@ from spinscope.casebank import Case, CaseBank
 from spinscope.casebank.index import normalised, signature
 from spinscope.config import load_settings
 from spinscope.data import Document
+from spinscope.models import model_path
 from spinscope.pipeline import Pipeline
-from spinscope.pipeline.matching import Verifier, across, candidate_features, density, number_agreement
+from spinscope.pipeline.matching import (
+    LanguageMeans,
+    Verifier,
+    across,
+    candidate_features,
+    density,
+    number_agreement,
+)
 from spinscope.schema import validate
 from spinscope.writers.record import to_record
 from tests.conftest import needs_data
@@ -91,6 +99,17 @@ def test_a_translation_gets_the_cut_for_cases_in_another_language() -> None:
     verifier = Verifier(np.zeros(5, np.float32), 0.0, 0.98, 0.8, 5, threshold_across=0.95)
     assert verifier.cut(True) == 0.95 and verifier.cut(False) == 0.98
     assert Verifier(np.zeros(5, np.float32), 0.0, 0.93, 0.8, 5).cut(True) == 0.93  # a verifier with one cut
+
+
+def test_a_sentence_moves_to_the_bank_language_and_only_where_both_means_are_known() -> None:
+    shipped = LanguageMeans.load(model_path("matching"))
+    assert set(shipped.means) >= {"en", "fr", "de", "it", "es", "pl", "uk", "ru", "ar"}
+    means = LanguageMeans({"en": np.array([0.0, 0.1], np.float32), "de": np.array([0.3, 0.0], np.float32)})
+    vectors = np.array([[0.6, 0.8]], np.float32)
+    moved = means.towards(vectors, "de", "en")
+    assert np.allclose(moved, [[0.3, 0.9] / np.linalg.norm([0.3, 0.9])])
+    assert means.towards(vectors, "en", "en") is vectors and means.towards(vectors, "ar", "en") is vectors
+    assert means.towards(vectors, None, "en") is vectors and LanguageMeans({}).towards(vectors, "de", "en") is vectors
 
 
 def test_normalised_text_and_minhash_ignore_punctuation_and_case() -> None:

@@ -33,6 +33,8 @@ def test_paragraph_lines_are_numbered_like_semeval_with_crlf() -> None:
         ("Il sig. Rossi parla. Poi tace?", ["Il sig. Rossi parla.", "Poi tace?"]),
         ("Prof. Nowak np. mówi. Reżim kłamie!", ["Prof. Nowak np. mówi.", "Reżim kłamie!"]),
         ("Київ мовчить. Ціни ростуть… Чому?", ["Київ мовчить.", "Ціни ростуть…", "Чому?"]),
+        ("تحدث الوزير أمس. لكن أحدا لم يصدقه؟ لا.", ["تحدث الوزير أمس.", "لكن أحدا لم يصدقه؟", "لا."]),
+        ("मंत्री ने कहा। कोई नहीं माना।", ["मंत्री ने कहा।", "कोई नहीं माना।"]),
         ("no ending here", ["no ending here"]),
     ],
 )

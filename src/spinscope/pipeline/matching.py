@@ -90,6 +90,39 @@ def candidate_features(query: str, cosines: Sequence[float], texts: Sequence[str
     return np.array(rows, np.float32).reshape(-1, 5)
 
 
+MEANS_FILE = "language_means.npz"
+
+
+@dataclass(frozen=True)
+class LanguageMeans:
+    """The mean multilingual-e5 embedding of news sentences in each language (`spinscope train matching`). A
+    sentence moved by the difference of two means reads as if written in the other language: a translation of a
+    case then sits as close to it as an English paraphrase does (the language a sentence is written in is a
+    direction of its own in e5, shared by all its sentences)."""
+
+    means: dict[str, np.ndarray]
+
+    def towards(self, vectors: np.ndarray, source: str | None, target: str | None) -> np.ndarray:
+        """Unit `vectors` of sentences in `source` moved to `target`; unchanged where either has no mean."""
+        if source == target or source not in self.means or target not in self.means:
+            return vectors
+        moved = vectors - self.means[source] + self.means[target]
+        return (moved / np.maximum(np.linalg.norm(moved, axis=1, keepdims=True), 1e-9)).astype(np.float32)
+
+    def save(self, folder: Path) -> None:
+        np.savez(folder / MEANS_FILE, **self.means)
+
+    @staticmethod
+    @cache
+    def load(folder: Path) -> LanguageMeans:
+        """The means shipped in `folder` (none: sentences stay where they are)."""
+        path = folder / MEANS_FILE
+        if not path.is_file():
+            return LanguageMeans({})
+        with np.load(path) as data:
+            return LanguageMeans({lang: data[lang].astype(np.float32) for lang in data.files})
+
+
 @dataclass
 class Verifier:
     """Probability that a sentence states a candidate case's claim, from `candidate_features`."""
@@ -132,6 +165,7 @@ class Verifier:
         )
 
 
+BANK_SAMPLE = 200  # cases read to tell the language a bank is written in
 MIN_WORDS = 6  # a shorter sentence ("Who still believes them?") states no claim a case could hold
 
 
@@ -224,6 +258,7 @@ class MatchingComponent(Component):
         self._bank: tuple[int, Any] | None = None  # (process id, open CaseBank)
         self._cases: dict[int, Any] = {}
         self.embedder: SentenceEmbedder | None = None
+        self._language: tuple[Any, str] | None = None  # (index, the language of its cases)
 
     def index(self):
         """The bank's index, rebuilt when another process changed the bank; None without a bank. The bank
@@ -274,7 +309,9 @@ class MatchingComponent(Component):
     def _verified(
         self, index, verifier: Verifier, spans: list[Span], language: str | None
     ) -> list[tuple[Span, int, float, float, str]]:
-        queries = self.embedder.embed([s.text for s in spans])
+        queries = LanguageMeans.load(self.folder).towards(
+            self.embedder.embed([s.text for s in spans]), language, self.bank_language(index)
+        )
         out = []
         for span, (near, dense) in zip(spans, index.nearest(queries, verifier.top_k), strict=True):
             if not near or near[0][2] < verifier.retrieve:
@@ -286,6 +323,13 @@ class MatchingComponent(Component):
             if probs[best] >= cut and near[best][2] >= verifier.retrieve:
                 out.append((span, near[best][0], near[best][2], float(probs[best]), "embedding"))
         return out
+
+    def bank_language(self, index) -> str:
+        """The language most of the bank's cases are written in (of its first BANK_SAMPLE), found once per index."""
+        if self._language is None or self._language[0] is not index:
+            sample = [written_in(case_text(self._case(index, k))) for k in range(min(BANK_SAMPLE, len(index.ids)))]
+            self._language = (index, max(set(sample), key=sample.count) if sample else "")
+        return self._language[1]
 
     def _case(self, index, case: int):
         if case not in self._cases:

@@ -26,7 +26,11 @@ _ALL_ABBREVIATIONS = frozenset(w for words in _ABBREVIATIONS.values() for w in w
 
 # A sentence ends at . ! ? … (possibly repeated, possibly followed by closing quotes/brackets) when
 # whitespace and then an opening quote, bracket, dash, digit or capital letter follow.
-_BOUNDARY = re.compile(r"""[.!?…]+["'”’»)\]]*(?=\s+["'“‘«(\[\-–—]?[\dA-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ])""")
+# A sentence ends at closing punctuation before a capital or digit, or before any letter of a script without
+# capitals (Arabic, Hebrew, Devanagari, Georgian).
+_BOUNDARY = re.compile(
+    r"""[.!?…؟।]+["'”’»)\]]*(?=\s+["'“‘«(\[\-–—]?[\dA-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ\u0621-\u064a\u0671-\u06d3\u05d0-\u05ea\u0904-\u0939\u10d0-\u10ff])"""
+)
 _LAST_WORD = re.compile(r"(\w[\w.]*)\.$")
 _CLOSED = tuple(".!?…:;\"'”’»)]؟")  # a line ending so ends its sentence or paragraph
 WRAPPED_LINE = 55  # characters: a longer line that ends without closing punctuation was wrapped by a tool

@@ -23,11 +23,12 @@ import numpy as np
 from ..casebank import Case, read_cases
 from ..casebank.index import nearest_cases
 from ..pipeline.embedder import SentenceEmbedder
-from ..pipeline.matching import Verifier, across, candidate_features, case_text
+from ..pipeline.matching import LanguageMeans, Verifier, across, candidate_features, case_text
 
 TEST_SET = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "matching_cases.toml"
 LANGS = ("en", "fr", "de", "ru", "uk", "pl", "it", "es", "ar")
 TOP_K = 5  # nearest cases verified per sentence
+BANK_LANGUAGE = "en"  # EUvsDisinfo writes its cases in English
 RETRIEVE = 0.80  # a sentence whose nearest case is further than this cosine is not verified
 VERIFIER_C = 10.0
 CUT_GRID = tuple(np.round(np.arange(0.05, 0.99, 0.01), 2))
@@ -76,10 +77,19 @@ class Bank:
         return nearest_cases(queries, self.vectors, self.case_of, k)
 
 
-def candidates(bank: Bank, probes: list[Probe], vectors: np.ndarray) -> list[Candidates]:
+def moved(probes: list[Probe], vectors: np.ndarray, means: LanguageMeans) -> np.ndarray:
+    """Each probe's vector moved from its language to the bank's (English), as the matching step does."""
+    out = vectors.copy()
+    for lang in {p.lang for p in probes}:
+        rows = [i for i, p in enumerate(probes) if p.lang == lang]
+        out[rows] = means.towards(vectors[rows], lang, BANK_LANGUAGE)
+    return out
+
+
+def candidates(bank: Bank, probes: list[Probe], vectors: np.ndarray, means: LanguageMeans) -> list[Candidates]:
     """Per probe: its TOP_K nearest cases, their features (`candidate_features`) and which is right."""
     out = []
-    for p, (near, dense) in zip(probes, bank.nearest(vectors, TOP_K), strict=True):
+    for p, (near, dense) in zip(probes, bank.nearest(moved(probes, vectors, means), TOP_K), strict=True):
         texts = [case_text(bank.cases[c]) for c, _, _ in near]
         feats = candidate_features(p.text, [cos for _, _, cos in near], texts, dense)
         ids = [bank.cases[c].id for c, _, _ in near]
@@ -167,20 +177,21 @@ def train_matching(out: Path, data_root: Path) -> dict:
     from ..pipeline.embedder import load_embedder
 
     embedder = load_embedder()
+    means, mean_sizes = fit_language_means(embedder, data_root)
     bank = Bank.embed(read_bank(data_root), embedder)
     probes = read_test_set()
-    cands = candidates(bank, probes, embedder.embed([p.text for p in probes]))
+    cands = candidates(bank, probes, embedder.embed([p.text for p in probes]), means)
     part = {s: [i for i, p in enumerate(probes) if p.split == s] for s in ("dev", "test")}
     dev_p, dev_c = [probes[i] for i in part["dev"]], [cands[i] for i in part["dev"]]
     test_p, test_c = [probes[i] for i in part["test"]], [cands[i] for i in part["test"]]
     news = news_sentences(data_root)
-    news_all = candidates(bank, news, embedder.embed([p.text for p in news]))
+    news_all = candidates(bank, news, embedder.embed([p.text for p in news]), means)
     news_c, held_c = news_all[:NEWS_SENTENCES], news_all[NEWS_SENTENCES:]
     news = news[:NEWS_SENTENCES]
     foreign, foreign_held = foreign_news(data_root)
-    news_c += candidates(bank, foreign, embedder.embed([p.text for p in foreign]))
+    news_c += candidates(bank, foreign, embedder.embed([p.text for p in foreign]), means)
     news += foreign
-    foreign_c = candidates(bank, foreign_held, embedder.embed([p.text for p in foreign_held]))
+    foreign_c = candidates(bank, foreign_held, embedder.embed([p.text for p in foreign_held]), means)
     results = {}
     cosine = lambda c: c.cosines  # noqa: E731
     cut, dev = best_cut(dev_p, dev_c, cosine, COSINE_GRID, held_c)
@@ -205,9 +216,11 @@ def train_matching(out: Path, data_root: Path) -> dict:
             "has a number",
             "density",
         ],
+        "language_means": mean_sizes,
         "results": results,
     }
     verifier.save(out, {"date": metrics["date"], "trained_on": metrics["test_set"] + " (dev half)"})
+    means.save(out)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
     return metrics
 
@@ -298,3 +311,42 @@ def read_bank(data_root: Path) -> list[Case]:
     items = read_cases(data_root / "euvsdisinfo", load_settings(), fmt="euvsdisinfo")
     found = [c for c in items if isinstance(c, Case)]
     return list({c.id: c for c in found}.values())
+
+
+MEAN_SENTENCES = 400  # sentences per language averaged for its mean embedding
+OUR_SENTENCES = Path(__file__).resolve().parent / "sentences"  # <lang>.txt: news sentences we wrote, one a line
+
+
+def language_sentences(data_root: Path) -> dict[str, list[str]]:
+    """News sentences per language: SemEval-2023 training articles (en, fr, de, it, pl, ru), the original texts
+    of the SemEval-2025 documents (bg, hi, pt), and our own (train/sentences: es, ar, uk); MEAN_SENTENCES at most,
+    drawn with a fixed seed."""
+    from ..eval.formats import load_semeval2023
+    from ..pipeline.segment import sentence_bounds
+    from .narratives import read_documents
+
+    def split(text: str) -> list[str]:
+        return [text[a:b] for a, b in sentence_bounds(text, 0, len(text)) if len(text[a:b].split()) >= 6]
+
+    found: dict[str, list[str]] = {}
+    for lang in ("en", *FOREIGN_LANGS):
+        data = load_semeval2023(lang, data_root)
+        found[lang] = [s for aid in data.article_ids for s in split(data.text(aid))]
+    for doc in read_documents(data_root):
+        if doc.lang in ("bg", "hi", "pt") and doc.text:
+            found.setdefault(doc.lang, []).extend(split(doc.text))
+    for path in sorted(OUR_SENTENCES.glob("*.txt")):
+        found[path.stem] = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rng = np.random.default_rng(13)
+    return {
+        lang: [texts[i] for i in sorted(rng.choice(len(texts), min(MEAN_SENTENCES, len(texts)), replace=False))]
+        for lang, texts in sorted(found.items())
+        if texts
+    }
+
+
+def fit_language_means(embedder: SentenceEmbedder, data_root: Path) -> tuple[LanguageMeans, dict[str, int]]:
+    """The mean embedding of each language's `language_sentences`, and how many sentences each averages."""
+    texts = language_sentences(data_root)
+    means = {lang: embedder.embed(sents).mean(0).astype(np.float32) for lang, sents in texts.items()}
+    return LanguageMeans(means), {lang: len(sents) for lang, sents in texts.items()}
