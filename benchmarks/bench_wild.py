@@ -20,6 +20,8 @@ language (issue #24; gold layout in benchmarks/wild/README.md):
   check-worthiness);
 - claims AUC: how often a sentence the gold calls check-worthy (`[[checkworthy]]`: a checkable statement of
   fact, true or false) scores above one it calls an opinion, insult or slogan (`[[not_checkworthy]]`);
+- junk actors: actors named only by function words (spaCy's stop words of the language) or by a lower-case
+  word ("nicht", "Oppure", "candelabro"), of all actors listed;
 - title, date: exactly as the gold says (a missing title must be null); cut: sentences that end at a single
   line break without closing punctuation (a hard-wrapped line cut as a sentence).
 `--show` prints each article's spans, narratives, matches and speakers, to read them as a fact-checker would.
@@ -39,6 +41,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from spinscope.languages import stop_words
 
 WILD = Path(__file__).resolve().parent / "wild"
 CLOSING = tuple(".!?…\"»”“')؟:;")
@@ -65,6 +69,8 @@ class Tally:
     speakers: int = 0
     speakers_exact: int = 0
     speakers_overlap: int = 0
+    actors: int = 0
+    junk_actors: int = 0  # actors named by function words or by a lower-case word (in a script with capitals)
     worthy: list[float] = field(default_factory=list)  # check-worthiness of gold check-worthy sentences
     unworthy: list[float] = field(default_factory=list)  # and of gold opinions, insults, slogans
     titles_ok: int = 0
@@ -131,6 +137,11 @@ def score(record: dict[str, Any], gold: dict[str, Any], tally: Tally) -> None:
         for wanted in gold.get(key, []):
             at = where(text, wanted["text"])
             scores.extend([c["checkworthiness"] for c in record["claims"] if overlaps(at, (c["start"], c["end"]))][:1])
+    stops = stop_words(record["language"])
+    for actor in record["entities"]:
+        words = actor["name"].split()
+        tally.actors += 1
+        tally.junk_actors += all(w.lower() in stops for w in words) or words[0][:1].islower()
     tally.titles_ok += (record["title"] or None) == gold.get("title") and record["title"] != ""
     tally.dates_ok += (record["date"] or None) == gold.get("date")
     for s in record["sentences"]:
@@ -146,6 +157,7 @@ def show(path: Path, record: dict[str, Any]) -> None:
         print(f"   narrative {n['score']:.2f}  {n['subnarrative'] or n['narrative']}")
     for m in record["matches"]:
         print(f"   match {m['score']:.2f} {m['case_id']}  {m['text'][:60]!r} -> {m['title'][:60]!r}")
+    print("   actors " + "; ".join(f"{a['name']} ({a['type']})" for a in record["entities"]))
     for c in record["claims"][:6]:
         a = c["attribution"]
         print(f"   claim {c['checkworthiness']:.2f} {a['kind']:<12} speaker={a['speaker']!r} cue={a['cue']!r}")
@@ -178,7 +190,8 @@ def row(lang: str, t: Tally) -> str:
         f"{share(t.must_label, t.must)} | {t.junk} / {t.lone} | {share(t.narr_ok, t.articles)} | {t.wrong_domain} | "
         f"{share(t.cases_found, t.cases)} / {t.false_matches} / {t.repeats} | "
         f"{share(t.speakers_exact, t.speakers)} / {share(t.speakers_overlap, t.speakers)} | "
-        f"{auc(t.worthy, t.unworthy)} | {share(t.titles_ok, t.articles)} | {share(t.dates_ok, t.articles)} | {t.cut} |"
+        f"{auc(t.worthy, t.unworthy)} | {t.junk_actors}/{t.actors} | "
+        f"{share(t.titles_ok, t.articles)} | {share(t.dates_ok, t.articles)} | {t.cut} |"
     )
 
 
@@ -217,9 +230,10 @@ def main() -> None:
     print(f"\nbench_wild.py, {date.today()}, {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     print(
         "| lang | articles | spans/1k prop | spans/1k wire | must (any / label) | junk / lone-word | narr ok | "
-        "wrong-dom | cases found / false / repeats | speakers exact / overlap | claims AUC | title | date | cut |"
+        "wrong-dom | cases found / false / repeats | speakers exact / overlap | claims AUC | junk actors | "
+        "title | date | cut |"
     )
-    print("|" + "---|" * 14)
+    print("|" + "---|" * 15)
     total = Tally()
     for lang, t in tallies.items():
         print(row(lang, t))

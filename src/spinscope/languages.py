@@ -14,6 +14,12 @@ from functools import cache
 DATASET_TO_ISO: dict[str, str] = {"en": "en", "fr": "fr", "ge": "de", "it": "it", "po": "pl", "ru": "ru"}
 DATASET_LANGS: tuple[str, ...] = tuple(DATASET_TO_ISO)
 ISO_TO_DATASET: dict[str, str] = {iso: code for code, iso in DATASET_TO_ISO.items()}
+NOUNS_CAPITALISED = frozenset({"de", "lb"})  # languages that capitalise every noun: a capital marks no name there
+# Particles a name may hold between capitalised words ("Ursula von der Leyen", "Secretary of State X").
+NAME_PARTICLES = frozenset(
+    {"de", "da", "di", "del", "della", "dos", "das", "du", "von", "van", "der", "den", "la", "le", "al", "bin", "ibn"}
+    | {"of"}
+)
 
 
 def iso_codes(dataset_codes: Iterable[str]) -> frozenset[str]:

@@ -12,7 +12,8 @@ from spinscope.errors import ConfigError
 from spinscope.eval.sourcing import read_cases, target_scores
 from spinscope.pipeline import Pipeline
 from spinscope.pipeline.actors import actor_records, same_actor
-from spinscope.pipeline.entities import load_aliases
+from spinscope.pipeline.entities import load_aliases, name_parts, plausible
+from spinscope.pipeline.token_ner import decode
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "sourcing_cases.toml"
 
@@ -34,6 +35,9 @@ def _actors(text: str, lang: str, settings: dict | None = None) -> tuple[Documen
         ("Iran", "Iraq", False),
         ("European Commission", "European Parliament", False),
         ("Anna Berg", "Tom Berg", False),
+        ("وللناتو", "الناتو", True),  # Arabic clitics: "and for" + NATO
+        ("بوتين", "لبوتين", True),  # a name that starts like a clitic keeps its own form
+        ("بوتين", "الناتو", False),
     ],
 )
 def test_name_variants(a: str, b: str, same: bool) -> None:
@@ -133,7 +137,7 @@ def test_languages_without_a_model_use_the_token_head_on_the_shared_encoder() ->
     settings = load_settings(env={})
     doc = Pipeline.from_settings(settings, only=["entities"])(Document("t", text, language="de"))
     found = {(m.text, m.label) for m in doc.layer("entities")}
-    assert ("Berlin", "LOC") in found  # the head is best effort (gold F1 0.57 in German): names within mentions
+    assert ("Berlin", "LOC") in found  # the head is best effort (gold F1 0.74 in German): names within mentions
     assert any("Olaf Scholz" in text for text, _ in found) and any("Emmanuel Macron" in text for text, _ in found)
     assert any(w.startswith("[W009]") for w in doc.warnings)
 
@@ -145,3 +149,89 @@ def test_without_the_token_head_the_capitalised_fallback_steps_in(tmp_path: Path
     )
     assert [m.text for m in doc.layer("entities")] == ["Olaf Scholz"]
     assert any(w.startswith("[W006]") for w in doc.warnings)
+
+
+@pytest.mark.parametrize(
+    ("lang", "mention", "kept"),
+    [
+        ("de", "nicht", False),
+        ("it", "Oppure", False),
+        ("it", "candelabro", False),
+        ("it", "ucraino", False),
+        ("en", "2024", False),
+        ("de", "NATO", True),
+        ("ar", "الناتو", True),  # no capitals to go by in Arabic
+        ("ar", "في", False),
+    ],
+)
+def test_function_words_and_lower_case_words_are_no_actors(lang: str, mention: str, kept: bool) -> None:
+    assert plausible(mention, 0, len(mention), lang) is kept
+
+
+@pytest.mark.parametrize(
+    ("lang", "mention", "names"),
+    [
+        ("it", "il portavoce Dmitry Peskov, Vladimir Putin", ["Dmitry Peskov", "Vladimir Putin"]),
+        ("it", "agli ordini di Washington", ["Washington"]),
+        ("it", "Maidan non", ["Maidan"]),
+        ("it", "Commissione europea", ["Commissione europea"]),
+        ("es", "Ursula von der Leyen", ["Ursula von der Leyen"]),
+        ("de", "ukrainische Präsident Wolodymyr Selenskyj", ["ukrainische Präsident Wolodymyr Selenskyj"]),
+    ],
+)
+def test_a_mention_is_cut_to_the_names_it_holds(lang: str, mention: str, names: list[str]) -> None:
+    assert [mention[a:b] for a, b in name_parts(mention, 0, len(mention), lang)] == names
+
+
+def test_the_token_head_decodes_whole_words_and_joins_names_split_by_type_or_particle() -> None:
+    import numpy as np
+
+    pieces = [("La", "O"), (" Europäische", "I-ORG"), ("n", "O"), (" ", "O"), ("Kommission", "I-ORG"), (" y", "O"),
+              (" Casa", "B-PER"), (" Blanca", "I-ORG"), (" y", "O"), (" Ur", "B-PER"), ("sula", "B-PER"),
+              (" von", "O"), (" der", "I-PER"), (" Ley", "I-PER"), ("en", "O"), (".", "O")]  # fmt: skip
+    text = "".join(piece for piece, _ in pieces)
+    ends = np.cumsum([len(piece) for piece, _ in pieces])
+    offsets = np.stack([ends - [len(piece) for piece, _ in pieces], ends], axis=1)
+    labels = [label for _, label in pieces]
+    found = [(text[a:b], t) for a, b, t in decode(text, offsets, labels, "es")]
+    assert found == [("Europäischen Kommission", "ORG"), ("Casa Blanca", "ORG"), ("Ursula von der Leyen", "PER")]
+    german = [text[a:b] for a, b, _ in decode(text, offsets, labels, "de")]  # no joins over particles there
+    assert "Ursula von der Leyen" not in german and "Europäischen Kommission" in german
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Die Kiewer Junta lügt.", "Government of Ukraine"),
+        ("Truppen des Kiewer Regimes rücken vor.", "Government of Ukraine"),
+        ("El régimen de Kiev miente.", "Government of Ukraine"),
+        ("Wladimir Zelenskij reiste ab.", "Volodymyr Zelensky"),
+        ("وصل زيلينسكي إلى لندن.", "Volodymyr Zelensky"),
+        ("Il governo ucraino tace.", "Government of Ukraine"),
+    ],
+)
+def test_loaded_designations_and_name_variants_resolve_in_more_languages(text: str, actor: str) -> None:
+    assert any(a.pattern.search(text) and a.name == actor for a in load_aliases())
+
+
+# Typed mention precision / recall floors (span and type exact, aliases left out) on our actor sentences: `actors`
+# (32 a language, the rules were written looking at their errors) and `actors_heldout` (16 a language, written
+# after the rules and scored once); the floors are what was measured (benchmarks/RESULTS.md).
+ACTOR_FLOORS = {
+    "actors": {"ar": (0.34, 0.44), "de": (0.53, 0.61), "en": (0.72, 0.81), "es": (0.70, 0.63), "fr": (0.80, 0.82),
+               "it": (0.74, 0.71), "pl": (0.58, 0.58), "ru": (0.89, 0.89), "uk": (0.70, 0.63)},
+    "actors_heldout": {"ar": (0.31, 0.38), "de": (0.42, 0.42), "en": (0.80, 0.78), "es": (0.68, 0.65),
+                       "fr": (0.88, 0.91), "it": (0.85, 0.74), "pl": (0.65, 0.65), "ru": (0.97, 1.0),
+                       "uk": (0.63, 0.57)},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("folder", sorted(ACTOR_FLOORS))
+def test_actor_mentions_hold_their_floors_in_nine_languages(folder: str) -> None:
+    from spinscope.eval.entities import entity_scores, gold_cases
+
+    cases = [c for path in sorted((CASES.parent / folder).glob("*.toml")) for c in gold_cases(path)]
+    scores = entity_scores(cases, load_settings(env={}))
+    assert set(scores) == set(ACTOR_FLOORS[folder])
+    for lang, (precision, recall) in ACTOR_FLOORS[folder].items():
+        assert scores[lang]["typed_p"] >= precision and scores[lang]["typed_r"] >= recall, lang

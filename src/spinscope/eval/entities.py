@@ -20,10 +20,18 @@ def gold_mentions(case: dict[str, Any]) -> set[tuple[int, int, str]]:
     return {(text.index(s), text.index(s) + len(s), t) for s, t in case["entities"]}
 
 
-def mention_f1(gold: Sequence[set], pred: Sequence[set]) -> float:
+def mention_prf(gold: Sequence[set], pred: Sequence[set]) -> tuple[float, float, float]:
+    """Micro precision, recall and F1 of predicted mentions against gold ones (sets per text)."""
     tp = sum(len(g & p) for g, p in zip(gold, pred, strict=True))
     n_gold, n_pred = sum(map(len, gold)), sum(map(len, pred))
-    return round(2 * tp / (n_gold + n_pred), 4) if tp else 0.0
+    precision = tp / n_pred if n_pred else 1.0
+    recall = tp / n_gold if n_gold else 1.0
+    f1 = 2 * tp / (n_gold + n_pred) if tp else 0.0
+    return round(precision, 4), round(recall, 4), round(f1, 4)
+
+
+def mention_f1(gold: Sequence[set], pred: Sequence[set]) -> float:
+    return mention_prf(gold, pred)[2]
 
 
 def recognised(pipeline: Any, case: dict[str, Any]) -> set[tuple[int, int, str]]:
@@ -38,7 +46,8 @@ def _untyped(mentions: set[tuple[int, int, str]]) -> set[tuple[int, int]]:
 
 def entity_scores(cases: list[dict[str, Any]], settings: dict[str, Any], langs: Sequence[str] | None = None) -> dict:
     """Per language, mention F1 of the entities component as configured in `settings` (aliases left out):
-    `typed` (span and type exact; MISC never matches) and `spans` (the span alone)."""
+    `typed` (span and type exact; MISC never matches) and `spans` (the span alone), with the precision and
+    recall of each (`typed_p`, `typed_r`, `spans_p`, `spans_r`)."""
     from ..pipeline import Pipeline
 
     pipeline = Pipeline.from_settings(settings, only=["entities"])
@@ -47,8 +56,14 @@ def entity_scores(cases: list[dict[str, Any]], settings: dict[str, Any], langs: 
     for lang in langs or sorted({c["lang"] for c in cases}):
         mine = [c for c in cases if c["lang"] == lang]
         gold, pred = [gold_mentions(c) for c in mine], [recognised(pipeline, c) for c in mine]
+        typed = mention_prf(gold, pred)
+        spans = mention_prf([_untyped(g) for g in gold], [_untyped(p) for p in pred])
         out[lang] = {
-            "typed": mention_f1(gold, pred),
-            "spans": mention_f1([_untyped(g) for g in gold], [_untyped(p) for p in pred]),
+            "typed": typed[2],
+            "spans": spans[2],
+            "typed_p": typed[0],
+            "typed_r": typed[1],
+            "spans_p": spans[0],
+            "spans_r": spans[1],
         }
     return out

@@ -13,6 +13,7 @@ and the claims attributed to it (its mention overlaps the claim's speaker).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,6 +26,23 @@ _DROP_LEADING = frozenset(
 )
 
 
+_ARABIC = re.compile(r"[\u0621-\u064a]")
+_MIN_ARABIC = 3  # letters a word keeps when its clitics are taken off
+
+
+def _forms(word: str) -> list[str]:
+    """A word and, in Arabic, the word without the clitics written onto it, peeled one by one: "and" (و/ف), a
+    preposition (ب/ل/ك) and the article (ال, or the ل left of it after ل): "وللناتو" -> ... -> "ناتو", as
+    "الناتو" -> "ناتو" (each form keeps at least 3 letters; "بوتين" stays one of its own forms)."""
+    forms = [word]
+    if _ARABIC.match(word):
+        for prefixes in (("و", "ف"), ("ب", "ل", "ك"), ("ال", "ل")):
+            lead = next((p for p in prefixes if word.startswith(p) and len(word) - len(p) >= _MIN_ARABIC), "")
+            word = word[len(lead) :]
+            forms.append(word)
+    return forms
+
+
 def _words(name: str) -> list[str]:
     words = [w.strip(".,'’\"«»“”„").casefold() for w in name.split()]
     while len(words) > 1 and words[0] in _DROP_LEADING:
@@ -32,11 +50,15 @@ def _words(name: str) -> list[str]:
     return [w for w in words if w]
 
 
-def _same_word(a: str, b: str) -> bool:
+def _same_stem(a: str, b: str) -> bool:
     if a == b:
         return True
     common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     return common >= _MIN_STEM and max(len(a), len(b)) - common <= _MAX_ENDING
+
+
+def _same_word(a: str, b: str) -> bool:
+    return any(_same_stem(x, y) for x in _forms(a) for y in _forms(b))
 
 
 def same_actor(a: str, b: str) -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..data import Document
 from ..errors import ConfigError, Errors, Warnings
+from ..languages import NOUNS_CAPITALISED, stop_words
 from ..models import model_path
 from ..registry import components
 from ..writers.sections import actors_html, actors_terminal
@@ -34,7 +35,6 @@ from .token_ner import decode, token_labels
 ALIASES = Path(__file__).resolve().parent.parent / "lexicons" / "aliases.toml"
 _CONJUNCTIONS = frozenset(["and", "or", "und", "oder", "et", "ou", "e", "o", "i", "lub", "и", "или", "та", "або"])
 MAX_STRETCH = 20_000  # characters a recogniser reads at once
-NOUNS_CAPITALISED = frozenset({"de", "lb"})  # languages that capitalise every noun
 TYPES = ("PER", "ORG", "LOC", "GROUP", "MISC")
 TYPE_MAP = {
     "PERSON": "PER",
@@ -145,6 +145,45 @@ def capitalised_recogniser(text: str, stretches: Sequence[tuple[int, int]], mult
     return out
 
 
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+
+
+def plausible(text: str, start: int, end: int, lang: str | None) -> bool:
+    """Whether a recognised mention can name an actor: not function words only ("nicht", "Oppure", "der"), and
+    in a script with capitals, holding a capitalised word ("candelabro", "ucraino" are no actors; Arabic has
+    no capitals to go by). Function words are spaCy's stop words of the language."""
+    words = _NAME_WORD.findall(text[start:end])
+    stops = stop_words(lang)
+    if not words or all(w.lower() in stops for w in words):
+        return False
+    cased = [w for w in words if w.lower() != w.upper()]
+    return not cased or any(w[:1].isupper() for w in cased)
+
+
+def name_parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int, int]]:
+    """A recognised mention as the names it holds: cut at commas and semicolons ("Peskov, Vladimir Putin"), in a
+    script with capitals (where nouns are not all capitalised) without the lower-case words before the name ("il
+    portavoce | Dmitry Peskov", "agli ordini di | Washington"), and without function words after it ("Maidan |
+    non")."""
+    stops = stop_words(lang)
+    out = []
+    for piece in re.finditer(r"[^,;]+", text[start:end]):
+        words = [(start + m.start(), start + m.end()) for m in _NAME_WORD.finditer(piece.group())]
+        words = [(a + piece.start(), b + piece.start()) for a, b in words]
+        if lang not in NOUNS_CAPITALISED:
+            while len(words) > 1 and _lower(text[slice(*words[0])]):
+                words.pop(0)
+        while len(words) > 1 and text[slice(*words[-1])].lower() in stops:
+            words.pop()
+        if words:
+            out.append((words[0][0], words[-1][1]))
+    return out
+
+
+def _lower(word: str) -> bool:
+    return word[:1].islower()
+
+
 RECOGNISERS = ("natasha", "capitalised", "head")
 RECOGNISER_KINDS = "spacy:<package>, natasha, head or capitalised"
 
@@ -206,7 +245,7 @@ class EntitiesComponent(Component):
         if spec == "head":
             encoding = encoding_of(doc)
             if self.head is not None and encoding is not None:
-                return decode(doc.text, encoding.offsets, token_labels(encoding, self.head))
+                return decode(doc.text, encoding.offsets, token_labels(encoding, self.head), doc.language)
             doc.warn(self.problem)
             spec = "capitalised"
         return recogniser(spec, doc.language)(doc.text, _stretches(doc))
@@ -221,7 +260,13 @@ class EntitiesComponent(Component):
         ]
         spec = self.ner.get(doc.language or "", self.ner.get("default", "capitalised"))
         if sentences and spec:
-            recognised = [(a, b, TYPE_MAP[t], None) for a, b, t in self._recognised(doc, spec) if t in TYPE_MAP]
+            recognised = [
+                (a, b, TYPE_MAP[t], None)
+                for start, end, t in self._recognised(doc, spec)
+                if t in TYPE_MAP
+                for a, b in name_parts(doc.text, start, end, doc.language)
+                if plausible(doc.text, a, b, doc.language)
+            ]
             found += [m for m in recognised if all(m[1] <= f[0] or f[1] <= m[0] for f in found)]
             if spec in ("capitalised", "head") or doc.language in self.best_effort:
                 doc.warn(Warnings.W009(lang=doc.language, detail=f"recogniser {spec!r}"))

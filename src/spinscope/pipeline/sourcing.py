@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..languages import stop_words
+from ..languages import NAME_PARTICLES, NOUNS_CAPITALISED, stop_words
 
 LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "sourcing.toml"
 CUE_KINDS = ("reporting", "prefix", "vague", "hedges")
@@ -31,31 +31,6 @@ KINDS = (*CUE_KINDS, "prepositions")
 FULL_LANGUAGES = ("en", "ru")  # the others with a lexicon are covered for cues and hedges only
 MAX_SPEAKER_WORDS = 12
 COMMAS = ",،"
-NOUNS_CAPITALISED = frozenset({"de"})  # a capitalised word is no name there ("die Abgeordnete im Bundestag")
-# Particles a name may hold between capitalised words ("Ursula von der Leyen", "Secretary of State X").
-NAME_PARTICLES = frozenset(
-    {
-        "de",
-        "da",
-        "di",
-        "del",
-        "della",
-        "dos",
-        "das",
-        "du",
-        "von",
-        "van",
-        "der",
-        "den",
-        "la",
-        "le",
-        "al",
-        "bin",
-        "ibn",
-        "y",
-        "of",
-    }
-)
 # Words that open a reported clause: a speaker never starts or runs past one.
 COMPLEMENTIZERS = frozenset({"that", "que", "qu", "che", "dass", "что", "чтобы", "що", "że", "iż", "أن", "إن", "ان"})
 # Relative pronouns after a prefix cue point back to a speaker named before it ("..., secondo cui ...").

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..languages import NAME_PARTICLES, NOUNS_CAPITALISED
 from .encoder import Encoding
 from .linear_head import LinearHead
 
@@ -42,28 +43,72 @@ def _widened(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def decode(text: str, offsets: np.ndarray, labels: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Token labels -> (start, end, type) mentions widened to whole words, no two overlapping.
-
-    A mention is a run of tokens of one type (B and I alike: the head often starts a new B inside a name,
-    "Emmanuel|B Macron|B"); a token of another type or O ends it."""
-    runs: list[list] = []  # [start, end, type]
-    previous = OUTSIDE
+def _words(text: str, offsets: np.ndarray, labels: Sequence[str]) -> list[list]:
+    """[start, end, type] per word, typed by its first token that has a type: the head labels a word's later
+    pieces poorly ("Uni|I-ORG a|O"), and a token of white space alone ends nothing."""
+    words: list[list] = []
+    last_end = -1
     for (a, b), label in zip(offsets.tolist(), labels, strict=True):
-        typ = label.partition("-")[2]
+        if not text[a:b].strip():
+            continue
+        if words and a == last_end and not text[a].isspace() and text[a - 1].isalnum():
+            words[-1][1] = b  # a later piece of the same word
+            words[-1][2] = words[-1][2] or label.partition("-")[2]
+        else:
+            words.append([a, b, label.partition("-")[2]])
+        last_end = b
+    return words
+
+
+def _named(run: str, particles: frozenset[str]) -> bool:
+    """Whether a run's first word that is no particle is capitalised ("der Leyen" after "Ursula von")."""
+    return next((w for w in run.split() if w.lower() not in particles), "")[:1].isupper()
+
+
+def _joined(text: str, runs: list[list], particles: frozenset[str]) -> list[list]:
+    """Runs of capitalised words next to each other, or with `particles` between ("Ursula | von der Leyen",
+    "Casa | Blanca" typed apart), as one mention of the type most of its words have (the last on a tie)."""
+    out: list[list] = []
+    for run in runs:
+        if out:
+            prev = out[-1]
+            gap = text[prev[1] : run[0]].split()
+            if (
+                _named(text[run[0] : run[1]], particles)
+                and _named(text[prev[0] : prev[1]], particles)
+                and all(w.lower() in particles for w in gap)
+            ):
+                out[-1] = [prev[0], run[1], prev[2] if prev[3] > run[3] else run[2], prev[3] + run[3]]
+                continue
+        out.append(run)
+    return out
+
+
+def decode(
+    text: str, offsets: np.ndarray, labels: Sequence[str], lang: str | None = None
+) -> list[tuple[int, int, str]]:
+    """Token labels -> (start, end, type) mentions of whole words, no two overlapping.
+
+    A mention is a run of words of one type (B and I alike: the head often starts a new B inside a name,
+    "Emmanuel|B Macron|B"); a word of another type or O ends it, and capitalised runs side by side join (over
+    name particles too, except where every noun is capitalised: "Berlin den Präsidenten")."""
+    runs: list[list] = []  # [start, end, type, words]
+    previous = OUTSIDE
+    for a, b, typ in _words(text, offsets, labels):
         if typ and runs and previous == typ:
             runs[-1][1] = b
+            runs[-1][3] += 1
         elif typ:
-            runs.append([a, b, typ])
+            runs.append([a, b, typ, 1])
         previous = typ or OUTSIDE
     merged: list[tuple[int, int, str]] = []
-    for a, b, typ in runs:
-        start, end = _widened(text, a, b)
-        if end <= start:
+    particles = frozenset() if lang in NOUNS_CAPITALISED else NAME_PARTICLES
+    for a, b, typ, _ in _joined(text, [[*_widened(text, r[0], r[1]), r[2], r[3]] for r in runs], particles):
+        if b <= a:
             continue
-        if merged and start < merged[-1][1]:
+        if merged and a < merged[-1][1]:
             last = merged[-1]
-            merged[-1] = (last[0], max(end, last[1]), last[2])
+            merged[-1] = (last[0], max(b, last[1]), last[2])
         else:
-            merged.append((start, end, typ))
+            merged.append((a, b, typ))
     return merged

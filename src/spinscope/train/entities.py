@@ -22,6 +22,7 @@ import numpy as np
 from .._optional import require
 from ..eval.entities import gold_cases, gold_mentions, mention_f1
 from ..eval.formats import resolve_data_root
+from ..languages import DATASET_TO_ISO
 from ..pipeline.encoder import EncoderModel, Encoding
 from ..pipeline.entities import TYPE_MAP, natasha_recogniser, spacy_recogniser
 from ..pipeline.linear_head import LinearHead, encoder_identity
@@ -61,9 +62,9 @@ def token_targets(encoding: Encoding, mentions: Sequence[tuple[int, int, str]]) 
     return out
 
 
-def _predict(head: LinearHead, text: str, encoding: Encoding) -> set[tuple[int, int, str]]:
+def _predict(head: LinearHead, text: str, encoding: Encoding, lang: str) -> set[tuple[int, int, str]]:
     labels = [head.labels[k] for k in head.scores(encoding.hidden.astype(np.float32)).argmax(1)]
-    return set(decode(text, encoding.offsets, labels))
+    return set(decode(text, encoding.offsets, labels, DATASET_TO_ISO.get(lang, lang)))  # "ge" -> "de"
 
 
 def gold_scores(head: LinearHead, model: EncoderModel, cases: list[dict]) -> dict[str, float]:
@@ -73,7 +74,7 @@ def gold_scores(head: LinearHead, model: EncoderModel, cases: list[dict]) -> dic
     for case, encoding in zip(cases, encodings, strict=True):
         g, p = by_lang.setdefault(case["lang"], ([], []))
         g.append(gold_mentions(case))
-        p.append(_predict(head, case["text"], encoding))
+        p.append(_predict(head, case["text"], encoding, case["lang"]))
     return {lang: mention_f1(g, p) for lang, (g, p) in sorted(by_lang.items())}
 
 
@@ -105,7 +106,7 @@ def train_entities(model_dir: Path, out: Path, cases: Path, data_root: Path | No
         clf = LogisticRegression(C=c, max_iter=500).fit((x - mean) / scale, y)
         for bias in O_BIASES:
             head = _head(clf, mean, scale, bias)
-            pred = [_predict(head, a.text, encodings[a.key]) for a in val]
+            pred = [_predict(head, a.text, encodings[a.key], a.lang) for a in val]
             f1 = mention_f1([set(silver[a.key]) for a in val], pred)
             logger.info("C=%s O bias=%s silver val F1 %.4f", c, bias, f1)
             if best is None or f1 > best[0]:
@@ -114,7 +115,7 @@ def train_entities(model_dir: Path, out: Path, cases: Path, data_root: Path | No
     per_lang = {
         lang: mention_f1(
             [set(silver[a.key]) for a in val if a.lang == lang],
-            [_predict(head, a.text, encodings[a.key]) for a in val if a.lang == lang],
+            [_predict(head, a.text, encodings[a.key], a.lang) for a in val if a.lang == lang],
         )
         for lang in SILVER
     }
