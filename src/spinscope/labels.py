@@ -358,6 +358,14 @@ _GENRES = {
 
 GENRES: tuple[str, ...] = tuple(_GENRES)
 
+# SemEval-2025 Task 10 subtask 1 (entity framing): each main role and the fine roles (archetypes) it holds.
+ROLES: dict[str, tuple[str, ...]] = {
+    "Protagonist": ("Guardian", "Martyr", "Peacemaker", "Rebel", "Underdog", "Virtuous"),
+    "Antagonist": ("Instigator", "Conspirator", "Tyrant", "Foreign Adversary", "Traitor", "Spy", "Saboteur",
+                   "Corrupt", "Incompetent", "Terrorist", "Deceiver", "Bigot"),
+    "Innocent": ("Forgotten", "Exploited", "Victim", "Scapegoat"),
+}  # fmt: skip
+
 
 def _build_catalogue() -> dict[str, LabelInfo]:
     catalogue = {t.name: t for t in _TECHNIQUES}

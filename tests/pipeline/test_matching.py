@@ -20,7 +20,9 @@ from spinscope.pipeline.matching import (
     across,
     candidate_features,
     density,
+    figures_differ,
     number_agreement,
+    numbers,
 )
 from spinscope.schema import validate
 from spinscope.writers.record import to_record
@@ -99,6 +101,28 @@ def test_a_translation_gets_the_cut_for_cases_in_another_language() -> None:
     verifier = Verifier(np.zeros(5, np.float32), 0.0, 0.98, 0.8, 5, threshold_across=0.95)
     assert verifier.cut(True) == 0.95 and verifier.cut(False) == 0.98
     assert Verifier(np.zeros(5, np.float32), 0.0, 0.93, 0.8, 5).cut(True) == 0.93  # a verifier with one cut
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("30.000 soldiers", {"30000"}),
+        ("30 000 soldats", {"30000"}),
+        ("30 тысяч сирийцев", {"30000"}),
+        ("30 ألف مهاجر", {"30000"}),
+        ("1,500 dollars", {"1500"}),
+        ("2,5 Millionen Euro", {"2500000"}),
+        ("in 2014 and 2022", {"2014", "2022"}),
+    ],
+)
+def test_figures_are_read_as_values_in_every_language(text: str, values: set[str]) -> None:
+    assert numbers(text) == values
+
+
+def test_a_case_whose_figures_all_differ_is_another_claim() -> None:
+    assert figures_differ("Plus de 3.000 Ukrainiens ont été libérés.", "More than 30 Ukrainian soldiers deserted.")
+    assert not figures_differ("Sandu will 30.000 Syrer aufnehmen.", "Sandu will accept 30 000 Syrian immigrants.")
+    assert not figures_differ("Sandu will Syrer aufnehmen.", "Sandu will accept 30 000 Syrian immigrants.")
 
 
 def test_a_sentence_moves_to_the_bank_language_and_only_where_both_means_are_known() -> None:

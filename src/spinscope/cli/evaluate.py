@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import Errors, FormatError, SpinscopeError
-from ..eval.formats import read_document_labels, read_paragraphs, read_spans
+from ..eval.formats import read_document_labels, read_paragraphs, read_roles, read_spans
 from ..eval.labels import read_label_list, subtask3_techniques
 from ..eval.scorers import (
     PRF,
@@ -25,6 +25,7 @@ from ..eval.scorers import (
     SpanScores,
     document_scores,
     paragraph_scores,
+    role_scores_by_language,
     si_scores,
     span_scores,
     tc_scores,
@@ -32,7 +33,10 @@ from ..eval.scorers import (
 from ..labels import FRAMES, GENRES
 
 eval_app = typer.Typer(
-    help="Score predictions against gold labels (SemEval-2020 Task 11, SemEval-2023 Task 3 subtasks 1-3).",
+    help=(
+        "Score predictions against gold labels (SemEval-2020 Task 11, SemEval-2023 Task 3 subtasks 1-3, "
+        "SemEval-2025 Task 10 subtask 1)."
+    ),
     no_args_is_help=True,
     add_completion=False,
 )
@@ -193,6 +197,26 @@ def tc_cmd(gold: GoldArg, pred: PredArg, labels: LabelsOpt = None, as_json: Json
 
     scores = _guard(run)
     _emit(as_json, scores.as_dict(), [_span_table("Technique classification (TC)", scores)])
+
+
+@eval_app.command("roles")
+def roles_cmd(gold: GoldArg, pred: PredArg, as_json: JsonOpt = False) -> None:
+    """Entity framing (SemEval-2025 Task 10 subtask 1): exact match ratio of the fine roles, their micro
+    P/R/F1 and the main-role accuracy, over all mentions and per language."""
+
+    def run() -> tuple[dict[str, Any], list[Table]]:
+        scores = role_scores_by_language(read_roles(gold), read_roles(pred))
+        table = Table(title="Entity framing (roles)")
+        for col in ("", "mentions", "exact match", "fine P", "fine R", "fine F1", "main accuracy"):
+            table.add_column(col, justify="right" if col else "left")
+        for name, s in scores.items():
+            f = s.fine
+            cells = (s.exact_match_ratio, f.precision, f.recall, f.f1, s.main_accuracy)
+            table.add_row(name, str(s.n), *(f"{x:.4f}" for x in cells))
+        return {name: s.as_dict() for name, s in scores.items()}, [table]
+
+    payload, tables = _guard(run)
+    _emit(as_json, payload, tables)
 
 
 @eval_app.command("gate")

@@ -435,3 +435,50 @@ def paragraph_rows(data: SemEvalLanguage, ids: Iterable[str] | None = None) -> l
             raise FormatError(Errors.E406(source=data.root, kind="paragraph gold", detail=detail))
         rows.append(ParagraphRow(rec.article_id, rec.line, lines[rec.line - 1].rstrip("\r"), rec.labels))
     return rows
+
+
+# ---------------------------------------------------------------------------------------------- roles
+
+
+class RoleRecord(NamedTuple):
+    """One row of the SemEval-2025 Task 10 subtask-1 layout: a mention with its main and fine roles; `end` is
+    inclusive, as in the official files (`text[start:end + 1] == mention`)."""
+
+    article_id: str
+    mention: str
+    start: int
+    end: int
+    main_role: str
+    fine_roles: tuple[str, ...]
+
+
+def read_roles(path: str | Path) -> list[RoleRecord]:
+    """Entity-framing rows (`article_id<TAB>mention<TAB>start<TAB>end<TAB>main_role<TAB>fine_role...`) from one
+    file or a folder of them. Every row needs a main role of the taxonomy and at least one of its fine roles;
+    a mention (article, start, end) may appear once."""
+    from ..labels import ROLES
+
+    records: list[RoleRecord] = []
+    seen: set[tuple[str, int, int]] = set()
+    for file in _label_files(Path(path)):
+        for lineno, line in _lines(file):
+            cols = line.split("\t")
+            if len(cols) < 6:
+                detail = f"{len(cols)} columns; want article, mention, start, end, main role, fine role(s)"
+                raise FormatError(Errors.E601(path=file, line=lineno, detail=detail))
+            article, mention, main = cols[0].strip(), cols[1], cols[4].strip()
+            start, end = _offset(cols[2], file, lineno, "start"), _offset(cols[3], file, lineno, "end")
+            fine = tuple(dict.fromkeys(c.strip() for c in cols[5:] if c.strip()))
+            if main not in ROLES:
+                detail = f"main role {main!r} is not one of {', '.join(ROLES)}"
+                raise FormatError(Errors.E601(path=file, line=lineno, detail=detail))
+            wrong = [f for f in fine if f not in ROLES[main]]
+            if wrong or not fine:
+                detail = f"fine role(s) {wrong or 'none'} not of the main role {main} ({', '.join(ROLES[main])})"
+                raise FormatError(Errors.E601(path=file, line=lineno, detail=detail))
+            if end < start or (article, start, end) in seen:
+                detail = "end before start" if end < start else f"mention {start}-{end} of {article} given twice"
+                raise FormatError(Errors.E601(path=file, line=lineno, detail=detail))
+            seen.add((article, start, end))
+            records.append(RoleRecord(article, mention, start, end, main, fine))
+    return records

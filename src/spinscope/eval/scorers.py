@@ -407,3 +407,60 @@ def document_scores(
         return out
 
     return multilabel_scores(as_map(gold), as_map(pred), labels, zero_division=zero_division)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------- roles
+
+
+@dataclass(frozen=True, slots=True)
+class RoleScores:
+    """SemEval-2025 Task 10 subtask 1 measures over the gold mentions: exact match ratio of the fine-role set
+    (the main ranking), micro P/R/F1 over (mention, fine role) pairs, and accuracy of the main role. A gold
+    mention without a prediction counts as wrong."""
+
+    n: int
+    exact_match_ratio: float
+    fine: PRF
+    main_accuracy: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "exact_match_ratio": self.exact_match_ratio,
+            "fine": self.fine.as_dict(),
+            "main_accuracy": self.main_accuracy,
+        }
+
+
+def role_scores(gold: Sequence[Any], pred: Sequence[Any]) -> RoleScores:
+    """Scores of `pred` rows against `gold` rows (`formats.RoleRecord`), mentions matched by article and
+    offsets; predicted mentions that are not gold ones are ignored, as in the official scorer."""
+    by_key = {(r.article_id, r.start, r.end): r for r in pred}
+    exact = main = tp = n_pred = n_gold = 0
+    for g in gold:
+        p = by_key.get((g.article_id, g.start, g.end))
+        want, got = set(g.fine_roles), set(p.fine_roles) if p else set()
+        exact += want == got
+        main += p is not None and p.main_role == g.main_role
+        tp += len(want & got)
+        n_pred += len(got)
+        n_gold += len(want)
+    n = len(gold)
+    return RoleScores(
+        n,
+        exact / n if n else 0.0,
+        PRF(*official_prf(tp, n_pred, tp, n_gold), n_pred=n_pred, n_gold=n_gold),
+        main / n if n else 0.0,
+    )
+
+
+def role_scores_by_language(gold: Sequence[Any], pred: Sequence[Any]) -> dict[str, RoleScores]:
+    """`role_scores` over all rows ("all") and per language, read from the article id ("EN_UA_1.txt" -> en)."""
+
+    def lang(row: Any) -> str:
+        return row.article_id.partition("_")[0].lower() if "_" in row.article_id else "?"
+
+    langs = sorted({lang(g) for g in gold})
+    out = {"all": role_scores(gold, pred)}
+    out.update({code: role_scores([g for g in gold if lang(g) == code], pred) for code in langs})
+    return out

@@ -36,11 +36,39 @@ from .language import identify
 logger = logging.getLogger(__name__)
 
 REBUTTAL_CHARS = 400  # of a case's rebuttal kept in the record
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+# a figure, its digits grouped by thousands or not ("30.000", "30 000", "1,500", "1500", "2,5")
+_NUMBER = re.compile(r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?")
+_GROUPING = re.compile(r"(?<=\d)[.,\u00a0\u202f ](?=\d{3}(?!\d))")
+
+
+# words that scale the figure before them, by the start of the word ("30 тысяч" = "30 000" = "30 ألف")
+_SCALES = {
+    1_000: ("thousand", "тысяч", "тыс", "тисяч", "тис", "tysi", "tys", "ألف", "آلاف", "mille", "mila", "mil ",
+            "tausend"),
+    1_000_000: ("million", "millón", "millon", "млн", "миллион", "мільйон", "milion", "مليون", "ملايين", "milioni",
+                "mio"),
+    1_000_000_000: ("billion", "млрд", "миллиард", "мільярд", "miliard", "مليار", "milliard"),
+}  # fmt: skip
+_NEXT_WORD = re.compile(r"\s*(\S+\s?)")
+
+
+def _scaled(value: str, after: str) -> str:
+    word = _NEXT_WORD.match(after)
+    following = word.group(1).lower() if word else ""
+    factor = next((f for f, starts in _SCALES.items() if following.startswith(starts)), 1)
+    if factor == 1:
+        return value
+    scaled = float(value) * factor
+    return str(int(scaled)) if scaled.is_integer() else str(scaled)
 
 
 def numbers(text: str) -> set[str]:
-    return {n.replace(",", ".") for n in _NUMBER.findall(text)}
+    """The figures of a text as values: thousands separators of any language dropped ("30.000" = "30 000" =
+    "30000"), a decimal comma read as a point ("2,5" = "2.5"), a scale word applied ("30 тысяч" = "30000")."""
+    return {
+        _scaled(_GROUPING.sub("", m.group()).replace(",", "."), text[m.end() : m.end() + 16])
+        for m in _NUMBER.finditer(text)
+    }
 
 
 def number_agreement(a: str, b: str) -> float:
@@ -49,6 +77,13 @@ def number_agreement(a: str, b: str) -> float:
     if not x and not y:
         return 1.0
     return len(x & y) / len(x | y)
+
+
+def figures_differ(a: str, b: str) -> bool:
+    """Both texts give figures and share none: they state different claims ("3.000 freed" is not "30 deserted"),
+    whatever their wording has in common; such a candidate is never matched."""
+    x, y = numbers(a), numbers(b)
+    return bool(x and y and not x & y)
 
 
 def case_text(case: Any) -> str:
@@ -318,6 +353,7 @@ class MatchingComponent(Component):
                 continue
             texts = [case_text(self._case(index, case)) for case, _, _ in near]
             probs = verifier.scores(candidate_features(span.text, [cos for _, _, cos in near], texts, dense))
+            probs[[figures_differ(span.text, t) for t in texts]] = 0.0
             best = int(probs.argmax())
             cut = self.threshold or verifier.cut(across(language, texts[best]))
             if probs[best] >= cut and near[best][2] >= verifier.retrieve:

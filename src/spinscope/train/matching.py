@@ -23,7 +23,7 @@ import numpy as np
 from ..casebank import Case, read_cases
 from ..casebank.index import nearest_cases
 from ..pipeline.embedder import SentenceEmbedder
-from ..pipeline.matching import LanguageMeans, Verifier, across, candidate_features, case_text
+from ..pipeline.matching import LanguageMeans, Verifier, across, candidate_features, case_text, figures_differ
 
 TEST_SET = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "matching_cases.toml"
 LANGS = ("en", "fr", "de", "ru", "uk", "pl", "it", "es", "ar")
@@ -94,7 +94,8 @@ def candidates(bank: Bank, probes: list[Probe], vectors: np.ndarray, means: Lang
         feats = candidate_features(p.text, [cos for _, _, cos in near], texts, dense)
         ids = [bank.cases[c].id for c, _, _ in near]
         other = np.array([across(p.lang, t) for t in texts], bool)
-        out.append(Candidates(ids, np.array([cos for _, _, cos in near]), feats, other))
+        differ = np.array([figures_differ(p.text, t) for t in texts], bool)
+        out.append(Candidates(ids, np.array([cos for _, _, cos in near]), feats, other, differ))
     return out
 
 
@@ -104,6 +105,7 @@ class Candidates:
     cosines: np.ndarray
     features: np.ndarray
     across: np.ndarray  # [k] bool: the case is written in another language than the probe
+    differ: np.ndarray  # [k] bool: the case's figures all differ from the probe's (never matched)
 
 
 def decide(cands: list[Candidates], scorer, cut: float, across: float | None = None) -> list[str | None]:
@@ -114,7 +116,7 @@ def decide(cands: list[Candidates], scorer, cut: float, across: float | None = N
         if not c.ids or c.cosines[0] < RETRIEVE:
             out.append(None)
             continue
-        scores = scorer(c)
+        scores = np.where(c.differ, 0.0, scorer(c))
         best = int(np.argmax(scores))
         need = across if across is not None and c.across[best] else cut
         out.append(c.ids[best] if scores[best] >= need and c.cosines[best] >= RETRIEVE else None)
