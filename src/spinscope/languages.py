@@ -8,12 +8,14 @@ lists the dataset codes it was trained on in its config.json (`langs`); every ot
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable
 from functools import cache
 
 DATASET_TO_ISO: dict[str, str] = {"en": "en", "fr": "fr", "ge": "de", "it": "it", "po": "pl", "ru": "ru"}
 DATASET_LANGS: tuple[str, ...] = tuple(DATASET_TO_ISO)
 ISO_TO_DATASET: dict[str, str] = {iso: code for code, iso in DATASET_TO_ISO.items()}
+LETTER_WORD = re.compile(r"[^\W\d_][\w'’\-]*")  # a word that starts with a letter (no figures, no "_")
 NOUNS_CAPITALISED = frozenset({"de", "lb"})  # languages that capitalise every noun: a capital marks no name there
 # Particles a name may hold between capitalised words ("Ursula von der Leyen", "Secretary of State X").
 NAME_PARTICLES = frozenset(

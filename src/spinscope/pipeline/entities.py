@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..data import Document
 from ..errors import ConfigError, Errors, Warnings
-from ..languages import NOUNS_CAPITALISED, stop_words
+from ..languages import LETTER_WORD, NOUNS_CAPITALISED, stop_words
 from ..models import model_path
 from ..registry import components
 from ..writers.sections import actors_html, actors_terminal
@@ -145,19 +145,19 @@ def capitalised_recogniser(text: str, stretches: Sequence[tuple[int, int]], mult
     return out
 
 
-_NAME_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
-
-
 def plausible(text: str, start: int, end: int, lang: str | None) -> bool:
     """Whether a recognised mention can name an actor: not function words only ("nicht", "Oppure", "der"), and
     in a script with capitals, holding a capitalised word ("candelabro", "ucraino" are no actors; Arabic has
     no capitals to go by). Function words are spaCy's stop words of the language."""
-    words = _NAME_WORD.findall(text[start:end])
+    words = LETTER_WORD.findall(text, start, end)
     stops = stop_words(lang)
     if not words or all(w.lower() in stops for w in words):
         return False
     cased = [w for w in words if w.lower() != w.upper()]
     return not cased or any(w[:1].isupper() for w in cased)
+
+
+_NAME_PIECE = re.compile(r"[^,;]+")  # names are cut at commas and semicolons
 
 
 def name_parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int, int]]:
@@ -167,9 +167,8 @@ def name_parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[
     non")."""
     stops = stop_words(lang)
     out = []
-    for piece in re.finditer(r"[^,;]+", text[start:end]):
-        words = [(start + m.start(), start + m.end()) for m in _NAME_WORD.finditer(piece.group())]
-        words = [(a + piece.start(), b + piece.start()) for a, b in words]
+    for piece in _NAME_PIECE.finditer(text, start, end):
+        words = [m.span() for m in LETTER_WORD.finditer(text, *piece.span())]
         if lang not in NOUNS_CAPITALISED:
             while len(words) > 1 and _lower(text[slice(*words[0])]):
                 words.pop(0)

@@ -57,13 +57,16 @@ RELATIVES = frozenset(
         "którym",
     }
 )
+_CLAUSE_OPENERS = COMPLEMENTIZERS | RELATIVES
 STACK_DEPTH = 8  # open quotation marks a closing one may pair with
 MIN_QUOTE_WORDS = 3  # shorter quoted stretches are scare quotes ("carefully tracked"), not statements
 
 # opening mark -> closing marks it accepts; straight double quotes toggle
 _PAIRS = {"“": "”", "«": "»", "„": "“”", "‚": "‘’", "‘": "’", "‹": "›", '"': '"'}
-_SPEAKER_STOP = re.compile(r"[,،;؛:.!?()\[\]\"“”«»„‚‹›—–]|\s-\s|\n\s*\n|[‘’](?!\w)")  # a wrapped line goes on
-_HARD_STOP = re.compile(r"[;؛:.!?()\[\]\"“”«»„‚‹›—–]|\s-\s|\n\s*\n|[‘’](?!\w)")  # the same, commas apart
+# what ends a speaker window, commas apart (a wrapped line goes on)
+_STOPS = r"[;؛:.!?()\[\]\"“”«»„‚‹›—–]|\s-\s|\n\s*\n|[‘’](?!\w)"
+_HARD_STOP = re.compile(_STOPS)
+_SPEAKER_STOP = re.compile(f"[{COMMAS}]|{_STOPS}")
 _PARENTHETICAL = re.compile(r"\((\w[\w.\- ]{0,24})\)")  # "(VCI)", "(Omm)": part of the name before it
 _PHRASE = re.compile(r"[^,،]+")  # a comma-separated phrase
 _ABBREVIATION = re.compile(r"\b([A-Z]|Dr|Mr|Mrs|Ms|St|Prof|Gen|Gov|Sen|Rep|Jr|dr|prof|ds|gen|płk|ppłk)\.")  # U.S., Dr.
@@ -83,6 +86,9 @@ class Cue:
 class Lexicon:
     patterns: dict[str, dict[str, re.Pattern[str]]] = field(default_factory=dict)  # lang -> kind -> regex
     prepositions: dict[str, frozenset[str]] = field(default_factory=dict)  # lang -> words (lower case)
+
+    def prepositions_of(self, lang: str | None) -> frozenset[str]:
+        return self.prepositions.get(lang or "", frozenset())
 
     def covers(self, lang: str | None) -> bool:
         return (lang or "") in self.patterns
@@ -261,9 +267,7 @@ def _words_after(text: str, begin: int, ceiling: int) -> tuple[int, int] | None:
     region = _masked(text[begin:ceiling])
     stop = _SPEAKER_STOP.search(region)
     words = list(_WORD.finditer(region, 0, stop.start() if stop else len(region)))[:MAX_SPEAKER_WORDS]
-    first = next(
-        (k for k, w in enumerate(words) if w.group().lower().rstrip("'’") in COMPLEMENTIZERS | RELATIVES), len(words)
-    )
+    first = next((k for k, w in enumerate(words) if w.group().lower().rstrip("'’") in _CLAUSE_OPENERS), len(words))
     words = words[:first]
     return _closed(text, begin + words[0].start(), begin + words[-1].end()) if words else None
 
@@ -323,7 +327,7 @@ def _without_place(
     """A window without the phrases of place or time at its start ("da Roma | il ministro", "у середу |
     начальник", "en la presentación del informe" -> None): a preposition, function words, one content word,
     again while the next word is a preposition. Nothing is dropped when fewer than `keep` words would be left."""
-    preps, stops = lexicon.prepositions.get(lang or "", frozenset()), stop_words(lang)
+    preps, stops = lexicon.prepositions_of(lang), stop_words(lang)
     if window is None or not preps:
         return window
     spans = [(m.start(), m.end()) for m in _WORD.finditer(text, *window)]
@@ -377,7 +381,7 @@ def bare(text: str, window: tuple[int, int], lang: str | None) -> bool:
 
 
 def _speaker_after(text: str, cue: Cue, end: int, lang: str | None, lexicon: Lexicon) -> tuple[int, int] | None:
-    window = trimmed(text, _words_after(text, cue.end, end), lang, lexicon.prepositions.get(lang or "", frozenset()))
+    window = trimmed(text, _words_after(text, cue.end, end), lang, lexicon.prepositions_of(lang))
     return _with_apposition(text, _without_place(text, window, lang, lexicon), end)
 
 
@@ -388,13 +392,13 @@ def _speaker_of(
         return _words_before(text, len(text[: cue.start].rstrip(" ,")), start)
     if cue.kind == "vague":
         return cue.speaker
-    after = _speaker_after(text, cue, end, lang, lexicon)
     if cue.kind == "prefix":
-        return after
+        return _speaker_after(text, cue, end, lang, lexicon)
     floor = max([start, *(e + 1 for _, e in inside if e < cue.start)])
     apposed = _apposition(text, cue.start, floor)  # "X, Y, dijo"
     if apposed is not None:
         return apposed
+    after = _speaker_after(text, cue, end, lang, lexicon)
     before = text[start : cue.start].rstrip()
     if (
         not before or before[-1] in ',،”»"“’—–' or before.endswith(" -")
@@ -404,7 +408,7 @@ def _speaker_of(
         text,
         _words_before(text, len(text[: cue.start].rstrip(" ,،")), floor),
         lang,
-        lexicon.prepositions.get(lang or "", frozenset()),
+        lexicon.prepositions_of(lang),
     )
     window = _without_place(text, window, lang, lexicon, keep=2)  # "У Москві | речник Кремля ..."
     if window is None or (after is not None and bare(text, window, lang)):  # "Come spiega il professor ..."

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..languages import LETTER_WORD
 from .sourcing import Lexicon
 
 FILE = "verifiable.json"
@@ -36,14 +37,13 @@ FEATURES = (
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _QUOTE = re.compile(r"[\"“”«»„]")
 
 
 def sentence_features(text: str, start: int, end: int, lang: str | None, lexicon: Lexicon) -> list[float]:
     """The FEATURES of text[start:end], in that order."""
     sentence = text[start:end]
-    words = _WORD.findall(sentence)
+    words = LETTER_WORD.findall(sentence)
     capitalised = sum(w[:1].isupper() for w in words[1:])
 
     def cue(kind: str) -> float:
