@@ -12,7 +12,7 @@ from .readers.txt import text_document
 from .runner import RunStats, process, read_inputs
 from .runner.loop import OnReject
 
-__all__ = ["RunStats", "analyze", "classify_spans", "load_pipeline", "process", "read_inputs"]
+__all__ = ["RunStats", "analyze", "classify_roles", "classify_spans", "load_pipeline", "process", "read_inputs"]
 
 
 def load_pipeline(
@@ -76,3 +76,32 @@ def classify_spans(
         if (aid.removeprefix("article"), start, end) in found
     ]
     return rows, stats
+
+
+def classify_roles(
+    inputs: Iterable[str | Document],
+    mentions: Iterable[tuple[str, int, int]],
+    settings: dict[str, Any] | None = None,
+    on_reject: OnReject | None = None,
+) -> tuple[dict[tuple[str, int, int], tuple[str, tuple[str, ...]]], RunStats]:
+    """(main role, fine roles) of each given (article id, start, end) mention, `end` exclusive (SemEval-2025
+    Task 10 subtask 1), keyed by the triple as given. Ids match with or without a `.txt` suffix; mentions of
+    articles not read are left out."""
+    settings = settings or load_settings()
+    pipeline = load_pipeline(settings, only=["roles"])
+    roles = pipeline.step("roles")
+    wanted: dict[str, list[tuple[str, int, int]]] = {}
+    for aid, start, end in mentions:
+        wanted.setdefault(aid.removesuffix(".txt"), []).append((aid, start, end))
+    found: dict[tuple[str, int, int], tuple[str, tuple[str, ...]]] = {}
+
+    def classify(docs: Iterable[Document]) -> None:
+        for doc in docs:
+            asked = wanted[doc.id.removesuffix(".txt")]
+            for key, scored in zip(asked, roles.classify(doc, [(a, b) for _, a, b in asked]), strict=False):
+                found[key] = scored.main_role, tuple(f for f, _ in scored.fine_roles(roles.head.share))
+
+    stats = process(
+        inputs, pipeline, classify, on_reject, settings=settings, keep=lambda d: d.id.removesuffix(".txt") in wanted
+    )
+    return found, stats

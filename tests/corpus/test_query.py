@@ -48,6 +48,14 @@ def test_every_view_answers_and_item_views_carry_document_columns(run_dir: Path)
     assert all(ok for (ok,) in rows)
 
 
+def test_the_roles_view_lists_how_each_actor_is_cast(run_dir: Path) -> None:
+    _, rows = run_query(run_dir, "SELECT actor, main_role, fine_role, fine_roles FROM roles")
+    assert rows and all(main in ("Protagonist", "Antagonist", "Innocent") for _, main, _, _ in rows)
+    assert all(fine == roles[0] for _, _, fine, roles in rows)
+    _, joined = run_query(run_dir, "SELECT count(*) FROM roles r JOIN entities e ON e.id = r.id AND e.name = r.actor")
+    assert joined[0][0] == len(rows)
+
+
 def test_the_cli_prints_table_csv_and_json_and_refuses_bad_sql(run_dir: Path, monkeypatch, capsys) -> None:
     sql = "SELECT id, n_claims FROM documents ORDER BY id"
     code, out, _ = run_cli(monkeypatch, capsys, "corpus", "query", str(run_dir), sql, "-f", "json")

@@ -46,6 +46,10 @@ def test_sections_count_by_outlet_and_over_time(run_dir: Path) -> None:
     clusters = sections["clusters"]  # these short articles share most of their lines: near-duplicates
     assert clusters.rows and all(r[1] == "near-duplicate" and r[2] >= 2 for r in clusters.rows)
     assert sum(r[2] for r in clusters.rows) <= 24
+    cast = sections["roles-over-time"], sections["roles-by-group"]  # Kiev regime, the MSM, ...: cast by month, outlet
+    assert all(s.rows and s.svg.startswith("<svg") for s in cast)
+    assert all(abs(sum(r[2:5]) - 1) < 0.01 and r[5] > 0 for s in cast for r in s.rows)
+    assert {r[0] for r in cast[1].rows} <= {"alpha.example", "beta.example", "gamma.example"}
     march = {s.slug: s for s in build_report(run_dir, "language", since="2022-03-01", until="2022-03-31")}
     assert sum(r[1] for r in march["corpus"].rows) == 6
 

@@ -74,7 +74,7 @@ def test_the_capitalised_fallback_finds_runs_of_names_marked_best_effort() -> No
     text = "Die Lügenpresse verschweigt, was Bundeskanzler Olaf Scholz in Kiew sagte."
     doc, actors = _actors(text, "de", settings)
     names = [a["name"] for a in actors]
-    assert "mainstream media" in names and "Bundeskanzler Olaf Scholz" in names
+    assert "mainstream media" in names and "Olaf Scholz" in names  # the title is no part of the name
     assert "Lügenpresse" not in names  # the alias mention wins over the capitalised run
     assert any(w.startswith("[W009]") for w in doc.warnings)
 
@@ -162,6 +162,10 @@ def test_without_the_token_head_the_capitalised_fallback_steps_in(tmp_path: Path
         ("de", "NATO", True),
         ("ar", "الناتو", True),  # no capitals to go by in Arabic
         ("ar", "في", False),
+        ("de", "Donnerstag", False),  # calendar words
+        ("ar", "الخميس", False),
+        ("de", "Regierungssprecher", False),  # a title alone
+        ("ar", "الرئيس الأوكراني", False),
     ],
 )
 def test_function_words_and_lower_case_words_are_no_actors(lang: str, mention: str, kept: bool) -> None:
@@ -176,7 +180,13 @@ def test_function_words_and_lower_case_words_are_no_actors(lang: str, mention: s
         ("it", "Maidan non", ["Maidan"]),
         ("it", "Commissione europea", ["Commissione europea"]),
         ("es", "Ursula von der Leyen", ["Ursula von der Leyen"]),
-        ("de", "ukrainische Präsident Wolodymyr Selenskyj", ["ukrainische Präsident Wolodymyr Selenskyj"]),
+        ("de", "ukrainische Präsident Wolodymyr Selenskyj", ["Wolodymyr Selenskyj"]),  # titles: lexicons/names.toml
+        ("de", "Bundeskanzler Olaf Scholz", ["Olaf Scholz"]),
+        ("de", "der USA", ["USA"]),
+        ("de", "Deutsche Bank", ["Deutsche Bank"]),
+        ("en", "President Joe Biden", ["Joe Biden"]),
+        ("ar", "الرئيس الفرنسي إيمانويل ماكرون", ["إيمانويل ماكرون"]),
+        ("ar", "وزارة الدفاع الروسية", ["وزارة الدفاع الروسية"]),  # only words before the name go
     ],
 )
 def test_a_mention_is_cut_to_the_names_it_holds(lang: str, mention: str, names: list[str]) -> None:
@@ -218,9 +228,9 @@ def test_loaded_designations_and_name_variants_resolve_in_more_languages(text: s
 # (32 a language, the rules were written looking at their errors) and `actors_heldout` (16 a language, written
 # after the rules and scored once); the floors are what was measured (benchmarks/RESULTS.md).
 ACTOR_FLOORS = {
-    "actors": {"ar": (0.34, 0.44), "de": (0.53, 0.61), "en": (0.72, 0.81), "es": (0.70, 0.63), "fr": (0.80, 0.82),
+    "actors": {"ar": (0.49, 0.54), "de": (0.63, 0.69), "en": (0.72, 0.81), "es": (0.70, 0.63), "fr": (0.80, 0.82),
                "it": (0.74, 0.71), "pl": (0.58, 0.58), "ru": (0.89, 0.89), "uk": (0.70, 0.63)},
-    "actors_heldout": {"ar": (0.31, 0.38), "de": (0.42, 0.42), "en": (0.80, 0.78), "es": (0.68, 0.65),
+    "actors_heldout": {"ar": (0.39, 0.39), "de": (0.47, 0.45), "en": (0.80, 0.78), "es": (0.68, 0.65),
                        "fr": (0.88, 0.91), "it": (0.85, 0.74), "pl": (0.65, 0.65), "ru": (0.97, 1.0),
                        "uk": (0.63, 0.57)},
 }  # fmt: skip

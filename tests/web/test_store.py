@@ -21,6 +21,7 @@ import pytest
 from spinscope.corpus.query import outlet
 from spinscope.data import Document
 from spinscope.errors import InputError, LibraryError
+from spinscope.labels import ROLES
 from spinscope.schema import validate
 from spinscope.web.store import FILE_NAME, SUMMARY, Library, library_path
 from spinscope.writers.record import to_record
@@ -37,10 +38,16 @@ BRUECKE = "Der Bürgermeister öffnete die Brücke über den Fluss; Kritiker nen
 URW = "URW: Discrediting Ukraine"
 
 
-def actor(name: str, text: str) -> dict[str, Any]:
+def actor(name: str, text: str, main: str | None = None) -> dict[str, Any]:
+    """An actor with one mention, cast as `main` (with one fine role of it) when given."""
     start = text.index(name)
     mention = {"start": start, "end": start + len(name), "text": name}
-    return {"name": name, "type": "PER", "aliases": [], "mentions": [mention], "targeted_by": [], "claims": []}
+    found = {"name": name, "type": "PER", "aliases": [], "mentions": [mention], "targeted_by": [], "claims": []}
+    if main is not None:
+        scores = {m: 0.8 if m == main else 0.1 for m in ROLES}
+        fine = [{"role": ROLES[main][0], "score": 0.6}]
+        found["roles"] = {"main": main, "scores": scores, "fine": fine, "evidence": [mention]}
+    return found
 
 
 def narrative(name: str, sub: str) -> dict[str, Any]:
@@ -186,7 +193,7 @@ def three(library: Library) -> dict[str, dict]:
     bridge = make_record(
         BRIDGE,
         [("Doubt", "so-called experts"), ("Loaded_Language", "ruin the valley")],
-        entities=[actor("Mayor Blunt", BRIDGE)],
+        entities=[actor("Mayor Blunt", BRIDGE, "Antagonist")],
         narratives=[narrative(URW, f"{URW}: Ukraine is a puppet of the West")],
         source="https://www.valley-news.example/bridge",
         language="fr",
@@ -207,6 +214,8 @@ def three(library: Library) -> dict[str, dict]:
         ({"narrative": f"{URW}: Ukraine is a puppet of the West"}, ["bridge"]),
         ({"actor": "Mayor Blunt"}, ["bridge"]),
         ({"actor": "Mayor"}, []),  # a value, not a word
+        ({"role": "Mayor Blunt: Antagonist"}, ["bridge"]),
+        ({"role": "Mayor Blunt: Protagonist"}, []),
         ({"language": "en"}, ["ferry"]),
         ({"language": "xx"}, []),
         ({"outlet": "valley-news.example"}, ["bridge"]),  # the host without www.
@@ -248,6 +257,7 @@ def test_facets_count_documents(library: Library, three: dict) -> None:
     assert facets["technique"] == [("Doubt", 2), ("Loaded_Language", 1)]
     assert facets["language"] == [("en", 2), ("de", 1), ("fr", 1)]
     assert facets["actor"] == [("Mayor Blunt", 1)]
+    assert facets["role"] == [("Mayor Blunt: Antagonist", 1)]
     assert facets["outlet"] == [("Der Bote", 1), ("gazette.example", 1), ("valley-news.example", 1)]
     assert {name for name, _ in facets["narrative"]} == {URW, f"{URW}: Ukraine is a puppet of the West"}
 

@@ -19,7 +19,7 @@ def test_json_single_document_is_one_object(write, article):
     data = json.loads(write("json", [article]))
     assert isinstance(data, dict)
     validate(data)
-    assert data["schema_version"] == SCHEMA_VERSION == "1.5"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.6"
     assert [t["technique"] for t in data["techniques"]] == [
         "Name_Calling-Labeling",
         "Loaded_Language",

@@ -13,7 +13,7 @@ from rich.markup import escape
 
 from ..errors import SpinscopeError
 from .analyze import analyze_command
-from .classify import classify_spans_command
+from .classify import classify_roles_command, classify_spans_command
 from .dedup import dedup_command
 from .serve import serve_command
 
@@ -38,6 +38,7 @@ def root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progre
 
 app.command("analyze")(analyze_command)
 app.command("classify-spans")(classify_spans_command)
+app.command("classify-roles")(classify_roles_command)
 app.command("dedup")(dedup_command)
 app.command("serve")(serve_command)
 

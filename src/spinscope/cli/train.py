@@ -140,6 +140,24 @@ def entities(
     typer.echo(json.dumps(metrics, indent=1, sort_keys=True))
 
 
+@train_app.command("roles")
+def roles(
+    data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
+    model: Path = typer.Option(Path("src/spinscope/models/techniques"), "--model", help="encoder model folder"),
+    out: Path = typer.Option(Path("src/spinscope/models/roles"), "--out", help="head folder to write"),
+    cache: Path = typer.Option(ENCODED, "--cache", help="where encoded mentions are cached"),
+) -> None:
+    """Fit the entity-framing role heads (SemEval-2025 Task 10 subtask 1) on the shared encoder's mention
+    features, with a lexical head blended in; figures by cross-validation against majority and TF-IDF."""
+    import logging
+
+    from ..train.roles import train_roles
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True)
+    metrics = train_roles(model, out, data, cache)
+    typer.echo(json.dumps(metrics["figures"]["held_out_halves"], indent=1))
+
+
 @train_app.command("narratives")
 def narratives(
     data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),

@@ -51,10 +51,18 @@ VIEWS = {
         c.attribution.speaker AS speaker, c.attribution.name AS speaker_actor FROM base, unnest(claims) AS u(c)""",
     "entities": f"""SELECT {_DOC}, e.name, e.type, len(e.mentions) AS mentions, len(e.targeted_by) AS targeted,
         len(e.claims) AS claims FROM base, unnest(entities) AS u(e)""",
+    "roles": f"""SELECT {_DOC}, e.name AS actor, e.type, e.roles.main AS main_role, e.roles.fine[1].role AS fine_role,
+        e.roles.fine[1].score AS fine_score, list_transform(e.roles.fine, f -> f.role) AS fine_roles
+        FROM base, unnest(entities) AS u(e) WHERE e.roles IS NOT NULL""",
     "narratives": f"""SELECT {_DOC}, n.narrative, n.subnarrative, n.score, n.source
         FROM base, unnest(narratives) AS u(n)""",
     "matches": f"""SELECT {_DOC}, m.start, m."end", m.text, m.case_id, m.bank, m.title, m.similarity, m.score,
         m.via, m.url FROM base, unnest(matches) AS u(m)""",
+}
+_EMPTY = {  # the views over fields that older shards lack: the same columns, no rows
+    "roles": """SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::DATE, NULL::VARCHAR,
+        NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::DOUBLE, NULL::VARCHAR[]))
+        AS r(id, outlet, language, day, actor, type, main_role, fine_role, fine_score, fine_roles) WHERE false"""
 }
 _NO_CLUSTERS = (
     "SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::DOUBLE, NULL::VARCHAR)) "
@@ -132,7 +140,10 @@ def connect(
     period = [f"day >= DATE '{d}'" for d in [_iso(since)] if d] + [f"day <= DATE '{d}'" for d in [_iso(until)] if d]
     for name, sql in VIEWS.items():
         where = f"SELECT * FROM ({sql}) WHERE {' AND '.join(period)}" if name == "base" and period else sql
-        con.execute(f"CREATE VIEW {name} AS {where}")
+        try:
+            con.execute(f"CREATE VIEW {name} AS {where}")
+        except duckdb.BinderException:  # shards written before the view's fields (schema < 1.6 for `roles`)
+            con.execute(f"CREATE VIEW {name} AS {_EMPTY.get(name, where)}")
     source = f"SELECT * FROM read_parquet({str(clusters)!r})" if clusters.is_file() else _NO_CLUSTERS
     con.execute(f"CREATE VIEW clusters AS {source}")
     return con

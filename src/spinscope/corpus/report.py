@@ -1,6 +1,7 @@
 """`corpus report`: what a corpus run found, as plots and tables, over time and by outlet, language or channel.
 
-Sections: technique prevalence over time and by group, the most targeted actors, narratives over time,
+Sections: technique prevalence over time and by group, the most targeted actors and how the main actors are
+cast (their roles over time and by group), narratives over time,
 syndication clusters and who publishes first, the most matched debunked cases. Each is a table (the numbers,
 also written as CSV) and, where it helps, a plot (matplotlib, embedded as SVG) with a title, axis labels and
 a legend, so it reads without the text. Every query goes through `corpus.query.connect`.
@@ -67,6 +68,7 @@ def build_report(
                 _over_time(con, "techniques", "technique", period, "Technique prevalence over time"),
                 _by_group(con, group, by),
                 _actors(con),
+                *_cast(con, group, by, period),
                 _over_time(con, "narratives", "narrative", period, "Narratives over time"),
                 _clusters(con, group),
                 _matches(con),
@@ -125,6 +127,49 @@ def _actors(con) -> Section:
     note = "Actors that technique spans are aimed at, over all documents."
     columns = ["actor", "type", "technique spans at it", "documents", "mentions"]
     return Section("Top targeted actors", note, columns, rows, svg if rows else "", slug="actors")
+
+
+def _cast(con, group: str, by: str, period: str) -> list[Section]:
+    """How the TOP actors with the most documents are cast: the share of their documents per main role, over
+    time and by group (the plots show the Antagonist share)."""
+    top = f"SELECT actor FROM roles GROUP BY 1 ORDER BY count(DISTINCT id) DESC LIMIT {TOP}"
+    shares = """round(count(*) FILTER (main_role = 'Antagonist') / count(*), 4),
+        round(count(*) FILTER (main_role = 'Protagonist') / count(*), 4),
+        round(count(*) FILTER (main_role = 'Innocent') / count(*), 4), count(*)"""
+    over_time = con.execute(
+        f"""SELECT CAST(date_trunc('{period}', day) AS DATE), actor, {shares} FROM roles
+        WHERE actor IN ({top}) AND day IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"""
+    ).fetchall()
+    by_group = con.execute(
+        f"""SELECT COALESCE({group}, '(none)'), actor, {shares} FROM roles
+        WHERE actor IN ({top}) AND COALESCE({group}, '(none)') IN (SELECT COALESCE({group}, '(none)') FROM roles
+            GROUP BY 1 ORDER BY count(DISTINCT id) DESC LIMIT {TOP}) GROUP BY 1, 2 ORDER BY 1, 2"""
+    ).fetchall()
+    columns = ["antagonist", "protagonist", "innocent", "documents"]
+    lines = [(r[0], r[1], r[2]) for r in over_time]
+    cells = [(r[0], r[1], r[2]) for r in by_group]
+    note = (
+        f"The {TOP} actors with roles in the most documents: the share of their documents casting them as each main "
+        "role (SemEval-2025 entity framing); the plot shows the share cast as Antagonist."
+    )
+    return [
+        Section(
+            "How the main actors are cast over time",
+            note,
+            [period, "actor", *columns],
+            over_time,
+            _lines(lines, f"Cast as Antagonist (per {period})", "share of documents", "actor") if lines else "",
+            slug="roles-over-time",
+        ),
+        Section(
+            f"How the main actors are cast by {by}",
+            note,
+            [by, "actor", *columns],
+            by_group,
+            _heatmap(cells, f"Cast as Antagonist, by {by}", by, "actor") if cells else "",
+            slug="roles-by-group",
+        ),
+    ]
 
 
 def _clusters(con, group: str) -> Section:

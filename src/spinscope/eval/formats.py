@@ -452,6 +452,23 @@ class RoleRecord(NamedTuple):
     fine_roles: tuple[str, ...]
 
 
+def read_mentions(path: str | Path) -> list[tuple[str, str, int, int]]:
+    """(article id, mention, start, inclusive end) rows of an entity-framing mentions file
+    (`article_id<TAB>mention<TAB>start<TAB>end`; role columns after them, as in a gold file, are ignored)."""
+    rows: list[tuple[str, str, int, int]] = []
+    for file in _label_files(Path(path)):
+        for lineno, line in _lines(file):
+            cols = line.split("\t")
+            if len(cols) < 4:
+                detail = f"{len(cols)} columns; want article, mention, start, end"
+                raise FormatError(Errors.E601(path=file, line=lineno, detail=detail))
+            start, end = _offset(cols[2], file, lineno, "start"), _offset(cols[3], file, lineno, "end")
+            if end < start:
+                raise FormatError(Errors.E601(path=file, line=lineno, detail="end before start"))
+            rows.append((cols[0].strip(), cols[1], start, end))
+    return rows
+
+
 def read_roles(path: str | Path) -> list[RoleRecord]:
     """Entity-framing rows (`article_id<TAB>mention<TAB>start<TAB>end<TAB>main_role<TAB>fine_role...`) from one
     file or a folder of them. Every row needs a main role of the taxonomy and at least one of its fine roles;

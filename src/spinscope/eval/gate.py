@@ -4,7 +4,8 @@ Metric names read `<task>.<measure>.<lang>` (see `eval.validation`); the claims,
 entities figures are measured on our own test sets (tests/fixtures, examples) and on a sample of the CLEF
 debates the claims head was fitted on (a regression pin, `eval.claims`); narratives on the English held-out
 documents the shipped head was refitted on (a pin, `eval.narratives`), matching on the test half of our own
-matching test set (`eval.matching`). A validation article the pipeline
+matching test set (`eval.matching`), roles on a sample of the entity-framing documents the heads were fitted on
+(a pin, `eval.roles`). A validation article the pipeline
 rejects fails the gate (E206): a skipped article would silently move every figure.
 Floors live in `tests/eval/baseline.json` with the SHA-256 of the data they were measured on; floors only
 move up unless a regression is explicitly allowed.
@@ -152,6 +153,7 @@ def gate_scores(
     from .claims import clef_sample_map
     from .matching import matching_gate_scores
     from .narratives import narrative_gate_scores
+    from .roles import roles_gate_scores
 
     settings = settings or load_settings(env={})
     root = resolve_data_root(data_root)
@@ -162,4 +164,5 @@ def gate_scores(
         **sourcing_gate_scores(repo, settings),
         **narrative_gate_scores(root, settings),
         **matching_gate_scores(root),
+        **roles_gate_scores(root, settings),
     }

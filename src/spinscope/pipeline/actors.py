@@ -8,7 +8,8 @@ its longest (then most frequent) mention.
 
 `actor_records` builds the record field: per actor its mentions, the technique spans aimed at it (a span
 that overlaps a mention of it; else the nearest mention in the same sentence, after the span first, then before)
-and the claims attributed to it (its mention overlaps the claim's speaker).
+the claims attributed to it (its mention overlaps the claim's speaker) and, where the `roles` step ran, how the
+article casts it (`roles.actor_roles`; null otherwise, and absent from records before schema 1.6).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..data import Document, Span
+from .roles import ROLES_SCHEMA, actor_roles
 
 _MIN_STEM = 4
 _MAX_ENDING = 3
@@ -160,6 +162,9 @@ def actor_records(doc: Document) -> list[dict[str, Any]]:
         speaker = claim.attrs["attribution"]
         if (name := actor_at(mentions, speaker["speaker_start"], speaker["speaker_end"])) is not None:
             actors[name]["claims"].append(i)
+    cast = "roles" in doc.spans
+    for name, actor in actors.items():
+        actor["roles"] = actor_roles(doc, name) if cast else None
     return sorted(
         actors.values(), key=lambda a: (-len(a["mentions"]) - len(a["targeted_by"]), a["mentions"][0]["start"])
     )
@@ -191,6 +196,7 @@ ENTITIES_SCHEMA = {
                 },
             },
             "claims": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+            "roles": ROLES_SCHEMA,
         },
     },
 }

@@ -33,6 +33,40 @@ from .sourcing import _entry_regex
 from .token_ner import decode, token_labels
 
 ALIASES = Path(__file__).resolve().parent.parent / "lexicons" / "aliases.toml"
+NAMES = Path(__file__).resolve().parent.parent / "lexicons" / "names.toml"
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """Words around names in one language (`lexicons/names.toml`): titles and adjectives of nationality that
+    lead a name without being part of it, and calendar words, never an actor alone."""
+
+    titles: frozenset[str] = frozenset()
+    title_stems: tuple[str, ...] = ()
+    calendar: frozenset[str] = frozenset()
+    adjective: re.Pattern[str] | None = None
+
+    def leads(self, word: str) -> bool:
+        """Whether a word before a name is a title or an adjective of nationality."""
+        low = word.lower()
+        return (
+            low in self.titles
+            or low.startswith(self.title_stems)
+            or (self.adjective is not None and self.adjective.fullmatch(low) is not None)
+        )
+
+
+@cache
+def name_words(lang: str | None) -> NameWords:
+    entry = tomllib.loads(NAMES.read_text(encoding="utf-8")).get(lang or "", {})
+    titles = [t.lower() for t in entry.get("titles", [])]
+    adjective = entry.get("leading_adjective")
+    return NameWords(
+        frozenset(t for t in titles if not t.endswith("*")),
+        tuple(t[:-1] for t in titles if t.endswith("*")),
+        frozenset(w.lower() for w in entry.get("calendar", [])),
+        re.compile(adjective) if adjective else None,
+    )
 _CONJUNCTIONS = frozenset(["and", "or", "und", "oder", "et", "ou", "e", "o", "i", "lub", "и", "или", "та", "або"])
 MAX_STRETCH = 20_000  # characters a recogniser reads at once
 TYPES = ("PER", "ORG", "LOC", "GROUP", "MISC")
@@ -150,8 +184,8 @@ def plausible(text: str, start: int, end: int, lang: str | None) -> bool:
     in a script with capitals, holding a capitalised word ("candelabro", "ucraino" are no actors; Arabic has
     no capitals to go by). Function words are spaCy's stop words of the language."""
     words = LETTER_WORD.findall(text, start, end)
-    stops = stop_words(lang)
-    if not words or all(w.lower() in stops for w in words):
+    stops, around = stop_words(lang), name_words(lang)
+    if not words or all(w.lower() in stops or w.lower() in around.calendar or around.leads(w) for w in words):
         return False
     cased = [w for w in words if w.lower() != w.upper()]
     return not cased or any(w[:1].isupper() for w in cased)
@@ -161,17 +195,19 @@ _NAME_PIECE = re.compile(r"[^,;]+")  # names are cut at commas and semicolons
 
 
 def name_parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int, int]]:
-    """A recognised mention as the names it holds: cut at commas and semicolons ("Peskov, Vladimir Putin"), in a
-    script with capitals (where nouns are not all capitalised) without the lower-case words before the name ("il
-    portavoce | Dmitry Peskov", "agli ordini di | Washington"), and without function words after it ("Maidan |
-    non")."""
-    stops = stop_words(lang)
+    """A recognised mention as the names it holds: cut at commas and semicolons ("Peskov, Vladimir Putin"),
+    without the lower-case words before the name ("il portavoce | Dmitry Peskov", "agli ordini di | Washington",
+    "der | USA"), without the titles and adjectives of nationality
+    that lead it (`lexicons/names.toml`: "ukrainische Präsident | Wolodymyr Selenskyj") and without function
+    words after it ("Maidan | non")."""
+    stops, around = stop_words(lang), name_words(lang)
     out = []
     for piece in _NAME_PIECE.finditer(text, start, end):
         words = [m.span() for m in LETTER_WORD.finditer(text, *piece.span())]
-        if lang not in NOUNS_CAPITALISED:
-            while len(words) > 1 and _lower(text[slice(*words[0])]):
-                words.pop(0)
+        while len(words) > 1 and (
+            around.leads(first := text[slice(*words[0])]) or _lower(first)
+        ):
+            words.pop(0)
         while len(words) > 1 and text[slice(*words[-1])].lower() in stops:
             words.pop()
         if words:

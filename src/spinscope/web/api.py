@@ -272,6 +272,7 @@ class Filters:
     technique: Text = ""
     narrative: Text = ""
     actor: Text = ""
+    role: Text = ""  # "<actor>: <main role>"
     language: Text = ""
     outlet: Text = ""
     since: Text = ""

@@ -19,6 +19,7 @@ from .api import Filters, Offset, analyse_request, listing, read_form, reanalyse
 from .app import page, state_of
 from .review import effective
 from .security import SESSION_COOKIE, check_csrf, check_origin, guard_write, session_digest, verified
+from .store import FACETS
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50  # documents a library page lists
@@ -139,7 +140,7 @@ async def library(request: Request, filters: Annotated[Filters, Depends()], offs
     chosen = dataclasses.asdict(filters)
     found = await listing(request, PAGE, offset, **chosen)
     rows, total = found["documents"], found["total"]
-    facets = {k: chosen[k] for k in ("technique", "narrative", "actor", "language", "outlet")}
+    facets = {k: chosen[k] for k in FACETS}
     context = {"rows": rows, "total": total, "q": filters.q, "since": filters.since, "until": filters.until}
     context |= {"offset": offset, "newer": None, "older": None}
     kept = {k: v for k, v in chosen.items() if v}

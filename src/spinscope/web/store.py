@@ -34,7 +34,7 @@ from .security import Refused
 
 SCHEMA = 1
 FILE_NAME = "library.sqlite"
-FACETS = ("technique", "narrative", "actor", "language", "outlet")
+FACETS = ("technique", "narrative", "actor", "role", "language", "outlet")
 SUMMARY = ("id", "title", "source", "date", "language", "outlet", "stored_at", "n_techniques", "snippet")
 SNIPPET_CHARS = 200  # the start of the text stands for a summary's snippet when no words were searched
 SNIPPET_TOKENS = 24  # else FTS5's snippet around the words searched
@@ -107,12 +107,13 @@ def library_path(settings: Mapping[str, Any]) -> Path:
 
 
 def _facet_rows(record: Mapping[str, Any]) -> set[tuple[str, str]]:
-    """(kind, value) pairs a document is found by: its techniques, narratives and sub-narratives, actors,
-    language and outlet."""
+    """(kind, value) pairs a document is found by: its techniques, narratives and sub-narratives, actors, how
+    it casts them ("Vladimir Putin: Antagonist"), language and outlet."""
     rows = {("technique", t["technique"]) for t in record.get("techniques", [])}
     for item in record.get("narratives", []):
         rows |= {("narrative", name) for name in (item["narrative"], item.get("subnarrative")) if name}
     rows |= {("actor", e["name"]) for e in record.get("entities", [])}
+    rows |= {("role", f"{e['name']}: {e['roles']['main']}") for e in record.get("entities", []) if e.get("roles")}
     outlet = outlet_of(record.get("meta") or {}, record.get("source"))
     named = (("language", record.get("language")), ("outlet", outlet))
     return rows | {(kind, value) for kind, value in named if value}
@@ -347,6 +348,7 @@ class Library:
         technique: str = "",
         narrative: str = "",
         actor: str = "",
+        role: str = "",
         language: str = "",
         outlet: str = "",
         since: str = "",
@@ -360,7 +362,9 @@ class Library:
         newest first, and how many match in all. Words are taken literally (no FTS5 syntax), at most
         `max_terms` distinct ones (E1036); `since` and `until` are days (YYYY-MM-DD, inclusive) of the
         publication date, else of the storing. A set `cancel` aborts the search (`Cancelled`)."""
-        facets = dict(technique=technique, narrative=narrative, actor=actor, language=language, outlet=outlet)
+        facets = dict(
+            technique=technique, narrative=narrative, actor=actor, role=role, language=language, outlet=outlet
+        )
         chosen = [(kind, value) for kind, value in facets.items() if value]
         where = ["d.n IN (SELECT document FROM facets WHERE kind = ? AND value = ?)"] * len(chosen)
         args: list[Any] = [x for pair in chosen for x in pair]

@@ -15,7 +15,7 @@ from ..data import Document
 if TYPE_CHECKING:
     from ..pipeline.base import Field
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 
 
 def owned_fields() -> list[tuple[str, Field]]:

@@ -94,6 +94,7 @@ def actors_terminal(record: Mapping[str, Any], view: TerminalView) -> Table | Te
     table.add_column("Actor", ratio=1)
     table.add_column("Type", no_wrap=True)
     table.add_column("Mentions", justify="right")
+    table.add_column("Cast as", ratio=1)
     table.add_column("Techniques aimed at it", ratio=2)
     table.add_column("Claims", no_wrap=True)
     for actor in actors:
@@ -102,10 +103,19 @@ def actors_terminal(record: Mapping[str, Any], view: TerminalView) -> Table | Te
             printable(name),
             actor["type"],
             str(len(actor["mentions"])),
+            cast_as(actor),
             _aimed(actor, view.rich_mode),
             ", ".join(f"#{i + 1}" for i in actor["claims"]),
         )
     return table
+
+
+def cast_as(actor: Mapping[str, Any]) -> str:
+    """ "Antagonist - Deceiver, Corrupt": the actor's main role and fine roles ("" without roles)."""
+    roles = actor.get("roles")
+    if not roles:
+        return ""
+    return f"{roles['main']} - {', '.join(f['role'] for f in roles['fine'])}"
 
 
 def _aimed(actor: Mapping[str, Any], human: bool) -> str:
@@ -184,11 +194,23 @@ def actors_html(record: Mapping[str, Any]) -> str:
         rows.append(
             f'<tr class="actor" tabindex="0" role="button" aria-pressed="false" data-actor="{k}">'
             f"<td>{_e(actor['name'])}{aliases}</td><td>{_e(actor['type'])}</td>"
-            f'<td class="num">{len(actor["mentions"])}</td><td>{_e(_aimed(actor, True))}</td><td>{claims}</td></tr>'
+            f'<td class="num">{len(actor["mentions"])}</td>{_cast_html(actor)}<td>{_e(_aimed(actor, True))}</td>'
+            f"<td>{claims}</td></tr>"
         )
-    head = ["Actor", "Type", "Mentions", "Techniques aimed at it", "Claims"]
+    head = ["Actor", "Type", "Mentions", "Cast as", "Techniques aimed at it", "Claims"]
     hint = "Click an actor to highlight its mentions and the spans aimed at it."
     return _table(f"Actors ({len(actors)})", head, "".join(rows), "actors", hint)
+
+
+def _cast_html(actor: Mapping[str, Any]) -> str:
+    """The "Cast as" cell: roles, their scores and the first evidence sentence as its tooltip."""
+    roles = actor.get("roles")
+    if not roles:
+        return "<td></td>"
+    scores = ", ".join(f"{k} {v:.2f}" for k, v in roles["scores"].items())
+    fine = ", ".join(f"{f['role']} {f['score']:.2f}" for f in roles["fine"])
+    evidence = f"\n{_excerpt(roles['evidence'][0]['text'])}" if roles["evidence"] else ""
+    return f'<td title="{_e(scores + chr(10) + fine + evidence)}">{_e(cast_as(actor))}</td>'
 
 
 # --- known claims and narratives -------------------------------------------------------------------------------
