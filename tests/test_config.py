@@ -68,3 +68,41 @@ def test_threshold_overrides_name_real_techniques() -> None:
     settings = load_settings(None, ["components.techniques.thresholds.Loaded_Languag=0.6"], env={})
     with pytest.raises(ConfigError, match=r"\[E504\].*'Loaded_Languag'.*'Loaded_Language'"):
         load_pipeline(settings, only=["techniques"])
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("limits.max_chars=abc", "'limits.max_chars' must be an integer, not 'abc'"),
+        ("limits.max_chars=true", "'limits.max_chars' must be an integer"),
+        ("components.claims.min_claims=2.5", "must be an integer, not 2.5"),
+        ("components.claims.all=yes", "'components.claims.all' must be true or false"),
+        ("components.claims.floor=high", "must be a number"),
+        ("pipeline.components=language", "'pipeline.components' must be a list"),
+        ("components.techniques.labels=foo", "must be one of semeval23, ptc14, not 'foo'"),
+    ],
+)
+def test_a_value_of_the_wrong_type_or_outside_its_choices_is_a_coded_error(override: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=r"^\[E505\] Setting ") as caught:
+        load_settings(overrides=[override], env={})
+    assert message in str(caught.value)
+
+
+def test_a_number_where_a_float_is_expected_may_be_an_integer() -> None:
+    assert load_settings(overrides=["components.claims.floor=0"], env={})["components"]["claims"]["floor"] == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["analyze", "examples/article.txt", "--labels", "foo"],
+        ["analyze", "examples/article.txt", "--set", "limits.max_chars=abc"],
+        ["classify-spans", "examples", "nothing.txt", "--labels", "foo"],
+    ],
+)
+def test_the_cli_names_the_bad_setting_in_one_line_and_exits_2(monkeypatch, capsys, args: list[str]) -> None:
+    from tests.conftest import REPO, run_cli
+
+    monkeypatch.chdir(REPO)
+    code, _, err = run_cli(monkeypatch, capsys, *args)
+    assert code == 2 and "[E505]" in err and "internal error" not in err and len(err.strip().splitlines()) == 1

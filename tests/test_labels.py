@@ -7,6 +7,7 @@ import re
 import pytest
 
 from spinscope import labels
+from spinscope.errors import ConfigError
 from spinscope.labels import (
     CATEGORIES,
     FRAMES,
@@ -202,5 +203,5 @@ def test_relabel_ptc14_maps_drops_and_merges():
 
 def test_relabel_semeval23_is_identity_and_unknown_scheme_fails():
     assert relabel(_record(), "semeval23") == _record()
-    with pytest.raises(ValueError, match="ptc14"):
+    with pytest.raises(ConfigError, match=r"\[E505\].*ptc14"):
         relabel(_record(), "ptc20")

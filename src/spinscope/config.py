@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Errors, Warnings
+from .labels import SCHEMES
 
 USER_FILE = "spinscope.toml"
 ENV_PREFIX = "SPINSCOPE_"
@@ -96,6 +97,35 @@ def check_known(tree: Mapping[str, Any], known: Mapping[str, Any], open_tables: 
             raise ConfigError(Errors.E505(key=dotted, kind="a table" if isinstance(known[key], dict) else "a value"))
         if isinstance(value, dict) and dotted not in open_tables:
             check_known(value, known[key], open_tables, f"{dotted}.")
+        elif not isinstance(value, dict) and (kind := _wrong_type(value, known[key])):
+            raise ConfigError(Errors.E505(key=dotted, kind=f"{kind}, not {value!r}"))
+        elif dotted in CHOICES:
+            check_choice(dotted, value, CHOICES[dotted])
+
+
+def check_choice(key: str, value: Any, choices: Iterable[str]) -> None:
+    """E505 unless `value` is one of `choices`."""
+    if value not in (choices := tuple(choices)):
+        raise ConfigError(Errors.E505(key=key, kind=f"one of {', '.join(choices)}, not {value!r}"))
+
+
+def _wrong_type(value: Any, default: Any) -> str | None:
+    """What a setting must be when `value` is not of its default's type (a number where the default is a float
+    may be an integer), else None."""
+    for kind, name, accepts in _TYPES:
+        if isinstance(default, kind):
+            return None if isinstance(value, accepts) and not (kind is not bool and isinstance(value, bool)) else name
+    return None
+
+
+CHOICES = {"components.techniques.labels": SCHEMES}  # settings with a fixed set of values
+_TYPES = (  # bool before int: True is an int to Python
+    (bool, "true or false", bool),
+    (int, "an integer", int),
+    (float, "a number", (int, float)),
+    (str, "a string", str),
+    (list, "a list", list),
+)
 
 
 def _check_warning_codes(codes: Iterable[str]) -> None:

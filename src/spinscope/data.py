@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import Errors, SpanError
@@ -53,6 +54,20 @@ class Document:
 
     def layer(self, name: str) -> list[Span]:
         return self.spans.get(name, [])
+
+    def copy(self) -> Document:
+        """A copy to run steps on without touching this document: its layers, labels, meta, warnings, components
+        and cache are containers of its own (spans and cached arrays are shared: steps add and replace them, a
+        frozen Span is never changed)."""
+        return replace(
+            self,
+            meta=copy.deepcopy(self.meta),
+            spans={name: list(layer) for name, layer in self.spans.items()},
+            labels=copy.deepcopy(self.labels),
+            warnings=list(self.warnings),
+            components=list(self.components),
+            cache=dict(self.cache),
+        )
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:

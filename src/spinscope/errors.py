@@ -131,6 +131,7 @@ class Warnings(_Coded):
     W009 = "Named entities for language {lang!r} are best effort ({detail})."
     W010 = "No known-claim matching against the case bank {path}: {detail}."
     W011 = "Narratives for language {lang!r} are zero-shot: the taxonomy head saw EN, BG, PT, HI and RU only."
+    W012 = "A plain report (reporting {reporting:.2f}, few technique spans): its actors are not cast in roles."
 
 
 class SpinscopeError(Exception):

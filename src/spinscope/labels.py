@@ -447,8 +447,9 @@ def relabel(record: Mapping[str, Any], scheme: str) -> dict[str, Any]:
     PTC counterpart are dropped; two spans that become identical (Straw_Man and Red_Herring on the same
     stretch) are merged, keeping the higher score; paragraph label lists are mapped and de-duplicated.
     """
-    if scheme not in SCHEMES:
-        raise ValueError(f"Unknown technique label scheme {scheme!r}; expected one of {', '.join(SCHEMES)}.")
+    from .config import check_choice
+
+    check_choice("labels", scheme, SCHEMES)
     out = dict(record)
     if scheme == "semeval23":
         return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,23 @@ def test_a_sandboxed_query_reads_the_views_and_nothing_else(run_dir: Path, tmp_p
         with pytest.raises(CorpusError, match=r"^\[E905\]"):
             run_query(run_dir, sql)
     assert not (run_dir / "x.csv").exists()
+
+
+def test_shards_from_before_roles_give_an_empty_roles_view(run_dir: Path, tmp_path: Path) -> None:
+    """A run whose shards were written before schema 1.6 (actors without `roles`) still opens: `roles` is empty."""
+    import duckdb
+
+    old = tmp_path / "old"
+    shutil.copytree(run_dir, old)
+    fields = ", ".join(f"{k} := e.{k}" for k in ("name", "type", "aliases", "mentions", "targeted_by", "claims"))
+    for shard in old.rglob("*.parquet"):
+        if "entities" not in [r[0] for r in duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{shard}')").fetchall()]:
+            continue
+        duckdb.sql(
+            f"COPY (SELECT * REPLACE (list_transform(entities, lambda e: struct_pack({fields})) AS entities) "
+            f"FROM read_parquet('{shard}')) TO '{shard}.new' (FORMAT parquet)"
+        )
+        Path(f"{shard}.new").replace(shard)
+    columns, rows = run_query(old, "SELECT * FROM roles")
+    assert rows == [] and columns[:5] == ["id", "outlet", "language", "day", "actor"]
+    assert run_query(old, "SELECT count(*) FROM entities")[1][0][0] > 0

@@ -18,6 +18,7 @@ def test_default_pipeline_order(settings: dict) -> None:
         "frames",
         "genre",
         "entities",
+        "roles",
         "claims",
         "narratives",
         "matching",
@@ -50,6 +51,7 @@ def test_skip_removes_step(settings: dict) -> None:
         "techniques",
         "paragraph_labels",
         "entities",
+        "roles",
         "claims",
         "narratives",
         "matching",
@@ -61,6 +63,7 @@ def test_skip_removes_step(settings: dict) -> None:
         "frames",
         "genre",
         "entities",
+        "roles",
         "claims",
         "narratives",
     ]

@@ -46,6 +46,28 @@ def test_one_failing_document_is_rejected_and_the_rest_analysed() -> None:
     assert "internal error (ValueError: cannot read this one)" in rejected[0].message
 
 
+class Stamp(Component):
+    """Adds a "stamp" span and a label to every document (the step before Picky in the retry test)."""
+
+    name = "stamp"
+    writes = ("spans.stamps", "labels.stamped")
+
+    def __call__(self, doc: Document) -> Document:
+        doc.spans.setdefault("stamps", []).append(Span(0, 4, "stamp", doc.text[:4]))
+        doc.labels["stamped"] = doc.labels.get("stamped", 0) + 1
+        return doc
+
+
+def test_a_failed_batch_is_retried_on_documents_as_they_were_before_it() -> None:
+    docs = [Document("a", "Alpha text."), Document("bad", "Beta text."), Document("c", "Gamma.")]
+    done: list[Document] = []
+    process(docs, Pipeline([Stamp({}, {}), Picky({}, {})]), done.extend, lambda _: None)
+    assert [d.id for d in done] == ["a", "c"]
+    for doc in done:  # one pass of each step: nothing left from the failed attempt
+        assert doc.components == ["stamp", "picky"] and len(doc.layer("stamps")) == 1
+        assert doc.labels["stamped"] == 1
+
+
 def test_a_span_that_does_not_fit_its_text_rejects_only_its_document() -> None:
     stats, done, rejected = run(
         [Document("a", "Alpha text."), Document("crooked", "Beta text."), Document("c", "Gamma.")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 import typer
@@ -68,7 +67,8 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def main() -> None:
-    """Console-script entry: coded errors print one line; unexpected ones too unless SPINSCOPE_DEBUG=1."""
+    """Console-script entry: coded errors print one line; unexpected ones too, with the traceback logged under -v
+    (the one way to see details, as for a document a run rejects)."""
     try:
         app(standalone_mode=True)
     except SpinscopeError as exc:
@@ -76,9 +76,8 @@ def main() -> None:
     except KeyboardInterrupt:
         fail("interrupted", 130)
     except Exception as exc:
-        if os.environ.get("SPINSCOPE_DEBUG"):
-            raise
-        fail(f"internal error ({type(exc).__name__}: {exc}); rerun with SPINSCOPE_DEBUG=1 for details", 3)
+        logging.getLogger(__name__).info("internal error", exc_info=True)
+        fail(f"internal error ({type(exc).__name__}: {exc}); rerun with -v for details", 3)
 
 
 if __name__ == "__main__":  # pragma: no cover

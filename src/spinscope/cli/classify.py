@@ -8,8 +8,9 @@ from pathlib import Path
 import typer
 
 from ..api import classify_roles, classify_spans
-from ..config import load_settings
+from ..config import check_choice, load_settings
 from ..eval.formats import read_mentions, read_spans
+from ..labels import SCHEMES
 from .analyze import close_run, print_reject
 from .output import check_output, open_output
 
@@ -25,6 +26,7 @@ def classify_spans_command(
     """Write `id<TAB>technique<TAB>start<TAB>end` for every given span, in the input order; articles that
     cannot be read are listed and skipped (exit code 1)."""
     check_output(output, [articles, spans, config])
+    check_choice("--labels", labels, SCHEMES)
     settings = load_settings(config, overrides)
     records = [(r.article_id, r.start, r.end) for r in read_spans(spans)]
     rows, stats = classify_spans([articles], records, settings, labels, print_reject)

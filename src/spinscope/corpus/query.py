@@ -52,17 +52,20 @@ VIEWS = {
     "entities": f"""SELECT {_DOC}, e.name, e.type, len(e.mentions) AS mentions, len(e.targeted_by) AS targeted,
         len(e.claims) AS claims FROM base, unnest(entities) AS u(e)""",
     "roles": f"""SELECT {_DOC}, e.name AS actor, e.type, e.roles.main AS main_role, e.roles.fine[1].role AS fine_role,
-        e.roles.fine[1].score AS fine_score, list_transform(e.roles.fine, f -> f.role) AS fine_roles
+        e.roles.fine[1].score AS fine_score, list_transform(e.roles.fine, lambda f: f.role) AS fine_roles
         FROM base, unnest(entities) AS u(e) WHERE e.roles IS NOT NULL""",
     "narratives": f"""SELECT {_DOC}, n.narrative, n.subnarrative, n.score, n.source
         FROM base, unnest(narratives) AS u(n)""",
     "matches": f"""SELECT {_DOC}, m.start, m."end", m.text, m.case_id, m.bank, m.title, m.similarity, m.score,
         m.via, m.url FROM base, unnest(matches) AS u(m)""",
 }
-_EMPTY = {  # the views over fields that older shards lack: the same columns, no rows
-    "roles": """SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::DATE, NULL::VARCHAR,
+_EMPTY = {  # views over a field that older shards lack: a query that needs it, and the view without it
+    "roles": (
+        "SELECT entities[1].roles FROM shards LIMIT 0",  # schema 1.6
+        """SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::DATE, NULL::VARCHAR,
         NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::DOUBLE, NULL::VARCHAR[]))
-        AS r(id, outlet, language, day, actor, type, main_role, fine_role, fine_score, fine_roles) WHERE false"""
+        AS r(id, outlet, language, day, actor, type, main_role, fine_role, fine_score, fine_roles) WHERE false""",
+    )
 }
 _NO_CLUSTERS = (
     "SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::DOUBLE, NULL::VARCHAR)) "
@@ -140,13 +143,23 @@ def connect(
     period = [f"day >= DATE '{d}'" for d in [_iso(since)] if d] + [f"day <= DATE '{d}'" for d in [_iso(until)] if d]
     for name, sql in VIEWS.items():
         where = f"SELECT * FROM ({sql}) WHERE {' AND '.join(period)}" if name == "base" and period else sql
-        try:
-            con.execute(f"CREATE VIEW {name} AS {where}")
-        except duckdb.BinderException:  # shards written before the view's fields (schema < 1.6 for `roles`)
-            con.execute(f"CREATE VIEW {name} AS {_EMPTY.get(name, where)}")
+        if name in _EMPTY and not _has(con, _EMPTY[name][0]):  # shards from before the view's field
+            where = _EMPTY[name][1]
+        con.execute(f"CREATE VIEW {name} AS {where}")
     source = f"SELECT * FROM read_parquet({str(clusters)!r})" if clusters.is_file() else _NO_CLUSTERS
     con.execute(f"CREATE VIEW clusters AS {source}")
     return con
+
+
+def _has(con, probe: str) -> bool:
+    """Whether the shards hold what `probe` reads (a Binder error says they do not)."""
+    import duckdb
+
+    try:
+        con.execute(probe)
+    except duckdb.BinderException:
+        return False
+    return True
 
 
 def _threads(limits: QueryLimits) -> dict[str, int]:

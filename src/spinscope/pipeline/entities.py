@@ -67,6 +67,8 @@ def name_words(lang: str | None) -> NameWords:
         frozenset(w.lower() for w in entry.get("calendar", [])),
         re.compile(adjective) if adjective else None,
     )
+
+
 _CONJUNCTIONS = frozenset(["and", "or", "und", "oder", "et", "ou", "e", "o", "i", "lub", "и", "или", "та", "або"])
 MAX_STRETCH = 20_000  # characters a recogniser reads at once
 TYPES = ("PER", "ORG", "LOC", "GROUP", "MISC")
@@ -204,9 +206,7 @@ def name_parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[
     out = []
     for piece in _NAME_PIECE.finditer(text, start, end):
         words = [m.span() for m in LETTER_WORD.finditer(text, *piece.span())]
-        while len(words) > 1 and (
-            around.leads(first := text[slice(*words[0])]) or _lower(first)
-        ):
+        while len(words) > 1 and (around.leads(first := text[slice(*words[0])]) or _lower(first)):
             words.pop(0)
         while len(words) > 1 and text[slice(*words[-1])].lower() in stops:
             words.pop()

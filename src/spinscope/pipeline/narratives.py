@@ -108,6 +108,15 @@ def stretches(spans) -> int:
     return count
 
 
+def plain_report(doc: Document, reporting: float, density: float) -> float | None:
+    """The genre head's reporting probability when the document reads as a report (at least `reporting`, 0 for
+    never) with fewer than `density` stretches of technique spans per 1,000 characters, else None."""
+    genre = doc.labels.get("genre") or {}
+    score = float(genre.get("scores", {}).get("reporting", 0.0))
+    found = 1000 * stretches(doc.layer("techniques")) / max(len(doc.text), 1)
+    return score if reporting and score >= reporting and found < density else None
+
+
 def _evidence(doc: Document, scores: np.ndarray | None) -> list[dict[str, Any]]:
     """The best sentences by one label's sentence scores."""
     if scores is None or not len(scores):
@@ -281,12 +290,7 @@ class NarrativesComponent(Component):
         reads as a report with few technique spans (it carries no narrative), else None."""
         if doc.language in TRAINED_LANGUAGES:
             return None
-        genre = doc.labels.get("genre") or {}
-        reporting = genre.get("scores", {}).get("reporting", 0.0)
-        density = 1000 * stretches(doc.layer("techniques")) / max(len(doc.text), 1)
-        if self.reporting and reporting >= self.reporting and density < self.report_density:
-            return float(reporting)
-        return None
+        return plain_report(doc, self.reporting, self.report_density)
 
     def _user(self, doc: Document, sentences: list[tuple[int, int]]) -> list[dict[str, Any]]:
         vectors = self.embedder.embed([doc.text[a:b] for a, b in sentences])

@@ -27,12 +27,14 @@ from ..registry import components
 from .base import Component
 from .encoder import ENCODING, Encoding, encoding_of
 from .linear_head import LinearHead, fitted_head
+from .narratives import plain_report
 from .pooling import stretch_features
 
 MAINS = tuple(ROLES)
 FINES = tuple(f for main in MAINS for f in ROLES[main])
 EVIDENCE = 3  # sentences shown per actor
 CONTEXT = 200  # characters either side of a mention outside any sentence
+CLEAR = 0.6  # the reports call an actor's casting unclear below this main-role score
 FINE_SHARE = 0.5  # an actor's fine roles (the report): those of its main role scoring this share of the best
 
 
@@ -116,15 +118,21 @@ def load_roles_head(folder: Path, encoder: Any) -> tuple[RolesHead | None, str]:
 @components.register("roles")
 class RolesComponent(Component):
     """Adds the `roles` layer: one span per actor mention, labelled with its main role; attrs `actor`,
-    `main` (score per main role) and `fine` (score per fine role). The actor panel (`entities`) reads it."""
+    `main` (score per main role) and `fine` (score per fine role). The actor panel (`entities`) reads it. A plain
+    report (the genre head's `reporting` probability at least `reporting`, under `report_density` stretches of
+    technique spans per 1,000 characters) casts nobody: the heads know no "no role" (SemEval annotates only
+    the actors an article frames), and would cast the people of a wire report as heroes or villains."""
 
     name = "roles"
     reads = ("spans.entities", "spans.sentences", ENCODING)
+    uses = ("labels.genre", "spans.techniques")
     writes = ("spans.roles",)
 
     def __init__(self, config: dict, settings: dict) -> None:
         super().__init__(config, settings)
         self.folder = model_path(config["model"])
+        self.reporting = float(config["reporting"])
+        self.report_density = float(config["report_density"])
         self.head: RolesHead | None = None
         self.problem = Warnings.W006(head="roles")
 
@@ -141,6 +149,9 @@ class RolesComponent(Component):
 
     def __call__(self, doc: Document) -> Document:
         mentions = doc.layer("entities")
+        if mentions and (reporting := plain_report(doc, self.reporting, self.report_density)) is not None:
+            doc.warn(Warnings.W012(reporting=reporting))
+            mentions = []
         scored = self.classify(doc, [(m.start, m.end) for m in mentions])
         doc.spans["roles"] = [
             doc.make_span(

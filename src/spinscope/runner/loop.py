@@ -117,8 +117,10 @@ def process(
 def _run_batch(
     group: list[Document], pipeline: Pipeline, reject: OnReject, steps: Sequence[Component], check: bool = False
 ) -> list[Document]:
-    """The group through `steps`; when that fails, document by document, so only the culprit is rejected.
-    With `check` (the last stage), every span must fit its text."""
+    """The group through `steps`; when that fails, document by document from copies taken before (so no layer,
+    label or component list of the failed attempt is left), and only the culprit is rejected. With `check` (the
+    last stage), every span must fit its text."""
+    before = [doc.copy() for doc in group]
     try:
         done = list(pipeline.pipe(group, steps))
         for doc in done if check else ():
@@ -127,7 +129,7 @@ def _run_batch(
     except Exception:  # one document's failure must not end the run: find it
         logger.debug("batch failed; rerunning its documents one by one", exc_info=True)
     done = []
-    for doc in group:
+    for doc in before:
         try:
             (doc,) = pipeline.pipe([doc], steps)
             if check:

@@ -30,8 +30,10 @@ def fit_lexical(
     word_features: int = WORD_FEATURES,
     char_features: int = CHAR_FEATURES,
     c: float = LEXICAL_C,
+    balanced: bool = True,
 ) -> LexicalHead:
-    """`gold`: multi-hot [n, labels] for "multilabel", one-hot [n, labels] for "multiclass"."""
+    """`gold`: multi-hot [n, labels] for "multilabel", one-hot [n, labels] for "multiclass"; `balanced`: class
+    weights inverse to the classes' frequencies (as the TF-IDF baseline), else every row weighs the same."""
     require("sklearn", feature="spinscope train (lexical heads)")
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -46,6 +48,7 @@ def fit_lexical(
     ]
     x = hstack([v.fit_transform(texts) for v in vectorizers]).tocsr()
     n_labels = gold.shape[1]
+    weighting = "balanced" if balanced else None
     weights, bias = np.zeros((x.shape[1], n_labels), np.float32), np.full(n_labels, -30.0)
     if kind == "multilabel":
         for k in range(n_labels):
@@ -53,7 +56,7 @@ def fit_lexical(
             if y.all():
                 bias[k] = 30.0
             elif y.any():
-                clf = LogisticRegression(solver="liblinear", C=c, class_weight="balanced").fit(x, y)
+                clf = LogisticRegression(solver="liblinear", C=c, class_weight=weighting).fit(x, y)
                 weights[:, k], bias[k] = clf.coef_[0], clf.intercept_[0]
     else:
         y = gold.argmax(1)
@@ -61,7 +64,7 @@ def fit_lexical(
         if len(present) == 1:
             bias[present] = 30.0
         else:
-            clf = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(x, y)
+            clf = LogisticRegression(C=c, class_weight=weighting, max_iter=2000).fit(x, y)
             coef, intercept = clf.coef_, clf.intercept_
             if len(present) == 2:  # binary form: softmax([0, w.x + b])
                 coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.r_[0.0, intercept]

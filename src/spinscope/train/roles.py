@@ -39,7 +39,8 @@ FOLDS = 5
 C_VALUES = (0.003, 0.01, 0.03)
 BLENDS = (1.0, 0.7, 0.5, 0.3, 0.0)  # weight of the encoder head against the lexical head
 SHARES = (1.0, 0.9, 0.75)  # a second fine role is listed when it scores this share of the best
-LEXICAL_FEATURES = 30_000  # per vocabulary (words, character n-grams)
+LEXICAL_WORDS, LEXICAL_CHARS = 50_000, 100_000  # vocabulary sizes of the lexical heads
+LEXICAL_C = 3.0
 
 
 @dataclass
@@ -124,8 +125,10 @@ def fit_heads(rows: Rows, train: np.ndarray, c: float, lexical: bool) -> tuple[L
                 "multiclass",
                 [rows.texts[i] for i in idx],
                 one_hot,
-                word_features=LEXICAL_FEATURES,
-                char_features=LEXICAL_FEATURES,
+                word_features=LEXICAL_WORDS,
+                char_features=LEXICAL_CHARS,
+                c=LEXICAL_C,
+                balanced=False,
             )
         heads.append(head)
     return heads[0], heads[1]
@@ -186,7 +189,8 @@ def decoded(rows: Rows, main: np.ndarray, fine: np.ndarray, share: float) -> lis
 def judged(rows: Rows, pred: Sequence[RoleRecord], subset: np.ndarray | None = None) -> dict[str, dict[str, float]]:
     """Per language and their mean: main accuracy, exact match ratio, fine micro-F1 (on `subset` rows)."""
     keep = range(len(rows.gold)) if subset is None else subset
-    scores = role_scores_by_language([rows.gold[i] for i in keep], [pred[i] for i in keep])
+    named = [_language_named(rows, i, rows.gold[i]) for i in keep]
+    scores = role_scores_by_language(named, [_language_named(rows, i, pred[i]) for i in keep])
     out = {
         lang: {"main_accuracy": s.main_accuracy, "exact_match": s.exact_match_ratio, "fine_f1": s.fine.f1}
         for lang, s in scores.items()
@@ -194,6 +198,11 @@ def judged(rows: Rows, pred: Sequence[RoleRecord], subset: np.ndarray | None = N
     }
     out["mean"] = {k: float(np.mean([v[k] for v in out.values()])) for k in ("main_accuracy", "exact_match", "fine_f1")}
     return {lang: {k: round(v, 4) for k, v in s.items()} for lang, s in out.items()}
+
+
+def _language_named(rows: Rows, i: int, record: RoleRecord) -> RoleRecord:
+    """The record with its language before its article id ("RU_..."), which the scorer reads the language from."""
+    return record._replace(article_id=f"{rows.groups[i].split('/')[0]}_{record.article_id}")
 
 
 def _objective(figures: dict[str, dict[str, float]]) -> float:

@@ -95,7 +95,7 @@ def actors_terminal(record: Mapping[str, Any], view: TerminalView) -> Table | Te
     table.add_column("Type", no_wrap=True)
     table.add_column("Mentions", justify="right")
     table.add_column("Cast as", ratio=1)
-    table.add_column("Techniques aimed at it", ratio=2)
+    table.add_column("Techniques aimed at it", ratio=2, min_width=22)
     table.add_column("Claims", no_wrap=True)
     for actor in actors:
         name = actor["name"] + (f" ({', '.join(actor['aliases'][:3])})" if actor["aliases"] else "")
@@ -110,12 +110,15 @@ def actors_terminal(record: Mapping[str, Any], view: TerminalView) -> Table | Te
     return table
 
 
+SHOWN_FINE = 2  # fine roles a report names per actor (the JSON lists every one)
+
+
 def cast_as(actor: Mapping[str, Any]) -> str:
     """ "Antagonist - Deceiver, Corrupt": the actor's main role and fine roles ("" without roles)."""
     roles = actor.get("roles")
     if not roles:
         return ""
-    return f"{roles['main']} - {', '.join(f['role'] for f in roles['fine'])}"
+    return f"{roles['main']} - {', '.join(f['role'] for f in roles['fine'][:SHOWN_FINE])}"
 
 
 def _aimed(actor: Mapping[str, Any], human: bool) -> str:
