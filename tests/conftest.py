@@ -13,9 +13,8 @@ DATA = Path(os.environ.get("SPINSCOPE_DATA", REPO.parent / "shared" / "data"))
 EXAMPLE = REPO / "examples" / "article.txt"
 
 
-def needs_data() -> pytest.MarkDecorator:
-    """Real-data tests skip on a laptop without ../shared/data, never in CI."""
-    return pytest.mark.skipif(not DATA.is_dir() and not os.environ.get("CI"), reason="shared data absent")
+# Real-data tests skip on a laptop without ../shared/data, never in CI.
+needs_data = pytest.mark.skipif(not DATA.is_dir() and not os.environ.get("CI"), reason="shared data absent")
 
 
 @pytest.fixture

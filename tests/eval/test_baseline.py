@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from spinscope.eval.baseline import paragraph_baseline, split_validation
 from spinscope.eval.formats import ParagraphRecord
+from tests.conftest import DATA, needs_data
 
-REPO = Path(__file__).resolve().parents[2]
-DATA = Path(os.environ.get("SPINSCOPE_DATA", REPO.parent / "shared" / "data"))
 # CI always has ../shared/data, so there a missing folder is a failure, not a skip.
-needs_data = pytest.mark.skipif(not DATA.is_dir() and not os.environ.get("CI"), reason="shared data absent")
 
 pytest.importorskip("sklearn")
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from spinscope.eval.gate import Gate, data_fingerprint, gate_scores
+from tests.conftest import DATA, REPO, needs_data
 
-REPO = Path(__file__).resolve().parents[2]
-DATA = Path(os.environ.get("SPINSCOPE_DATA", REPO.parent / "shared" / "data"))
 BASELINE_FILE = REPO / "tests" / "eval" / "baseline.json"
 BASELINE = Gate.read(BASELINE_FILE)
-needs_data = pytest.mark.skipif(not DATA.is_dir() and not os.environ.get("CI"), reason="shared data absent")
 
 
 @pytest.fixture(scope="module")

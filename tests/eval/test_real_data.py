@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from spinscope.eval.formats import SEMEVAL_LANGS, load_ptc2020, load_semeval2023, paragraph_rows
 from spinscope.eval.labels import PTC_TECHNIQUES, SUBTASK3_TECHNIQUES, subtask3_techniques
 from spinscope.eval.scorers import paragraph_scores, si_scores, span_scores, tc_scores
+from tests.conftest import DATA, needs_data
 
-REPO = Path(__file__).resolve().parents[2]
-DATA = Path(os.environ.get("SPINSCOPE_DATA", REPO.parent / "shared" / "data"))
 # CI always has ../shared/data, so there a missing folder is a failure, not a skip.
-needs_data = pytest.mark.skipif(not DATA.is_dir() and not os.environ.get("CI"), reason="shared data absent")
 
 pytestmark = needs_data
 

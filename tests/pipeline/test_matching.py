@@ -143,7 +143,7 @@ def test_normalised_text_and_minhash_ignore_punctuation_and_case() -> None:
     assert (a == b).mean() > 0.5
 
 
-@needs_data()
+@needs_data
 def test_a_german_article_repeating_a_euvsdisinfo_case_shows_it_with_its_rebuttal(tmp_path: Path) -> None:
     from spinscope.casebank import read_cases
     from tests.conftest import DATA, REPO

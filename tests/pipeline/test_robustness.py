@@ -47,7 +47,7 @@ def test_unknown_language_is_marked_zero_shot(pipeline) -> None:
     text = "Режим у Києві знову бреше своїм громадянам, а західні медіа мовчать про це. " * 4
     record = run(text, pipeline)
     assert record["language"] == "uk"
-    assert "W001" in codes(record) or (record["meta"].get("zero_shot") and "W002" in codes(record))
+    assert record["meta"]["zero_shot"] is True and "W002" in codes(record)  # the shipped model, not W001
 
 
 def test_very_long_article(pipeline) -> None:
@@ -75,7 +75,7 @@ def test_text_with_no_paragraph_breaks_or_known_language_still_gets_frames(pipel
     text = "Режим у Києві бреше, а the MSM stays silent; le régime ment encore et encore " * 12
     record = run(text, pipeline)
     assert len(record["paragraphs"]) == 1 and len(record["frames"]) == 14 and record["genre"] is not None
-    assert record["meta"].get("zero_shot") or record["language"] in {"en", "fr", "de", "it", "pl", "ru"}
+    assert record["language"] == "uk" and record["meta"]["zero_shot"] is True  # Cyrillic with і/ї: Ukrainian
 
 
 def test_zero_shot_languages_follow_the_models_own_config(pipeline) -> None:

@@ -100,8 +100,3 @@ def records_table(records: list[Mapping[str, Any]]) -> pa.Table:
     kinds = _record_kinds()
     rows = [{name: _value(r.get(name), kind) for name, kind in kinds} for r in records]
     return pa.Table.from_pylist(rows, schema=record_schema())
-
-
-def json_columns() -> list[str]:
-    """Top-level columns stored as JSON strings (free-form `meta`, say): decode them with json_extract."""
-    return [name for name, kind in _record_kinds() if kind == JSON]

@@ -27,7 +27,8 @@ def execute_on_ray(job: Job, shards: Iterable[Shard], progress) -> Iterator[dict
     cores = 1 if os.environ.get("RAY_ADDRESS") else max(1, available_cores() // job.workers)
     actor = ray.remote(num_cpus=cores)(ShardWorker)
     settings = per_worker(job.settings, job.workers)
-    actors = [actor.remote(job.out, settings, job.only, job.skip) for _ in range(job.workers)]
+    run_pid = None if os.environ.get("RAY_ADDRESS") else os.getpid()  # a local runtime: its actors die with us
+    actors = [actor.remote(job.out, settings, job.only, job.skip, run_pid) for _ in range(job.workers)]
     pending: dict[Any, Any] = {}
     for n, shard in enumerate(shards):
         if len(pending) >= 2 * len(actors):

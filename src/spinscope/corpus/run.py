@@ -168,7 +168,7 @@ def _in_processes(job: Job, shards: Iterable[Shard], progress) -> Iterator[dict[
     two shards per worker in flight, so memory stays bounded whatever the corpus size."""
     settings = per_worker(job.settings, job.workers)
     context = get_context("spawn")
-    args = (str(job.out), settings, job.only, job.skip)
+    args = (str(job.out), settings, job.only, job.skip, os.getpid())
     with ProcessPoolExecutor(job.workers, mp_context=context, initializer=_init_worker, initargs=args) as pool:
         pending = set()
         for shard in shards:
@@ -197,11 +197,22 @@ def per_worker(settings: dict[str, Any], workers: int) -> dict[str, Any]:
 
 
 class ShardWorker:
-    """Loads the pipeline once; analyses a shard through the run loop and writes it durably."""
+    """Loads the pipeline once; analyses a shard through the run loop and writes it durably. With `run_pid` (a
+    worker of another process) it ends when that process is gone (`lifeline.die_with`)."""
 
-    def __init__(self, out: Path, settings: dict[str, Any], only: Sequence[str], skip: Sequence[str]) -> None:
+    def __init__(
+        self,
+        out: Path,
+        settings: dict[str, Any],
+        only: Sequence[str],
+        skip: Sequence[str],
+        run_pid: int | None = None,
+    ) -> None:
         from ..api import load_pipeline
+        from .lifeline import die_with
 
+        if run_pid is not None:
+            die_with(run_pid)
         self.folder = RunFolder(Path(out))
         self.settings = settings
         self.pipeline = load_pipeline(settings, only=only, skip=skip)
@@ -238,9 +249,9 @@ class ShardWorker:
 _WORKER: ShardWorker | None = None
 
 
-def _init_worker(out: str, settings: dict[str, Any], only: list[str], skip: list[str]) -> None:
+def _init_worker(out: str, settings: dict[str, Any], only: list[str], skip: list[str], run_pid: int) -> None:
     global _WORKER
-    _WORKER = ShardWorker(Path(out), settings, only, skip)
+    _WORKER = ShardWorker(Path(out), settings, only, skip, run_pid)
 
 
 def _work(shard: Shard) -> dict[str, Any]:

@@ -44,14 +44,15 @@ def roles_gate_scores(data_root: Path, settings: dict[str, Any]) -> dict[str, fl
         if taken[lang] < SAMPLE:
             taken[lang] += 1
             docs.append(Document(article, text, language=lang.lower()))
-            gold += records
-    found, _ = classify_roles(docs, [(g.article_id, g.start, g.end + 1) for g in gold], settings)
+            gold += [(lang, r) for r in records]
+    found, _ = classify_roles(docs, [(g.article_id, g.start, g.end + 1) for _, g in gold], settings)
+    named = [g._replace(article_id=f"{lang}_{g.article_id}") for lang, g in gold]  # the scorer reads the language
     pred = [
-        RoleRecord(g.article_id, g.mention, g.start, g.end, *found[g.article_id, g.start, g.end + 1])
-        for g in gold
-        if (g.article_id, g.start, g.end + 1) in found
+        n._replace(main_role=roles[0], fine_roles=roles[1])
+        for n, (_, g) in zip(named, gold, strict=True)
+        if (roles := found.get((g.article_id, g.start, g.end + 1))) is not None
     ]
-    scores = role_scores_by_language(gold, pred)
+    scores = role_scores_by_language(named, pred)
     out = {}
     for lang, s in scores.items():
         if lang != "all":

@@ -12,7 +12,6 @@ class Writer:
     """Writes documents to `out`. `binary` writers (parquet) get a path instead of a stream."""
 
     name: ClassVar[str] = ""
-    extension: ClassVar[str] = ".txt"
 
     def __init__(self, settings: dict[str, Any]) -> None:
         self.settings = settings

@@ -279,7 +279,6 @@ def render_report(recs: Sequence[Mapping[str, Any]]) -> str:
 @writers.register("html")
 class HtmlWriter(Writer):
     name = "html"
-    extension = ".html"
 
     def write(self, docs: Iterable[Document], out: TextIO) -> None:
         out.write(render_report(list(records(docs, self.settings))))

@@ -33,7 +33,6 @@ def dumps(record: dict[str, Any], *, indent: int | None = 2) -> str:
 @writers.register("json")
 class JsonWriter(Writer):
     name = "json"
-    extension = ".json"
 
     def write(self, docs: Iterable[Document], out: TextIO) -> None:
         it = records(docs, self.settings)

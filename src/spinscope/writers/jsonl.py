@@ -15,7 +15,6 @@ from .json import dumps
 @writers.register("jsonl")
 class JsonlWriter(Writer):
     name = "jsonl"
-    extension = ".jsonl"
 
     def write(self, docs: Iterable[Document], out: TextIO) -> None:
         for record in records(docs, self.settings):

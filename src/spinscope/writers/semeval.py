@@ -69,7 +69,6 @@ def genre_lines(record: Mapping[str, Any]) -> list[str]:
 class _RecordLines(Writer):
     """Writes `lines(record)` for every document, in input order."""
 
-    extension = ".txt"
     lines: Callable[[Mapping[str, Any]], Iterable[str]]
 
     def write(self, docs: Iterable[Document], out: TextIO) -> None:

@@ -199,7 +199,6 @@ def render(record: Mapping[str, Any], console: Console, rich_mode: bool) -> None
 @writers.register("text")
 class TextWriter(Writer):
     name = "text"
-    extension = ".txt"
 
     def write(self, docs: Iterable[Document], out: TextIO) -> None:
         rich_mode = _is_terminal(out)
