@@ -102,7 +102,11 @@ class LexicalHead:
     bias: np.ndarray
 
     def scores(self, texts: list[str]) -> np.ndarray:
-        """Probabilities [len(texts), labels]."""
+        """Probabilities [len(texts), labels] (a text given twice is featurised once)."""
+        unique = list(dict.fromkeys(texts))
+        if len(unique) < len(texts):
+            where = {text: k for k, text in enumerate(unique)}
+            return self.scores(unique)[[where[text] for text in texts]]
         logits = np.tile(self.bias.astype(np.float32), (len(texts), 1))
         for i, text in enumerate(texts):
             offset = 0

@@ -34,6 +34,7 @@ MAINS = tuple(ROLES)
 FINES = tuple(f for main in MAINS for f in ROLES[main])
 EVIDENCE = 3  # sentences shown per actor
 CONTEXT = 200  # characters either side of a mention outside any sentence
+MENTIONS_PER_ACTOR = 6  # an actor's first mentions that are scored (their mean casts it; more change little)
 CLEAR = 0.6  # the reports call an actor's casting unclear below this main-role score
 FINE_SHARE = 0.5  # an actor's fine roles (the report): those of its main role scoring this share of the best
 
@@ -148,7 +149,8 @@ class RolesComponent(Component):
         return self.head(doc, mentions, [(s.start, s.end) for s in doc.layer("sentences")])
 
     def __call__(self, doc: Document) -> Document:
-        mentions = doc.layer("entities")
+        seen: dict[str, int] = {}
+        mentions = [m for m in doc.layer("entities") if _counted(seen, m.attrs["actor"]) <= MENTIONS_PER_ACTOR]
         if mentions and (reporting := plain_report(doc, self.reporting, self.report_density)) is not None:
             doc.warn(Warnings.W012(reporting=reporting))
             mentions = []
@@ -166,6 +168,11 @@ class RolesComponent(Component):
             for m, r in zip(mentions, scored, strict=False)  # none scored without the heads
         ]
         return doc
+
+
+def _counted(seen: dict[str, int], key: str) -> int:
+    seen[key] = seen.get(key, 0) + 1
+    return seen[key]
 
 
 def actor_roles(doc: Document, name: str, share: float = FINE_SHARE) -> dict[str, Any] | None:
