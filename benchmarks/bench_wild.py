@@ -20,7 +20,8 @@ language (issue #24; gold layout in benchmarks/wild/README.md):
   check-worthiness);
 - claims AUC: how often a sentence the gold calls check-worthy (`[[checkworthy]]`: a checkable statement of
   fact, true or false) scores above one it calls an opinion, insult or slogan (`[[not_checkworthy]]`);
-- junk actors: actors named only by function words (spaCy's stop words of the language) or by a lower-case
+- junk actors: actors (other than those of the alias table, named by it: "mainstream media") named only by
+  function words (spaCy's stop words of the language) or by a lower-case
   word ("nicht", "Oppure", "candelabro"), of all actors listed;
 - title, date: exactly as the gold says (a missing title must be null); cut: sentences that end at a single
   line break without closing punctuation (a hard-wrapped line cut as a sentence).
@@ -43,6 +44,9 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.languages import stop_words
+from spinscope.pipeline.entities import load_aliases
+
+ALIAS_NAMES = frozenset(a.name for a in load_aliases())  # alias actors are named by the table ("mainstream media")
 
 WILD = Path(__file__).resolve().parent / "wild"
 CLOSING = tuple(".!?…\"»”“')؟:;")
@@ -141,7 +145,8 @@ def score(record: dict[str, Any], gold: dict[str, Any], tally: Tally) -> None:
     for actor in record["entities"]:
         words = actor["name"].split()
         tally.actors += 1
-        tally.junk_actors += all(w.lower() in stops for w in words) or words[0][:1].islower()
+        junk = all(w.lower() in stops for w in words) or words[0][:1].islower()
+        tally.junk_actors += junk and actor["name"] not in ALIAS_NAMES
     tally.titles_ok += (record["title"] or None) == gold.get("title") and record["title"] != ""
     tally.dates_ok += (record["date"] or None) == gold.get("date")
     for s in record["sentences"]:

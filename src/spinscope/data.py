@@ -75,11 +75,15 @@ class Document:
 
     def check_offsets(self) -> None:
         """Raise SpanError unless every span's text equals the slice of the verbatim text it names."""
-        n = len(self.text)
         for spans in self.spans.values():
             for s in spans:
-                if not 0 <= s.start <= s.end <= n:
-                    raise SpanError(Errors.E101(doc=self.id, start=s.start, end=s.end, n=n))
-                if self.text[s.start : s.end] != s.text:
-                    found = self.text[s.start : s.end]
-                    raise SpanError(Errors.E102(doc=self.id, start=s.start, end=s.end, said=s.text, found=found))
+                check_span(self.text, self.id, s.start, s.end, s.text)
+
+
+def check_span(text: str, doc: str, start: int, end: int, said: str | None) -> None:
+    """The one offset rule (Documents and records alike): [start, end) lies in `text` (else E101) and, where the
+    span says its text (`said` not None), that text is exactly the slice (else E102)."""
+    if not 0 <= start <= end <= len(text):
+        raise SpanError(Errors.E101(doc=doc, start=start, end=end, n=len(text)))
+    if said is not None and text[start:end] != said:
+        raise SpanError(Errors.E102(doc=doc, start=start, end=end, said=said, found=text[start:end]))

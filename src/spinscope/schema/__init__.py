@@ -15,7 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from ..errors import Errors, SpanError
+from ..data import check_span
 
 __all__ = ["SCHEMA_FILE", "ValidationError", "check_offsets", "load_schema", "validate"]
 
@@ -56,19 +56,13 @@ def check_offsets(record: Mapping[str, Any]) -> None:
     """
     from ..writers.record import record_fields
 
-    text: str = record["text"]
-    n = len(text)
     for field in record_fields():
         if field.offsets is None:
             continue
         value = record.get(field.name) or []
         for item in field.spans(value) if field.spans else value:
-            start, end = item["start"], item["end"]
-            if not 0 <= start <= end <= n:
-                raise SpanError(Errors.E101(doc=record["id"], start=start, end=end, n=n))
-            if field.offsets == "text" and text[start:end] != item["text"]:
-                found = text[start:end]
-                raise SpanError(Errors.E102(doc=record["id"], start=start, end=end, said=item["text"], found=found))
+            said = item["text"] if field.offsets == "text" else None
+            check_span(record["text"], record["id"], item["start"], item["end"], said)
 
 
 def validate(record: Mapping[str, Any], *, offsets: bool = True) -> None:
