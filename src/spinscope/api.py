@@ -7,12 +7,22 @@ from typing import Any
 
 from .config import load_settings
 from .data import Document
+from .errors import Errors, PipelineError
 from .pipeline import Pipeline
 from .readers.txt import text_document
 from .runner import RunStats, process, read_inputs
 from .runner.loop import OnReject
 
-__all__ = ["RunStats", "analyze", "classify_roles", "classify_spans", "load_pipeline", "process", "read_inputs"]
+__all__ = [
+    "RunStats",
+    "analyse_all",
+    "analyze",
+    "classify_roles",
+    "classify_spans",
+    "load_pipeline",
+    "process",
+    "read_inputs",
+]
 
 
 def load_pipeline(
@@ -35,7 +45,23 @@ def analyze(
     """
     settings = settings or load_settings()
     doc = text_document(text, doc_id=doc_id, source=doc_id, settings=settings)
-    return (pipeline or load_pipeline(settings))(doc)
+    (done,) = analyse_all([doc], pipeline or load_pipeline(settings), doc_id)
+    return done
+
+
+def analyse_all(docs: Iterable[Document], pipeline: Pipeline, what: str) -> list[Document]:
+    """Documents through the one run loop (batched, every span checked against its text), in order; E206 when
+    any is rejected, as a result over fewer documents than given would mislead (`what` names them)."""
+    done: list[Document] = []
+    stats = process(docs, pipeline, done.extend)
+    all_analysed(what, stats)
+    return done
+
+
+def all_analysed(what: str, stats: RunStats) -> None:
+    """E206 when the run rejected any document."""
+    if stats.rejected:
+        raise PipelineError(Errors.E206(what=what, reasons="; ".join(r.message for r in stats.rejected)))
 
 
 def classify_spans(

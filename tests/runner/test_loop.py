@@ -140,3 +140,13 @@ def test_ahead_raises_the_producers_error_and_stops_when_left() -> None:
     settled = len(produced)
     time.sleep(0.3)
     assert len(produced) == settled <= 5
+
+
+def test_analyze_goes_through_the_run_loop_so_a_span_off_its_text_is_refused() -> None:
+    from spinscope.api import analyze
+    from spinscope.errors import PipelineError
+
+    pipeline = Pipeline([Picky({}, {})])
+    assert analyze("Alpha text.", doc_id="fine", pipeline=pipeline, settings=load_settings(env={})).layer("marks")
+    with pytest.raises(PipelineError, match=r"\[E206\].*\[E102\]"):
+        analyze("Beta text.", doc_id="crooked", pipeline=pipeline, settings=load_settings(env={}))

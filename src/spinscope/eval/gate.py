@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..api import classify_spans, load_pipeline
+from ..api import all_analysed, classify_spans, load_pipeline
 from ..config import load_settings
 from ..data import Document
-from ..errors import Errors, PipelineError
-from ..runner import RunStats, process
+from ..runner import process
 from .formats import ARTICLE_LABEL_FILES, load_ptc2020, load_semeval2023, resolve_data_root
 from .scorers import tc_scores
 from .splits import SEMEVAL_LANGS, split_validation
@@ -103,7 +102,7 @@ def technique_scores(
     for lang in langs:
         data = load_semeval2023(lang, root)
         docs: list[Document] = []
-        _all_analysed(f"{lang} validation", process(validation_documents(root, lang), pipeline, docs.extend))
+        all_analysed(f"{lang} validation", process(validation_documents(root, lang), pipeline, docs.extend))
         scores.update(language_scores(lang, docs, data))
         scores.update(article_scores(lang, docs, data))
     return scores
@@ -114,13 +113,8 @@ def ptc_tc_score(data_root: Path | None = None, settings: dict[str, Any] | None 
     ptc = load_ptc2020("dev", resolve_data_root(data_root))
     docs = [Document(id=aid, text=ptc.text(aid), language="en") for aid in ptc.article_ids]
     pred, stats = classify_spans(docs, [(r.article_id, r.start, r.end) for r in ptc.flc], settings, "ptc14")
-    _all_analysed("PTC dev", stats)
+    all_analysed("PTC dev", stats)
     return {"tc.micro_f1.ptc14": round(tc_scores(ptc.flc, pred).micro.f1, 4)}
-
-
-def _all_analysed(what: str, stats: RunStats) -> None:
-    if stats.rejected:
-        raise PipelineError(Errors.E206(what=what, reasons="; ".join(r.message for r in stats.rejected)))
 
 
 def sourcing_gate_scores(repo: Path, settings: dict[str, Any]) -> dict[str, float]:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from ..api import analyse_all
 from ..data import Document
 from ..pipeline.actors import target_of
 from ..pipeline.sourcing import direct_quotes, hedges, load_lexicon, sentence_attribution
@@ -70,8 +71,9 @@ def target_scores(cases: list[dict[str, Any]], settings: dict[str, Any]) -> dict
 
     pipeline = Pipeline.from_settings(settings, only=["segment", "entities"])  # built once for every case
     hits, misses = 0, []
-    for case in cases:
-        doc = pipeline(Document(id="case", text=case["text"], language=case["lang"]))
+    docs = [Document(f"case{k}", c["text"], language=c["lang"]) for k, c in enumerate(cases)]
+    docs = analyse_all(docs, pipeline, "target cases")
+    for case, doc in zip(cases, docs, strict=True):
         start = case["text"].index(case["span"])
         span = doc.make_span(start, start + len(case["span"]), case["technique"])
         got = target_of(span, doc.layer("entities"), doc.layer("sentences"))
