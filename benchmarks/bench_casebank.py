@@ -21,7 +21,7 @@ import numpy as np
 
 from spinscope.casebank import Case, CaseBank
 from spinscope.casebank.index import top_rows
-from spinscope.pipeline.embedder import load_embedder
+from spinscope.embedder import load_embedder
 
 WORDS = [
     "nato",

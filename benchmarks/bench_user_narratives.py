@@ -20,7 +20,7 @@ from datetime import date
 import numpy as np
 
 from spinscope.config import load_settings
-from spinscope.pipeline.embedder import load_embedder
+from spinscope.embedder import load_embedder
 from spinscope.pipeline.user_narratives import UserNarrative
 from spinscope.train.matching import LANGS, read_test_set
 

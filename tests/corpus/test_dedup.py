@@ -13,8 +13,8 @@ import pytest
 
 from spinscope.corpus import dedup
 from spinscope.corpus.dedup import Deduper, containment, domain, normalise, sentences, shingles
+from spinscope.embedder import load_embedder
 from spinscope.errors import SpinscopeError
-from spinscope.pipeline.embedder import load_embedder
 from tests.conftest import run_cli
 
 
@@ -301,7 +301,7 @@ def test_a_threshold_outside_0_1_is_a_coded_error(value: float) -> None:
 
 
 def test_translations_without_the_model_are_a_coded_error(monkeypatch) -> None:
-    monkeypatch.setattr("spinscope.pipeline.embedder.load_embedder", lambda name="retrieval": None)
+    monkeypatch.setattr("spinscope.embedder.load_embedder", lambda name="retrieval": None)
     with pytest.raises(SpinscopeError, match=r"\[E803\].*--no-translations"):
         Deduper(translations=True)
 

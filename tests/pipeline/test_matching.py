@@ -12,6 +12,7 @@ from spinscope.casebank import Case, CaseBank
 from spinscope.casebank.index import normalised, signature
 from spinscope.config import load_settings
 from spinscope.data import Document
+from spinscope.embedder import density
 from spinscope.models import model_path
 from spinscope.pipeline import Pipeline
 from spinscope.pipeline.matching import (
@@ -19,7 +20,6 @@ from spinscope.pipeline.matching import (
     Verifier,
     across,
     candidate_features,
-    density,
     figures_differ,
     number_agreement,
     numbers,

@@ -65,17 +65,17 @@ def test_windows_cover_every_token(n: int, content: int, stride: int) -> None:
 
 
 def test_embedding_cache_is_written_then_mapped(tmp_path, monkeypatch) -> None:
-    from spinscope.pipeline.encoder import _embeddings
+    from spinscope.runtime import word_embeddings
 
     monkeypatch.setenv("SPINSCOPE_CACHE", str(tmp_path))
-    built = _embeddings.__wrapped__()
+    built = word_embeddings.__wrapped__()
     assert built.dtype == np.float16 and built.shape[1] == 384
     (cached,) = tmp_path.glob("e5-word-embeddings-*.npy")
-    mapped = _embeddings.__wrapped__()
+    mapped = word_embeddings.__wrapped__()
     assert isinstance(mapped, np.memmap)
     assert np.array_equal(mapped[[0, 1000, 250000]], built[[0, 1000, 250000]])
     cached.write_bytes(b"garbage")  # a broken cache is rebuilt, not fatal
-    assert np.array_equal(_embeddings.__wrapped__()[[7]], built[[7]])
+    assert np.array_equal(word_embeddings.__wrapped__()[[7]], built[[7]])
 
 
 def test_paragraph_labels_from_spans_fill_the_paragraph_rows() -> None:

@@ -17,8 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..pipeline.embedder import SentenceEmbedder
-from ..pipeline.matching import DENSITY_ROWS, density
+from ..embedder import DENSITY_ROWS, SentenceEmbedder, density
 from .store import CaseBank
 
 logger = logging.getLogger(__name__)

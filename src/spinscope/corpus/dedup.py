@@ -319,7 +319,7 @@ class Deduper:
         self.translations: _Translations | None = None
         if translations:
             if embedder is None:
-                from ..pipeline.embedder import load_embedder
+                from ..embedder import load_embedder
 
                 embedder = load_embedder()
             if embedder is None:

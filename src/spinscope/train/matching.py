@@ -22,7 +22,7 @@ import numpy as np
 
 from ..casebank import Case, read_cases
 from ..casebank.index import nearest_cases
-from ..pipeline.embedder import SentenceEmbedder
+from ..embedder import SentenceEmbedder
 from ..pipeline.matching import LanguageMeans, Verifier, across, candidate_features, case_text, figures_differ
 
 TEST_SET = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "matching_cases.toml"
@@ -176,7 +176,7 @@ def train_matching(out: Path, data_root: Path) -> dict:
 
     from sklearn.linear_model import LogisticRegression
 
-    from ..pipeline.embedder import load_embedder
+    from ..embedder import load_embedder
 
     embedder = load_embedder()
     means, mean_sizes = fit_language_means(embedder, data_root)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..pipeline.embedder import load_embedder
+from ..embedder import load_embedder
 from ..pipeline.narrative_domain import DOMAINS, DomainHead, lead_vector
 from ..pipeline.segment import sentence_bounds
 from .claims import _cached

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..models import model_path
-from .encoder import _embeddings, available_cores, streamed
+from .models import model_path
+from .runtime import available_cores, streamed, word_embeddings
 
 CALLS = "one text per call"  # how texts are fed to the model, part of the fingerprint of its vectors
 
@@ -34,7 +34,7 @@ class SentenceEmbedder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        from ..backbones.specs import SPECS
+        from .backbones.specs import SPECS
 
         self.config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.spec = SPECS[self.config["encoder_spec"]]
@@ -68,7 +68,7 @@ class SentenceEmbedder:
 
     def _run(self, ids: list[int]) -> np.ndarray:
         given = {
-            "inputs_embeds": _embeddings()[np.array([ids])].astype(np.float32),
+            "inputs_embeds": word_embeddings()[np.array([ids])].astype(np.float32),
             "attention_mask": np.ones((1, len(ids)), np.int64),
         }
         return self.session.run(["embedding"], given)[0]
@@ -81,3 +81,13 @@ def load_embedder(name: str = "retrieval") -> SentenceEmbedder | None:
     """The shipped (or named) embedder, or None when its folder holds no model."""
     folder = model_path(name)
     return SentenceEmbedder.load(folder, 0, QUERY_TOKENS) if (folder / "model.onnx").is_file() else None
+
+
+DENSITY_ROWS = 10  # bank rows whose mean cosine to a sentence tells how generic the sentence is for the bank
+
+
+def density(similarities: np.ndarray) -> float:
+    """Mean cosine of a sentence to its DENSITY_ROWS nearest bank rows: high for a sentence on a subject the
+    bank is full of, whatever it says about it."""
+    k = min(DENSITY_ROWS, len(similarities))
+    return float(np.partition(similarities, len(similarities) - k)[-k:].mean()) if k else 0.0
