@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -452,21 +452,28 @@ class RoleRecord(NamedTuple):
     fine_roles: tuple[str, ...]
 
 
-def read_mentions(path: str | Path) -> list[tuple[str, str, int, int]]:
-    """(article id, mention, start, inclusive end) rows of an entity-framing mentions file
-    (`article_id<TAB>mention<TAB>start<TAB>end`; role columns after them, as in a gold file, are ignored)."""
-    rows: list[tuple[str, str, int, int]] = []
+def _mention_rows(path: str | Path, want: tuple[str, ...]) -> Iterator[tuple[Path, int, list[str], int, int]]:
+    """(file, line number, columns, start, inclusive end) of each row of an entity-framing file or folder, with at
+    least the columns `want` names (E601 otherwise, and for an end before its start)."""
     for file in _label_files(Path(path)):
         for lineno, line in _lines(file):
             cols = line.split("\t")
-            if len(cols) < 4:
-                detail = f"{len(cols)} columns; want article, mention, start, end"
+            if len(cols) < len(want):
+                detail = f"{len(cols)} columns; want {', '.join(want)}"
                 raise FormatError(Errors.E601(path=file, line=lineno, detail=detail))
             start, end = _offset(cols[2], file, lineno, "start"), _offset(cols[3], file, lineno, "end")
             if end < start:
                 raise FormatError(Errors.E601(path=file, line=lineno, detail="end before start"))
-            rows.append((cols[0].strip(), cols[1], start, end))
-    return rows
+            yield file, lineno, cols, start, end
+
+
+MENTION_COLUMNS = ("article", "mention", "start", "end")
+
+
+def read_mentions(path: str | Path) -> list[tuple[str, str, int, int]]:
+    """(article id, mention, start, inclusive end) rows of an entity-framing mentions file
+    (`article_id<TAB>mention<TAB>start<TAB>end`; role columns after them, as in a gold file, are ignored)."""
+    return [(cols[0].strip(), cols[1], start, end) for _, _, cols, start, end in _mention_rows(path, MENTION_COLUMNS)]
 
 
 def read_roles(path: str | Path) -> list[RoleRecord]:
@@ -477,25 +484,19 @@ def read_roles(path: str | Path) -> list[RoleRecord]:
 
     records: list[RoleRecord] = []
     seen: set[tuple[str, int, int]] = set()
-    for file in _label_files(Path(path)):
-        for lineno, line in _lines(file):
-            cols = line.split("\t")
-            if len(cols) < 6:
-                detail = f"{len(cols)} columns; want article, mention, start, end, main role, fine role(s)"
-                raise FormatError(Errors.E601(path=file, line=lineno, detail=detail))
-            article, mention, main = cols[0].strip(), cols[1], cols[4].strip()
-            start, end = _offset(cols[2], file, lineno, "start"), _offset(cols[3], file, lineno, "end")
-            fine = tuple(dict.fromkeys(c.strip() for c in cols[5:] if c.strip()))
-            if main not in ROLES:
-                detail = f"main role {main!r} is not one of {', '.join(ROLES)}"
-                raise FormatError(Errors.E601(path=file, line=lineno, detail=detail))
-            wrong = [f for f in fine if f not in ROLES[main]]
-            if wrong or not fine:
-                detail = f"fine role(s) {wrong or 'none'} not of the main role {main} ({', '.join(ROLES[main])})"
-                raise FormatError(Errors.E601(path=file, line=lineno, detail=detail))
-            if end < start or (article, start, end) in seen:
-                detail = "end before start" if end < start else f"mention {start}-{end} of {article} given twice"
-                raise FormatError(Errors.E601(path=file, line=lineno, detail=detail))
-            seen.add((article, start, end))
-            records.append(RoleRecord(article, mention, start, end, main, fine))
+    for file, lineno, cols, start, end in _mention_rows(path, (*MENTION_COLUMNS, "main role", "fine role(s)")):
+        article, mention, main = cols[0].strip(), cols[1], cols[4].strip()
+        fine = tuple(dict.fromkeys(c.strip() for c in cols[5:] if c.strip()))
+        if main not in ROLES:
+            detail = f"main role {main!r} is not one of {', '.join(ROLES)}"
+            raise FormatError(Errors.E601(path=file, line=lineno, detail=detail))
+        wrong = [f for f in fine if f not in ROLES[main]]
+        if wrong or not fine:
+            detail = f"fine role(s) {wrong or 'none'} not of the main role {main} ({', '.join(ROLES[main])})"
+            raise FormatError(Errors.E601(path=file, line=lineno, detail=detail))
+        if (article, start, end) in seen:
+            detail = f"mention {start}-{end} of {article} given twice"
+            raise FormatError(Errors.E601(path=file, line=lineno, detail=detail))
+        seen.add((article, start, end))
+        records.append(RoleRecord(article, mention, start, end, main, fine))
     return records
