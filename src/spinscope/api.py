@@ -15,8 +15,8 @@ from .runner.loop import OnReject
 
 __all__ = [
     "RunStats",
-    "analyse_all",
     "analyze",
+    "analyze_all",
     "classify_roles",
     "classify_spans",
     "load_pipeline",
@@ -45,20 +45,20 @@ def analyze(
     """
     settings = settings or load_settings()
     doc = text_document(text, doc_id=doc_id, source=doc_id, settings=settings)
-    (done,) = analyse_all([doc], pipeline or load_pipeline(settings), doc_id)
+    (done,) = analyze_all([doc], pipeline or load_pipeline(settings), doc_id)
     return done
 
 
-def analyse_all(docs: Iterable[Document], pipeline: Pipeline, what: str) -> list[Document]:
+def analyze_all(docs: Iterable[Document], pipeline: Pipeline, what: str) -> list[Document]:
     """Documents through the one run loop (batched, every span checked against its text), in order; E206 when
     any is rejected, as a result over fewer documents than given would mislead (`what` names them)."""
     done: list[Document] = []
     stats = process(docs, pipeline, done.extend)
-    all_analysed(what, stats)
+    all_analyzed(what, stats)
     return done
 
 
-def all_analysed(what: str, stats: RunStats) -> None:
+def all_analyzed(what: str, stats: RunStats) -> None:
     """E206 when the run rejected any document."""
     if stats.rejected:
         raise PipelineError(Errors.E206(what=what, reasons="; ".join(r.message for r in stats.rejected)))

@@ -45,14 +45,14 @@ def _not_a_browser_yet(client: TestClient):
     client.cookies.clear()
 
 
-def analyse(client: TestClient, **body) -> dict:
+def analyze(client: TestClient, **body) -> dict:
     response = client.post("/api/analyze", json=body)
     assert response.status_code == 201, response.text
     return response.json()
 
 
 def test_analyse_store_get_list_search_delete(client: TestClient) -> None:
-    record = analyse(client, text=ARTICLE, title="Columnist")
+    record = analyze(client, text=ARTICLE, title="Columnist")
     assert record["techniques"] and record["schema_version"]
     assert all(ARTICLE[t["start"] : t["end"]] == t["text"] for t in record["techniques"])
     got = client.get(f"/api/documents/{record['id']}").json()
@@ -104,15 +104,15 @@ def test_upload_and_review(client: TestClient) -> None:
 
 
 def test_the_result_page_lists_stored_copies(client: TestClient) -> None:
-    first = analyse(client, text=ARTICLE, title="Original")
-    copy = analyse(client, text="Republished from another site.\n\n" + ARTICLE, title="Copy")
+    first = analyze(client, text=ARTICLE, title="Original")
+    copy = analyze(client, text="Republished from another site.\n\n" + ARTICLE, title="Copy")
     page = client.get(f"/documents/{copy['id']}").text
     assert f'href="/documents/{first["id"]}"' in page and "Near-duplicates" in page
     client.cookies.clear()  # the page made this client a browser (CSRF cookie)
 
 
 def test_user_content_is_escaped(client: TestClient) -> None:
-    record = analyse(client, text=f"{XSS}\n\n{ARTICLE}", title=XSS)
+    record = analyze(client, text=f"{XSS}\n\n{ARTICLE}", title=XSS)
     page = client.get(f"/documents/{record['id']}").text
     assert "<script>alert" not in page and "<img src=x" not in page
     library = client.get("/library", params={"q": "script"}).text
@@ -187,7 +187,7 @@ def test_the_result_page_starts_its_review_panel_from_the_reviewed_spans(client:
     import json
     import re
 
-    record = analyse(client, text=f"{XSS}\n\n{ARTICLE}", title="Reviewed")
+    record = analyze(client, text=f"{XSS}\n\n{ARTICLE}", title="Reviewed")
     span = record["techniques"][0]
     review = {"corrections": [{"action": "reject", **{k: span[k] for k in ("technique", "start", "end")}}]}
     assert client.post(f"/api/documents/{record['id']}/review", json=review).status_code == 201
@@ -273,7 +273,7 @@ def test_the_library_pages_through_every_document_and_keeps_the_filters(client: 
 
     monkeypatch.setattr(pages, "PAGE", 2)
     for n in range(3):
-        analyse(client, text=f"Quayside zorblet note {n}.\n\n{ARTICLE}", title=f"Zorblet {n}")
+        analyze(client, text=f"Quayside zorblet note {n}.\n\n{ARTICLE}", title=f"Zorblet {n}")
     first = client.get("/library", params={"q": "zorblet"}).text
     shown = re.search(r"<p>(\d+ document\(s\)[^<]*)</p>", first)[1]
     assert shown == "3 document(s), 1–2 shown" and "Newer" not in first, shown

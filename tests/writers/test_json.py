@@ -159,3 +159,10 @@ def test_version_1_0_records_still_validate(write, rich_doc):
 @pytest.mark.parametrize("title", ["", "   ", None])
 def test_a_missing_or_blank_title_is_null(title) -> None:
     assert to_record(Document("d", "Some text.", title=title))["title"] is None
+
+
+def test_record_keys_come_in_the_documented_order(article) -> None:
+    """docs/schema.md, "Key order": the document's own keys, the components' fields in registration order."""
+    fields = ["sentences", "techniques", "paragraphs", "frames", "genre", "claims", "quotes", "entities"]
+    own = ["schema_version", "id", "source", "title", "date", "language", "meta", "text"]
+    assert list(to_record(article)) == [*own, *fields, "narratives", "matches", "components", "warnings"]

@@ -33,7 +33,7 @@ def execute_on_ray(job: Job, shards: Iterable[Shard], progress) -> Iterator[dict
     for n, shard in enumerate(shards):
         if len(pending) >= 2 * len(actors):
             yield from _finished(ray, pending, progress)
-        pending[actors[n % len(actors)].analyse.remote(shard)] = n
+        pending[actors[n % len(actors)].analyze.remote(shard)] = n
     while pending:
         yield from _finished(ray, pending, progress)
 

@@ -158,7 +158,7 @@ def execute(job: Job, shards: Iterable[Shard], progress) -> Iterator[dict[str, A
     if job.workers <= 1:
         worker = ShardWorker(job.out, job.settings, job.only, job.skip)
         for shard in shards:
-            yield worker.analyse(shard, progress)
+            yield worker.analyze(shard, progress)
         return
     yield from _in_processes(job, shards, progress)
 
@@ -217,7 +217,7 @@ class ShardWorker:
         self.settings = settings
         self.pipeline = load_pipeline(settings, only=only, skip=skip)
 
-    def analyse(self, shard: Shard, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    def analyze(self, shard: Shard, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
         from ..runner import process
         from ..writers._common import records
         from .arrow import records_table
@@ -256,7 +256,7 @@ def _init_worker(out: str, settings: dict[str, Any], only: list[str], skip: list
 
 def _work(shard: Shard) -> dict[str, Any]:
     assert _WORKER is not None, "worker not initialised"
-    return _WORKER.analyse(shard)
+    return _WORKER.analyze(shard)
 
 
 # --- the manifest -----------------------------------------------------------------------------------------------

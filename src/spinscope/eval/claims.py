@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..api import analyse_all, load_pipeline
+from ..api import analyze_all, load_pipeline
 from ..config import load_settings
 from ..data import Document
 from ..readers.txt import read_text_file
@@ -83,7 +83,7 @@ def example_precision(cases: Path, repo: Path, settings: dict[str, Any] | None =
     out: dict[str, float] = {}
     for example in tomllib.loads(cases.read_text(encoding="utf-8"))["example"]:
         path = repo / example["file"]
-        (doc,) = analyse_all([read_text_file(path, doc_id=path.stem, settings=settings)], pipeline, example["file"])
+        (doc,) = analyze_all([read_text_file(path, doc_id=path.stem, settings=settings)], pipeline, example["file"])
         ranked = sorted(doc.layer("claims"), key=lambda c: -c.score)[:k]
         hits = sum(any(c.text.startswith(p) for p in example["checkworthy"]) for c in ranked)
         out[example["file"]] = round(hits / k, 4)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..api import analyse_all
+from ..api import analyze_all
 from ..data import Document
 
 
@@ -37,7 +37,7 @@ def mention_f1(gold: Sequence[set], pred: Sequence[set]) -> float:
 
 def recognised(pipeline: Any, case: dict[str, Any]) -> set[tuple[int, int, str]]:
     """The pipeline's (start, end, type) mentions of one case."""
-    (doc,) = analyse_all([Document("case", case["text"], language=case["lang"])], pipeline, "entity case")
+    (doc,) = analyze_all([Document("case", case["text"], language=case["lang"])], pipeline, "entity case")
     return {(m.start, m.end, m.label) for m in doc.layer("entities")}  # labels are the component's types
 
 

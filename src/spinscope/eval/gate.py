@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..api import all_analysed, classify_spans, load_pipeline
+from ..api import all_analyzed, classify_spans, load_pipeline
 from ..config import load_settings
 from ..data import Document
 from ..runner import process
@@ -102,7 +102,7 @@ def technique_scores(
     for lang in langs:
         data = load_semeval2023(lang, root)
         docs: list[Document] = []
-        all_analysed(f"{lang} validation", process(validation_documents(root, lang), pipeline, docs.extend))
+        all_analyzed(f"{lang} validation", process(validation_documents(root, lang), pipeline, docs.extend))
         scores.update(language_scores(lang, docs, data))
         scores.update(article_scores(lang, docs, data))
     return scores
@@ -113,7 +113,7 @@ def ptc_tc_score(data_root: Path | None = None, settings: dict[str, Any] | None 
     ptc = load_ptc2020("dev", resolve_data_root(data_root))
     docs = [Document(id=aid, text=ptc.text(aid), language="en") for aid in ptc.article_ids]
     pred, stats = classify_spans(docs, [(r.article_id, r.start, r.end) for r in ptc.flc], settings, "ptc14")
-    all_analysed("PTC dev", stats)
+    all_analyzed("PTC dev", stats)
     return {"tc.micro_f1.ptc14": round(tc_scores(ptc.flc, pred).micro.f1, 4)}
 
 

@@ -14,12 +14,12 @@ from ..data import Document
 
 
 def narrative_gate_scores(data_root: Path, settings: dict[str, Any]) -> dict[str, float]:
-    from ..api import analyse_all, load_pipeline
+    from ..api import analyze_all, load_pipeline
     from ..train.narratives import is_held_out, read_documents, samples_f1
 
     docs = [d for d in read_documents(data_root) if d.lang == "en" and is_held_out(d.id)]
     pipeline = load_pipeline(settings, only=["narratives"])
-    out = analyse_all([Document(id=d.id, text=d.text, language="en") for d in docs], pipeline, "narratives sample")
+    out = analyze_all([Document(id=d.id, text=d.text, language="en") for d in docs], pipeline, "narratives sample")
     coarse = [{n["narrative"] for n in o.labels["narratives"]} for o in out]
     fine = [{n["subnarrative"] for n in o.labels["narratives"]} for o in out]
     return {

@@ -9,7 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from ..api import analyse_all
+from ..api import analyze_all
 from ..data import Document
 from ..pipeline.actors import target_of
 from ..pipeline.sourcing import direct_quotes, hedges, load_lexicon, sentence_attribution
@@ -72,7 +72,7 @@ def target_scores(cases: list[dict[str, Any]], settings: dict[str, Any]) -> dict
     pipeline = Pipeline.from_settings(settings, only=["segment", "entities"])  # built once for every case
     hits, misses = 0, []
     docs = [Document(f"case{k}", c["text"], language=c["lang"]) for k, c in enumerate(cases)]
-    docs = analyse_all(docs, pipeline, "target cases")
+    docs = analyze_all(docs, pipeline, "target cases")
     for case, doc in zip(cases, docs, strict=True):
         start = case["text"].index(case["span"])
         span = doc.make_span(start, start + len(case["span"]), case["technique"])

@@ -1,19 +1,21 @@
 """Pipeline components. Importing this package registers the built-in ones, in the order below, which is
 also the order of their fields in the record and of their sections in the reports."""
 
-from . import (
-    language,
-    segment,
-    encoder,
-    techniques,
-    paragraph_labels,
-    heads,
-    claims,
-    entities,
-    roles,
-    narratives,
-    matching,
-)  # noqa: I001, E501 (registration order)
+# the registration order (isort would sort it):
+# isort: off
+from . import language
+from . import segment
+from . import encoder
+from . import techniques
+from . import paragraph_labels
+from . import heads
+from . import claims
+from . import entities
+from . import roles
+from . import narratives
+from . import matching
+
+# isort: on
 from .base import Component, Field, Pipeline, check_order
 
 __all__ = [

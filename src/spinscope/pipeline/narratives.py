@@ -38,6 +38,7 @@ from .base import Component, Field
 from .encoder import ENCODING, encoding_of
 from .linear_head import LinearHead, fitted_head
 from .narrative_domain import DomainHead, lead_vector
+from .plain_report import plain_report
 from .pooling import stretch_features
 from .user_narratives import UserNarrative, load_user_narratives
 
@@ -97,24 +98,6 @@ class Taxonomy:
                 (i, None, float(lifted[i]))
             ]
         return out
-
-
-def stretches(spans) -> int:
-    """Stretches of text the spans cover (overlapping spans, of any technique, are one stretch)."""
-    count, end = 0, -1
-    for span in sorted(spans, key=lambda s: s.start):
-        count += span.start >= end
-        end = max(end, span.end)
-    return count
-
-
-def plain_report(doc: Document, reporting: float, density: float) -> float | None:
-    """The genre head's reporting probability when the document reads as a report (at least `reporting`, 0 for
-    never) with fewer than `density` stretches of technique spans per 1,000 characters, else None."""
-    genre = doc.labels.get("genre") or {}
-    score = float(genre.get("scores", {}).get("reporting", 0.0))
-    found = 1000 * stretches(doc.layer("techniques")) / max(len(doc.text), 1)
-    return score if reporting and score >= reporting and found < density else None
 
 
 def _evidence(doc: Document, scores: np.ndarray | None) -> list[dict[str, Any]]:

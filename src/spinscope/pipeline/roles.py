@@ -27,7 +27,7 @@ from ..registry import components
 from .base import Component
 from .encoder import ENCODING, Encoding, encoding_of
 from .linear_head import LinearHead, fitted_head
-from .narratives import plain_report
+from .plain_report import plain_report
 from .pooling import stretch_features
 
 MAINS = tuple(ROLES)

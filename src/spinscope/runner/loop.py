@@ -97,7 +97,7 @@ def process(
         if on_reject is not None:
             on_reject(item)
 
-    def analysed() -> Iterator[Document]:
+    def analyzed() -> Iterator[Document]:
         docs = read_inputs(inputs, settings or {}, reject, cancel)
         groups: Iterable[list[Document]] = batched(docs if keep is None else filter(keep, docs), batch)
         *early, last = pipeline.stages()
@@ -110,7 +110,7 @@ def process(
                 yield doc
 
     with threadpool_limits(limits=1, user_api="blas"):  # numpy's small products: a BLAS thread pool only spins
-        sink(analysed())
+        sink(analyzed())
     return stats
 
 

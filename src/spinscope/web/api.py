@@ -220,7 +220,7 @@ def _fields_job(analyzer: Analyzer, text: Any, url: Any, title: str, options: di
     return _job(analyzer.text, text, options, title=title)
 
 
-async def analyse_request(request: Request) -> Analysis:
+async def analyze_request(request: Request) -> Analysis:
     return await (await analysis_job(request)).run(request)
 
 
@@ -308,7 +308,7 @@ def delete(request: Request, doc_id: str) -> dict[str, Any]:
     return {"deleted": doc_id}
 
 
-async def reanalysed(state: State, doc_id: str) -> dict[str, Any]:
+async def reanalyzed(state: State, doc_id: str) -> dict[str, Any]:
     """The stored document analysed again with the current model, under the same id."""
     old = _record(state, doc_id)
     analysis = await within_limit(state, partial(state.analyzer.text, old["text"], title=old["title"] or ""))
@@ -322,7 +322,7 @@ async def reanalysed(state: State, doc_id: str) -> dict[str, Any]:
 @router.post("/documents/{doc_id}/reanalyze", summary="Analyse a stored document again with the current model")
 async def reanalyze(request: Request, doc_id: str) -> dict[str, Any]:
     guard_write(request)
-    return await reanalysed(state_of(request), doc_id)
+    return await reanalyzed(state_of(request), doc_id)
 
 
 @router.get("/documents/{doc_id}/similar", summary="Near-duplicates of a document among the stored ones")

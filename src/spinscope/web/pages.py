@@ -15,7 +15,7 @@ from ..errors import Errors, InputError
 from ..labels import TECHNIQUES, human_name
 from ..writers.html import CSS, JS, render_document, render_report
 from ..writers.semeval import paragraph_lines, span_lines
-from .api import Filters, Offset, analyse_request, listing, read_form, reanalysed, stored
+from .api import Filters, Offset, analyze_request, listing, read_form, reanalyzed, stored
 from .app import page, state_of
 from .review import effective
 from .security import SESSION_COOKIE, check_csrf, check_origin, guard_write, session_digest, verified
@@ -62,7 +62,7 @@ async def _form_csrf(request: Request) -> None:
 @router.post("/analyze")
 async def analyze_form(request: Request) -> Response:
     await _form_csrf(request)
-    analysis = await analyse_request(request)
+    analysis = await analyze_request(request)
     records = stored(state_of(request), analysis)
     target = f"/documents/{records[0]['id']}" if len(records) == 1 else "/library"
     return RedirectResponse(target, status_code=303)
@@ -130,7 +130,7 @@ async def delete(request: Request, doc_id: str) -> Response:
 @router.post("/documents/{doc_id}/reanalyze")
 async def reanalyze(request: Request, doc_id: str) -> Response:
     await _form_csrf(request)
-    await reanalysed(state_of(request), doc_id)
+    await reanalyzed(state_of(request), doc_id)
     return RedirectResponse(f"/documents/{doc_id}", status_code=303)
 
 

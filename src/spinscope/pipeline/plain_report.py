@@ -1,0 +1,25 @@
+"""Whether an article reads as a plain report: what the narratives (outside their training languages) and the
+roles (everywhere) hold back on wire copy. No component lives here, so importing it registers nothing.
+"""
+
+from __future__ import annotations
+
+from ..data import Document
+
+
+def stretches(spans) -> int:
+    """Stretches of text the spans cover (overlapping spans, of any technique, are one stretch)."""
+    count, end = 0, -1
+    for span in sorted(spans, key=lambda s: s.start):
+        count += span.start >= end
+        end = max(end, span.end)
+    return count
+
+
+def plain_report(doc: Document, reporting: float, density: float) -> float | None:
+    """The genre head's reporting probability when the document reads as a report (at least `reporting`, 0 for
+    never) with fewer than `density` stretches of technique spans per 1,000 characters, else None."""
+    genre = doc.labels.get("genre") or {}
+    score = float(genre.get("scores", {}).get("reporting", 0.0))
+    found = 1000 * stretches(doc.layer("techniques")) / max(len(doc.text), 1)
+    return score if reporting and score >= reporting and found < density else None
