@@ -183,6 +183,8 @@ def test_function_words_and_lower_case_words_are_no_actors(lang: str, mention: s
         ("de", "ukrainische Präsident Wolodymyr Selenskyj", ["Wolodymyr Selenskyj"]),  # titles: lexicons/names.toml
         ("de", "Bundeskanzler Olaf Scholz", ["Olaf Scholz"]),
         ("de", "der USA", ["USA"]),
+        ("de", "In Genf", ["Genf"]),  # a preposition at the start of a sentence (sourcing lexicon)
+        ("it", "Di Maio", ["Di Maio"]),  # ... but not a particle that begins a surname
         ("de", "Deutsche Bank", ["Deutsche Bank"]),
         ("en", "President Joe Biden", ["Joe Biden"]),
         ("ar", "الرئيس الفرنسي إيمانويل ماكرون", ["إيمانويل ماكرون"]),
@@ -228,9 +230,9 @@ def test_loaded_designations_and_name_variants_resolve_in_more_languages(text: s
 # (32 a language, the rules were written looking at their errors) and `actors_heldout` (16 a language, written
 # after the rules and scored once); the floors are what was measured (benchmarks/RESULTS.md).
 ACTOR_FLOORS = {
-    "actors": {"ar": (0.48, 0.53), "de": (0.63, 0.69), "en": (0.72, 0.81), "es": (0.70, 0.63), "fr": (0.80, 0.82),
+    "actors": {"ar": (0.48, 0.53), "de": (0.64, 0.70), "en": (0.72, 0.81), "es": (0.70, 0.63), "fr": (0.80, 0.82),
                "it": (0.74, 0.71), "pl": (0.58, 0.58), "ru": (0.89, 0.89), "uk": (0.70, 0.63)},
-    "actors_heldout": {"ar": (0.38, 0.38), "de": (0.47, 0.44), "en": (0.80, 0.78), "es": (0.68, 0.65),
+    "actors_heldout": {"ar": (0.41, 0.41), "de": (0.47, 0.44), "en": (0.80, 0.78), "es": (0.68, 0.65),
                        "fr": (0.88, 0.91), "it": (0.85, 0.74), "pl": (0.65, 0.65), "ru": (0.97, 1.0),
                        "uk": (0.63, 0.57)},
 }  # fmt: skip

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..data import Document
 from ..errors import ConfigError, Errors, Warnings
-from ..languages import LETTER_WORD, NOUNS_CAPITALISED, stop_words
+from ..languages import LETTER_WORD, NAME_PARTICLES, NOUNS_CAPITALISED, stop_words
 from ..models import model_path
 from ..registry import components
 from ..writers.sections import actors_html, actors_terminal
@@ -58,8 +58,14 @@ class NameWords:
 
 @cache
 def name_words(lang: str | None) -> NameWords:
+    """The language's name words, with the prepositions of the sourcing lexicon among the words that lead a name
+    without being part of it ("In | Genf" at the start of a sentence), except the particles that begin surnames
+    ("Di Maio", "De Gaulle")."""
+    from .sourcing import load_lexicon
+
     entry = tomllib.loads(NAMES.read_text(encoding="utf-8")).get(lang or "", {})
-    titles = [t.lower() for t in entry.get("titles", [])]
+    prepositions = load_lexicon().prepositions_of(lang) - NAME_PARTICLES
+    titles = [t.lower() for t in entry.get("titles", [])] + sorted(prepositions)
     adjective = entry.get("leading_adjective")
     return NameWords(
         frozenset(t for t in titles if not t.endswith("*")),
