@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .config import load_settings
@@ -81,27 +81,14 @@ def classify_spans(
     pipeline = load_pipeline(settings, only=["techniques"])
     tagger = pipeline.step("techniques")
     spans = list(spans)
-    wanted: dict[str, list[tuple[int, int]]] = {}
-    for aid, start, end in spans:
-        wanted.setdefault(aid.removeprefix("article"), []).append((start, end))
-    found: dict[tuple[str, int, int], str] = {}
 
-    def classify(docs: Iterable[Document]) -> None:
-        for doc in docs:
-            key = doc.id.removeprefix("article")
-            for (start, end), (label, _) in zip(wanted[key], tagger.classify(doc, wanted[key], scheme), strict=True):
-                found[key, start, end] = label
+    def label(doc: Document, bounds: list[tuple[int, int]]) -> list[str]:
+        return [name for name, _ in tagger.classify(doc, bounds, scheme)]
 
-    def asked(doc: Document) -> bool:
-        return doc.id.removeprefix("article") in wanted
-
-    stats = process(inputs, pipeline, classify, on_reject, settings=settings, keep=asked)
-    rows = [
-        (aid, found[aid.removeprefix("article"), start, end], start, end)
-        for aid, start, end in spans
-        if (aid.removeprefix("article"), start, end) in found
-    ]
-    return rows, stats
+    found, stats = _label_given(
+        inputs, spans, pipeline, label, lambda aid: aid.removeprefix("article"), on_reject, settings
+    )
+    return [(aid, found[aid, start, end], start, end) for aid, start, end in spans if (aid, start, end) in found], stats
 
 
 def classify_roles(
@@ -116,18 +103,39 @@ def classify_roles(
     settings = settings or load_settings()
     pipeline = load_pipeline(settings, only=["roles"])
     roles = pipeline.step("roles")
+
+    def label(doc: Document, bounds: list[tuple[int, int]]) -> list[tuple[str, tuple[str, ...]] | None]:
+        scored = roles.classify(doc, bounds)
+        if not scored:  # no heads: the document carries the warning
+            return [None] * len(bounds)
+        return [(r.main_role, tuple(f for f, _ in r.fine_roles(roles.head.share))) for r in scored]
+
+    return _label_given(inputs, mentions, pipeline, label, lambda aid: aid.removesuffix(".txt"), on_reject, settings)
+
+
+def _label_given(
+    inputs: Iterable[str | Document],
+    items: Iterable[tuple[str, int, int]],
+    pipeline: Pipeline,
+    label: Callable[[Document, list[tuple[int, int]]], list[Any]],
+    same_id: Callable[[str], str],
+    on_reject: OnReject | None,
+    settings: dict[str, Any],
+) -> tuple[dict[tuple[str, int, int], Any], RunStats]:
+    """The label of each given (article id, start, end) item, keyed by the item as given (None labels left out):
+    the documents some item names (ids compared through `same_id`) go through the run loop, and `label(doc,
+    bounds)` gives one label per (start, end) of that document's items, in their order."""
     wanted: dict[str, list[tuple[str, int, int]]] = {}
-    for aid, start, end in mentions:
-        wanted.setdefault(aid.removesuffix(".txt"), []).append((aid, start, end))
-    found: dict[tuple[str, int, int], tuple[str, tuple[str, ...]]] = {}
+    for item in items:
+        wanted.setdefault(same_id(item[0]), []).append(item)
+    found: dict[tuple[str, int, int], Any] = {}
 
-    def classify(docs: Iterable[Document]) -> None:
+    def run(docs: Iterable[Document]) -> None:
         for doc in docs:
-            asked = wanted[doc.id.removesuffix(".txt")]
-            for key, scored in zip(asked, roles.classify(doc, [(a, b) for _, a, b in asked]), strict=False):
-                found[key] = scored.main_role, tuple(f for f, _ in scored.fine_roles(roles.head.share))
+            asked = wanted[same_id(doc.id)]
+            for item, value in zip(asked, label(doc, [(a, b) for _, a, b in asked]), strict=True):
+                if value is not None:
+                    found[item] = value
 
-    stats = process(
-        inputs, pipeline, classify, on_reject, settings=settings, keep=lambda d: d.id.removesuffix(".txt") in wanted
-    )
+    stats = process(inputs, pipeline, run, on_reject, settings=settings, keep=lambda d: same_id(d.id) in wanted)
     return found, stats
