@@ -358,6 +358,8 @@ _GENRES = {
 
 GENRES: tuple[str, ...] = tuple(_GENRES)
 
+OTHER = "Other"  # the narrative (and sub-narrative) of an article that carries none of the taxonomy
+
 # SemEval-2025 Task 10 subtask 1 (entity framing): each main role and the fine roles (archetypes) it holds.
 ROLES: dict[str, tuple[str, ...]] = {
     "Protagonist": ("Guardian", "Martyr", "Peacemaker", "Rebel", "Underdog", "Virtuous"),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from spinscope.config import load_settings
-from spinscope.corpus.query import VIEWS, run_query
+from spinscope.corpus.query import run_query, views
 from spinscope.corpus.run import Job, run_corpus
 from tests.conftest import run_cli
 
@@ -33,7 +33,7 @@ def run_dir(tmp_path_factory) -> Path:
 
 
 def test_every_view_answers_and_item_views_carry_document_columns(run_dir: Path) -> None:
-    for view in [*VIEWS, "clusters"]:
+    for view in [*views(), "clusters"]:
         columns, _ = run_query(run_dir, f"SELECT * FROM {view} LIMIT 1")
         if view not in ("base", "documents", "clusters"):
             assert columns[:4] == ["id", "outlet", "language", "day"], view

@@ -34,39 +34,38 @@ _OUTLET = "COALESCE({})".format(
     )
 )
 _DOC = "id, outlet, language, day"
+_DOC_TYPES = (("id", "VARCHAR"), ("outlet", "VARCHAR"), ("language", "VARCHAR"), ("day", "DATE"))
+BASE = f"SELECT *, {_OUTLET} AS outlet, TRY_CAST(substr(date, 1, 10) AS DATE) AS day FROM shards"
 
-VIEWS = {
-    "base": f"SELECT *, {_OUTLET} AS outlet, TRY_CAST(substr(date, 1, 10) AS DATE) AS day FROM shards",
-    "documents": """SELECT id, source, outlet, title, date, day, language, genre.label AS genre,
-        len(text) AS chars, len(techniques) AS n_techniques, len(claims) AS n_claims, len(entities) AS n_entities,
-        len(narratives) AS n_narratives, len(matches) AS n_matches,
-        COALESCE(TRY_CAST(json_extract(meta, '$.duplicate_id') AS BOOLEAN), false) AS duplicate_id, meta, warnings
-        FROM base""",
-    "techniques": f"""SELECT {_DOC}, t.technique, t.start, t."end", t.text, t.score
-        FROM base, unnest(techniques) AS u(t)""",
-    "paragraphs": f"""SELECT {_DOC}, p.line, p.start, p."end", unnest(p.techniques) AS technique
-        FROM base, unnest(paragraphs) AS u(p)""",
-    "frames": f"SELECT {_DOC}, f.frame, f.score, f.predicted FROM base, unnest(frames) AS u(f)",
-    "claims": f"""SELECT {_DOC}, c.start, c."end", c.text, c.checkworthiness, c.attribution.kind AS attribution,
-        c.attribution.speaker AS speaker, c.attribution.name AS speaker_actor FROM base, unnest(claims) AS u(c)""",
-    "entities": f"""SELECT {_DOC}, e.name, e.type, len(e.mentions) AS mentions, len(e.targeted_by) AS targeted,
-        len(e.claims) AS claims FROM base, unnest(entities) AS u(e)""",
-    "roles": f"""SELECT {_DOC}, e.name AS actor, e.type, e.roles.main AS main_role, e.roles.fine[1].role AS fine_role,
-        e.roles.fine[1].score AS fine_score, list_transform(e.roles.fine, lambda f: f.role) AS fine_roles
-        FROM base, unnest(entities) AS u(e) WHERE e.roles IS NOT NULL""",
-    "narratives": f"""SELECT {_DOC}, n.narrative, n.subnarrative, n.score, n.source
-        FROM base, unnest(narratives) AS u(n)""",
-    "matches": f"""SELECT {_DOC}, m.start, m."end", m.text, m.case_id, m.bank, m.title, m.similarity, m.score,
-        m.via, m.url FROM base, unnest(matches) AS u(m)""",
-}
-_EMPTY = {  # views over a field that older shards lack: a query that needs it, and the view without it
-    "roles": (
-        "SELECT entities[1].roles FROM shards LIMIT 0",  # schema 1.6
-        """SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::DATE, NULL::VARCHAR,
-        NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::DOUBLE, NULL::VARCHAR[]))
-        AS r(id, outlet, language, day, actor, type, main_role, fine_role, fine_score, fine_roles) WHERE false""",
-    )
-}
+
+def views() -> dict[str, tuple[str, tuple[str, str] | None]]:
+    """View name -> (its SQL, None or (a query that fails over shards that lack what the view `needs`, the view
+    instead over those)): `base`, `documents` with the columns the record fields add, then each field's
+    tables (plugins' included)."""
+    from ..writers.record import record_fields
+
+    fields = record_fields()
+    columns = ", ".join(c for f in fields for c in f.columns)
+    out: dict[str, tuple[str, tuple[str, str] | None]] = {
+        "base": (BASE, None),
+        "documents": (
+            f"""SELECT id, source, outlet, title, date, day, language, len(text) AS chars, {columns},
+            COALESCE(TRY_CAST(json_extract(meta, '$.duplicate_id') AS BOOLEAN), false) AS duplicate_id, meta, warnings
+            FROM base""",
+            None,
+        ),
+    }
+    for table in (t for f in fields for t in f.tables):
+        fallback = None
+        if table.needs:
+            names = ", ".join(name for name, _ in (*_DOC_TYPES, *table.columns))
+            nulls = ", ".join(f"NULL::{kind}" for _, kind in (*_DOC_TYPES, *table.columns))
+            empty = f"SELECT * FROM (VALUES ({nulls})) AS r({names}) WHERE false"
+            fallback = (f"SELECT {table.needs} FROM shards LIMIT 0", empty)
+        out[table.name] = (table.select.replace("{doc}", _DOC), fallback)
+    return out
+
+
 _NO_CLUSTERS = (
     "SELECT * FROM (VALUES (NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::DOUBLE, NULL::VARCHAR)) "
     "AS c(cluster, member, kind, similarity, earliest) WHERE false"
@@ -141,10 +140,10 @@ def connect(
         con.register("empty_shards", record_schema().empty_table())
         con.execute("CREATE VIEW shards AS SELECT * FROM empty_shards")
     period = [f"day >= DATE '{d}'" for d in [_iso(since)] if d] + [f"day <= DATE '{d}'" for d in [_iso(until)] if d]
-    for name, sql in VIEWS.items():
+    for name, (sql, fallback) in views().items():
         where = f"SELECT * FROM ({sql}) WHERE {' AND '.join(period)}" if name == "base" and period else sql
-        if name in _EMPTY and not _has(con, _EMPTY[name][0]):  # shards from before the view's field
-            where = _EMPTY[name][1]
+        if fallback is not None and not _has(con, fallback[0]):  # shards from before the view's field
+            where = fallback[1]
         con.execute(f"CREATE VIEW {name} AS {where}")
     source = f"SELECT * FROM read_parquet({str(clusters)!r})" if clusters.is_file() else _NO_CLUSTERS
     con.execute(f"CREATE VIEW clusters AS {source}")

@@ -11,8 +11,9 @@ A component declares every key of the Document it reads and writes:
 The pipeline checks at build time that every key a step reads is written by an earlier step, pulls in the
 writers of what `--only` picks need, and refuses at run time a step that writes a key it did not declare. Keys a
 step `uses` it reads when an earlier step wrote them and does without otherwise (skipping their writer keeps it).
-A component also contributes the record fields it owns (`fields`): their values, JSON-Schema fragments and
-report sections, so the JSON, schema, terminal and HTML outputs need no edit for a new component.
+A component also contributes the record fields it owns (`fields`): their values, JSON-Schema fragments, corpus
+views and library filters; their report sections are views registered by field name (`writers.views`), so the
+JSON, schema, Parquet, SQL, terminal, HTML and web outputs need no edit for a new component.
 """
 
 from __future__ import annotations
@@ -26,16 +27,38 @@ from ..errors import Errors, PipelineError
 
 
 @dataclass(frozen=True)
+class Facet:
+    """A kind of filter the web library finds documents by: `values(value)` gives the field value's
+    values of that kind ("technique": each technique named)."""
+
+    kind: str
+    values: Callable[[Any], Iterable[str]]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A DuckDB view over a corpus run's shards: `select` reads the view `base` (every record column, with
+    `outlet` and `day`), `{doc}` standing for the columns each row carries (id, outlet, language, day).
+    Where `needs` is set (an expression shards from before the field lack), such shards give an empty view
+    of `columns` (name, SQL type)."""
+
+    name: str
+    select: str
+    needs: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Field:
-    """One key of the document record, owned by the component that declares it.
+    """One key of the document record, owned by the component that declares it: the data contract.
 
     `value(doc)` is the JSON value (the empty value when the component did not run, so every key is always
     present); `schema` its JSON-Schema fragment; `offsets` says what the items carry into the text ("text":
     start, end and text, "bounds": start and end) and `spans(value)`, where given, yields the items (nested
-    ones too) that carry them, else they are the value's list items; `terminal(record, view)` returns a rich
-    renderable and `html(record)` an HTML fragment for the report ("" when there is nothing to show: the
-    report then shows a panel headed `title` that says so, or that the component was off); `summary(record)`
-    a short phrase for the report's closing counts line.
+    ones too) that carry them, else they are the value's list items. For the corpus and the web library:
+    `columns`, SQL expressions the `documents` view gets ("len(claims) AS n_claims"); `tables`, views of
+    their own; `facets`, the filters it offers. How a field is shown (terminal, HTML, highlights) is a
+    `writers.views.View` registered under its name.
     """
 
     name: str
@@ -43,10 +66,9 @@ class Field:
     schema: Mapping[str, Any]
     offsets: str | None = None
     spans: Callable[[Any], Iterable[Mapping[str, Any]]] | None = None
-    terminal: Callable[[Mapping[str, Any], Any], Any] | None = None
-    html: Callable[[Mapping[str, Any]], str] | None = None
-    title: str = ""
-    summary: Callable[[Mapping[str, Any]], str | None] | None = None
+    columns: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+    facets: tuple[Facet, ...] = ()
 
 
 class Component:

@@ -24,9 +24,8 @@ from ..data import Document, Span
 from ..errors import Warnings
 from ..models import model_path
 from ..registry import components
-from ..writers.sections import claims_html, claims_terminal, quotes_html, quotes_terminal
 from .actors import actor_at
-from .base import Component, Field
+from .base import Component, Field, Table
 from .encoder import ENCODING, encoding_of
 from .linear_head import LinearHead, fitted_head
 from .pooling import stretch_features
@@ -139,10 +138,15 @@ class ClaimsComponent(Component):
             CLAIMS_SCHEMA,
             offsets="text",
             spans=sourced_spans,
-            terminal=claims_terminal,
-            html=claims_html,
-            title="Check-worthy claims",
-            summary=lambda record: f"Claims: {len(record['claims'])}",
+            columns=("len(claims) AS n_claims",),
+            tables=(
+                Table(
+                    "claims",
+                    """SELECT {doc}, c.start, c."end", c.text, c.checkworthiness, c.attribution.kind AS attribution,
+                    c.attribution.speaker AS speaker, c.attribution.name AS speaker_actor
+                    FROM base, unnest(claims) AS u(c)""",
+                ),
+            ),
         ),
         Field(
             "quotes",
@@ -150,10 +154,6 @@ class ClaimsComponent(Component):
             QUOTES_SCHEMA,
             offsets="text",
             spans=sourced_spans,
-            terminal=quotes_terminal,
-            html=quotes_html,
-            title="Direct quotes",
-            summary=lambda record: f"Quotes: {len(record['quotes'])}" if record["quotes"] else None,
         ),
     )
 

@@ -24,9 +24,8 @@ from ..errors import ConfigError, Errors, Warnings
 from ..languages import LETTER_WORD, NAME_PARTICLES, NOUNS_CAPITALISED, stop_words
 from ..models import model_path
 from ..registry import components
-from ..writers.sections import actors_html, actors_terminal
 from .actors import ENTITIES_SCHEMA, actor_records, merge
-from .base import Component, Field
+from .base import Component, Facet, Field, Table
 from .encoder import ENCODING, encoding_of
 from .linear_head import LinearHead, fitted_head
 from .sourcing import _entry_regex
@@ -240,6 +239,26 @@ def recogniser(spec: str, lang: str | None) -> Recogniser:
     raise ConfigError(Errors.E505(key="components.entities.ner", kind=RECOGNISER_KINDS))
 
 
+ACTOR_TABLES = (
+    Table(
+        "entities",
+        """SELECT {doc}, e.name, e.type, len(e.mentions) AS mentions, len(e.targeted_by) AS targeted,
+        len(e.claims) AS claims FROM base, unnest(entities) AS u(e)""",
+    ),
+    Table(
+        "roles",
+        """SELECT {doc}, e.name AS actor, e.type, e.roles.main AS main_role, e.roles.fine[1].role AS fine_role,
+        e.roles.fine[1].score AS fine_score, list_transform(e.roles.fine, lambda f: f.role) AS fine_roles
+        FROM base, unnest(entities) AS u(e) WHERE e.roles IS NOT NULL""",
+        needs="entities[1].roles",  # schema 1.6
+        columns=(
+            *(("actor", "VARCHAR"), ("type", "VARCHAR"), ("main_role", "VARCHAR"), ("fine_role", "VARCHAR")),
+            *(("fine_score", "DOUBLE"), ("fine_roles", "VARCHAR[]")),
+        ),
+    ),
+)
+
+
 # --- the component ------------------------------------------------------------------------------------------
 
 
@@ -258,10 +277,12 @@ class EntitiesComponent(Component):
             ENTITIES_SCHEMA,
             offsets="text",
             spans=lambda actors: (m for a in actors for m in a["mentions"]),
-            terminal=actors_terminal,
-            html=actors_html,
-            title="Actors",
-            summary=lambda record: f"Entities: {len(record['entities'])}",
+            columns=("len(entities) AS n_entities",),
+            tables=ACTOR_TABLES,
+            facets=(
+                Facet("actor", lambda actors: [a["name"] for a in actors]),
+                Facet("role", lambda actors: [f"{a['name']}: {a['roles']['main']}" for a in actors if a.get("roles")]),
+            ),
         ),
     )
 

@@ -12,8 +12,7 @@ from ..data import Document
 from ..errors import Warnings
 from ..models import model_path
 from ..registry import components
-from ..writers import html, terminal
-from .base import Component, Field
+from .base import Component, Field, Table
 from .encoder import ENCODING, encoding_of
 from .linear_head import LinearHead, fitted_head
 
@@ -45,39 +44,9 @@ class HeadComponent(Component):
         return self.head.blended(encoding.vector, [doc.text])
 
 
-def frame_rows(record: Mapping[str, Any]) -> list[tuple[str, float, bool]]:
-    """(frame, score, predicted) by descending score (the order a bar chart reads best in)."""
-    frames = sorted(record["frames"], key=lambda f: (-float(f["score"]), str(f["frame"])))
-    return [(f["frame"], float(f["score"]), bool(f["predicted"])) for f in frames]
-
-
-def genre_rows(record: Mapping[str, Any]) -> list[tuple[str, float, bool]]:
-    """(genre, score, chosen) rows; a genre result without scores still shows its label at full bar."""
-    genre = record["genre"]
-    if not genre:
-        return []
-    scores = genre.get("scores") or {genre["label"]: 1.0}
-    rows = sorted(scores.items(), key=lambda kv: (-float(kv[1]), kv[0]))
-    return [(name, float(score), name == genre["label"]) for name, score in rows]
-
-
-def bars_field(
-    label: str,
-    title: str,
-    rows: Callable[[Mapping[str, Any]], list[tuple[str, float, bool]]],
-    schema: Mapping[str, Any],
-    empty: Callable[[], Any],
-) -> Field:
-    """The record field of a document label shown as bars (`rows` of the record) in the reports; `empty()`
-    is its value when the component did not run."""
-    return Field(
-        label,
-        lambda doc: doc.labels.get(label, empty()),
-        schema,
-        terminal=lambda record, view: terminal.bars(f"{title} (✓ = predicted)", rows(record), view),
-        html=lambda record: html.bars(title, rows(record)),
-        title=title,
-    )
+def label_field(label: str, schema: Mapping[str, Any], empty: Callable[[], Any], **sql: Any) -> Field:
+    """The record field of a document label; `empty()` is its value when the component did not run."""
+    return Field(label, lambda doc: doc.labels.get(label, empty()), schema, **sql)
 
 
 FRAMES_SCHEMA = {
@@ -116,7 +85,14 @@ class FramesComponent(HeadComponent):
 
     name = "frames"
     writes = ("labels.frames",)
-    fields = (bars_field("frames", "Frames", frame_rows, FRAMES_SCHEMA, list),)
+    fields = (
+        label_field(
+            "frames",
+            FRAMES_SCHEMA,
+            list,
+            tables=(Table("frames", "SELECT {doc}, f.frame, f.score, f.predicted FROM base, unnest(frames) AS u(f)"),),
+        ),
+    )
 
     def __call__(self, doc: Document) -> Document:
         scores = self.head_scores(doc)
@@ -137,7 +113,7 @@ class GenreComponent(HeadComponent):
 
     name = "genre"
     writes = ("labels.genre",)
-    fields = (bars_field("genre", "Genre", genre_rows, GENRE_SCHEMA, lambda: None),)
+    fields = (label_field("genre", GENRE_SCHEMA, lambda: None, columns=("genre.label AS genre",)),)
 
     def __call__(self, doc: Document) -> Document:
         scores = self.head_scores(doc)

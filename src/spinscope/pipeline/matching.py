@@ -29,8 +29,7 @@ from ..embedder import SentenceEmbedder, load_embedder
 from ..errors import CaseBankError, Warnings
 from ..models import model_path
 from ..registry import components
-from ..writers.sections import matches_html, matches_terminal
-from .base import Component, Field
+from .base import Component, Field, Table
 from .language import identify
 
 logger = logging.getLogger(__name__)
@@ -265,10 +264,14 @@ class MatchingComponent(Component):
             match_records,
             MATCH_SCHEMA,
             offsets="text",
-            terminal=matches_terminal,
-            html=matches_html,
-            title="Known debunked claims",
-            summary=lambda record: f"Known claims: {len(record['matches'])}" if record["matches"] else None,
+            columns=("len(matches) AS n_matches",),
+            tables=(
+                Table(
+                    "matches",
+                    """SELECT {doc}, m.start, m."end", m.text, m.case_id, m.bank, m.title, m.similarity, m.score, m.via,
+                    m.url FROM base, unnest(matches) AS u(m)""",
+                ),
+            ),
         ),
     )
 

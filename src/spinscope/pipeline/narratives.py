@@ -31,10 +31,10 @@ import numpy as np
 
 from ..data import Document
 from ..errors import Warnings
+from ..labels import OTHER
 from ..models import model_path
 from ..registry import components
-from ..writers.sections import narratives_html, narratives_terminal
-from .base import Component, Field
+from .base import Component, Facet, Field, Table
 from .encoder import ENCODING, encoding_of
 from .linear_head import LinearHead, fitted_head
 from .narrative_domain import DomainHead, lead_vector
@@ -42,7 +42,6 @@ from .plain_report import plain_report
 from .pooling import stretch_features
 from .user_narratives import UserNarrative, load_user_narratives
 
-OTHER = "Other"
 NEVER = 1.01  # a cut no probability reaches
 LEXICAL_LANGUAGE = "en"  # where a head names no `lexical_languages`, its lexical part was fitted on English
 EVIDENCE = 3  # sentences per label
@@ -152,12 +151,9 @@ def narrative_records(doc: Document) -> list[dict[str, Any]]:
     return list(doc.labels.get("narratives", []))
 
 
-def narratives_summary(record: dict[str, Any]) -> str | None:
-    """ "Narratives: A, B" / "Narratives: none known" (Other); None when the component did not run."""
-    if not record["narratives"]:
-        return None
-    names = dict.fromkeys(n["narrative"] for n in record["narratives"] if n["narrative"] != OTHER)
-    return "Narratives: " + (", ".join(names) or "none known")
+NARRATIVES_TABLE = Table(
+    "narratives", "SELECT {doc}, n.narrative, n.subnarrative, n.score, n.source FROM base, unnest(narratives) AS u(n)"
+)
 
 
 def evidence_spans(items: list[dict[str, Any]]):
@@ -180,10 +176,11 @@ class NarrativesComponent(Component):
             NARRATIVES_SCHEMA,
             offsets="bounds",
             spans=evidence_spans,
-            terminal=narratives_terminal,
-            html=narratives_html,
-            title="Narratives",
-            summary=narratives_summary,
+            tables=(NARRATIVES_TABLE,),
+            facets=(
+                Facet("narrative", lambda items: [n for i in items for n in (i["narrative"], i["subnarrative"]) if n]),
+            ),
+            columns=("len(narratives) AS n_narratives",),
         ),
     )
 

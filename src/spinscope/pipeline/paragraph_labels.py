@@ -12,8 +12,7 @@ from typing import Any
 
 from ..data import Document
 from ..registry import components
-from ..writers.sections import paragraphs_html
-from .base import Component, Field
+from .base import Component, Field, Table
 from .encoder import ENCODING, encoding_of
 from .tagger import TechniqueDecoder
 
@@ -54,7 +53,19 @@ class ParagraphLabelsComponent(Component):
     reads = (ENCODING, "spans.paragraphs", "spans.techniques")
     writes = (f"labels.{LABEL}",)
     fields = (
-        Field("paragraphs", paragraph_records, SCHEMA, offsets="bounds", html=paragraphs_html, title="Paragraphs"),
+        Field(
+            "paragraphs",
+            paragraph_records,
+            SCHEMA,
+            offsets="bounds",
+            tables=(
+                Table(
+                    "paragraphs",
+                    """SELECT {doc}, p.line, p.start, p."end", unnest(p.techniques) AS technique
+                    FROM base, unnest(paragraphs) AS u(p)""",
+                ),
+            ),
+        ),
     )
 
     def __init__(self, config: dict, settings: dict) -> None:

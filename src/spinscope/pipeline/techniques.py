@@ -10,8 +10,7 @@ from ..data import Document, Span
 from ..errors import ConfigError, Errors, ModelMissing
 from ..labels import TECHNIQUES, definition
 from ..registry import components
-from ..writers import html, terminal
-from .base import Component, Field
+from .base import Component, Facet, Field, Table
 from .encoder import ENCODING, encoding_of
 from .tagger import TechniqueDecoder
 
@@ -70,9 +69,15 @@ class TechniquesComponent(Component):
             lambda doc: [_record(s) for s in sorted(doc.layer("techniques"), key=lambda s: (s.start, s.end))],
             SCHEMA,
             offsets="text",
-            terminal=terminal.technique_summary,
-            html=html.technique_sections,
-            title="Techniques",
+            columns=("len(techniques) AS n_techniques",),
+            tables=(
+                Table(
+                    "techniques",
+                    """SELECT {doc}, t.technique, t.start, t."end", t.text, t.score
+                    FROM base, unnest(techniques) AS u(t)""",
+                ),
+            ),
+            facets=(Facet("technique", lambda spans: [s["technique"] for s in spans]),),
         ),
     )
 

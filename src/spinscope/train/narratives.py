@@ -18,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..labels import OTHER
 from ..pipeline.encoder import EncoderModel
-from ..pipeline.narratives import OTHER, Taxonomy
+from ..pipeline.narratives import Taxonomy
 from ..pipeline.pooling import stretch_features
 from .claims import _cached
 from .corpus import encode_in_groups

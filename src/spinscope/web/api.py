@@ -33,6 +33,7 @@ from .app import State, state_of
 from .review import export_corrections
 from .security import guard_write
 from .service import Analysis, Analyzer
+from .store import facet_kinds
 
 router = APIRouter(prefix="/api", tags=["api"])
 T = TypeVar("T")
@@ -259,6 +260,7 @@ async def listing(request: Request, limit: int, offset: int, **filters: str) -> 
 
 
 MAX_QUERY_CHARS = 1000  # characters of a search or filter value
+FACET_HELP = "technique, narrative, actor, role as `<actor>: <main role>`, language, outlet, and plugins' own"
 MAX_OFFSET = 1_000_000_000  # the furthest a listing pages (SQLite takes offsets below 2**63 only)
 Text = Annotated[str, Query(max_length=MAX_QUERY_CHARS)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
@@ -266,27 +268,40 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 @dataclass
 class Filters:
-    """The library's filters, as query parameters (`GET /api/documents`, the library page)."""
+    """The library's filters, as query parameters (`GET /api/documents`, the library page): the words `q`,
+    the days `since` and `until`, and one value per facet kind (`store.facet_kinds`: technique, narrative,
+    actor, role as "<actor>: <main role>", language, outlet, and those plugins' fields offer)."""
 
-    q: Text = ""
-    technique: Text = ""
-    narrative: Text = ""
-    actor: Text = ""
-    role: Text = ""  # "<actor>: <main role>"
-    language: Text = ""
-    outlet: Text = ""
-    since: Text = ""
-    until: Text = ""
+    q: str = ""
+    since: str = ""
+    until: str = ""
+    facets: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def chosen(self) -> dict[str, str]:
+        """Every filter by name, facets included (the keyword arguments of `Library.search`)."""
+        return {"q": self.q, **self.facets, "since": self.since, "until": self.until}
 
 
-@router.get("/documents", summary="Stored analyses, newest first, with filters")
+def filters_of(request: Request, q: Text = "", since: Text = "", until: Text = "") -> Filters:
+    """The filters of a request; a facet value over `MAX_QUERY_CHARS` characters is refused (422)."""
+    facets = {kind: request.query_params.get(kind, "") for kind in facet_kinds()}
+    if long := [kind for kind, value in facets.items() if len(value) > MAX_QUERY_CHARS]:
+        raise HTTPException(422, f"The filter {long[0]} is longer than {MAX_QUERY_CHARS} characters.")
+    return Filters(q, since, until, facets)
+
+
+@router.get(
+    "/documents",
+    summary="Stored analyses, newest first, with filters",
+    description="Filters: `q`, `since`, `until` and one query parameter per facet kind (" + FACET_HELP + ").",
+)
 async def documents(
     request: Request,
-    filters: Annotated[Filters, Depends()],
+    filters: Annotated[Filters, Depends(filters_of)],
     limit: int = Query(50, ge=1, le=500),
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    return await listing(request, limit, offset, **dataclasses.asdict(filters))
+    return await listing(request, limit, offset, **filters.chosen())
 
 
 @router.get("/search", summary="Full-text search over stored titles and texts")

@@ -3,7 +3,6 @@ and filters. Forms post with the CSRF token; every value from a document is esca
 
 from __future__ import annotations
 
-import dataclasses
 import secrets
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -15,11 +14,10 @@ from ..errors import Errors, InputError
 from ..labels import TECHNIQUES, human_name
 from ..writers.html import CSS, JS, render_document, render_report
 from ..writers.semeval import paragraph_lines, span_lines
-from .api import Filters, Offset, analyze_request, listing, read_form, reanalyzed, stored
+from .api import Filters, Offset, analyze_request, filters_of, listing, read_form, reanalyzed, stored
 from .app import page, state_of
 from .review import effective
 from .security import SESSION_COOKIE, check_csrf, check_origin, guard_write, session_digest, verified
-from .store import FACETS
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50  # documents a library page lists
@@ -135,12 +133,11 @@ async def reanalyze(request: Request, doc_id: str) -> Response:
 
 
 @router.get("/library", response_class=HTMLResponse)
-async def library(request: Request, filters: Annotated[Filters, Depends()], offset: Offset = 0) -> Response:
+async def library(request: Request, filters: Annotated[Filters, Depends(filters_of)], offset: Offset = 0) -> Response:
     state = state_of(request)
-    chosen = dataclasses.asdict(filters)
+    chosen = filters.chosen()
     found = await listing(request, PAGE, offset, **chosen)
     rows, total = found["documents"], found["total"]
-    facets = {k: chosen[k] for k in FACETS}
     context = {"rows": rows, "total": total, "q": filters.q, "since": filters.since, "until": filters.until}
     context |= {"offset": offset, "newer": None, "older": None}
     kept = {k: v for k, v in chosen.items() if v}
@@ -148,7 +145,7 @@ async def library(request: Request, filters: Annotated[Filters, Depends()], offs
         context["newer"] = urlencode({**kept, "offset": max(0, offset - PAGE)})
     if offset + len(rows) < total:
         context["older"] = urlencode({**kept, "offset": offset + PAGE})
-    context["filters"] = facets
+    context["filters"] = filters.facets
     context["facets"] = state.library.facets()
     name = "library_rows.html" if request.headers.get("hx-request") else "library.html"
     return page(request, name, context)

@@ -34,7 +34,7 @@ from .security import Refused
 
 SCHEMA = 1
 FILE_NAME = "library.sqlite"
-FACETS = ("technique", "narrative", "actor", "role", "language", "outlet")
+DOCUMENT_FACETS = ("language", "outlet")  # filters of the document itself; the record fields add theirs
 SUMMARY = ("id", "title", "source", "date", "language", "outlet", "stored_at", "n_techniques", "snippet")
 SNIPPET_CHARS = 200  # the start of the text stands for a summary's snippet when no words were searched
 SNIPPET_TOKENS = 24  # else FTS5's snippet around the words searched
@@ -106,14 +106,27 @@ def library_path(settings: Mapping[str, Any]) -> Path:
     return data_file(settings.get("web", {}).get("library", ""), FILE_NAME)
 
 
+def facet_kinds() -> tuple[str, ...]:
+    """Every filter of the library, in order: those the record fields offer (`Field.facets`: technique,
+    narrative, actor, role, and plugins' ones), then language and outlet."""
+    from ..writers.record import record_fields
+
+    return tuple(dict.fromkeys([*(facet.kind for f in record_fields() for facet in f.facets), *DOCUMENT_FACETS]))
+
+
 def _facet_rows(record: Mapping[str, Any]) -> set[tuple[str, str]]:
-    """(kind, value) pairs a document is found by: its techniques, narratives and sub-narratives, actors, how
-    it casts them ("Vladimir Putin: Antagonist"), language and outlet."""
-    rows = {("technique", t["technique"]) for t in record.get("techniques", [])}
-    for item in record.get("narratives", []):
-        rows |= {("narrative", name) for name in (item["narrative"], item.get("subnarrative")) if name}
-    rows |= {("actor", e["name"]) for e in record.get("entities", [])}
-    rows |= {("role", f"{e['name']}: {e['roles']['main']}") for e in record.get("entities", []) if e.get("roles")}
+    """(kind, value) pairs a document is found by: those its record fields' facets give (techniques, narratives
+    and sub-narratives, actors, how it casts them: "Vladimir Putin: Antagonist"), its language and outlet."""
+    from ..writers.record import record_fields
+
+    rows = {
+        (facet.kind, value)
+        for f in record_fields()
+        if f.name in record
+        for facet in f.facets
+        for value in facet.values(record[f.name])
+        if value
+    }
     outlet = outlet_of(record.get("meta") or {}, record.get("source"))
     named = (("language", record.get("language")), ("outlet", outlet))
     return rows | {(kind, value) for kind, value in named if value}
@@ -345,26 +358,19 @@ class Library:
         self,
         *,
         q: str = "",
-        technique: str = "",
-        narrative: str = "",
-        actor: str = "",
-        role: str = "",
-        language: str = "",
-        outlet: str = "",
         since: str = "",
         until: str = "",
         limit: int = 50,
         offset: int = 0,
         max_terms: int | None = None,
         cancel: Cancellation | None = None,
+        **facets: str,
     ) -> tuple[list[dict[str, Any]], int]:
-        """Summaries (`SUMMARY`) of the documents that hold every word of `q` and match every filter given,
-        newest first, and how many match in all. Words are taken literally (no FTS5 syntax), at most
-        `max_terms` distinct ones (E1036); `since` and `until` are days (YYYY-MM-DD, inclusive) of the
-        publication date, else of the storing. A set `cancel` aborts the search (`Cancelled`)."""
-        facets = dict(
-            technique=technique, narrative=narrative, actor=actor, role=role, language=language, outlet=outlet
-        )
+        """Summaries (`SUMMARY`) of the documents that hold every word of `q` and match every filter given
+        (`facets`: kind -> value, of `facet_kinds`), newest first, and how many match in all. Words are taken
+        literally (no FTS5 syntax), at most `max_terms` distinct ones (E1036); `since` and `until` are days
+        (YYYY-MM-DD, inclusive) of the publication date, else of the storing. A set `cancel` aborts the search
+        (`Cancelled`)."""
         chosen = [(kind, value) for kind, value in facets.items() if value]
         where = ["d.n IN (SELECT document FROM facets WHERE kind = ? AND value = ?)"] * len(chosen)
         args: list[Any] = [x for pair in chosen for x in pair]
@@ -426,11 +432,12 @@ class Library:
 
     def facets(self) -> dict[str, list[tuple[str, int]]]:
         """Every filter's values with their document counts, most common first (for the filter menus)."""
-        out: dict[str, list[tuple[str, int]]] = {kind: [] for kind in FACETS}
+        out: dict[str, list[tuple[str, int]]] = {kind: [] for kind in facet_kinds()}
         with self._transaction() as db:
             rows = db.execute("SELECT kind, value, count(*) FROM facets GROUP BY kind, value ORDER BY 1, 3 DESC, 2")
             for kind, value, count in rows:
-                out[kind].append((value, count))
+                if kind in out:  # not a kind a plugin no longer installed gave
+                    out[kind].append((value, count))
         return out
 
     def similar(self, doc_id: str, limit: int = 10) -> list[dict[str, Any]]:

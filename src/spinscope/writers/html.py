@@ -29,6 +29,7 @@ from ..registry import writers
 from ._common import hidden_note, neutral, records, segments, shown, summarise
 from .base import Writer
 from .record import summaries, switched_off
+from .views import View
 
 STRIPE_PX = 3  # height of one covering span's stripe under a segment
 
@@ -52,20 +53,19 @@ def _tooltip_text(span: Mapping[str, Any]) -> str:
 
 
 def _actor_marks(record: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[int, set[str]]]:
-    """Spans a report row highlights when clicked, with the row's key in `actor` (an actor's mentions: its
-    index; a narrative's evidence: "n<index>"; a known claim's sentence: "m<index>") and, per technique
-    span index, the actors it is aimed at."""
-    mentions, aimed = [], {}
+    """Spans a report row highlights when clicked, with the row's key in `actor` (each field view's
+    `marks`: an actor's mentions, a narrative's evidence, a known claim's sentence) and, per technique span
+    index, the rows it is aimed at (the views' `targets`)."""
+    from .record import shown_fields
+
+    mentions: list[dict[str, Any]] = []
+    aimed: dict[int, set[str]] = {}
     where = {(s["technique"], s["start"], s["end"]): i for i, s in enumerate(shown(record))}
-    for k, narrative in enumerate(record.get("narratives", [])):
-        mentions += [{"start": e["start"], "end": e["end"], "actor": f"n{k}"} for e in narrative["evidence"]]
-    for k, match in enumerate(record.get("matches", [])):
-        mentions.append({"start": match["start"], "end": match["end"], "actor": f"m{k}"})
-    for k, actor in enumerate(record.get("entities", [])):
-        mentions += [{"start": m["start"], "end": m["end"], "actor": str(k)} for m in actor["mentions"]]
-        for t in actor["targeted_by"]:
-            if (i := where.get((t["technique"], t["start"], t["end"]))) is not None:
-                aimed.setdefault(i, set()).add(str(k))
+    for _, _, view in shown_fields():
+        mentions += view.marks(record) if view.marks else []
+        for span, key in view.targets(record) if view.targets else ():
+            if (i := where.get(span)) is not None:
+                aimed.setdefault(i, set()).add(key)
     return mentions, aimed
 
 
@@ -128,15 +128,15 @@ def _warnings(record: Mapping[str, Any]) -> str:
     return f'<section class="warnings" aria-label="Warnings"><h3>Warnings</h3><ul>{items}</ul></section>'
 
 
-def _panel(record: Mapping[str, Any], component: str, field: Any) -> str:
+def _panel(record: Mapping[str, Any], component: str, view: View) -> str:
     """A field's report section; a headed note instead when its component was off or found nothing."""
     if switched_off(record, component):
         note = f"Not analysed: the {_e(component)} component was switched off."
-    elif (body := field.html(record)) or not field.title:
+    elif (body := view.html(record)) or not view.title:
         return body
     else:
-        note = f"No {_e(field.title[0].lower() + field.title[1:])} found."
-    return f'<section class="empty"><h3>{_e(field.title)}</h3><p class="none">{note}</p></section>'
+        note = f"No {_e(view.title[0].lower() + view.title[1:])} found."
+    return f'<section class="empty"><h3>{_e(view.title)}</h3><p class="none">{note}</p></section>'
 
 
 def _legend(rows: Sequence[Any], off: bool) -> str:
@@ -224,11 +224,11 @@ def _tip_data(spans: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 def render_document(record: Mapping[str, Any], anchor: str) -> str:
     """One `<article>` for one record; `anchor` is its element id (not the document id, which may be odd)."""
-    from .record import owned_fields
+    from .record import shown_fields
 
     spans = shown(record)
     lang = f' lang="{_e(record["language"])}"' if record["language"] else ""
-    fields = owned_fields()
+    fields = shown_fields()
     counts = " · ".join(summaries(record))
     parts = [
         f'<article class="doc" id="{anchor}">',
@@ -237,7 +237,7 @@ def render_document(record: Mapping[str, Any], anchor: str) -> str:
         _warnings(record),
         _legend(summarise(spans), switched_off(record, "techniques")),
         f'<div class="text"{lang}>{render_text(record["text"], spans, record)}</div>',
-        *(_panel(record, name, f) for name, f in fields if f.html),
+        *(_panel(record, name, view) for name, _, view in fields if view.html),
         f'<p class="counts">{counts}</p>',
         f'<script type="application/json" class="tipdata">{_script_json(_tip_data(spans))}</script>',
         "</article>",

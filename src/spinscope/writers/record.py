@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..data import Document
+from .views import View, views
 
 if TYPE_CHECKING:
     from ..pipeline.base import Field
@@ -37,16 +38,23 @@ def switched_off(record: Mapping[str, Any], component: str) -> bool:
     return bool(ran) and component not in ran
 
 
+def shown_fields() -> list[tuple[str, Field, View]]:
+    """(component name, field, its view) for every record field in order."""
+    return [(name, f, views.get(f.name)) for name, f in owned_fields()]
+
+
 def summaries(record: Mapping[str, Any]) -> list[str]:
     """The reports' closing counts: each field's summary phrase, for the components that ran."""
     return [
-        s for name, f in owned_fields() if f.summary and not switched_off(record, name) and (s := f.summary(record))
+        s
+        for name, _, view in shown_fields()
+        if view.summary and not switched_off(record, name) and (s := view.summary(record))
     ]
 
 
 def switched_off_components(record: Mapping[str, Any]) -> list[str]:
-    """The components with a report panel (a field `title`) that did not run on the record."""
-    return list(dict.fromkeys(name for name, f in owned_fields() if f.title and switched_off(record, name)))
+    """The components with a report panel (a view `title`) that did not run on the record."""
+    return list(dict.fromkeys(name for name, _, view in shown_fields() if view.title and switched_off(record, name)))
 
 
 def to_record(doc: Document) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Report sections of the claims, quotes and entities fields (terminal and HTML), rendered from the record.
+"""The views of the built-in record fields (`writers.views`, registered at import): report sections
+(terminal and HTML) rendered from the record, counts phrases and the highlights of report rows.
 
 Claims show a check-worthiness bar, who says them (kind, speaker, cue) and their hedges marked in the
 sentence (`‹allegedly›` in plain text, underlined on a terminal, `<mark class="hedge">` in HTML). The actor
@@ -9,15 +10,18 @@ report's script).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
+from .. import labels
 from ..labels import human_name
+from . import html, terminal
 from .html import _e
 from .terminal import BAR_WIDTH, TerminalView, bar, printable
+from .views import View, views
 
 CLAIM_BAR = BAR_WIDTH // 2
 
@@ -275,7 +279,7 @@ def narratives_terminal(record: Mapping[str, Any], view: TerminalView) -> Table 
     table.add_column("Evidence (best sentences)", ratio=2)
     for n in items:
         name = n["narrative"] + (
-            f"\n  {n['subnarrative'].rsplit(': ', 1)[-1]}" if n["subnarrative"] not in (None, "Other") else ""
+            f"\n  {n['subnarrative'].rsplit(': ', 1)[-1]}" if n["subnarrative"] not in (None, labels.OTHER) else ""
         )
         if n["source"] == "user":
             name += " (yours)"
@@ -291,7 +295,7 @@ def narratives_html(record: Mapping[str, Any]) -> str:
         return ""
     rows = []
     for k, n in enumerate(items):
-        sub = n["subnarrative"] if n["subnarrative"] not in (None, "Other") else ""
+        sub = n["subnarrative"] if n["subnarrative"] not in (None, labels.OTHER) else ""
         ev = "".join(
             f"<li>{_e(_excerpt(record['text'][e['start'] : e['end']], 240))} "
             f'<span class="num">{e["score"]:.2f}</span></li>'
@@ -307,3 +311,109 @@ def narratives_html(record: Mapping[str, Any]) -> str:
         )
     hint = "Click a narrative to highlight its evidence in the text."
     return _table("Narratives", ["Narrative", "Score", "Evidence"], "".join(rows), "narratives", hint)
+
+
+# --- frames, genre and the closing counts --------------------------------------------------------------------
+
+
+def frame_rows(record: Mapping[str, Any]) -> list[tuple[str, float, bool]]:
+    """(frame, score, predicted) by descending score (the order a bar chart reads best in)."""
+    frames = sorted(record["frames"], key=lambda f: (-float(f["score"]), str(f["frame"])))
+    return [(f["frame"], float(f["score"]), bool(f["predicted"])) for f in frames]
+
+
+def genre_rows(record: Mapping[str, Any]) -> list[tuple[str, float, bool]]:
+    """(genre, score, chosen) rows; a genre result without scores still shows its label at full bar."""
+    genre = record["genre"]
+    if not genre:
+        return []
+    scores = genre.get("scores") or {genre["label"]: 1.0}
+    rows = sorted(scores.items(), key=lambda kv: (-float(kv[1]), kv[0]))
+    return [(name, float(score), name == genre["label"]) for name, score in rows]
+
+
+def bars_view(title: str, rows: Callable[[Mapping[str, Any]], list[tuple[str, float, bool]]]) -> View:
+    """A document label shown as bars (`rows` of the record)."""
+    return View(
+        terminal=lambda record, view: terminal.bars(f"{title} (✓ = predicted)", rows(record), view),
+        html=lambda record: html.bars(title, rows(record)),
+        title=title,
+    )
+
+
+def narratives_summary(record: Mapping[str, Any]) -> str | None:
+    """ "Narratives: A, B" / "Narratives: none known" (Other); None when the component did not run."""
+    if not record["narratives"]:
+        return None
+    names = dict.fromkeys(n["narrative"] for n in record["narratives"] if n["narrative"] != labels.OTHER)
+    return "Narratives: " + (", ".join(names) or "none known")
+
+
+def _count(field: str, name: str, always: bool = True) -> Callable[[Mapping[str, Any]], str | None]:
+    """The counts-line phrase "<name>: <n>" (None for none, unless `always`)."""
+    return lambda record: f"{name}: {len(record[field])}" if always or record[field] else None
+
+
+# --- what a report row highlights when clicked (its key in `actor`) ---------------------------------------------
+
+
+def _marks(field: str, prefix: str, spans: Callable[[Mapping[str, Any]], Any]):
+    """Marks of each item of `field` keyed `<prefix><index>`, on the spans `spans(item)` yields."""
+    return lambda record: [
+        {"start": s["start"], "end": s["end"], "actor": f"{prefix}{k}"}
+        for k, item in enumerate(record.get(field, []))
+        for s in spans(item)
+    ]
+
+
+def _aims(record: Mapping[str, Any]) -> list[tuple[tuple[str, int, int], str]]:
+    """Each technique span aimed at an actor, with the actor's row key."""
+    return [
+        ((t["technique"], t["start"], t["end"]), str(k))
+        for k, actor in enumerate(record.get("entities", []))
+        for t in actor["targeted_by"]
+    ]
+
+
+views.register(
+    "techniques", View(terminal=terminal.technique_summary, html=html.technique_sections, title="Techniques")
+)
+views.register("paragraphs", View(html=paragraphs_html, title="Paragraphs"))
+views.register("frames", bars_view("Frames", frame_rows))
+views.register("genre", bars_view("Genre", genre_rows))
+views.register(
+    "claims",
+    View(claims_terminal, claims_html, "Check-worthy claims", _count("claims", "Claims")),
+)
+views.register("quotes", View(quotes_terminal, quotes_html, "Direct quotes", _count("quotes", "Quotes", always=False)))
+views.register(
+    "entities",
+    View(
+        actors_terminal,
+        actors_html,
+        "Actors",
+        _count("entities", "Entities"),
+        marks=_marks("entities", "", lambda actor: actor["mentions"]),
+        targets=_aims,
+    ),
+)
+views.register(
+    "narratives",
+    View(
+        narratives_terminal,
+        narratives_html,
+        "Narratives",
+        narratives_summary,
+        marks=_marks("narratives", "n", lambda narrative: narrative["evidence"]),
+    ),
+)
+views.register(
+    "matches",
+    View(
+        matches_terminal,
+        matches_html,
+        "Known debunked claims",
+        _count("matches", "Known claims", always=False),
+        marks=_marks("matches", "m", lambda match: [match]),
+    ),
+)

@@ -173,7 +173,7 @@ def bars(title: str, rows: Iterable[tuple[str, float, bool]], view: TerminalView
 
 def render(record: Mapping[str, Any], console: Console, rich_mode: bool) -> None:
     """Print one record's report on `console`: header, marked text, each field's section, counts."""
-    from .record import record_fields, summaries, switched_off_components
+    from .record import shown_fields, summaries, switched_off_components
 
     console.rule(style="dim")
     console.print(_header(record, rich_mode))
@@ -184,8 +184,8 @@ def render(record: Mapping[str, Any], console: Console, rich_mode: bool) -> None
         marked_rich(record["text"], spans, view.few_colours) if rich_mode else marked_plain(record["text"], spans)
     )
     console.print(body, soft_wrap=True, markup=False, highlight=False)
-    for field in record_fields():
-        section = field.terminal(record, view) if field.terminal else None
+    for _, _, shown_as in shown_fields():
+        section = shown_as.terminal(record, view) if shown_as.terminal else None
         if section is not None:
             console.print()
             console.print(section)
