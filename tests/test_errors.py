@@ -3,12 +3,26 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from spinscope.errors import Errors, Warnings
+import pickle
+
+from spinscope.errors import HTTP_STATUS, CorpusError, Errors, InputError, Warnings, code_of, internal
 
 
 def test_messages_carry_their_code() -> None:
     assert Errors.E401(source="a.txt") == "[E401] a.txt: no such file or directory."
     assert Warnings.W002(lang="uk").startswith("[W002] ")
+    message = pickle.loads(pickle.dumps(Errors.E405(source="a.txt", size=9, limit=5)))  # as from a worker
+    assert code_of(message) == "E405" and code_of("[E405] a plain string") == ""
+
+
+def test_errors_carry_their_http_status() -> None:
+    assert set(HTTP_STATUS) <= {e.name for e in Errors}
+    assert InputError(Errors.E405(source="a", size=9, limit=5)).status == 413
+    assert InputError(Errors.E404(source="a")).status == 400  # any other bad input
+    assert CorpusError(Errors.E906(path="out")).status == 404
+    assert CorpusError(Errors.E901(path="out", detail="full")).status == 500
+    failure = internal(ValueError("secret detail"), hint="", detail=False)
+    assert code_of(failure) == "E000" and failure == "[E000] internal error (ValueError)"
 
 
 def test_codes_are_unique_and_well_formed() -> None:

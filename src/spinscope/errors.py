@@ -5,17 +5,32 @@ from __future__ import annotations
 from enum import Enum, unique
 
 
+class Coded(str):
+    """A filled message template that keeps its `code`, so no caller reads it back out of the text."""
+
+    code: str
+
+    def __new__(cls, text: str, code: str) -> Coded:
+        message = super().__new__(cls, text)
+        message.code = code
+        return message
+
+    def __reduce__(self) -> tuple[type[Coded], tuple[str, str]]:  # pickled to and from corpus workers
+        return Coded, (str(self), self.code)
+
+
 class _Coded(Enum):
     """A message template whose call fills the fields and prefixes the stable code: "[E401] ..."."""
 
-    def __call__(self, **fields: object) -> str:
-        return f"[{self.name}] {self.value.format(**fields)}"
+    def __call__(self, **fields: object) -> Coded:
+        return Coded(f"[{self.name}] {self.value.format(**fields)}", self.name)
 
 
 @unique
 class Errors(_Coded):
     """Error templates. Codes stay stable across releases."""
 
+    E000 = "internal error ({detail}){hint}"
     E001 = "No {group} entry named {name!r}. Known names: {known}."
     E002 = "{group} name {name!r} is taken by another factory; choose a new name or version suffix."
     E101 = "Span {start}:{end} does not fit document {doc!r} ({n} characters of verbatim text)."
@@ -134,8 +149,43 @@ class Warnings(_Coded):
     W012 = "A plain report (reporting {reporting:.2f}, few technique spans): its actors are not cast in roles."
 
 
+HTTP_STATUS = {  # the web app's answer to an error of that code; any other is 400 (a bad input) or 500
+    **dict.fromkeys(("E405", "E412", "E1024"), 413),
+    **dict.fromkeys(("E701", "E906", "E1026", "E1030"), 404),
+    **dict.fromkeys(("E905", "E1032"), 400),
+    **dict.fromkeys(("E1022", "E1023"), 403),
+    "E407": 502,
+    "E1021": 401,
+    "E1025": 504,
+    "E1033": 429,
+    "E1034": 422,
+    "E1035": 408,
+}
+
+
+def code_of(message: str) -> str:
+    """The code of a coded message ("" for any other text)."""
+    return getattr(message, "code", "")
+
+
+def internal(exc: BaseException, *, hint: str = "; rerun with -v for details", detail: bool = True) -> Coded:
+    """E000 for a failure that is not one of ours: its type (and its text, unless `detail` is off)."""
+    return Errors.E000(detail=f"{type(exc).__name__}: {exc}" if detail else type(exc).__name__, hint=hint)
+
+
 class SpinscopeError(Exception):
-    """Root of all spinscope errors, so callers can catch them at once."""
+    """Root of all spinscope errors, so callers can catch them at once. `code` is its message's code and
+    `status` the HTTP status the web app answers it with."""
+
+    fallback_status = 500
+
+    @property
+    def code(self) -> str:
+        return code_of(self.args[0]) if self.args else ""
+
+    @property
+    def status(self) -> int:
+        return HTTP_STATUS.get(self.code, self.fallback_status)
 
 
 class RegistryError(SpinscopeError, KeyError):
@@ -157,6 +207,8 @@ class MissingDependency(SpinscopeError, ImportError): ...
 
 class InputError(SpinscopeError):
     """A bad input: reported in one line, the rest of a batch goes on."""
+
+    fallback_status = 400
 
 
 class ConfigError(SpinscopeError): ...

@@ -43,7 +43,8 @@ def test_one_failing_document_is_rejected_and_the_rest_analysed() -> None:
     stats, done, rejected = run(docs, batch=8)
     assert done == [d.id for d in docs if d.id != "bad3"] and stats.done == 19
     assert [r.source for r in rejected] == ["bad3"] and stats.rejected == rejected
-    assert "internal error (ValueError: cannot read this one)" in rejected[0].message
+    assert "[E000] internal error (ValueError: cannot read this one)" in rejected[0].message
+    assert rejected[0].message.code == "E000"
 
 
 class Stamp(Component):

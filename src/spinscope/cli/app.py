@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.markup import escape
 
-from ..errors import SpinscopeError
+from ..errors import SpinscopeError, internal
 from .analyze import analyze_command
 from .classify import classify_roles_command, classify_spans_command
 from .dedup import dedup_command
@@ -77,7 +77,7 @@ def main() -> None:
         fail("interrupted", 130)
     except Exception as exc:
         logging.getLogger(__name__).info("internal error", exc_info=True)
-        fail(f"internal error ({type(exc).__name__}: {exc}); rerun with -v for details", 3)
+        fail(internal(exc), 3)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from threadpoolctl import threadpool_limits
 
 from ..data import Document
-from ..errors import SpinscopeError
+from ..errors import Coded, SpinscopeError, code_of, internal
 from ..pipeline import Component, Pipeline
 from ..readers import Rejected, open_input
 from ..utils import batched
@@ -68,7 +68,7 @@ def read_inputs(
                     yield doc
         except Exception as exc:
             logger.info("input %s failed", item, exc_info=not isinstance(exc, SpinscopeError))
-            reject(Rejected(item, str(exc) if isinstance(exc, SpinscopeError) else f"{item}: {_reason(exc)}"))
+            reject(Rejected(item, exc.args[0] if isinstance(exc, SpinscopeError) else _reason(item, exc)))
 
 
 def process(
@@ -137,7 +137,7 @@ def _run_batch(
             done.append(doc)
         except Exception as exc:
             logger.info("document %s failed", doc.id, exc_info=not isinstance(exc, SpinscopeError))
-            reject(Rejected(doc.source or doc.id, f"{doc.source or doc.id}: {_reason(exc)}"))
+            reject(Rejected(doc.source or doc.id, _reason(doc.source or doc.id, exc)))
     return done
 
 
@@ -197,8 +197,7 @@ def ahead(items: Iterable[T], depth: int = 1) -> Iterator[T]:
         thread.join(timeout=JOIN_SECONDS)
 
 
-def _reason(exc: Exception) -> str:
-    """The coded message of our errors; any other failure named as internal, with its type."""
-    if isinstance(exc, SpinscopeError):
-        return str(exc)
-    return f"internal error ({type(exc).__name__}: {exc}); rerun with -v for details"
+def _reason(where: str, exc: Exception) -> Coded:
+    """ "<where>: " and the coded message of our errors; any other failure as internal (E000), with its type."""
+    message = exc.args[0] if isinstance(exc, SpinscopeError) and exc.args else internal(exc)
+    return Coded(f"{where}: {message}", code_of(message))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..config import load_settings
-from ..errors import Errors, InputError, SpinscopeError
+from ..errors import HTTP_STATUS, Errors, InputError, SpinscopeError, code_of, internal
 from ..writers._common import neutral
 from .security import CSRF_COOKIE, Refused, Throttle, api_token, csrf_value, in_session
 from .service import Analyzer
@@ -32,19 +31,6 @@ from .store import Library, library_path
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
-_CODE = re.compile(r"^\[(E\d+)\]")
-_STATUS = {
-    "E405": 413,
-    "E412": 413,
-    "E1024": 413,
-    "E1025": 504,
-    "E1026": 404,
-    "E1030": 404,
-    "E906": 404,
-    "E407": 502,
-    "E701": 404,
-    "E905": 400,
-}
 
 
 @dataclass
@@ -59,17 +45,7 @@ class State:
 
 
 def error_body(message: str) -> dict[str, Any]:
-    match = _CODE.match(message)
-    return {"error": {"code": match.group(1) if match else "E000", "message": message}}
-
-
-def status_of(exc: Exception) -> int:
-    if isinstance(exc, Refused):
-        return exc.status
-    match = _CODE.match(str(exc))
-    if match and match.group(1) in _STATUS:
-        return _STATUS[match.group(1)]
-    return 400 if isinstance(exc, InputError) else 500
+    return {"error": {"code": code_of(message), "message": str(message)}}
 
 
 templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes .html templates
@@ -84,8 +60,8 @@ def _wants_json(request: Request) -> bool:
 
 
 def error_response(request: Request, exc: Exception) -> Response:
-    status = status_of(exc)
-    message = str(exc) if isinstance(exc, SpinscopeError | Refused) else f"[E000] internal error ({type(exc).__name__})"
+    status = exc.status if isinstance(exc, SpinscopeError) else 500
+    message = exc.args[0] if isinstance(exc, SpinscopeError) else internal(exc, hint="", detail=False)
     if status >= 500:
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
     if _wants_json(request):
@@ -118,7 +94,7 @@ class BodyGuard:
             return await self.app(scope, receive, send)
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.limit:
-            return await _refuse(scope, send, 413, Errors.E1024(limit=self.limit))
+            return await _refuse(scope, send, Errors.E1024(limit=self.limit))
         seen, complete, started, refusal = 0, False, False, None
         deadline = asyncio.get_running_loop().time() + self.timeout
 
@@ -129,13 +105,13 @@ class BodyGuard:
             try:
                 message = await asyncio.wait_for(receive(), deadline - asyncio.get_running_loop().time())
             except TimeoutError:
-                refusal = (408, Errors.E1035(limit=self.timeout))
-                raise InputError(refusal[1]) from None
+                refusal = Errors.E1035(limit=self.timeout)
+                raise InputError(refusal) from None
             seen += len(message.get("body", b""))
             complete = message["type"] != "http.request" or not message.get("more_body", False)
             if seen > self.limit:
-                refusal = (413, Errors.E1024(limit=self.limit))
-                raise InputError(refusal[1])
+                refusal = Errors.E1024(limit=self.limit)
+                raise InputError(refusal)
             return message
 
         async def sending(message: dict) -> None:
@@ -149,7 +125,7 @@ class BodyGuard:
             if refusal is None:
                 raise
             if not started:
-                await _refuse(scope, send, *refusal)
+                await _refuse(scope, send, refusal)
 
 
 class HostGuard:
@@ -163,7 +139,7 @@ class HostGuard:
         if scope["type"] == "http" and "*" not in self.hosts:
             host = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1")
             if host_name(host) not in self.hosts:
-                return await _refuse(scope, send, 400, Errors.E1032(host=host))
+                return await _refuse(scope, send, Errors.E1032(host=host))
         await self.app(scope, receive, send)
 
 
@@ -184,8 +160,8 @@ def allowed_hosts(settings: dict[str, Any]) -> frozenset[str]:
     return frozenset("*" if n == "*" else host_name(f"[{n}]" if bare_ipv6(n) else n) for n in names)
 
 
-async def _refuse(scope: dict, send: Any, status: int, message: str) -> None:
-    await JSONResponse(error_body(message), status_code=status)(scope, None, send)
+async def _refuse(scope: dict, send: Any, message: str) -> None:
+    await JSONResponse(error_body(message), status_code=HTTP_STATUS[code_of(message)])(scope, None, send)
 
 
 SECURITY_HEADERS = {
@@ -229,14 +205,14 @@ def create_app(
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(corpus.router)
-    for kind in (SpinscopeError, Refused, Exception):
+    for kind in (SpinscopeError, Exception):
         app.add_exception_handler(kind, error_response)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         """Starlette's own refusals (no such route, a method it does not take) in the documented format."""
         detail = Errors.E1037(method=request.method, path=request.url.path, detail=exc.detail)
-        return error_response(request, Refused(exc.status_code, detail))
+        return error_response(request, Refused(detail, exc.status_code))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 
-from ..errors import Errors
+from ..errors import Errors, SpinscopeError
 
 CSRF_COOKIE = "spinscope_csrf"
 SESSION_COOKIE = "spinscope_session"
@@ -39,12 +39,17 @@ CSRF_HEADER = "x-csrf-token"
 WINDOW_SECONDS = 60.0  # the throttle's window
 
 
-class Refused(Exception):
-    """A request refused with an HTTP status and a coded message."""
+class Refused(SpinscopeError):
+    """A request refused with a coded message; its HTTP status is its code's (`errors.HTTP_STATUS`), or the
+    one given (Starlette's own refusals)."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
-        self.status = status
+        self.given = status
+
+    @property
+    def status(self) -> int:
+        return self.given or super().status
 
 
 def api_token() -> str:
@@ -100,7 +105,7 @@ class Throttle:
             times = self._recent(client, now)
             if len(times) >= self.limit:
                 wait = math.ceil(times[0] + WINDOW_SECONDS - now)
-                raise Refused(429, Errors.E1033(seconds=wait))
+                raise Refused(Errors.E1033(seconds=wait))
             if not times:
                 del self._failures[client]  # the table keeps only clients with recent failures
 
@@ -142,15 +147,15 @@ def in_session(request: Request) -> bool:
 def check_token(request: Request) -> None:
     """With SPINSCOPE_TOKEN set, the bearer token or a sign-in session must be there (401 E1021)."""
     if not signed_in(request):
-        raise Refused(401, Errors.E1021())
+        raise Refused(Errors.E1021())
 
 
 def check_origin(request: Request) -> None:
     origin = request.headers.get("origin", "")
     if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host", ""):
-        raise Refused(403, Errors.E1022(origin=origin))
+        raise Refused(Errors.E1022(origin=origin))
     if origin == "null":
-        raise Refused(403, Errors.E1022(origin=origin))
+        raise Refused(Errors.E1022(origin=origin))
 
 
 def is_browser(request: Request) -> bool:
@@ -159,7 +164,7 @@ def is_browser(request: Request) -> bool:
 
 def check_csrf(request: Request, submitted: str) -> None:
     if not _same(submitted, request.cookies.get(CSRF_COOKIE, "")):
-        raise Refused(403, Errors.E1023())
+        raise Refused(Errors.E1023())
 
 
 def guard_write(request: Request, submitted: str = "") -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..api import load_pipeline
 from ..data import Document
-from ..errors import Errors, InputError
+from ..errors import Coded, Errors, InputError, code_of
 from ..pipeline import Pipeline
 from ..readers.txt import text_document
 from ..runner import Cancellation, process
@@ -139,5 +139,5 @@ class Analyzer:
         for record in analysis.records:
             for key in ("id", "source"):
                 record[key] = record[key].replace(str(path), shown).replace(path.name, shown)
-        analysis.rejected = [m.replace(str(path), shown) for m in analysis.rejected]
+        analysis.rejected = [Coded(m.replace(str(path), shown), code_of(m)) for m in analysis.rejected]
         return analysis

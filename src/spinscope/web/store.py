@@ -310,7 +310,7 @@ class Library:
     def _requested(self, db: sqlite3.Connection, key: str, fingerprint: str) -> list[dict[str, Any]]:
         known = db.execute("SELECT fingerprint FROM request_bodies WHERE key = ?", (key,)).fetchone()
         if known is not None and fingerprint and not secrets.compare_digest(known[0], fingerprint):
-            raise Refused(422, Errors.E1034(key=key))
+            raise Refused(Errors.E1034(key=key))
         sql = (
             "SELECT d.record, d.text FROM requests r JOIN documents d ON d.n = r.document WHERE r.key = ? ORDER BY d.n"
         )
