@@ -29,9 +29,10 @@ from itertools import combinations
 from datasketch import MinHashLSH
 
 from spinscope.corpus import dedup
-from spinscope.corpus.dedup import CANDIDATES, Deduper, _Translations, sentences, shingles
+from spinscope.corpus.dedup import CANDIDATES, Deduper, _Translations, sentences
 from spinscope.embedder import load_embedder
 from spinscope.eval.formats import load_ptc2020, load_semeval2023, resolve_data_root
+from spinscope.minhash import shingles
 from spinscope.pipeline.language import identify
 
 HEADERS = [

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
-
-import pickle
 
 from spinscope.errors import HTTP_STATUS, CorpusError, Errors, InputError, Warnings, code_of, internal
 

@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 from spinscope.corpus import dedup
-from spinscope.corpus.dedup import Deduper, containment, domain, normalise, sentences, shingles
+from spinscope.corpus.dedup import Deduper, containment, domain, sentences
 from spinscope.embedder import load_embedder
 from spinscope.errors import SpinscopeError
+from spinscope.minhash import normalise, shingles
 from tests.conftest import run_cli
 
 

@@ -11,50 +11,20 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ..embedder import DENSITY_ROWS, SentenceEmbedder, density
+from ..minhash import PERMUTATIONS, normalise, signature
 from .store import CaseBank
 
 logger = logging.getLogger(__name__)
 
 BRUTE_ROWS = 20_000  # case rows searched exactly (~1.6 ms a sentence); beyond, an HNSW index (benchmarks/RESULTS.md)
-MINHASH_PERMUTATIONS = 64
 MINHASH_THRESHOLD = 0.6  # estimated Jaccard of word 3-shingles for a near-verbatim repeat
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def normalised(text: str) -> str:
-    """Lowercase words joined by single spaces: punctuation, quotes and spacing do not count."""
-    return _NON_WORD.sub(" ", text.lower()).strip()
-
-
-def shingles(text: str, n: int = 3) -> set[str]:
-    words = normalised(text).split()
-    return {" ".join(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))} if words else set()
-
-
-def signature(text: str) -> np.ndarray:
-    """MinHash signature [MINHASH_PERMUTATIONS] of the text's word 3-shingles (seeded blake2b hashes)."""
-    grams = shingles(text)
-    if not grams:
-        return np.full(MINHASH_PERMUTATIONS, np.iinfo(np.uint64).max, np.uint64)
-    base = np.array([int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little") for g in grams])
-    base = base.astype(np.uint64)
-    mult, add = _PERMUTATIONS
-    with np.errstate(over="ignore"):
-        return (base[None, :] * mult[:, None] + add[:, None]).min(1)
-
-
-_rng = np.random.default_rng(1)
-_PERMUTATIONS = (
-    _rng.integers(1, 2**63, MINHASH_PERMUTATIONS, dtype=np.uint64) | np.uint64(1),
-    _rng.integers(0, 2**63, MINHASH_PERMUTATIONS, dtype=np.uint64),
-)
+SHINGLE = 3  # words per shingle
 
 
 @dataclass
@@ -65,7 +35,7 @@ class CaseIndex:
     digests: list[str]
     case_of: np.ndarray  # [rows] int32
     vectors: np.ndarray  # [rows, dim] float16, unit length
-    signatures: np.ndarray  # [rows, MINHASH_PERMUTATIONS] uint64
+    signatures: np.ndarray  # [rows, PERMUTATIONS] uint64
     exact: dict[str, int]  # normalised title or claim -> case index
     ann_path: Path | None = None  # where the HNSW index of a large bank is kept
     embedder: str = ""  # fingerprint of the model that embedded the rows (a changed model re-embeds them all)
@@ -80,6 +50,7 @@ class CaseIndex:
             for row, case in enumerate(old.case_of):
                 reuse.setdefault((old.ids[case], old.digests[case]), []).append(row)
         ids, digests, texts, case_of, sources = [], [], [], [], []  # sources: old row, or -1 - new text
+        every: list[str] = []  # each row's text
         exact: dict[str, int] = {}
         for case_id, digest, title, claim in bank.texts():
             k = len(ids)
@@ -87,26 +58,31 @@ class CaseIndex:
             digests.append(digest)
             wordings = list(dict.fromkeys(t for t in (title, claim) if t.strip()))
             for text in wordings:
-                exact.setdefault(normalised(text), k)
+                exact.setdefault(normalise(text), k)
             cached = reuse.get((case_id, digest), [])
             if len(cached) != len(wordings):
                 cached = [-1 - len(texts) - i for i in range(len(wordings))]
                 texts.extend(wordings)
             sources.extend(cached)
             case_of.extend([k] * len(wordings))
+            every.extend(wordings)
         if texts:
             logger.info("embedding %d case texts for the matching index", len(texts))
         src = np.array(sources, np.int64)
         reused = src >= 0
         vectors = np.zeros((len(src), embedder.dim), np.float16)
-        sigs = np.zeros((len(src), MINHASH_PERMUTATIONS), np.uint64)
         if texts:
             vectors[~reused] = embedder.embed(texts).astype(np.float16)[-1 - src[~reused]]
-            sigs[~reused] = np.stack([signature(t) for t in texts])[-1 - src[~reused]]
         if old is not None and reused.any():
-            vectors[reused], sigs[reused] = old.vectors[src[reused]], old.signatures[src[reused]]
+            vectors[reused] = old.vectors[src[reused]]
+        resigned = old is None or old.signatures.shape[1] != PERMUTATIONS  # no cache, or one of other signatures
+        sigs = np.zeros((len(src), PERMUTATIONS), np.uint64)
+        if not resigned:
+            sigs[reused] = old.signatures[src[reused]]
+        for row in np.flatnonzero(~reused | resigned):
+            sigs[row] = signature(every[row], SHINGLE)
         index = cls(ids, digests, np.array(case_of, np.int32), vectors, sigs, exact, cache, embedder.fingerprint)
-        if cache is not None and (texts or old is None or len(old.ids) != len(ids)):
+        if cache is not None and (texts or resigned or len(old.ids) != len(ids)):
             index.save(cache)
         return index
 
@@ -157,12 +133,12 @@ class CaseIndex:
 
     def repeats(self, text: str) -> tuple[int, str] | None:
         """(case index, "exact" | "minhash") when the text repeats a case's title or claim (near) verbatim."""
-        key = normalised(text)
+        key = normalise(text)
         if key in self.exact:
             return self.exact[key], "exact"
         if len(key.split()) < 6 or not len(self.signatures):
             return None
-        agree = (self.signatures == signature(text)[None, :]).mean(1)
+        agree = (self.signatures == signature(text, SHINGLE)[None, :]).mean(1)
         best = int(agree.argmax())
         return (int(self.case_of[best]), "minhash") if agree[best] >= MINHASH_THRESHOLD else None
 

@@ -18,7 +18,6 @@ parallel to `members`, `dates`, `sources`, `domains` (host of the source URL, no
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from collections.abc import Iterator
@@ -27,13 +26,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
-from datasketch import MinHash
 
 from ..data import Document
 from ..errors import Errors, ModelMissing, SpinscopeError
+from ..minhash import PERMUTATIONS, minhash_of, shingles
 
 SHINGLE = 4  # words per shingle (3 let common phrases make short texts look contained)
-PERMUTATIONS = 128
 THRESHOLD = 0.5  # estimated containment (smaller set in larger) that makes two documents near-duplicates
 LSH_THRESHOLD = 0.3  # Jaccard around which the LSH bands are tuned (37 bands of 3): candidates, each verified
 TRANSLATION_THRESHOLD = 0.875  # alignment (mean best-match cosine of the first sentences) of a translation
@@ -45,33 +43,9 @@ SHRINK = 10  # a language of n documents loses the share n / (n + SHRINK) of its
 EMBED_BATCH = 64  # documents whose sentences are embedded in one call
 BLOCK = 256  # rows per block of the exact cosine search
 
-_NON_WORD = re.compile(r"[\W_]+")
 _ENDS = "[.!?\u0964\u3002\u2026]"  # full stop, ?, !, Devanagari danda, ideographic full stop, ellipsis
 _SENTENCE_END = re.compile(rf"(?<={_ENDS})\s+|(?<={_ENDS}[\"'\u00bb\u201d])\s+")
 _UNDATED = datetime.max.replace(tzinfo=UTC)
-
-
-def normalise(text: str) -> str:
-    """Lowercase words joined by single spaces: punctuation, case and line breaks do not count."""
-    return _NON_WORD.sub(" ", text.lower()).strip()
-
-
-def shingles(text: str, n: int = SHINGLE) -> set[bytes]:
-    """The word n-grams of the normalised text (one shingle for a text of fewer than n words)."""
-    words = normalise(text).split()
-    return {" ".join(words[i : i + n]).encode() for i in range(max(len(words) - n + 1, 1))} if words else set()
-
-
-@functools.cache
-def _blank() -> MinHash:
-    return MinHash(num_perm=PERMUTATIONS)  # drawing the permutations is the slow part: once per process
-
-
-def minhash_of(grams: set[bytes]) -> MinHash:
-    """The MinHash of a shingle set; every caller uses the same PERMUTATIONS permutations, so signatures compare."""
-    minhash = _blank().copy()
-    minhash.update_batch(grams)
-    return minhash
 
 
 def sentences(text: str, k: int = SENTENCES, min_words: int = SENTENCE_WORDS) -> list[str]:

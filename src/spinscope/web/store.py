@@ -24,9 +24,10 @@ from typing import Any
 import numpy as np
 
 from ..casebank.store import fts_query
-from ..corpus.dedup import BANDS, ROWS, THRESHOLD, containment, minhash_of, shingles
+from ..corpus.dedup import BANDS, ROWS, SHINGLE, THRESHOLD, containment
 from ..corpus.query import outlet as outlet_of
 from ..errors import Errors, InputError, LibraryError
+from ..minhash import minhash_of, shingles
 from ..runner.cancel import Cancellation
 from ..utils import data_file, sqlite_errors
 from .review import checked, effective
@@ -136,7 +137,7 @@ def _signature(record: Mapping[str, Any]) -> tuple[np.ndarray | None, int]:
     """The MinHash values of the body's shingles (after a date header, as the corpus dedup reads it) and
     their number; None for a text without words."""
     body = record["text"][int((record.get("meta") or {}).get("header_end") or 0) :]
-    grams = shingles(body)
+    grams = shingles(body, SHINGLE)
     return (minhash_of(grams).hashvalues.astype(_SIGNATURE) if grams else None), len(grams)
 
 
