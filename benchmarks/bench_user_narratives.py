@@ -21,8 +21,8 @@ import numpy as np
 
 from spinscope.config import load_settings
 from spinscope.embedder import load_embedder
+from spinscope.eval.matching import LANGS, read_test_set
 from spinscope.pipeline.user_narratives import UserNarrative
-from spinscope.train.matching import LANGS, read_test_set
 
 GRID = np.round(np.arange(0.80, 0.971, 0.005), 3)
 

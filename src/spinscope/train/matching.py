@@ -14,130 +14,30 @@ many sentences on the bank's subjects, more than our test set's negatives); figu
 from __future__ import annotations
 
 import json
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ..casebank import Case, read_cases
-from ..casebank.index import nearest_cases
 from ..embedder import SentenceEmbedder
-from ..pipeline.matching import LanguageMeans, Verifier, across, candidate_features, case_text, figures_differ
+from ..eval.matching import (
+    RETRIEVE,
+    TEST_SET,
+    TOP_K,
+    Bank,
+    Candidates,
+    Probe,
+    by_language,
+    candidates,
+    decide,
+    prf,
+    read_bank,
+    read_test_set,
+)
+from ..pipeline.matching import LanguageMeans, Verifier
 
-TEST_SET = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "matching_cases.toml"
-LANGS = ("en", "fr", "de", "ru", "uk", "pl", "it", "es", "ar")
-TOP_K = 5  # nearest cases verified per sentence
-BANK_LANGUAGE = "en"  # EUvsDisinfo writes its cases in English
-RETRIEVE = 0.80  # a sentence whose nearest case is further than this cosine is not verified
 VERIFIER_C = 10.0
 CUT_GRID = tuple(np.round(np.arange(0.05, 0.99, 0.01), 2))
 COSINE_GRID = tuple(np.round(np.arange(0.80, 0.97, 0.0025), 4))
-
-
-@dataclass
-class Probe:
-    text: str
-    lang: str
-    split: str
-    case: str | None  # the case it states, None for a sentence that must match nothing
-    kind: str  # "paraphrase" (English), "translation", "topic", "offtopic"
-
-
-def read_test_set(path: Path = TEST_SET) -> list[Probe]:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    probes = [
-        Probe(m[lang], lang, m["split"], m["case"], "paraphrase" if lang == "en" else "translation")
-        for m in data["match"]
-        for lang in LANGS
-    ]
-    probes += [Probe(n["text"], n["lang"], n["split"], None, n["kind"]) for n in data["nomatch"]]
-    return probes
-
-
-@dataclass
-class Bank:
-    """The cases with one embedding per wording (title, claim), as the index holds them."""
-
-    cases: list[Case]
-    case_of: np.ndarray
-    wording: list[str]
-    vectors: np.ndarray
-
-    @classmethod
-    def embed(cls, cases: list[Case], embedder: SentenceEmbedder) -> Bank:
-        case_of, wording = [], []
-        for k, c in enumerate(cases):
-            for text in dict.fromkeys(t for t in (c.title, c.claim) if t.strip()):
-                case_of.append(k)
-                wording.append(text)
-        return cls(cases, np.array(case_of), wording, embedder.embed(wording).astype(np.float16).astype(np.float32))
-
-    def nearest(self, queries: np.ndarray, k: int):
-        return nearest_cases(queries, self.vectors, self.case_of, k)
-
-
-def moved(probes: list[Probe], vectors: np.ndarray, means: LanguageMeans) -> np.ndarray:
-    """Each probe's vector moved from its language to the bank's (English), as the matching step does."""
-    out = vectors.copy()
-    for lang in {p.lang for p in probes}:
-        rows = [i for i, p in enumerate(probes) if p.lang == lang]
-        out[rows] = means.towards(vectors[rows], lang, BANK_LANGUAGE)
-    return out
-
-
-def candidates(bank: Bank, probes: list[Probe], vectors: np.ndarray, means: LanguageMeans) -> list[Candidates]:
-    """Per probe: its TOP_K nearest cases, their features (`candidate_features`) and which is right."""
-    out = []
-    for p, (near, dense) in zip(probes, bank.nearest(moved(probes, vectors, means), TOP_K), strict=True):
-        texts = [case_text(bank.cases[c]) for c, _, _ in near]
-        feats = candidate_features(p.text, [cos for _, _, cos in near], texts, dense)
-        ids = [bank.cases[c].id for c, _, _ in near]
-        other = np.array([across(p.lang, t) for t in texts], bool)
-        differ = np.array([figures_differ(p.text, t) for t in texts], bool)
-        out.append(Candidates(ids, np.array([cos for _, _, cos in near]), feats, other, differ))
-    return out
-
-
-@dataclass
-class Candidates:
-    ids: list[str]
-    cosines: np.ndarray
-    features: np.ndarray
-    across: np.ndarray  # [k] bool: the case is written in another language than the probe
-    differ: np.ndarray  # [k] bool: the case's figures all differ from the probe's (never matched)
-
-
-def decide(cands: list[Candidates], scorer, cut: float, across: float | None = None) -> list[str | None]:
-    """The case id each probe is matched to (None: no match): its best-scored candidate, if that reaches the cut
-    (`across` for a case in another language than the probe's, when given)."""
-    out = []
-    for c in cands:
-        if not c.ids or c.cosines[0] < RETRIEVE:
-            out.append(None)
-            continue
-        scores = np.where(c.differ, 0.0, scorer(c))
-        best = int(np.argmax(scores))
-        need = across if across is not None and c.across[best] else cut
-        out.append(c.ids[best] if scores[best] >= need and c.cosines[best] >= RETRIEVE else None)
-    return out
-
-
-def prf(probes: list[Probe], predicted: list[str | None]) -> dict[str, float]:
-    made = sum(p is not None for p in predicted)
-    right = sum(p is not None and p == g.case for g, p in zip(probes, predicted, strict=True))
-    positives = sum(g.case is not None for g in probes)
-    negatives = len(probes) - positives
-    false = sum(p is not None and g.case is None for g, p in zip(probes, predicted, strict=True))
-    precision = right / made if made else 1.0
-    recall = right / positives if positives else 0.0
-    return {
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(2 * precision * recall / (precision + recall) if precision + recall else 0.0, 4),
-        "false_match_rate": round(false / negatives, 4) if negatives else 0.0,
-        "n": len(probes),
-    }
 
 
 def f_half(score: dict) -> float:
@@ -161,13 +61,6 @@ def best_cut(probes: list[Probe], cands: list[Candidates], scorer, grid, news: l
     tried = [(cut, prf(probes, decide(cands, scorer, cut))) for cut in allowed]
     cut, score = max(tried, key=lambda t: f_half(t[1]))
     return cut, {**score, "news_false_match_rate": round(news_rate(news, scorer, cut), 4)}
-
-
-def by_language(probes: list[Probe], predicted: list[str | None]) -> dict[str, dict]:
-    return {
-        lang: prf(*zip(*[(p, q) for p, q in zip(probes, predicted, strict=True) if p.lang == lang], strict=True))
-        for lang in LANGS
-    }
 
 
 def train_matching(out: Path, data_root: Path) -> dict:
@@ -307,14 +200,6 @@ def foreign_news(data_root: Path) -> tuple[list[Probe], list[Probe]]:
     return fitted, held
 
 
-def read_bank(data_root: Path) -> list[Case]:
-    from ..config import load_settings
-
-    items = read_cases(data_root / "euvsdisinfo", load_settings(), fmt="euvsdisinfo")
-    found = [c for c in items if isinstance(c, Case)]
-    return list({c.id: c for c in found}.values())
-
-
 MEAN_SENTENCES = 400  # sentences per language averaged for its mean embedding
 OUR_SENTENCES = Path(__file__).resolve().parent / "sentences"  # <lang>.txt: news sentences we wrote, one a line
 
@@ -324,8 +209,8 @@ def language_sentences(data_root: Path) -> dict[str, list[str]]:
     of the SemEval-2025 documents (bg, hi, pt), and our own (train/sentences: es, ar, uk); MEAN_SENTENCES at most,
     drawn with a fixed seed."""
     from ..eval.formats import load_semeval2023
+    from ..eval.narratives import read_documents
     from ..pipeline.segment import sentence_bounds
-    from .narratives import read_documents
 
     def split(text: str) -> list[str]:
         return [text[a:b] for a, b in sentence_bounds(text, 0, len(text)) if len(text[a:b].split()) >= 6]

@@ -9,7 +9,6 @@ cross-validation on the rest, grouped by document, and the held-out figures are 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..eval.narratives import DATA, NarrativeDoc, is_held_out, read_documents
 from ..labels import OTHER
 from ..pipeline.encoder import EncoderModel
 from ..pipeline.narratives import Taxonomy
@@ -26,18 +26,7 @@ from .claims import _cached
 from .corpus import encode_in_groups
 from .narrative_domain import fit_domain
 
-DATA = "narratives-semeval2025"
 DOMAINS = ("CC: ", "URW: ")
-
-
-@dataclass(frozen=True)
-class NarrativeDoc:
-    id: str
-    lang: str  # ISO 639-1
-    text: str | None  # original language
-    text_en: str | None  # English machine translation
-    narratives: frozenset[str]
-    subnarratives: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -48,40 +37,6 @@ class View:
     english: bool  # the text is English (an English original or the MT)
     mt: bool
     text: str
-
-
-def is_held_out(doc_id: str) -> bool:
-    """The fixed held-out quarter: chosen by id hash, the same in every run."""
-    return int(hashlib.sha1(doc_id.encode("utf-8")).hexdigest(), 16) % 4 == 0
-
-
-FILES = ("documents.jsonl", "documents-en-extra.jsonl")  # the second: 91 English documents released later
-
-
-def read_documents(root: Path) -> list[NarrativeDoc]:
-    out = []
-    for name in FILES:
-        if (root / DATA / name).is_file():
-            out += _read_file(root / DATA / name)
-    return out
-
-
-def _read_file(path: Path) -> list[NarrativeDoc]:
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            out.append(
-                NarrativeDoc(
-                    row["id"],
-                    row["lang"].lower(),
-                    row["text"],
-                    row["text_en"],
-                    frozenset(row["narratives"]),
-                    frozenset(row["subnarratives"]),
-                )
-            )
-    return out
 
 
 def read_taxonomy(root: Path) -> tuple[list[str], list[str]]:
@@ -234,12 +189,6 @@ def masked_f1(gold: np.ndarray, pred: np.ndarray) -> float:
     inter = (gold & pred).sum(1)
     size = gold.sum(1) + pred.sum(1)
     return float(np.mean(np.where(size > 0, 2 * inter / np.maximum(size, 1), 1.0)))
-
-
-def samples_f1(gold: list[set[str]], pred: list[set[str]]) -> float:
-    """SemEval-2025 Task 10 subtask 2's measure: F1 of each document's label set, averaged over documents."""
-    scores = [2 * len(g & p) / (len(g) + len(p)) if g or p else 1.0 for g, p in zip(gold, pred, strict=True)]
-    return float(np.mean(scores)) if scores else 0.0
 
 
 # --- cross-validation -----------------------------------------------------------------------------------
