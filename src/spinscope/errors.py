@@ -100,7 +100,7 @@ class Errors(_Coded):
     E1002 = "{source}: refused: {address} is a {kind} address (set web.allow_private_urls to allow)."
     E1003 = "{source}: refused: {host} is a {kind} name (set web.allow_private_urls to allow)."
     E1004 = "{source}: refused: only http and https URLs are fetched, not {scheme}."
-    E1005 = "{source}: more than {limit} redirects (set web.max_redirects)."
+    E1005 = "{source}: more than {limit} redirects (set limits.max_redirects)."
     E1006 = "{source}: the fetch took more than {limit} s in all, redirects included (set web.fetch_total_timeout)."
     E1021 = "This server needs the API token for writes: send `Authorization: Bearer $SPINSCOPE_TOKEN`."
     E1022 = "Refused a write from another site (Origin {origin!r})."

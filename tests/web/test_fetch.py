@@ -289,7 +289,7 @@ def hops(request: httpx.Request) -> httpx.Response:
 
 @pytest.mark.parametrize(("limit", "chain", "ok"), [(5, 5, True), (5, 6, False), (0, 1, False), (25, 25, True)])
 def test_redirects_are_capped(limit: int, chain: int, ok: bool) -> None:
-    cfg = settings(f"web.max_redirects={limit}")
+    cfg = settings(f"limits.max_redirects={limit}")
     transport, sent = recorder(hops)
     url = f"http://{PUBLIC}/hop/{chain}"
     if ok:

@@ -52,7 +52,7 @@ def is_url(source: str) -> bool:
 
 
 def limit(settings: Mapping[str, Any], key: str) -> Any:
-    """One value of `settings["limits"]` (max_chars, max_bytes, fetch_timeout, max_records)."""
+    """One value of `settings["limits"]` (max_chars, max_bytes, fetch_timeout, max_redirects, max_records)."""
     return settings["limits"][key]
 
 

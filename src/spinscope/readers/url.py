@@ -28,7 +28,6 @@ FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"}
 )
 _UNTYPED = frozenset({"", "application/octet-stream", "binary/octet-stream"})
-MAX_REDIRECTS = 20  # httpx's own default
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,15 +61,14 @@ class RedirectBodiesUnread(httpx.BaseTransport):
         self.inner.close()
 
 
-def make_client(
-    settings: Mapping[str, Any], transport: httpx.BaseTransport | None = None, *, max_redirects: int = MAX_REDIRECTS
-) -> httpx.Client:
+def make_client(settings: Mapping[str, Any], transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    """A client within `limits.fetch_timeout` and `limits.max_redirects` (the CLI's and the web app's fetches)."""
     from .. import __version__  # late: the package sets it after its own imports
 
     return httpx.Client(
         timeout=limit(settings, "fetch_timeout"),
         follow_redirects=True,
-        max_redirects=max_redirects,
+        max_redirects=int(limit(settings, "max_redirects")),
         headers={"User-Agent": f"spinscope/{__version__}"},
         transport=RedirectBodiesUnread(httpx.HTTPTransport() if transport is None else transport),
     )

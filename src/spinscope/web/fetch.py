@@ -6,7 +6,7 @@ multicast, reserved, unspecified, CGNAT, unique-local and cloud-metadata address
 inside an IPv6 one judged as that IPv4 address. It then sends the request to the very address it vetted (the
 Host header and the TLS name stay the name), so a second DNS answer (rebinding) is never used.
 
-`FetchBudget` caps one fetch as a whole: its redirects (web.max_redirects, each redirect body dropped unread)
+`FetchBudget` caps one fetch as a whole: its redirects (limits.max_redirects, each redirect body dropped unread)
 and its wall-clock time (web.fetch_total_timeout), on top of the readers' per-read timeout and byte cap
 (limits.fetch_timeout, limits.max_bytes). Name resolution itself is bounded only by the system resolver.
 """
@@ -25,6 +25,7 @@ import httpx
 
 from ..data import Document
 from ..errors import Errors, InputError
+from ..readers.textio import limit
 from ..readers.url import fetch, make_client, page_document, without_body
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -268,7 +269,8 @@ def fetch_document(
     web = settings["web"]
     with _direct_transport() if transport is None else contextlib.nullcontext(transport) as inner:
         guarded = guarded_transport(settings, resolver=resolver, inner=inner)  # owns nothing but `inner`
-        budget = FetchBudget(guarded, max_redirects=web["max_redirects"], seconds=web["fetch_total_timeout"])
-        with make_client(settings, budget, max_redirects=web["max_redirects"]) as client:
+        redirects, seconds = limit(settings, "max_redirects"), web["fetch_total_timeout"]
+        budget = FetchBudget(guarded, max_redirects=redirects, seconds=seconds)
+        with make_client(settings, budget) as client:
             fetched = fetch(url, client, settings)
     return page_document(fetched, doc_id=url, source=url, settings=settings)
