@@ -50,6 +50,9 @@ def test_sections_count_by_outlet_and_over_time(run_dir: Path) -> None:
     assert all(s.rows and s.svg.startswith("<svg") for s in cast)
     assert all(abs(sum(r[2:5]) - 1) < 0.01 and r[5] > 0 for s in cast for r in s.rows)
     assert {r[0] for r in cast[1].rows} <= {"alpha.example", "beta.example", "gamma.example"}
+    steps = {r[0]: r for r in sections["steps"].rows}  # from the manifest: where the time went
+    assert steps["encoder"][1] == 24 and steps["encoder"][2] > 0 and "matching" not in steps
+    assert abs(sum(r[4] for r in steps.values()) - 1) < 0.01
     march = {s.slug: s for s in build_report(run_dir, "language", since="2022-03-01", until="2022-03-31")}
     assert sum(r[1] for r in march["corpus"].rows) == 6
 

@@ -61,6 +61,10 @@ def test_a_run_writes_shards_markers_errors_and_a_manifest(tmp_path: Path) -> No
     assert manifest["counts"] == {"documents": 11, "rejected": 2, "shards": 3, "clusters": summary.clusters}
     assert manifest["job"]["components"] == ["language", "segment"] and "techniques.model" not in manifest["job"]
     assert manifest["models"]["encoder.model"]["files"] > 0 and manifest["invocations"][0]["documents"] == 11
+    assert list(manifest["steps"]) == ["language", "segment"]  # each step's documents and seconds, in order
+    assert manifest["steps"]["segment"]["documents"] == 11 and manifest["steps"]["segment"]["seconds"] >= 0
+    markers = [json.loads(p.read_text()) for p in (tmp_path / "out" / "done").glob("shard-*.json")]
+    assert sorted(m["steps"]["language"]["documents"] for m in markers) == [3, 4, 4]
     table = duckdb.sql(f"SELECT * FROM read_parquet('{tmp_path}/out/shards/*.parquet')")
     assert {"id", "text", "techniques", "claims", "meta"} <= set(table.columns)
     sentences = duckdb.sql(

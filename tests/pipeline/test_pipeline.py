@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from spinscope import analyze, load_pipeline
@@ -97,6 +99,24 @@ def test_undeclared_write_is_refused() -> None:
         Pipeline([Sneaky({}, {})])(Document("d", "text"))
     with pytest.raises(PipelineError, match=r"\[E204\]"):
         list(Pipeline([Sneaky({}, {})]).pipe([Document("d", "text")]))
+
+
+def test_each_step_counts_its_own_documents_and_seconds() -> None:
+    class Slow(Component):
+        def __init__(self, name: str, pause: float) -> None:
+            super().__init__({}, {})
+            self.name, self.pause = name, pause
+
+        def __call__(self, doc: Document) -> Document:
+            time.sleep(self.pause)
+            return doc
+
+    pipeline = Pipeline([Slow("fast", 0.002), Slow("slow", 0.03)])
+    done = list(pipeline.pipe(Document(str(i), "text") for i in range(5)))
+    stats = pipeline.step_stats()
+    assert len(done) == 5 and stats["fast"]["documents"] == stats["slow"]["documents"] == 5
+    assert 0.15 <= stats["slow"]["seconds"] < 0.25  # its own sleeps, not the step before it
+    assert 0.01 <= stats["fast"]["seconds"] < 0.05
 
 
 def test_ignored_warning_codes_are_dropped(settings: dict) -> None:

@@ -17,9 +17,11 @@ from rich.table import Table
 from rich.text import Text
 
 from ..config import load_settings
+from ..corpus.executors import EXECUTORS
+from ..corpus.job import SHARD_SIZE, Job
 from ..corpus.query import QueryLimits, run_query
 from ..corpus.report import GROUPS, build_report, to_html, to_markdown, write_tables
-from ..corpus.run import EXECUTORS, SHARD_SIZE, Job, run_corpus
+from ..corpus.run import run_corpus
 from ..corpus.shards import RunFolder
 from ..corpus.watch import watch
 from ..errors import CorpusError, Errors, SpinscopeError

@@ -81,8 +81,16 @@ def _value(value: Any, kind: Any) -> Any:
     return {name: _value(value.get(name), sub) for name, sub in inner.items()}
 
 
-@cache
 def _record_kinds() -> tuple[tuple[str, Any], ...]:
+    from ..writers.record import record_fields
+
+    return _kinds_of(tuple(f.name for f in record_fields()))
+
+
+@cache
+def _kinds_of(fields: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
+    """The typed columns of the record schema, once per set of registered fields (a plugin loaded later gets
+    its own)."""
     from ..schema import load_schema
 
     schema = load_schema()

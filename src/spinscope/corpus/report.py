@@ -2,7 +2,8 @@
 
 Sections: technique prevalence over time and by group, the most targeted actors and how the main actors are
 cast (their roles over time and by group), narratives over time,
-syndication clusters and who publishes first, the most matched debunked cases. Each is a table (the numbers,
+syndication clusters and who publishes first, the most matched debunked cases, and where the run's time
+went (each pipeline step's seconds). Each is a table (the numbers,
 also written as CSV) and, where it helps, a plot (matplotlib, embedded as SVG) with a title, axis labels and
 a legend, so it reads without the text. Every query goes through `corpus.query.connect`.
 """
@@ -21,6 +22,7 @@ from typing import Any
 from ..runner.cancel import Cancellation
 from ..writers._common import neutral
 from .query import QueryLimits, connect, interruptible
+from .shards import RunFolder
 
 GROUPS = {"outlet": "outlet", "language": "language", "channel": "outlet"}  # a channel is a Telegram outlet
 TOP = 8  # techniques, actors, narratives and groups shown per plot
@@ -72,10 +74,28 @@ def build_report(
                 _over_time(con, "narratives", "narrative", period, "Narratives over time"),
                 _clusters(con, group),
                 _matches(con),
+                _steps(root),
             ]
     finally:
         con.close()
     return sections
+
+
+def _steps(root: Path) -> Section:
+    """Where the run's time went: each pipeline step's documents and seconds, from the manifest."""
+    steps = (RunFolder(root).read_manifest() or {}).get("steps", {})
+    total = sum(s["seconds"] for s in steps.values()) or 1.0
+    rows = [
+        (name, s["documents"], s["seconds"], round(1000 * s["seconds"] / max(s["documents"], 1), 1),
+         round(s["seconds"] / total, 4))
+        for name, s in steps.items()
+    ]  # fmt: skip
+    note = "Seconds each pipeline step spent over the whole run (every document, whatever --since/--until)."
+    if not rows:
+        note = "Not recorded: the run's shards were written before their markers counted each step."
+    svg = _bars([(r[0], r[2]) for r in rows], "Seconds per pipeline step", "seconds") if rows else ""
+    columns = ["step", "documents", "seconds", "ms per document", "share of time"]
+    return Section("Pipeline steps", note, columns, rows, svg, slug="steps")
 
 
 def _period(first, last) -> str:

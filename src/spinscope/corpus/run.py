@@ -11,62 +11,20 @@ id was seen earlier in the run is kept and flagged (`meta.duplicate_id`).
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from multiprocessing import get_context
-from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..data import Document
 from ..errors import CorpusError, Errors
 from ..models import model_path
-from ..pipeline.base import select
-from ..readers import Rejected
 from ..runner import read_inputs
-from ..runtime import available_cores
 from ..writers.record import SCHEMA_VERSION
+from .executors import executor_for
+from .job import Job, Shard
 from .shards import RunFolder
-
-SHARD_SIZE = 250  # documents per shard: the unit of work, of durability and of a resume
-EXECUTORS = ("local", "ray")
-
-
-@dataclass
-class Job:
-    """What a corpus run analyses and how; `key()` says whether a folder holds the same job."""
-
-    inputs: list[str]
-    out: Path
-    settings: dict[str, Any]
-    only: list[str] = field(default_factory=list)
-    skip: list[str] = field(default_factory=list)
-    shard_size: int = SHARD_SIZE
-    workers: int = 1
-    executor: str = "local"
-    dedup: bool = True  # syndication clusters over all finished shards at the end (`corpus.clusters`)
-    translations: bool = True  # ... including translated copies (multilingual embeddings of a few paragraphs)
-
-    def key(self) -> dict[str, Any]:
-        settings = json.dumps(self.settings, sort_keys=True, default=str)
-        return {
-            "inputs": [i if i == "-" or "://" in i else str(Path(i).resolve()) for i in self.inputs],
-            "shard_size": self.shard_size,
-            "components": select(self.settings["pipeline"]["components"], self.only, self.skip),
-            "settings_sha1": hashlib.sha1(settings.encode()).hexdigest(),
-        }
-
-
-@dataclass
-class Shard:
-    index: int
-    docs: list[Document]
-    rejected: list[Rejected]
 
 
 @dataclass
@@ -85,8 +43,7 @@ def run_corpus(job: Job, progress: Callable[[int], None] | None = None) -> Summa
 
     `progress(n)` is called as documents finish (per document with one worker, per shard with several).
     """
-    if job.executor not in EXECUTORS:
-        raise CorpusError(Errors.E904(name=job.executor))
+    executor = executor_for(job)  # E904 before anything is written
     folder = RunFolder(job.out)
     folder.create()
     manifest = folder.read_manifest()
@@ -101,7 +58,7 @@ def run_corpus(job: Job, progress: Callable[[int], None] | None = None) -> Summa
     summary = Summary(skipped_shards=len(done))
     t0 = time.perf_counter()
     shards = _shards(job, set(done), _ids_of(folder), summary)
-    for marker in execute(job, shards, progress):
+    for marker in executor.run(shards, progress):
         summary.documents += marker["documents"]
         summary.rejected += marker["rejected"]
         summary.shards += 1
@@ -146,119 +103,6 @@ def _ids_of(folder: RunFolder) -> set[str]:
     }
 
 
-# --- executors: each turns shards into written shards and yields their markers -------------------------------
-
-
-def execute(job: Job, shards: Iterable[Shard], progress) -> Iterator[dict[str, Any]]:
-    if job.executor == "ray":
-        from .ray_executor import execute_on_ray
-
-        yield from execute_on_ray(job, shards, progress)
-        return
-    if job.workers <= 1:
-        worker = ShardWorker(job.out, job.settings, job.only, job.skip)
-        for shard in shards:
-            yield worker.analyze(shard, progress)
-        return
-    yield from _in_processes(job, shards, progress)
-
-
-def _in_processes(job: Job, shards: Iterable[Shard], progress) -> Iterator[dict[str, Any]]:
-    """Shards on `workers` processes (spawned: nothing of the parent's threads or models is inherited), at most
-    two shards per worker in flight, so memory stays bounded whatever the corpus size."""
-    settings = per_worker(job.settings, job.workers)
-    context = get_context("spawn")
-    args = (str(job.out), settings, job.only, job.skip, os.getpid())
-    with ProcessPoolExecutor(job.workers, mp_context=context, initializer=_init_worker, initargs=args) as pool:
-        pending = set()
-        for shard in shards:
-            pending.add(pool.submit(_work, shard))
-            if len(pending) >= 2 * job.workers:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                yield from _markers(finished, progress)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            yield from _markers(finished, progress)
-
-
-def _markers(futures, progress) -> Iterator[dict[str, Any]]:
-    for future in futures:
-        marker = future.result()
-        if progress is not None:
-            progress(marker["documents"] + marker["rejected"])
-        yield marker
-
-
-def per_worker(settings: dict[str, Any], workers: int) -> dict[str, Any]:
-    """The settings for one of `workers` processes: the encoder's parallel model calls share the cores."""
-    streams = max(1, available_cores() // workers)
-    components = {**settings["components"], "encoder": {**settings["components"]["encoder"], "streams": streams}}
-    return {**settings, "components": components}
-
-
-class ShardWorker:
-    """Loads the pipeline once; analyses a shard through the run loop and writes it durably. With `run_pid` (a
-    worker of another process) it ends when that process is gone (`lifeline.die_with`)."""
-
-    def __init__(
-        self,
-        out: Path,
-        settings: dict[str, Any],
-        only: Sequence[str],
-        skip: Sequence[str],
-        run_pid: int | None = None,
-    ) -> None:
-        from ..api import load_pipeline
-        from .lifeline import die_with
-
-        if run_pid is not None:
-            die_with(run_pid)
-        self.folder = RunFolder(Path(out))
-        self.settings = settings
-        self.pipeline = load_pipeline(settings, only=only, skip=skip)
-
-    def analyze(self, shard: Shard, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-        from ..runner import process
-        from ..writers._common import records
-        from .arrow import records_table
-
-        t0 = time.perf_counter()
-        rows: list[dict[str, Any]] = []
-        rejected = [{"source": r.source, "message": r.message} for r in shard.rejected]
-
-        def sink(docs: Iterable[Document]) -> None:
-            for record in records(docs, self.settings):
-                rows.append(record)
-                if progress is not None:
-                    progress(1)
-
-        process(shard.docs, self.pipeline, sink, lambda r: rejected.append({"source": r.source, "message": r.message}))
-        if progress is not None and rejected:
-            progress(len(rejected))
-        marker = {
-            "shard": shard.index,
-            "documents": len(rows),
-            "rejected": len(rejected),
-            "seconds": round(time.perf_counter() - t0, 3),
-            "pid": os.getpid(),
-        }
-        self.folder.finish_shard(shard.index, records_table(rows), rejected, marker)
-        return marker
-
-
-_WORKER: ShardWorker | None = None
-
-
-def _init_worker(out: str, settings: dict[str, Any], only: list[str], skip: list[str], run_pid: int) -> None:
-    global _WORKER
-    _WORKER = ShardWorker(Path(out), settings, only, skip, run_pid)
-
-
-def _work(shard: Shard) -> dict[str, Any]:
-    assert _WORKER is not None, "worker not initialised"
-    return _WORKER.analyze(shard)
-
-
 # --- the manifest -----------------------------------------------------------------------------------------------
 
 
@@ -295,6 +139,18 @@ def model_versions(settings: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def step_totals(markers: Iterable[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Each pipeline step's documents and seconds over the finished shards (those written before the markers
+    carried them are left out), in pipeline order."""
+    totals: dict[str, dict[str, float]] = {}
+    for marker in markers:
+        for name, counts in marker.get("steps", {}).items():
+            total = totals.setdefault(name, {"documents": 0, "seconds": 0.0})
+            total["documents"] += counts["documents"]
+            total["seconds"] = round(total["seconds"] + counts["seconds"], 3)
+    return totals
+
+
 def _close_manifest(folder: RunFolder, manifest: dict[str, Any], job: Job, summary: Summary) -> None:
     done = folder.completed()
     manifest["status"] = "complete"
@@ -305,6 +161,7 @@ def _close_manifest(folder: RunFolder, manifest: dict[str, Any], job: Job, summa
         "shards": len(done),
         "clusters": summary.clusters,
     }
+    manifest["steps"] = step_totals(done.values())
     manifest["invocations"].append(
         {
             "finished": manifest["updated"],

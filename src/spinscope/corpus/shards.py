@@ -3,7 +3,7 @@
     DIR/manifest.json              inputs, settings, versions, counts, timings
     DIR/shards/shard-000042.parquet one row per analysed document (`corpus.arrow.record_schema`)
     DIR/errors/shard-000042.jsonl   the documents of that shard that were rejected, with the reason
-    DIR/done/shard-000042.json      completion marker, written last: counts and seconds
+    DIR/done/shard-000042.json      completion marker, written last: counts and seconds, each step's too
 
 Every file is written to a temporary name, flushed and fsynced, then renamed into place (and the folder
 fsynced), so after a crash at any moment a file is either whole or absent. A shard counts as done only when

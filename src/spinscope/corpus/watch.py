@@ -25,7 +25,9 @@ from typing import Any
 from ..data import Document
 from ..errors import CorpusError, Errors
 from ..readers import open_input
-from .run import Job, Shard, execute, model_versions
+from .executors import execute
+from .job import Job, Shard
+from .run import model_versions
 from .shards import RunFolder, durable_write
 
 

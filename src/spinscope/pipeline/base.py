@@ -18,8 +18,9 @@ JSON, schema, Parquet, SQL, terminal, HTML and web outputs need no edit for a ne
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
 from ..data import Document
@@ -155,8 +156,18 @@ def _written(names: set[str]) -> set[str]:
     return {key for n in names for key in components.get(n).writes}
 
 
+@dataclass
+class StepStats:
+    """What one step did: the documents it passed on, and the seconds spent in the step itself (not in the
+    steps before it, whose documents it pulls)."""
+
+    documents: int = 0
+    seconds: float = 0.0
+
+
 class Pipeline:
-    """Named components built from settings, run in order over documents.
+    """Named components built from settings, run in order over documents; `stats` counts each step's
+    documents and seconds (the corpus run's markers and manifest carry them).
 
     Warnings whose code is listed in `warnings.ignore` are dropped from each document once all steps ran.
     """
@@ -164,6 +175,7 @@ class Pipeline:
     def __init__(self, steps: Sequence[Component], ignore: Iterable[str] = ()) -> None:
         check_order(steps)
         self.steps = list(steps)
+        self.stats = {step.name: StepStats() for step in self.steps}
         upstream: dict[str, Component] = {}
         for step in self.steps:
             step.setup(upstream)
@@ -191,17 +203,17 @@ class Pipeline:
         raise PipelineError(Errors.E205(name=name, names=", ".join(self.names)))
 
     def __call__(self, doc: Document) -> Document:
-        for step in self.steps:
-            before = state_keys(doc)
-            doc = step(doc)
-            _ran(step, before, doc)
-        return self._finish(doc)
+        return next(self.pipe([doc]))
+
+    def step_stats(self) -> dict[str, dict[str, float]]:
+        """A copy of `stats`: step name -> documents, seconds."""
+        return {name: asdict(stats) for name, stats in self.stats.items()}
 
     def pipe(self, docs: Iterable[Document], steps: Sequence[Component] | None = None) -> Iterator[Document]:
         """Documents through every step, or through `steps` only (one of the `stages`)."""
         stream: Iterable[Document] = docs
         for step in self.steps if steps is None else steps:
-            stream = _checked(step, stream)
+            stream = _checked(step, stream, self.stats[step.name])
         for doc in stream:
             yield self._finish(doc)
 
@@ -220,16 +232,32 @@ class Pipeline:
         return doc
 
 
-def _checked(step: Component, docs: Iterable[Document]) -> Iterator[Document]:
-    """`step.pipe(docs)`, refusing any document on which it set a key it does not declare."""
+def _checked(step: Component, docs: Iterable[Document], stats: StepStats) -> Iterator[Document]:
+    """`step.pipe(docs)`, refusing any document on which it set a key it does not declare; the time spent
+    pulling `docs` (the steps before) is not counted in `stats`."""
     before: dict[int, set[str]] = {}
+    upstream = 0.0
 
     def entering() -> Iterator[Document]:
-        for doc in docs:
+        nonlocal upstream
+        source = iter(docs)
+        while True:
+            t0 = time.perf_counter()
+            doc = next(source, None)
+            upstream += time.perf_counter() - t0
+            if doc is None:
+                return
             before[id(doc)] = state_keys(doc)
             yield doc
 
-    for doc in step.pipe(entering()):
+    out = step.pipe(entering())
+    while True:
+        t0, pulled = time.perf_counter(), upstream
+        doc = next(out, None)
+        stats.seconds += time.perf_counter() - t0 - (upstream - pulled)
+        if doc is None:
+            return
+        stats.documents += 1
         _ran(step, before.pop(id(doc), set()), doc)
         yield doc
 
