@@ -104,11 +104,13 @@ def test_sockets_and_devices_are_e416(tmp_path, cfg) -> None:
 
 
 def test_low_level_openers_refuse_a_fifo(tmp_path, cfg) -> None:
+    from spinscope.readers import Content
     from spinscope.readers.textio import open_binary, read_bytes
 
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
-    for call in (lambda: read_bytes(fifo, cfg), lambda: open_binary(str(fifo))):
+    content = Content.of_path(fifo)
+    for call in (lambda: read_bytes(content, cfg), lambda: open_binary(content)):
         with pytest.raises(InputError, match=r"^\[E416\]"):
             without_hanging(fifo, call)
 

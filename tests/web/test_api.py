@@ -91,7 +91,7 @@ def test_upload_and_review(client: TestClient) -> None:
     record = client.post("/api/analyze", files=files)
     assert record.status_code == 201, record.text
     record = record.json()
-    assert record["source"] == "column.txt"
+    assert record["source"] == "column.txt" and record["meta"]["input_id"] == "column"  # read from memory
     span = record["techniques"][0]
     review = {"corrections": [{"action": "reject", **{k: span[k] for k in ("technique", "start", "end")}}]}
     saved = client.post(f"/api/documents/{record['id']}/review", json=review)

@@ -4,16 +4,18 @@ Importing this package registers every built-in reader; `open_input` is the one 
 """
 
 from . import feed, folder, html, stdin, tabular, telegram, txt, url, warc
-from .base import Reader, Rejected
-from .detect import detect_format, open_input, reader_for
+from .base import Content, Reader, Rejected
+from .detect import detect_format, open_content, open_input, reader_for
 
 __all__ = [
+    "Content",
     "Reader",
     "Rejected",
     "detect_format",
     "feed",
     "folder",
     "html",
+    "open_content",
     "open_input",
     "reader_for",
     "stdin",

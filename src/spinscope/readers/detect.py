@@ -10,9 +10,9 @@ from typing import Any
 from .. import registry
 from ..data import Document
 from ..errors import Errors, InputError
-from .base import Reader, Rejected
-from .telegram import EXPORT_FILE, sniff_export
-from .textio import is_url, refuse_special
+from .base import Content, Reader, Rejected
+from .telegram import EXPORT_FILE, looks_like_export, sniff_export
+from .textio import is_url, read_at_most, refuse_special
 from .url import sniff_markup
 
 # Longest suffixes first, so ".warc.gz" wins over ".gz".
@@ -39,13 +39,14 @@ SUFFIXES = {
 _NO_PATH = frozenset({"url", "stdin"})
 
 
-def _sniff_file(path: Path) -> str:
-    """Format of a file whose name says nothing, from its first 4 KiB."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(4096)
-    except OSError as exc:
-        raise InputError(Errors.E415(source=str(path), detail=exc.strerror or type(exc).__name__)) from exc
+def _head(content: Content) -> bytes:
+    """The first 4 KiB of the input (E415 when it cannot be read)."""
+    with content.raw() as fh:
+        return read_at_most(fh, 4096)
+
+
+def _sniffed(head: bytes) -> str:
+    """Format of an input whose name says nothing, from its first bytes."""
     if head.startswith(b"\x1f\x8b"):  # gzip: look inside for a WARC header
         try:
             head = zlib.decompressobj(wbits=31).decompress(head, 64)
@@ -54,6 +55,18 @@ def _sniff_file(path: Path) -> str:
     if head.startswith(b"WARC/"):
         return "warc"
     return sniff_markup(head) or "txt"
+
+
+def format_of(content: Content) -> str:
+    """Reader name for an input's content: a Telegram export by its first bytes (see `looks_like_export`), else
+    by its name's suffix, else by its first bytes."""
+    name = Path(content.name).name.lower()
+    if name.endswith(".json") and looks_like_export(_head(content), named_result=name == EXPORT_FILE):
+        return "telegram"
+    for suffix, fmt in SUFFIXES.items():
+        if name.endswith(suffix):
+            return fmt
+    return _sniffed(_head(content))
 
 
 def detect_format(source: str) -> str:
@@ -76,29 +89,35 @@ def detect_format(source: str) -> str:
     if not path.exists():
         raise InputError(Errors.E401(source=source))
     refuse_special(path, source)
-    name = path.name.lower()
-    if name.endswith(".json") and sniff_export(path, named_result=name == EXPORT_FILE):
-        return "telegram"
-    for suffix, fmt in SUFFIXES.items():
-        if name.endswith(suffix):
-            return fmt
-    return _sniff_file(path)
+    return format_of(Content.of_path(path))
+
+
+def _configured(name: str, settings: dict[str, Any]) -> str:
+    """`input.format` ("auto" when unset); E410 for a format no reader has."""
+    fmt = settings.get("input", {}).get("format", "auto") or "auto"
+    if fmt != "auto" and fmt not in registry.readers:
+        raise InputError(Errors.E410(source=name, fmt=fmt, known=", ".join(["auto", *registry.readers.names()])))
+    return fmt
 
 
 def reader_for(source: str, settings: dict[str, Any]) -> Reader:
     """The reader for one input, checked up front: unknown format (E410), missing path (E401) and a FIFO, socket
     or device (E416) raise here, before any reading starts."""
-    fmt = settings.get("input", {}).get("format", "auto") or "auto"
+    fmt = _configured(source, settings)
     if fmt == "auto":
         fmt = detect_format(source)
-    elif fmt not in registry.readers:
-        known = ", ".join(["auto", *registry.readers.names()])
-        raise InputError(Errors.E410(source=source, fmt=fmt, known=known))
     elif fmt not in _NO_PATH and source != "-" and not is_url(source):
         if not Path(source).exists():
             raise InputError(Errors.E401(source=source))
         refuse_special(source)
     return registry.readers.get(fmt)(settings)
+
+
+def open_content(content: Content, settings: dict[str, Any]) -> Iterator[Document | Rejected]:
+    """Documents (and Rejected records) from an input's content (an upload): read by the configured
+    `input.format`, or the format its name and first bytes give (`format_of`)."""
+    fmt = _configured(content.name, settings)
+    return registry.readers.get(format_of(content) if fmt == "auto" else fmt)(settings).read_content(content)
 
 
 def open_input(source: str, settings: dict[str, Any]) -> Iterator[Document | Rejected]:

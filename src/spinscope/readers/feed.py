@@ -19,7 +19,7 @@ import httpx
 from .. import registry
 from ..data import Document
 from ..errors import Errors, InputError
-from .base import Reader, Rejected
+from .base import Content, Reader, Rejected
 from .textio import is_url, limit, read_bytes
 from .txt import text_document
 from .url import fetch, make_client, page_document
@@ -93,9 +93,15 @@ class FeedReader(Reader):
         self.fetch_items = bool(settings.get("input", {}).get("feed_fetch", True))
 
     def read(self, source: str) -> Iterator[Document | Rejected]:
+        if not is_url(source):
+            yield from self.read_content(Content.of_path(source))
+            return
         with make_client(self.settings, self.transport) as client:
-            data = fetch(source, client, self.settings).body if is_url(source) else read_bytes(source, self.settings)
-            yield from self.read_feed(data, source, client)
+            yield from self.read_feed(fetch(source, client, self.settings).body, source, client)
+
+    def read_content(self, content: Content) -> Iterator[Document | Rejected]:
+        with make_client(self.settings, self.transport) as client:
+            yield from self.read_feed(read_bytes(content, self.settings), content.name, client)
 
     def read_feed(self, data: bytes, source: str, client: httpx.Client) -> Iterator[Document | Rejected]:
         import feedparser

@@ -16,10 +16,10 @@ from pathlib import Path
 from .. import registry
 from ..data import Document
 from ..errors import Errors, InputError
-from .base import Reader, Rejected
+from .base import Content, Reader, Rejected
 from .html import decode_html, html_document
 from .textio import limit, read_bytes
-from .txt import read_text_file
+from .txt import read_text
 
 _SEMEVAL_NAME = re.compile(r"article(\d+)")
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -73,10 +73,11 @@ class FolderReader(Reader):
                 yield Rejected(str(path), str(exc))
 
     def read_file(self, path: Path, doc_id: str) -> Document:
+        content = Content.of_path(path)
         if path.suffix.lower() in HTML_SUFFIXES:
-            html = decode_html(read_bytes(path, self.settings), str(path))
-            return html_document(html, doc_id=doc_id, source=str(path), settings=self.settings)
-        return read_text_file(path, doc_id=doc_id, settings=self.settings)
+            html = decode_html(read_bytes(content, self.settings), content.name)
+            return html_document(html, doc_id=doc_id, source=content.name, settings=self.settings)
+        return read_text(content, doc_id=doc_id, settings=self.settings)
 
 
 @registry.readers.register("semeval")

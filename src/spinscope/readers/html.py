@@ -9,13 +9,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from .. import registry
 from ..data import Document
 from ..errors import Errors, InputError
-from .base import Reader, Rejected
+from .base import Content, Reader, Rejected
 from .textio import check_text, decode_text, mostly_utf8, read_bytes
 
 logger = logging.getLogger(__name__)
@@ -98,7 +97,6 @@ class HtmlReader(Reader):
 
     name = "html"
 
-    def read(self, source: str) -> Iterator[Document | Rejected]:
-        path = Path(source)
-        html = decode_html(read_bytes(path, self.settings), source)
-        yield html_document(html, doc_id=path.stem, source=source, settings=self.settings)
+    def read_content(self, content: Content) -> Iterator[Document | Rejected]:
+        html = decode_html(read_bytes(content, self.settings), content.name)
+        yield html_document(html, doc_id=content.stem, source=content.name, settings=self.settings)

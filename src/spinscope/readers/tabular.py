@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from .. import registry
 from ..data import Document
 from ..errors import Errors, InputError
-from .base import Reader, Rejected
+from .base import Content, Reader, Rejected
 from .textio import (
     ByteStream,
     broken_gzip,
@@ -63,21 +63,22 @@ class RecordReader(Reader):
         self.id_field = options.get("id_field", "id")
         self.title_field = options.get("title_field", "title")
 
-    def records(self, source: str) -> Iterator[tuple[int, str, Mapping[str, Any] | InputError]]:
+    def records(self, content: Content) -> Iterator[tuple[int, str, Mapping[str, Any] | InputError]]:
         """(record number, location "file:line", parsed record or the error that stopped it)."""
         raise NotImplementedError
 
-    def read(self, source: str) -> Iterator[Document | Rejected]:
+    def read_content(self, content: Content) -> Iterator[Document | Rejected]:
         """Yield Documents and Rejected records in file order.
 
         Rejections are held back until the first good record: a file in which no record at all can be
         read is the wrong format or broken as a whole, and that deserves one error, not a Rejected per line.
         After `_GIVE_UP` bad records without a good one the file is declared broken without reading on.
         """
+        source = content.name
         held: list[Rejected] = []
         docs = tried = 0
         max_records = limit(self.settings, "max_records")
-        for n, where, record in self.records(source):
+        for n, where, record in self.records(content):
             if tried >= max_records:
                 yield Rejected(source, Errors.E413(source=source, limit=max_records))
                 return
@@ -139,9 +140,9 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _head(source: str) -> bytes:
+def _head(content: Content) -> bytes:
     """The first _SNIFF bytes (decompressed), or as many as a truncated .gz gives."""
-    with open_binary(source) as fh:
+    with open_binary(content) as fh:
         return fh.read(_SNIFF)
 
 
@@ -175,16 +176,17 @@ class JsonlReader(RecordReader):
     name = "jsonl"
     kind = "JSONL"
 
-    def records(self, source: str) -> Iterator[tuple[int, str, Mapping[str, Any] | InputError]]:
-        head = _head(source)
+    def records(self, content: Content) -> Iterator[tuple[int, str, Mapping[str, Any] | InputError]]:
+        source = content.name
+        head = _head(content)
         first = head.lstrip(b"\xef\xbb\xbf \t\r\n").partition(b"\n")[0]
         if b"\x00" in first:  # JSON never holds a raw NUL; in the first record it means a binary file
             raise InputError(Errors.E403(source=source))
         if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
-            yield from self._json_list(source)
+            yield from self._json_list(content)
             return
         max_bytes = limit(self.settings, "max_bytes")
-        with open_binary(source) as fh:
+        with open_binary(content) as fh:
             n = 0
             for n, raw in enumerate(_lines(fh, max_bytes), start=1):
                 where = f"{source}:{n}"
@@ -198,9 +200,10 @@ class JsonlReader(RecordReader):
             if fh.broken is not None:  # a truncated or corrupt .gz: the records before the break are kept
                 yield n + 1, f"{source}:{n + 1}", broken_gzip(source, f"line {n}", fh.broken)
 
-    def _json_list(self, source: str) -> Iterator[tuple[int, str, Mapping[str, Any] | InputError]]:
+    def _json_list(self, content: Content) -> Iterator[tuple[int, str, Mapping[str, Any] | InputError]]:
+        source = content.name
         try:
-            items = json.loads(read_bytes(source, self.settings).decode("utf-8-sig"))
+            items = json.loads(read_bytes(content, self.settings).decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
             raise InputError(Errors.E403(source=source)) from exc
         except (ValueError, RecursionError) as exc:
@@ -237,15 +240,16 @@ class CsvReader(RecordReader):
     name = "csv"
     kind = "CSV"
 
-    def records(self, source: str) -> Iterator[tuple[int, str, Mapping[str, Any] | InputError]]:
-        head = _head(source)
+    def records(self, content: Content) -> Iterator[tuple[int, str, Mapping[str, Any] | InputError]]:
+        source = content.name
+        head = _head(content)
         encoding = _csv_encoding(head, source)
         tsv = source.lower().removesuffix(".gz").endswith(".tsv")
         delimiter = "\t" if tsv else _delimiter(head.partition(b"\n")[0].decode(encoding, "replace"))
         # Articles outgrow csv's default 128 KiB field limit; the bound is process-wide, so only raise it.
         csv.field_size_limit(max(csv.field_size_limit(), limit(self.settings, "max_bytes")))
         # surrogateescape: a byte the encoding cannot decode rejects its row (see _decoded), not the whole file
-        with open_binary(source) as data, io.TextIOWrapper(data, encoding, "surrogateescape", newline="") as fh:
+        with open_binary(content) as data, io.TextIOWrapper(data, encoding, "surrogateescape", newline="") as fh:
             rows = csv.DictReader(_whole_lines(fh, data), delimiter=delimiter)
             if not rows.fieldnames:
                 raise InputError(Errors.E404(source=source))

@@ -30,7 +30,7 @@ from typing import Any
 from .. import registry
 from ..data import Document
 from ..errors import Errors, InputError
-from .base import Reader, Rejected
+from .base import Content, Reader, Rejected
 from .textio import check_text, limit, read_bytes
 
 logger = logging.getLogger(__name__)
@@ -153,8 +153,9 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _load(path: Path, source: str, settings: Mapping[str, Any]) -> Mapping[str, Any]:
-    data = read_bytes(path, settings, source=source)
+def _load(content: Content, settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    source = content.name
+    data = read_bytes(content, settings)
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -198,8 +199,11 @@ class TelegramReader(Reader):
                 raise InputError(Errors.E402(source=source, pattern=EXPORT_FILE))
         elif not path.exists():
             raise InputError(Errors.E401(source=source))
-        file = str(path)
-        export = _load(path, file, self.settings)
+        yield from self.read_content(Content.of_path(path))
+
+    def read_content(self, content: Content) -> Iterator[Document | Rejected]:
+        file, path = content.name, Path(content.name)
+        export = _load(content, self.settings)
         channel = _str(export.get("name"))
         channel_id = export.get("id") if isinstance(export.get("id"), int | str) else None
         prefix = str(channel_id) if channel_id not in (None, "") else channel or path.parent.name or path.stem

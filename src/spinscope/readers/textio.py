@@ -19,9 +19,12 @@ import stat
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Errors, InputError
+
+if TYPE_CHECKING:
+    from .base import Content
 
 logger = logging.getLogger(__name__)
 
@@ -68,29 +71,33 @@ def refuse_special(path: str | Path, source: str | None = None) -> None:
             raise InputError(Errors.E416(source=str(path) if source is None else source, kind=kind))
 
 
-def read_bytes(path: str | Path, settings: Mapping[str, Any], *, source: str | None = None) -> bytes:
-    """The raw bytes of one file, refusing files over `limits.max_bytes` before reading them."""
-    source = str(path) if source is None else source
+def read_bytes(content: Content, settings: Mapping[str, Any]) -> bytes:
+    """The raw bytes of one input, refusing more than `limits.max_bytes` (E412) without reading them all."""
     max_bytes = limit(settings, "max_bytes")
-    refuse_special(path, source)
-    try:
-        with Path(path).open("rb") as fh:
-            data = fh.read(max_bytes + 1)  # +1: a file that grows while we read still trips the limit
-    except FileNotFoundError as exc:
-        raise InputError(Errors.E401(source=source)) from exc
-    except OSError as exc:
-        raise InputError(Errors.E415(source=source, detail=exc.strerror or type(exc).__name__)) from exc
+    with content.raw() as fh:
+        data = read_at_most(fh, max_bytes + 1)  # +1: a file that grows while we read still trips the limit
     if len(data) > max_bytes:
-        raise InputError(Errors.E412(source=source, limit=max_bytes))
+        raise InputError(Errors.E412(source=content.name, limit=max_bytes))
     return data
 
 
-class _Gunzip(io.RawIOBase):
-    """The bytes of a .gz file, ending at the first break (a member cut short or corrupt) instead of raising it."""
+def read_at_most(fh: Any, n: int) -> bytes:
+    """Up to `n` bytes of a stream (an unbuffered one may answer a read with fewer than it has)."""
+    chunks, left = [], n
+    while left > 0 and (chunk := fh.read(left)):
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
-    def __init__(self, path: str) -> None:
+
+class _Gunzip(io.RawIOBase):
+    """The gunzipped bytes of a stream, ending at the first break (a member cut short or corrupt) instead of
+    raising it."""
+
+    def __init__(self, raw: Any) -> None:
         super().__init__()
-        self._gz = gzip.open(path, "rb")  # noqa: SIM115 (closed in close)
+        self._raw = raw
+        self._gz = gzip.GzipFile(fileobj=raw, mode="rb")
         self.broken: Exception | None = None
 
     def readable(self) -> bool:
@@ -112,11 +119,12 @@ class _Gunzip(io.RawIOBase):
 
     def close(self) -> None:
         self._gz.close()
+        self._raw.close()
         super().close()
 
 
 class ByteStream(io.BufferedReader):
-    """A file's bytes, decompressed when it is gzip (`items.jsonl.gz`). A broken .gz reads as ending where its
+    """An input's bytes, decompressed when it is gzip (`items.jsonl.gz`). A broken .gz reads as ending where its
     data breaks, so everything before the break is kept; `broken` is then the error, to report."""
 
     @property
@@ -128,17 +136,12 @@ class ByteStream(io.BufferedReader):
         return self.broken is not None and line[-1:] not in ("\n", "\r", b"\n", b"\r")
 
 
-def open_binary(source: str) -> ByteStream:
-    """The file's bytes as a stream, gunzipped when the file starts with the gzip magic (E401, E415, E416)."""
-    refuse_special(source)
-    try:
-        with Path(source).open("rb") as probe:
-            gzipped = probe.read(2) == b"\x1f\x8b"
-        return ByteStream(_Gunzip(source) if gzipped else io.FileIO(source))
-    except FileNotFoundError as exc:
-        raise InputError(Errors.E401(source=source)) from exc
-    except OSError as exc:
-        raise InputError(Errors.E415(source=source, detail=exc.strerror or type(exc).__name__)) from exc
+def open_binary(content: Content) -> ByteStream:
+    """The input's bytes as a stream, gunzipped when they start with the gzip magic (E401, E415, E416)."""
+    with content.raw() as probe:
+        gzipped = read_at_most(probe, 2) == b"\x1f\x8b"
+    raw = content.raw()
+    return ByteStream(_Gunzip(raw) if gzipped else raw)
 
 
 def broken_gzip(source: str, after: str, exc: Exception) -> InputError:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from .. import registry
 from ..data import Document
-from .base import Reader, Rejected
+from .base import Content, Reader, Rejected
 from .textio import check_text, date_header, decode_text, first_line, read_bytes
 
 HEADLINE_MAX_WORDS = 20
@@ -109,10 +108,9 @@ def text_document(
     return doc
 
 
-def read_text_file(path: Path, *, doc_id: str, settings: Mapping[str, Any]) -> Document:
-    source = str(path)
-    text, encoding = decode_text(read_bytes(path, settings), source)
-    return text_document(text, doc_id=doc_id, source=source, settings=settings, encoding=encoding)
+def read_text(content: Content, *, doc_id: str, settings: Mapping[str, Any]) -> Document:
+    text, encoding = decode_text(read_bytes(content, settings), content.name)
+    return text_document(text, doc_id=doc_id, source=content.name, settings=settings, encoding=encoding)
 
 
 @registry.readers.register("txt")
@@ -121,6 +119,5 @@ class TxtReader(Reader):
 
     name = "txt"
 
-    def read(self, source: str) -> Iterator[Document | Rejected]:
-        path = Path(source)
-        yield read_text_file(path, doc_id=path.stem, settings=self.settings)
+    def read_content(self, content: Content) -> Iterator[Document | Rejected]:
+        yield read_text(content, doc_id=content.stem, settings=self.settings)

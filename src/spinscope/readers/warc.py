@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import registry
 from ..data import Document
 from ..errors import Errors, InputError
-from .base import Reader, Rejected
+from .base import Content, Reader, Rejected
 from .html import decode_html, html_document
 from .textio import ByteStream, broken_gzip, limit, open_binary
 from .url import HTML_TYPES
@@ -33,17 +32,12 @@ class WarcReader(Reader):
 
     name = "warc"
 
-    def read(self, source: str) -> Iterator[Document | Rejected]:
-        path = Path(source)
-        if not path.exists():
-            raise InputError(Errors.E401(source=source))
-        if not path.is_file():
-            raise InputError(Errors.E415(source=source, detail="not a file"))
-        if path.stat().st_size == 0:
-            raise InputError(Errors.E404(source=source))
+    def read_content(self, content: Content) -> Iterator[Document | Rejected]:
         # Gunzipped here, not by FastWARC, which drops a member cut short without a word: see textio.ByteStream.
-        with open_binary(source) as stream:
-            yield from self._records(stream, source)
+        with open_binary(content) as stream:
+            if not stream.peek(1):
+                raise InputError(Errors.E404(source=content.name))
+            yield from self._records(stream, content.name)
 
     def _records(self, stream: ByteStream, source: str) -> Iterator[Document | Rejected]:
         from fastwarc.warc import ArchiveIterator

@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 from ..data import Document
 from ..errors import Coded, SpinscopeError, code_of, internal
 from ..pipeline import Component, Pipeline
-from ..readers import Rejected, open_input
+from ..readers import Content, Rejected, open_content, open_input
 from ..utils import batched
 from .cancel import Cancellation
 
@@ -42,13 +42,17 @@ class RunStats:
     rejected: list[Rejected] = field(default_factory=list)
 
 
+Input = str | Content | Document  # a source (path, folder, URL, '-'), an input's content, or a Document
+
+
 def read_inputs(
-    inputs: Iterable[str | Document],
+    inputs: Iterable[Input],
     settings: dict[str, Any],
     reject: OnReject,
     cancel: Cancellation | None = None,
 ) -> Iterator[Document]:
-    """Documents from inputs: a source (path, folder, URL, '-') is read by its reader, a Document passes as it is.
+    """Documents from inputs: a source (path, folder, URL, '-') or an input's content (an upload's bytes and
+    name) is read by its reader, a Document passes as it is.
 
     An unusable input or a bad record inside one goes to `reject`; the rest is read (an input that fails
     half-way keeps the documents read before the failure). A set `cancel` stops the reading (`Cancelled`).
@@ -60,7 +64,7 @@ def read_inputs(
             yield item
             continue
         try:
-            for doc in open_input(item, settings):
+            for doc in open_content(item, settings) if isinstance(item, Content) else open_input(item, settings):
                 cancel.check()
                 if isinstance(doc, Rejected):
                     reject(doc)
@@ -68,11 +72,12 @@ def read_inputs(
                     yield doc
         except Exception as exc:
             logger.info("input %s failed", item, exc_info=not isinstance(exc, SpinscopeError))
-            reject(Rejected(item, exc.args[0] if isinstance(exc, SpinscopeError) else _reason(item, exc)))
+            name = item.name if isinstance(item, Content) else item
+            reject(Rejected(name, exc.args[0] if isinstance(exc, SpinscopeError) else _reason(name, exc)))
 
 
 def process(
-    inputs: Iterable[str | Document],
+    inputs: Iterable[Input],
     pipeline: Pipeline,
     sink: Callable[[Iterable[Document]], Any],
     on_reject: OnReject | None = None,

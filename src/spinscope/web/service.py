@@ -7,20 +7,21 @@ requests queue instead of competing for them, and are served in the order they c
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from ..api import load_pipeline
 from ..data import Document
-from ..errors import Coded, Errors, InputError, code_of
+from ..errors import Errors, InputError
 from ..pipeline import Pipeline
+from ..readers import Content
 from ..readers.txt import text_document
 from ..runner import Cancellation, process
+from ..runner.loop import Input
 from ..writers._common import records
 
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz", ".warc", ".warc.gz", ".csv")
@@ -82,7 +83,7 @@ class Analyzer:
 
     def run(
         self,
-        inputs: list[str | Document],
+        inputs: list[Input],
         only: Sequence[str] = (),
         skip: Sequence[str] = (),
         cancel: Cancellation | None = None,
@@ -127,17 +128,9 @@ class Analyzer:
         return self.run([fetch_document(url, self.settings, transport=self.transport)], **options)
 
     def upload(self, data: bytes, *, name: str, **options: Any) -> Analysis:
-        """A file as its reader reads it (by suffix): one document, or several for JSONL/CSV/WARC."""
+        """A file as its reader reads it (by suffix): one document, or several for JSONL/CSV/WARC. Its documents
+        are named after the file (`name` without any folder), read from memory: no temporary file."""
         suffix = next((s for s in sorted(UPLOAD_SUFFIXES, key=len, reverse=True) if name.lower().endswith(s)), "")
         if not suffix:
             raise InputError(Errors.E410(source=name, fmt=Path(name).suffix, known=", ".join(UPLOAD_SUFFIXES)))
-        with tempfile.TemporaryDirectory(prefix="spinscope-upload-") as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            path.write_bytes(data)
-            analysis = self.run([str(path)], **options)
-        shown = Path(name).name  # the temporary path never reaches the user
-        for record in analysis.records:
-            for key in ("id", "source"):
-                record[key] = record[key].replace(str(path), shown).replace(path.name, shown)
-        analysis.rejected = [Coded(m.replace(str(path), shown), code_of(m)) for m in analysis.rejected]
-        return analysis
+        return self.run([Content(PurePath(name.replace("\\", "/")).name, data=data)], **options)
