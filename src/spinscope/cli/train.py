@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 ENCODED = Path("runs/encoded")  # encoded articles, cached per exported model file (train.corpus)
+MODELS = Path("src/spinscope/models")  # where the shipped models live in a checkout
+SHARED = Path("../shared/data")
+
+Data = Annotated[Path, typer.Option("--data", help="the shared data folder")]
+Encoder = Annotated[Path, typer.Option("--model", help="encoder model folder")]
+Out = Annotated[Path, typer.Option("--out", help="folder to write")]
+Cache = Annotated[Path, typer.Option("--cache", help="where encoded inputs are cached")]
+
+
+def _show(metrics: object) -> None:
+    typer.echo(json.dumps(metrics, indent=1, sort_keys=True))
+
+
+def _log() -> None:
+    """Progress lines of the long fits (encoding, folds) on stderr."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True)
 
 
 def _seed() -> int:
@@ -85,16 +103,11 @@ def export(
 
 
 def _head_command(task: str):
-    def command(
-        data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
-        model: Path = typer.Option(Path("src/spinscope/models/techniques"), "--model", help="encoder model folder"),
-        out: Path = typer.Option(Path(f"src/spinscope/models/{task}"), "--out", help="head folder to write"),
-        cache: Path = typer.Option(ENCODED, "--cache", help="where encoded articles are cached"),
-    ) -> None:
+    def command(data: Data = SHARED, model: Encoder = MODELS / "techniques", out: Out = MODELS / task,
+                cache: Cache = ENCODED) -> None:  # fmt: skip
         from ..train.heads import train_head
 
-        metrics = train_head(task, model, out, data, cache, seed=_seed())
-        typer.echo(json.dumps(metrics, indent=1, sort_keys=True))
+        _show(train_head(task, model, out, data, cache, seed=_seed()))
 
     command.__doc__ = f"Fit the {task} head on the shared encoder's article vectors; compare with TF-IDF."
     return command
@@ -105,92 +118,65 @@ train_app.command("genre")(_head_command("genre"))
 
 
 @train_app.command("claims")
-def claims(
-    data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
-    model: Path = typer.Option(Path("src/spinscope/models/techniques"), "--model", help="encoder model folder"),
-    out: Path = typer.Option(Path("src/spinscope/models/claims"), "--out", help="head folder to write"),
-    cache: Path = typer.Option(ENCODED, "--cache", help="where encoded sentences are cached"),
-) -> None:
+def claims(data: Data = SHARED, model: Encoder = MODELS / "techniques", out: Out = MODELS / "claims",
+           cache: Cache = ENCODED) -> None:  # fmt: skip
     """Fit the check-worthiness head on the shared encoder's sentence features; compare with TF-IDF and
     frozen e5 by leave-debates-out cross-validation on CLEF 2020 Task 5."""
-    import logging
-
     from ..train.claims import train_claims
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True)
-    metrics = train_claims(model, out, data, cache, seed=_seed())
-    typer.echo(json.dumps(metrics, indent=1, sort_keys=True))
+    _log()
+    _show(train_claims(model, out, data, cache, seed=_seed()))
 
 
 @train_app.command("entities")
 def entities(
-    data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
-    model: Path = typer.Option(Path("src/spinscope/models/techniques"), "--model", help="encoder model folder"),
-    out: Path = typer.Option(Path("src/spinscope/models/entities"), "--out", help="head folder to write"),
-    cases: Path = typer.Option(Path("tests/fixtures/ner_cases.toml"), "--cases", help="hand-written gold sentences"),
-    cache: Path = typer.Option(ENCODED, "--cache", help="where encoded articles are cached"),
+    data: Data = SHARED,
+    model: Encoder = MODELS / "techniques",
+    out: Out = MODELS / "entities",
+    cases: Annotated[Path, typer.Option("--cases", help="hand-written gold sentences")] = Path(
+        "tests/fixtures/ner_cases.toml"
+    ),
+    cache: Cache = ENCODED,
 ) -> None:
     """Fit the token NER head on the shared encoder's hidden states, with spaCy/natasha silver labels."""
-    import logging
-
     from ..train.entities import train_entities
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True)
-    metrics = train_entities(model, out, cases, data, cache, seed=_seed())
-    typer.echo(json.dumps(metrics, indent=1, sort_keys=True))
+    _log()
+    _show(train_entities(model, out, cases, data, cache, seed=_seed()))
 
 
 @train_app.command("roles")
-def roles(
-    data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
-    model: Path = typer.Option(Path("src/spinscope/models/techniques"), "--model", help="encoder model folder"),
-    out: Path = typer.Option(Path("src/spinscope/models/roles"), "--out", help="head folder to write"),
-    cache: Path = typer.Option(ENCODED, "--cache", help="where encoded mentions are cached"),
-) -> None:
+def roles(data: Data = SHARED, model: Encoder = MODELS / "techniques", out: Out = MODELS / "roles",
+          cache: Cache = ENCODED) -> None:  # fmt: skip
     """Fit the entity-framing role heads (SemEval-2025 Task 10 subtask 1) on the shared encoder's mention
     features, with a lexical head blended in; figures by cross-validation against majority and TF-IDF."""
-    import logging
-
     from ..train.roles import train_roles
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True)
-    metrics = train_roles(model, out, data, cache)
-    typer.echo(json.dumps(metrics["figures"]["held_out_halves"], indent=1))
+    _log()
+    _show(train_roles(model, out, data, cache)["figures"]["held_out_halves"])
 
 
 @train_app.command("narratives")
-def narratives(
-    data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
-    model: Path = typer.Option(Path("src/spinscope/models/techniques"), "--model", help="encoder model folder"),
-    out: Path = typer.Option(Path("src/spinscope/models/narratives"), "--out", help="head folder to write"),
-    cache: Path = typer.Option(ENCODED, "--cache", help="where encoded documents are cached"),
-) -> None:
+def narratives(data: Data = SHARED, model: Encoder = MODELS / "techniques", out: Out = MODELS / "narratives",
+               cache: Cache = ENCODED) -> None:  # fmt: skip
     """Fit the SemEval-2025 narrative head on the shared encoder's article features; compare with frozen e5
     and TF-IDF on a fixed held-out quarter and by cross-validation."""
     from ..train.narratives import train_narratives
 
-    metrics = train_narratives(model, out, data, cache, seed=_seed())
-    typer.echo(json.dumps(metrics["chosen"], indent=1))
+    _show(train_narratives(model, out, data, cache, seed=_seed())["chosen"])
 
 
 @train_app.command("matching")
-def matching(
-    data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
-    out: Path = typer.Option(Path("src/spinscope/models/matching"), "--out", help="verifier folder to write"),
-) -> None:
+def matching(data: Data = SHARED, out: Out = MODELS / "matching") -> None:
     """Fit the case-match verifier on the dev half of our matching test set (EUvsDisinfo cases), choose its
     cut there and report precision/recall on the test half, beside raw cosine."""
     from ..train.matching import train_matching
 
-    metrics = train_matching(out, data)
-    typer.echo(json.dumps(metrics["results"], indent=1))
+    _show(train_matching(out, data)["results"])
 
 
 @train_app.command("display")
-def display(
-    data: Path = typer.Option(Path("../shared/data"), "--data", help="the shared data folder"),
-    model: Path = typer.Option(Path("src/spinscope/models/techniques"), "--model", help="techniques model folder"),
-) -> None:
+def display(data: Data = SHARED, model: Encoder = MODELS / "techniques") -> None:
     """Choose the score each technique's span needs to be shown, per language: the lowest at which the spans of
     the validation articles are right at least half the time (thresholds.json `display`)."""
     from ..config import load_settings
@@ -198,15 +184,13 @@ def display(
 
     overrides = [f"components.encoder.model={model.resolve()}", "components.techniques.display_precision=0"]
     settings = load_settings(overrides=overrides)  # every span judged
-    typer.echo(json.dumps(train_display(model, data, settings)["held_out_halves"], indent=1))
+    _show(train_display(model, data, settings)["held_out_halves"])
 
 
 @train_app.command("retrieval")
-def retrieval(
-    out: Path = typer.Option(Path("src/spinscope/models/retrieval"), "--out", help="embedder folder to write"),
-) -> None:
+def retrieval(out: Out = MODELS / "retrieval") -> None:
     """Export the pretrained multilingual-e5-small (no fine-tuning) as the int8 ONNX sentence embedder of
     matching and user narratives."""
     from ..train.retrieval import export_retrieval
 
-    typer.echo(json.dumps(export_retrieval(out), indent=1))
+    _show(export_retrieval(out))
