@@ -16,7 +16,8 @@ import numpy as np
 from ..api import analyze_all, load_pipeline
 from ..config import load_settings
 from ..data import Document
-from ..readers.txt import read_text_file
+from ..readers import Content
+from ..readers.txt import read_text
 
 TOP = 10  # P@10
 GATE_DEBATES = 5  # every tenth debate, sorted by name
@@ -83,7 +84,8 @@ def example_precision(cases: Path, repo: Path, settings: dict[str, Any] | None =
     out: dict[str, float] = {}
     for example in tomllib.loads(cases.read_text(encoding="utf-8"))["example"]:
         path = repo / example["file"]
-        (doc,) = analyze_all([read_text_file(path, doc_id=path.stem, settings=settings)], pipeline, example["file"])
+        article = read_text(Content.of_path(path), doc_id=path.stem, settings=settings)
+        (doc,) = analyze_all([article], pipeline, example["file"])
         ranked = sorted(doc.layer("claims"), key=lambda c: -c.score)[:k]
         hits = sum(any(c.text.startswith(p) for p in example["checkworthy"]) for c in ranked)
         out[example["file"]] = round(hits / k, 4)
