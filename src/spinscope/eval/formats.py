@@ -341,10 +341,9 @@ def resolve_data_root(data_root: str | Path | None = None) -> Path:
 def _articles(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         raise FormatError(Errors.E401(source=folder))
-    found = {}
-    for p in folder.iterdir():
-        if p.suffix == ".txt" and (aid := article_id_from_name(p.name)) is not None:
-            found[aid] = p
+    from ..readers.folder import SemevalReader, doc_id_for
+
+    found = {doc_id_for(p): p for p in SemevalReader.files(folder) if doc_id_for(p).isdigit()}
     if not found:
         raise FormatError(Errors.E402(source=folder, pattern="article<ID>.txt"))
     return dict(sorted(found.items()))

@@ -43,8 +43,10 @@ class FolderReader(Reader):
     name = "folder"
     patterns: tuple[str, ...] = ("*.txt", "*.html", "*.htm", "*.xhtml")
 
-    def files(self, folder: Path) -> list[Path]:
-        found = {p for pattern in self.patterns for p in folder.glob(pattern) if p.is_file()}
+    @classmethod
+    def files(cls, folder: Path) -> list[Path]:
+        """The article files of `folder`, SemEval ids in number order first."""
+        found = {p for pattern in cls.patterns for p in folder.glob(pattern) if p.is_file()}
         return sorted(found, key=_order)
 
     def read(self, source: str) -> Iterator[Document | Rejected]:
