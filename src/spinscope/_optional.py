@@ -15,6 +15,9 @@ _EXTRA = {
     "ray": "ray",
     "fastapi": "web",
     "uvicorn": "web",
+    "stix2": "interop",
+    "pymisp": "interop",
+    "pyld": "interop",
 }
 
 

@@ -107,3 +107,26 @@ def test_shards_from_before_roles_give_an_empty_roles_view(run_dir: Path, tmp_pa
     columns, rows = run_query(old, "SELECT * FROM roles")
     assert rows == [] and columns[:5] == ["id", "outlet", "language", "day", "actor"]
     assert run_query(old, "SELECT count(*) FROM entities")[1][0][0] > 0
+
+
+def test_export_writes_the_run_or_the_documents_a_condition_picks(run_dir: Path, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "all.jsonl"
+    code, _, err = run_cli(monkeypatch, capsys, "corpus", "export", str(run_dir), "-f", "jsonl", "-o", str(out))
+    assert code == 0, err
+    exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    _, rows = run_query(run_dir, "SELECT id, n_techniques FROM documents ORDER BY id")
+    assert [(r["id"], len(r["techniques"])) for r in sorted(exported, key=lambda r: r["id"])] == rows
+    assert all(r["text"][t["start"] : t["end"]] == t["text"] for r in exported for t in r["techniques"])
+    assert all(isinstance(r["meta"], dict) for r in exported)  # stored as JSON strings, read back as objects
+    pytest.importorskip("stix2validator")
+    from stix2validator import validate_string
+
+    stix = tmp_path / "page.stix.json"
+    where = ["--where", "id = 'page'"]
+    code, _, err = run_cli(monkeypatch, capsys, "corpus", "export", str(run_dir), "-f", "stix", "-o", str(stix), *where)
+    assert code == 0, err
+    bundle = json.loads(stix.read_text(encoding="utf-8"))
+    assert [o["x_spinscope_id"] for o in bundle["objects"] if o["type"] == "report"] == ["page"]
+    assert validate_string(json.dumps(bundle)).is_valid
+    code, _, err = run_cli(monkeypatch, capsys, "corpus", "export", str(run_dir), "-f", "html")
+    assert code == 2 and "[E602]" in err

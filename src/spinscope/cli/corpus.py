@@ -38,6 +38,7 @@ ConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", help="TOML settings file (default ./spinscope.toml).")
 ]
 QUERY_FORMATS = ("table", "csv", "json")
+EXPORT_FORMATS = ("stix", "misp", "labelstudio", "json", "jsonl")
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a setting: section.key=value.")]
 
 
@@ -144,6 +145,29 @@ def query_command(
         for row in rows:
             table.add_row(*(escape("" if v is None else str(v)) for v in row))
         Console().print(table)
+
+
+@corpus_app.command("export")
+def export_command(
+    folder: Annotated[Path, typer.Argument(help="The --out folder of a corpus run.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="A record format: " + ", ".join(EXPORT_FORMATS))],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    where: Annotated[
+        str, typer.Option("--where", help="An SQL condition on the documents view: only those documents.")
+    ] = "",
+) -> None:
+    """Write the run's documents (all, or those --where selects) as STIX 2.1, MISP, Label Studio tasks, JSON
+    or JSON Lines."""
+    from ..corpus.export import exported_records
+    from ..registry import writers
+
+    if fmt not in EXPORT_FORMATS:
+        raise SpinscopeError(Errors.E602(fmt=fmt, known=", ".join(EXPORT_FORMATS)))
+    settings = load_settings()
+    records = exported_records(folder, where, QueryLimits.of(settings))
+    check_output(output, [str(folder)])
+    with open_output(output) as out:
+        writers.get(fmt)(settings).write_records(records, out)
 
 
 @corpus_app.command("report")

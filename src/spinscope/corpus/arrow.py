@@ -9,7 +9,7 @@ property that may hold several types) is stored as a JSON string, so no value is
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -96,6 +96,29 @@ def _kinds_of(fields: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
     schema = load_schema()
     defs = schema.get("$defs", {})
     return tuple((name, _kind(node, defs)) for name, node in schema["properties"].items())
+
+
+def _restored(value: Any, kind: Any) -> Any:
+    """A shard value back as the record's JSON value (`_value` undone: JSON strings loaded, maps as objects)."""
+    if value is None:
+        return None
+    if kind == JSON:
+        return json.loads(value)
+    if isinstance(kind, str):
+        return value
+    tag, inner = kind
+    if tag == "list":
+        return [_restored(v, inner) for v in value]
+    if tag == "map":
+        return {k: _restored(v, inner) for k, v in value}
+    return {name: _restored(value.get(name), sub) for name, sub in inner.items()}
+
+
+def records_of(table: pa.Table) -> Iterator[dict[str, Any]]:
+    """The JSON records of a shard table (attributes a struct does not declare were not stored)."""
+    kinds = [(name, kind) for name, kind in _record_kinds() if name in table.column_names]
+    for row in table.to_pylist():
+        yield {name: _restored(row[name], kind) for name, kind in kinds}
 
 
 def record_schema() -> pa.Schema:

@@ -8,14 +8,12 @@ docs/schema.md. Zero documents give `[]`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterator, Mapping
 from itertools import chain
 from typing import Any, TextIO
 
-from ..data import Document
 from ..registry import writers
-from ._common import records
-from .base import Writer
+from .base import RecordWriter
 
 # Characters that str.splitlines() treats as line ends but json.dumps(ensure_ascii=False) leaves raw; escaped,
 # so a JSONL record stays on one line for every line splitter (they can only occur inside JSON strings).
@@ -31,11 +29,10 @@ def dumps(record: dict[str, Any], *, indent: int | None = 2) -> str:
 
 
 @writers.register("json")
-class JsonWriter(Writer):
+class JsonWriter(RecordWriter):
     name = "json"
 
-    def write(self, docs: Iterable[Document], out: TextIO) -> None:
-        it = records(docs, self.settings)
+    def write_records(self, it: Iterator[Mapping[str, Any]], out: TextIO) -> None:
         first = next(it, None)
         if first is None:
             out.write("[]\n")

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Iterator, Mapping
+from typing import Any, TextIO
 
-from ..data import Document
 from ..registry import writers
-from ._common import records
-from .base import Writer
+from .base import RecordWriter
 from .json import dumps
 
 
 @writers.register("jsonl")
-class JsonlWriter(Writer):
+class JsonlWriter(RecordWriter):
     name = "jsonl"
 
-    def write(self, docs: Iterable[Document], out: TextIO) -> None:
-        for record in records(docs, self.settings):
+    def write_records(self, records: Iterator[Mapping[str, Any]], out: TextIO) -> None:
+        for record in records:
             out.write(dumps(record, indent=None) + "\n")
