@@ -6,6 +6,7 @@ are raised as coded SpinscopeErrors, which the root app prints as one line (exit
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -22,7 +23,8 @@ from ..casebank import FORMATS, MAPPABLE, CaseBank, bank_path, parse_mapping, re
 from ..casebank.importers import Item
 from ..casebank.store import CASE_FIELDS, Case
 from ..config import load_settings
-from ..errors import CaseBankError, Errors
+from ..errors import CaseBankError, Errors, SpinscopeError
+from .output import check_output, open_output
 
 casebank_app = typer.Typer(
     help="Import and inspect the local bank of debunked claims.", no_args_is_help=True, add_completion=False
@@ -89,6 +91,28 @@ def import_command(
     )
     for example in report.examples:
         _say(f"  skipped {example}")
+
+
+@casebank_app.command("export")
+def export_command(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="claimreview (schema.org JSON-LD).")] = "claimreview",
+    bank: BankOpt = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    config: ConfigOpt = None,
+    overrides: SetOpt = None,
+) -> None:
+    """Publish the cases (or one bank's, such as the newsroom's own verdicts) as ClaimReview JSON-LD."""
+    from ..interop.claimreview import claimreview
+
+    if fmt != "claimreview":
+        raise SpinscopeError(Errors.E602(fmt=fmt, known="claimreview"))
+    settings = _settings(config, overrides)
+    with _open(settings) as store:
+        _check_bank(store, bank)
+        document = claimreview(store.iter_cases(bank))
+    check_output(output, [])
+    with open_output(output) as out:
+        out.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
 
 
 @casebank_app.command("list")

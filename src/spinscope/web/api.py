@@ -25,8 +25,11 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
 from .. import __version__
-from ..casebank.store import open_default
+from ..casebank import CaseBank, bank_path
+from ..casebank.store import Case, open_default
+from ..corpus.query import outlet as outlet_of
 from ..errors import Errors, InputError
+from ..interop.claimreview import SCALE, claimreview, newsroom_case
 from ..runner.cancel import Cancellation, Cancelled
 from ..writers.record import SCHEMA_VERSION
 from .app import State, state_of
@@ -260,6 +263,7 @@ async def listing(request: Request, limit: int, offset: int, **filters: str) -> 
 
 
 MAX_QUERY_CHARS = 1000  # characters of a search or filter value
+MAX_VERDICT_CHARS = 10_000  # characters of a verdict's rebuttal
 FACET_HELP = "technique, narrative, actor, role as `<actor>: <main role>`, language, outlet, and plugins' own"
 MAX_OFFSET = 1_000_000_000  # the furthest a listing pages (SQLite takes offsets below 2**63 only)
 Text = Annotated[str, Query(max_length=MAX_QUERY_CHARS)]
@@ -393,6 +397,54 @@ def corrections_download(state: State, fmt: str) -> Response:
                         archive.write(path, path.relative_to(out.parent).as_posix())
             body, kind, name = buffer.getvalue(), "application/zip", "corrections.zip"
     return Response(body, media_type=kind, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+class VerdictRequest(BaseModel):
+    """A newsroom's verdict on one of a stored document's claims (`claim`: its index in the record's claims)."""
+
+    claim: int = Field(ge=0)
+    rating: str = Field(description="one of " + ", ".join(SCALE))
+    rebuttal: str = Field("", max_length=MAX_VERDICT_CHARS)
+    link: str = Field("", max_length=MAX_QUERY_CHARS)
+    author: str = Field("", max_length=MAX_QUERY_CHARS)
+
+
+def record_verdict(state: State, doc_id: str, verdict: VerdictRequest) -> Case:
+    """The verdict as a case of the `newsroom` bank of the local case bank (made when there is none yet), so
+    later articles that restate the claim match it."""
+    record = _record(state, doc_id)
+    if verdict.claim >= len(record["claims"]):
+        raise InputError(Errors.E1108(what="claim", kind=f"the index of one of the {len(record['claims'])} claims"))
+    source = record.get("source") or ""
+    appeared = source if source.startswith(("http://", "https://")) else outlet_of(record["meta"] or {}, source)
+    case = newsroom_case(
+        record["claims"][verdict.claim]["text"], rating=verdict.rating, rebuttal=verdict.rebuttal.strip(),
+        link=verdict.link.strip(), author=verdict.author.strip(), appeared=appeared, language=record["language"],
+    )  # fmt: skip
+    with CaseBank(bank_path(state.settings), create=True) as bank:
+        bank.upsert([case])
+    return case
+
+
+@router.post("/documents/{doc_id}/verdicts", status_code=201, summary="Record a verdict on a claim (newsroom bank)")
+async def verdict(request: Request, doc_id: str) -> dict[str, Any]:
+    guard_write(request)
+    try:
+        body = VerdictRequest.model_validate_json(await request.body())
+    except ValueError as exc:
+        raise InputError(Errors.E1029(detail=str(exc).splitlines()[0])) from exc
+    return dataclasses.asdict(record_verdict(state_of(request), doc_id, body))
+
+
+@router.get("/casebank/claimreview", summary="A bank of the local case bank as ClaimReview JSON-LD")
+def casebank_claimreview(request: Request, bank: Text = "newsroom") -> Response:
+    settings = state_of(request).settings
+    store = open_default(settings)
+    document = claimreview([])
+    if store is not None:
+        with store:
+            document = claimreview(store.iter_cases(bank or None))
+    return JSONResponse(document, media_type="application/ld+json")
 
 
 @router.get("/casebank/search", summary="Cases of the local case bank whose text holds these words")

@@ -3,6 +3,7 @@ and filters. Forms post with the CSRF token; every value from a document is esca
 
 from __future__ import annotations
 
+import io
 import secrets
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -11,10 +12,23 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import Errors, InputError
+from ..interop.claimreview import SCALE
 from ..labels import TECHNIQUES, human_name
+from ..registry import writers
 from ..writers.html import CSS, JS, render_document, render_report
 from ..writers.semeval import paragraph_lines, span_lines
-from .api import Filters, Offset, analyze_request, filters_of, listing, read_form, reanalyzed, stored
+from .api import (
+    Filters,
+    Offset,
+    VerdictRequest,
+    analyze_request,
+    filters_of,
+    listing,
+    read_form,
+    reanalyzed,
+    record_verdict,
+    stored,
+)
 from .app import page, state_of
 from .review import effective
 from .security import SESSION_COOKIE, check_csrf, check_origin, guard_write, session_digest, verified
@@ -26,7 +40,10 @@ DOWNLOADS = {
     "html": "text/html",
     "semeval-spans": "text/plain",
     "semeval-paragraphs": "text/plain",
+    "stix": "application/stix+json",
+    "misp": "application/json",
 }
+RECORD_FORMATS = ("stix", "misp")  # made by their writers from the stored record
 
 
 @router.get("/assets/report.css")
@@ -96,8 +113,24 @@ def document(request: Request, doc_id: str) -> Response:
         "body": render_document(record, "doc"),
         "downloads": list(DOWNLOADS),
         "review": review_data(library, record),
+        "scale": SCALE,
+        "verdict": request.query_params.get("verdict") == "saved",
     }
     return page(request, "document.html", context)
+
+
+@router.post("/documents/{doc_id}/verdict")
+async def verdict_form(request: Request, doc_id: str) -> Response:
+    """A reviewer's verdict on a claim, into the newsroom bank of the local case bank."""
+    await _form_csrf(request)
+    form = await read_form(request)
+    fields = {k: str(form.get(k, "")) for k in ("claim", "rating", "rebuttal", "link", "author")}
+    try:
+        verdict = VerdictRequest.model_validate(fields)
+    except ValueError as exc:
+        raise InputError(Errors.E1029(detail=str(exc).splitlines()[0])) from exc
+    record_verdict(state_of(request), doc_id, verdict)
+    return RedirectResponse(f"/documents/{doc_id}?verdict=saved", status_code=303)
 
 
 @router.get("/documents/{doc_id}/download/{fmt}")
@@ -107,6 +140,12 @@ def download(request: Request, doc_id: str, fmt: str) -> Response:
     record = _record(request, doc_id)
     if fmt not in DOWNLOADS:
         raise InputError(Errors.E602(fmt=fmt, known=", ".join(DOWNLOADS)))
+    if fmt in RECORD_FORMATS:
+        out = io.StringIO()
+        writers.get(fmt)(state_of(request).settings).write_records(iter([record]), out)
+        body = out.getvalue()
+        headers = {"Content-Disposition": f'attachment; filename="{doc_id}.{fmt}.json"'}
+        return Response(body, media_type=DOWNLOADS[fmt], headers=headers)
     body = {
         "json": lambda: json.dumps(record, ensure_ascii=False, indent=2),
         "html": lambda: render_report([record]),
