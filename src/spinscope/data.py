@@ -87,3 +87,19 @@ def check_span(text: str, doc: str, start: int, end: int, said: str | None) -> N
         raise SpanError(Errors.E101(doc=doc, start=start, end=end, n=len(text)))
     if said is not None and text[start:end] != said:
         raise SpanError(Errors.E102(doc=doc, start=start, end=end, said=said, found=text[start:end]))
+
+
+def anchored(text: str, start: int, end: int, seen: str) -> tuple[int, int] | None:
+    """Where a span that another tool marked lies: its offsets when they give back the text it says (`seen`,
+    or when it says none), else the occurrence of that text nearest to them (a browser counts characters its own
+    way, in UTF-16 units); None when the text is nowhere."""
+    if not seen or text[start:end] == seen:
+        return start, end
+    hits, at = [], text.find(seen)
+    while at >= 0:
+        hits.append(at)
+        at = text.find(seen, at + 1)
+    if not hits:
+        return None
+    best = min(hits, key=lambda hit: abs(hit - start))
+    return best, best + len(seen)

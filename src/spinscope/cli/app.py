@@ -42,6 +42,19 @@ app.command("dedup")(dedup_command)
 app.command("serve")(serve_command)
 
 
+@app.command("labelstudio-config")
+def labelstudio_config_command(
+    scheme: str = typer.Option("semeval2023", "--labels", help="Label scheme: semeval2023 (23 techniques) or ptc14."),
+) -> None:
+    """Print the Label Studio labelling interface for `-f labelstudio` tasks: one label a technique."""
+    from ..config import check_choice
+    from ..interop.labelstudio import label_config
+    from ..labels import PTC14, TECHNIQUES
+
+    check_choice("--labels", scheme, ("semeval2023", "ptc14"))
+    typer.echo(label_config(list(PTC14 if scheme == "ptc14" else TECHNIQUES)), nl=False)
+
+
 def _add_subapps() -> None:
     from .evaluate import eval_app
 

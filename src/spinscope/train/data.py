@@ -75,18 +75,30 @@ def read_articles(data: Path, lang: str, ids: Iterable[str]) -> list[Article]:
 
 
 def read_extra(path: Path, labels: Iterable[str]) -> list[Article]:
-    """Reviewed documents exported by the web app (`spinscope.web.review`): a SemEval folder (article<ID>.txt
-    and the labels file) or JSONL. PTC labels become the 2023 technique they train (`labels.from_ptc14`);
-    spans of techniques the model does not predict are left out. Bad files are FormatErrors."""
+    """Reviewed documents: the web app's exports (`spinscope.web.review`: a SemEval folder of article<ID>.txt
+    and the labels file, or JSONL) or a Label Studio JSON export of corrected annotations (`.json`). PTC
+    labels become the 2023 technique they train (`labels.from_ptc14`); spans of techniques the model does not
+    predict are left out. Bad files are FormatErrors."""
     known = set(labels)
     out = []
-    for doc_id, text, spans in _extra_folder(path) if path.is_dir() else _extra_jsonl(path):
+    for doc_id, text, spans in _extra_source(path):
         mapped = [(from_ptc14(t) or t, s, e) for t, s, e in spans]
         if outside := [(s, e) for _, s, e in mapped if not 0 <= s < e <= len(text)]:
             detail = f"span {outside[0][0]}:{outside[0][1]} of {doc_id} is outside its {len(text)} characters"
             raise FormatError(Errors.E406(source=path, kind="corrections", detail=detail))
         out.append(Article(doc_id, EXTRA_LANG, text, [span for span in mapped if span[0] in known]))
     return out
+
+
+def _extra_source(path: Path) -> Iterator[tuple[str, str, list[tuple[str, int, int]]]]:
+    """A SemEval folder, a Label Studio JSON export (`.json`), or the web app's JSONL."""
+    if path.is_dir():
+        return _extra_folder(path)
+    if path.suffix.lower() == ".json":
+        from ..interop.labelstudio import read_export
+
+        return read_export(path)
+    return _extra_jsonl(path)
 
 
 def _extra_folder(path: Path) -> Iterator[tuple[str, str, list[tuple[str, int, int]]]]:

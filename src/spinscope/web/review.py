@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..data import anchored
 from ..errors import Errors, InputError
 from ..eval.formats import CORRECTIONS_LABELS, SpanRecord, write_spans
 from ..labels import PTC14, TECHNIQUES
@@ -111,17 +112,10 @@ def _anchored(n: int, text: str, item: Mapping[str, Any]) -> tuple[int, int]:
     start, end, seen = item["start"], item["end"], item.get("text") or ""
     if not isinstance(seen, str):
         raise InputError(Errors.E1108(what=f"Correction {n}: text", kind="a string"))
-    if not seen or text[start:end] == seen:
-        return start, end
-    hits, at = [], text.find(seen)
-    while at >= 0:
-        hits.append(at)
-        at = text.find(seen, at + 1)
-    if not hits:
+    if (place := anchored(text, start, end, seen)) is None:
         found = text[max(start, 0) : max(end, 0)]
         raise InputError(Errors.E1109(n=n, seen=seen, start=start, end=end, found=found))
-    best = min(hits, key=lambda hit: abs(hit - start))
-    return best, best + len(seen)
+    return place
 
 
 def export_id(doc_id: str) -> str:

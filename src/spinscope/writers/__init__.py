@@ -5,7 +5,7 @@ Every writer renders the record from `record.to_record` (relabelled by `labels.r
 `_common.records`), so all formats show the same spans, labels and scores.
 """
 
-from . import html, json, jsonl, misp, sections, semeval, stix, terminal
+from . import html, json, jsonl, labelstudio, misp, sections, semeval, stix, terminal
 from .base import Writer
 
-__all__ = ["Writer", "html", "json", "jsonl", "misp", "sections", "semeval", "stix", "terminal"]
+__all__ = ["Writer", "html", "json", "jsonl", "labelstudio", "misp", "sections", "semeval", "stix", "terminal"]
