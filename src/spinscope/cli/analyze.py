@@ -45,7 +45,7 @@ def analyze_command(
         "text",
         "--format",
         "-f",
-        help="text|json|jsonl|html|semeval-spans|semeval-paragraphs|semeval-frames|semeval-genre",
+        help="text|json|jsonl|html|semeval-spans|semeval-paragraphs|semeval-frames|semeval-genre|stix|misp|labelstudio",
     ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     config: Path | None = typer.Option(None, "--config", "-c", help="TOML settings file (default ./spinscope.toml)."),
