@@ -27,7 +27,8 @@ pytestmark = [
 def test_tasks_go_in_predictions_come_back_and_the_export_trains(record, tmp_path) -> None:
     url, token = SERVER.split()
     with httpx.Client(base_url=url, headers={"Authorization": f"Token {token}"}, timeout=60) as ls:
-        project = ls.post("/api/projects", json={"title": "spinscope round trip", "label_config": label_config(TECHNIQUES)})
+        body = {"title": "spinscope round trip", "label_config": label_config(TECHNIQUES)}
+        project = ls.post("/api/projects", json=body)
         assert project.status_code == 201, project.text
         pid = project.json()["id"]
         out = io.StringIO()
