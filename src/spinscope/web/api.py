@@ -11,7 +11,7 @@ import json
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -64,6 +64,23 @@ class Correction(BaseModel):
     technique: str
     new_technique: str = ""
     text: str = Field("", description="The span's text as the reviewer saw it; used to re-anchor offsets.")
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parsed(model: type[M], data: str | bytes | Mapping[str, Any]) -> M:
+    """A request body (JSON, or a form's fields) as `model`; E1029 with the first problem when it is not."""
+    try:
+        return model.model_validate(data) if isinstance(data, Mapping) else model.model_validate_json(data)
+    except ValueError as exc:
+        raise InputError(Errors.E1029(detail=str(exc).splitlines()[0])) from exc
+
+
+async def written(request: Request, model: type[M]) -> M:
+    """The JSON body of a write (`guard_write` first) as `model`."""
+    guard_write(request)
+    return parsed(model, await request.body())
 
 
 class ReviewRequest(BaseModel):
@@ -208,10 +225,7 @@ async def analysis_job(request: Request) -> Job:
         return _job(analyzer.upload, data, options, name=upload.filename)
     if not kind.startswith("application/json"):
         raise InputError(Errors.E1029(detail="send application/json or a form"))
-    try:
-        body = AnalyzeRequest.model_validate_json(await request.body())
-    except ValueError as exc:
-        raise InputError(Errors.E1029(detail=str(exc).splitlines()[0])) from exc
+    body = parsed(AnalyzeRequest, await request.body())
     return _fields_job(analyzer, body.text, body.url, body.title, body.options.model_dump())
 
 
@@ -353,11 +367,7 @@ def similar(request: Request, doc_id: str, limit: int = Query(10, ge=1, le=100))
 
 @router.post("/documents/{doc_id}/review", status_code=201, summary="Save a reviewer's corrections")
 async def review(request: Request, doc_id: str) -> dict[str, Any]:
-    guard_write(request)
-    try:
-        body = ReviewRequest.model_validate_json(await request.body())
-    except ValueError as exc:
-        raise InputError(Errors.E1029(detail=str(exc).splitlines()[0])) from exc
+    body = await written(request, ReviewRequest)
     state = state_of(request)
     web = state.settings["web"]
     if len(body.corrections) > int(web["max_corrections"]):
@@ -428,11 +438,7 @@ def record_verdict(state: State, doc_id: str, verdict: VerdictRequest) -> Case:
 
 @router.post("/documents/{doc_id}/verdicts", status_code=201, summary="Record a verdict on a claim (newsroom bank)")
 async def verdict(request: Request, doc_id: str) -> dict[str, Any]:
-    guard_write(request)
-    try:
-        body = VerdictRequest.model_validate_json(await request.body())
-    except ValueError as exc:
-        raise InputError(Errors.E1029(detail=str(exc).splitlines()[0])) from exc
+    body = await written(request, VerdictRequest)
     return dataclasses.asdict(record_verdict(state_of(request), doc_id, body))
 
 

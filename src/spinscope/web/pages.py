@@ -24,6 +24,7 @@ from .api import (
     analyze_request,
     filters_of,
     listing,
+    parsed,
     read_form,
     reanalyzed,
     record_verdict,
@@ -125,11 +126,7 @@ async def verdict_form(request: Request, doc_id: str) -> Response:
     await _form_csrf(request)
     form = await read_form(request)
     fields = {k: str(form.get(k, "")) for k in ("claim", "rating", "rebuttal", "link", "author")}
-    try:
-        verdict = VerdictRequest.model_validate(fields)
-    except ValueError as exc:
-        raise InputError(Errors.E1029(detail=str(exc).splitlines()[0])) from exc
-    record_verdict(state_of(request), doc_id, verdict)
+    record_verdict(state_of(request), doc_id, parsed(VerdictRequest, fields))
     return RedirectResponse(f"/documents/{doc_id}?verdict=saved", status_code=303)
 
 
