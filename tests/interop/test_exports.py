@@ -54,6 +54,9 @@ def test_the_stix_bundle_validates_and_reexports_with_the_same_ids(record) -> No
     assert note["external_references"][0]["url"] == "https://euvsdisinfo.eu/report/weapons"
     targets = [o for o in first["objects"] if o["type"] == "relationship" and o["relationship_type"] == "targets"]
     assert targets and all(o["source_ref"].startswith("attack-pattern--") for o in targets)
+    [outlet] = [o for o in first["objects"] if o["type"] == "identity" and o["name"] == "daily.example"]
+    uses = [o for o in first["objects"] if o["type"] == "relationship" and o["relationship_type"] == "uses"]
+    assert uses and all(o["source_ref"] == outlet["id"] for o in uses)
     again = bundle([record], now="2026-12-08T10:00:00.000Z")
     assert [o["id"] for o in again["objects"]] == [o["id"] for o in first["objects"]] and again["id"] == first["id"]
 

@@ -62,6 +62,9 @@ def test_the_result_page_records_a_verdict_by_form_and_offers_stix_and_misp(clie
     assert stix["type"] == "bundle" and any(o["type"] == "report" for o in stix["objects"])
     misp = json.loads(client.get(f"/documents/{record['id']}/download/misp").text)
     assert misp["Event"]["info"].startswith("spinscope:")
+    tasks = client.get(f"/api/documents/{record['id']}/export/labelstudio").json()
+    assert tasks[0]["data"]["doc_id"] == record["id"]
+    assert client.get(f"/api/documents/{record['id']}/export/pdf").json()["error"]["code"] == "E602"
     client.cookies.clear()
 
 

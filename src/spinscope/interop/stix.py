@@ -107,8 +107,11 @@ def _document(record: Mapping[str, Any], now: str) -> list[dict[str, Any]]:
     for match in record.get("matches", []):
         objects += [_case_note(match, record, common), _disarm_pattern(disarm.for_match())]
     if outlet := outlet_of(record.get("meta") or {}, record.get("source")):
-        objects.append({"type": "identity", "id": stix_id("identity", "outlet", outlet), **common,
+        channel = stix_id("identity", "outlet", outlet)
+        used = [o["id"] for o in objects if o["type"] == "attack-pattern"]
+        objects.append({"type": "identity", "id": channel, **common,
                         "name": outlet, "identity_class": "organization", "sectors": ["communications"]})  # fmt: skip
+        objects += [_uses(channel, pattern, common) for pattern in dict.fromkeys(used)]
     refs = list(dict.fromkeys(o["id"] for o in objects)) or [SPINSCOPE]
     report = {
         "type": "report",
@@ -172,6 +175,12 @@ def _targets(pattern: str, actor: str, record: Mapping[str, Any], technique: str
     return {"type": "relationship", "id": stix_id("relationship", pattern, "targets", actor), **common,
             "relationship_type": "targets", "source_ref": pattern, "target_ref": actor,
             "description": f"{len(spans)} span(s) aimed at {record['name']}", "x_spinscope_spans": spans}  # fmt: skip
+
+
+def _uses(outlet: str, pattern: str, common: Mapping[str, Any]) -> dict[str, Any]:
+    """The outlet that published the article uses the technique (as OpenCTI links a channel to its patterns)."""
+    return {"type": "relationship", "id": stix_id("relationship", outlet, "uses", pattern), **common,
+            "relationship_type": "uses", "source_ref": outlet, "target_ref": pattern}  # fmt: skip
 
 
 def _narrative(item: Mapping[str, Any], common: Mapping[str, Any]) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from ..casebank.store import Case, open_default
 from ..corpus.query import outlet as outlet_of
 from ..errors import Errors, InputError
 from ..interop.claimreview import SCALE, claimreview, newsroom_case
+from ..registry import writers
 from ..runner.cancel import Cancellation, Cancelled
 from ..writers.record import SCHEMA_VERSION
 from .app import State, state_of
@@ -350,6 +351,25 @@ async def reanalyzed(state: State, doc_id: str) -> dict[str, Any]:
         record[key] = old[key] if key != "language" or not record[key] else record[key]
     record["meta"] = {**old["meta"], **{k: v for k, v in record["meta"].items() if k not in old["meta"]}}
     return state.library.replace(doc_id, record)
+
+
+EXPORTS = {"stix": "application/stix+json", "misp": "application/json", "labelstudio": "application/json"}
+
+
+def exported(state: State, record: dict[str, Any], fmt: str) -> Response:
+    """A stored analysis in one of the analysts' formats (docs/interop.md), as a download."""
+    out = io.StringIO()
+    writers.get(fmt)(state.settings).write_records(iter([record]), out)
+    headers = {"Content-Disposition": f'attachment; filename="{record["id"]}.{fmt}.json"'}
+    return Response(out.getvalue(), media_type=EXPORTS[fmt], headers=headers)
+
+
+@router.get("/documents/{doc_id}/export/{fmt}", summary="One stored analysis as STIX 2.1, MISP or Label Studio")
+def export(request: Request, doc_id: str, fmt: str) -> Response:
+    if fmt not in EXPORTS:
+        raise InputError(Errors.E602(fmt=fmt, known=", ".join(EXPORTS)))
+    state = state_of(request)
+    return exported(state, _record(state, doc_id), fmt)
 
 
 @router.post("/documents/{doc_id}/reanalyze", summary="Analyse a stored document again with the current model")

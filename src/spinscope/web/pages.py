@@ -3,7 +3,6 @@ and filters. Forms post with the CSRF token; every value from a document is esca
 
 from __future__ import annotations
 
-import io
 import secrets
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -14,14 +13,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ..errors import Errors, InputError
 from ..interop.claimreview import SCALE
 from ..labels import TECHNIQUES, human_name
-from ..registry import writers
 from ..writers.html import CSS, JS, render_document, render_report
 from ..writers.semeval import paragraph_lines, span_lines
 from .api import (
+    EXPORTS,
     Filters,
     Offset,
     VerdictRequest,
     analyze_request,
+    exported,
     filters_of,
     listing,
     parsed,
@@ -41,10 +41,8 @@ DOWNLOADS = {
     "html": "text/html",
     "semeval-spans": "text/plain",
     "semeval-paragraphs": "text/plain",
-    "stix": "application/stix+json",
-    "misp": "application/json",
+    **EXPORTS,
 }
-RECORD_FORMATS = ("stix", "misp")  # made by their writers from the stored record
 
 
 @router.get("/assets/report.css")
@@ -137,12 +135,8 @@ def download(request: Request, doc_id: str, fmt: str) -> Response:
     record = _record(request, doc_id)
     if fmt not in DOWNLOADS:
         raise InputError(Errors.E602(fmt=fmt, known=", ".join(DOWNLOADS)))
-    if fmt in RECORD_FORMATS:
-        out = io.StringIO()
-        writers.get(fmt)(state_of(request).settings).write_records(iter([record]), out)
-        body = out.getvalue()
-        headers = {"Content-Disposition": f'attachment; filename="{doc_id}.{fmt}.json"'}
-        return Response(body, media_type=DOWNLOADS[fmt], headers=headers)
+    if fmt in EXPORTS:
+        return exported(state_of(request), record, fmt)
     body = {
         "json": lambda: json.dumps(record, ensure_ascii=False, indent=2),
         "html": lambda: render_report([record]),
