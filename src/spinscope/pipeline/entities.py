@@ -28,6 +28,7 @@ from .actors import ENTITIES_SCHEMA, actor_records, merge
 from .base import Component, Facet, Field, Table
 from .encoder import ENCODING, encoding_of
 from .linear_head import LinearHead, fitted_head
+from .places import is_place
 from .sourcing import _entry_regex
 from .token_ner import decode, token_labels
 
@@ -323,7 +324,7 @@ class EntitiesComponent(Component):
         spec = self.ner.get(doc.language or "", self.ner.get("default", "capitalised"))
         if sentences and spec:
             recognised = [
-                (a, b, TYPE_MAP[t], None)
+                (a, b, "LOC" if is_place(doc.text[a:b]) else TYPE_MAP[t], None)
                 for start, end, t in self._recognised(doc, spec)
                 if t in TYPE_MAP
                 for a, b in name_parts(doc.text, start, end, doc.language)

@@ -1,0 +1,53 @@
+"""Known places in every served language: the countries and time-zone cities of CLDR (through babel), read in
+each language's own spelling, so a recognised name that is a place is typed LOC ("Kiew", "Київ", "Kijów"
+and its cases "Kijowa", "Kijowie"). A token model that has seen few such names types them PER."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+LOCALES = ("en", "fr", "de", "it", "es", "pl", "uk", "ru", "ar", "bg", "pt")
+MIN_STEM = 4  # letters a stem keeps: shorter ones ("Ros") would match too much
+ENDINGS = 2  # letters a case ending may add or change ("Kijów" -> "Kijowa", "Польща" -> "Польщі")
+_NOT_LETTER = re.compile(r"[^\w]|[\d_]")
+ARTICLE = "ال"  # Arabic's definite article, written as part of the word
+
+
+def folded(name: str) -> str:
+    """Lower case, without diacritics or anything but letters ("Kijów" -> "kijow", "Brüssel" -> "brussel")."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return _NOT_LETTER.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def stems(name: str) -> set[str]:
+    """The name folded (and without the Arabic article), less up to ENDINGS final letters (at least MIN_STEM
+    kept)."""
+    out = set()
+    for word in {folded(name), folded(name.removeprefix(ARTICLE))}:
+        out |= {word[: len(word) - k] for k in range(ENDINGS + 1) if len(word) - k >= MIN_STEM} or {word}
+    return out
+
+
+@cache
+def _place_stems() -> frozenset[str]:
+    from zoneinfo import available_timezones
+
+    from babel import Locale
+    from babel.dates import get_timezone_location
+
+    names: set[str] = set()
+    zones = [z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV"))]
+    for lang in LOCALES:
+        locale = Locale(lang)
+        names |= {name for code, name in locale.territories.items() if len(code) == 2 and code.isalpha()}
+        for zone in zones:
+            names.add(get_timezone_location(zone, locale=locale, return_city=True))
+    return frozenset(stem for name in names if " " not in name for stem in stems(name))
+
+
+def is_place(mention: str) -> bool:
+    """Whether a one-word mention is a known country or city in any served language, in any grammatical case
+    that changes at most ENDINGS final letters."""
+    return len(mention.split()) == 1 and bool(stems(mention) & _place_stems())
