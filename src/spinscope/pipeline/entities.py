@@ -28,7 +28,7 @@ from .actors import ENTITIES_SCHEMA, actor_records, merge
 from .base import Component, Facet, Field, Table
 from .encoder import ENCODING, encoding_of
 from .linear_head import LinearHead, fitted_head
-from .places import is_place
+from .places import clitic, is_place
 from .sourcing import _entry_regex
 from .token_ner import decode, token_labels
 
@@ -211,14 +211,27 @@ def name_parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[
     stops, around = stop_words(lang), name_words(lang)
     out = []
     for piece in _NAME_PIECE.finditer(text, start, end):
-        words = [m.span() for m in LETTER_WORD.finditer(text, *piece.span())]
-        while len(words) > 1 and (around.leads(first := text[slice(*words[0])]) or _lower(first)):
-            words.pop(0)
-        while len(words) > 1 and text[slice(*words[-1])].lower() in stops:
-            words.pop()
-        if words:
-            out.append((words[0][0], words[-1][1]))
+        for words in _enumerated([m.span() for m in LETTER_WORD.finditer(text, *piece.span())], text, lang):
+            while len(words) > 1 and (around.leads(first := text[slice(*words[0])]) or _lower(first)):
+                words.pop(0)
+            while len(words) > 1 and text[slice(*words[-1])].lower() in stops:
+                words.pop()
+            if words:
+                out.append((words[0][0], words[-1][1]))
     return out
+
+
+def _enumerated(words: list[tuple[int, int]], text: str, lang: str | None) -> list[list[tuple[int, int]]]:
+    """Arabic words as the names they list: a clitic before a known place starts a new name without it
+    ("مصر وتونس": Egypt | Tunisia; "وباريس": Paris)."""
+    if lang != "ar":
+        return [words]
+    out: list[list[tuple[int, int]]] = [[]]
+    for a, b in words:
+        if cut := clitic(text[a:b]):
+            out.append([])
+        out[-1].append((a + cut, b))
+    return [group for group in out if group]
 
 
 def _lower(word: str) -> bool:
@@ -324,11 +337,12 @@ class EntitiesComponent(Component):
         spec = self.ner.get(doc.language or "", self.ner.get("default", "capitalised"))
         if sentences and spec:
             recognised = [
-                (a, b, "LOC" if is_place(doc.text[a:b]) else TYPE_MAP[t], None)
+                (x, y, kind, None)
                 for start, end, t in self._recognised(doc, spec)
                 if t in TYPE_MAP
                 for a, b in name_parts(doc.text, start, end, doc.language)
                 if plausible(doc.text, a, b, doc.language)
+                for x, y, kind in _owner_apart(doc.text, a, b, _typed(TYPE_MAP[t], doc.text[a:b]))
             ]
             found += [m for m in recognised if all(m[1] <= f[0] or f[1] <= m[0] for f in found)]
             if spec in ("capitalised", "head") or doc.language in self.best_effort:
@@ -338,6 +352,29 @@ class EntitiesComponent(Component):
             for a, b, t, name in merge(doc.text, sorted(_trimmed(doc.text, found)))
         ]
         return doc
+
+
+_ACRONYM = re.compile(r"[A-ZА-ЯЁЇІЄҐ]{2,6}")
+
+
+def _owner_apart(text: str, a: int, b: int, kind: str) -> list[tuple[int, int, str]]:
+    """A person's name led by the country or organisation whose office it holds, as the recogniser ran them
+    together ("Угорщини | Віктор Орбан", "NATO | Jensa Stoltenberga", "США | Ентоні Блінкен"): the leading place
+    (LOC) or acronym (ORG) apart, when two words of name are left."""
+    words = [m.span() for m in LETTER_WORD.finditer(text, a, b)]
+    if kind != "PER" or len(words) < 3:
+        return [(a, b, kind)]
+    first = text[slice(*words[0])]
+    owner = "LOC" if is_place(first) else "ORG" if _ACRONYM.fullmatch(first) else None
+    if owner is None:
+        return [(a, b, kind)]
+    return [(words[0][0], words[0][1], owner), (words[1][0], b, kind)]
+
+
+def _typed(kind: str, name: str) -> str:
+    """A person or organisation the recogniser found that is a known country or city is a place (a group stays:
+    "Russian" is no place)."""
+    return "LOC" if kind in ("PER", "ORG") and is_place(name) else kind
 
 
 def _stretches(doc: Document) -> list[tuple[int, int]]:

@@ -51,3 +51,14 @@ def is_place(mention: str) -> bool:
     """Whether a one-word mention is a known country or city in any served language, in any grammatical case
     that changes at most ENDINGS final letters."""
     return len(mention.split()) == 1 and bool(stems(mention) & _place_stems())
+
+
+CLITICS = "وبلكف"  # Arabic: and, with/in, for, like, so, written as one word with the name after them
+
+
+def clitic(word: str) -> int:
+    """How many letters of an Arabic word are a clitic before a known place ("وباريس": and Paris -> 1); 0 when
+    there is none or the whole word is a place itself."""
+    if len(word) > 3 and word[0] in CLITICS and is_place(word[1:]) and not is_place(word):
+        return 1
+    return 0
