@@ -200,6 +200,26 @@ def plausible(text: str, start: int, end: int, lang: str | None) -> bool:
 
 
 _NAME_PIECE = re.compile(r"[^,;]+")  # names are cut at commas and semicolons
+_WORD_BEFORE = re.compile(r"(\w[\w'’\-]*) $")
+_SENTENCE_BEFORE = re.compile(r"(?:^|[.!?:«\"“\n]\s*)$")
+
+
+def named_from(text: str, start: int, lang: str | None, floor: int = 0) -> int:
+    """Where a recognised name starts once the capitalised words just before it are taken in ("Santiago |
+    Bernabéu", "Comisión | Europea", "Kylian | Mbappé"): the token head often tags the last word of a name
+    alone. Not in languages that capitalise every noun, not for a mention that starts in lower case, nor over a
+    function word, a title, the first word of a sentence or the mention before (which ends at `floor`)."""
+    if lang in NOUNS_CAPITALISED or not text[start : start + 1].isupper():
+        return start
+    stops, around = stop_words(lang), name_words(lang)
+    while (word := _WORD_BEFORE.search(text, max(floor, start - 40), start)) is not None:
+        name = word.group(1)
+        if not name[:1].isupper() or name.lower() in stops or around.leads(name) or name.lower() in around.calendar:
+            break
+        if _SENTENCE_BEFORE.search(text, max(0, word.start() - 3), word.start()):
+            break
+        start = word.start()
+    return start
 
 
 def name_parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int, int]]:
@@ -336,11 +356,13 @@ class EntitiesComponent(Component):
         ]
         spec = self.ner.get(doc.language or "", self.ner.get("default", "capitalised"))
         if sentences and spec:
+            raw = self._recognised(doc, spec)
+            floors = [0, *(end for _, end, _ in raw)][: len(raw)]
             recognised = [
                 (x, y, kind, None)
-                for start, end, t in self._recognised(doc, spec)
+                for (start, end, t), floor in zip(raw, floors, strict=True)
                 if t in TYPE_MAP
-                for a, b in name_parts(doc.text, start, end, doc.language)
+                for a, b in name_parts(doc.text, named_from(doc.text, start, doc.language, floor), end, doc.language)
                 if plausible(doc.text, a, b, doc.language)
                 for x, y, kind in _owner_apart(doc.text, a, b, _typed(TYPE_MAP[t], doc.text[a:b]))
             ]
