@@ -365,6 +365,7 @@ class EntitiesComponent(Component):
                 for a, b in name_parts(doc.text, named_from(doc.text, start, doc.language, floor), end, doc.language)
                 if plausible(doc.text, a, b, doc.language)
                 for x, y, kind in _owner_apart(doc.text, a, b, _typed(TYPE_MAP[t], doc.text[a:b]))
+                if not _common_noun(doc.text, x, y, kind, doc.language)
             ]
             found += [m for m in recognised if all(m[1] <= f[0] or f[1] <= m[0] for f in found)]
             if spec in ("capitalised", "head") or doc.language in self.best_effort:
@@ -391,6 +392,20 @@ def _owner_apart(text: str, a: int, b: int, kind: str) -> list[tuple[int, int, s
     if owner is None:
         return [(a, b, kind)]
     return [(words[0][0], words[0][1], owner), (words[1][0], b, kind)]
+
+
+_GERMAN_ARTICLE = re.compile(
+    r"\b(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|im|am|vom|zum|zur|beim|ins|ans)\s+$", re.IGNORECASE
+)
+
+
+def _common_noun(text: str, a: int, b: int, kind: str, lang: str | None) -> bool:
+    """A German one-word person or place after an article is a common noun ("der Leitzins", "die Zeche", "im
+    Osten", "der Russe"): German capitalises every noun, and names of people take no article. Known places
+    ("die Ukraine") stay; so do the alias table's ("der Kreml", "im Donbass"), matched before."""
+    if lang != "de" or kind not in ("PER", "LOC") or " " in text[a:b] or is_place(text[a:b]):
+        return False
+    return _GERMAN_ARTICLE.search(text, max(0, a - 8), a) is not None
 
 
 def _typed(kind: str, name: str) -> str:
