@@ -28,7 +28,7 @@ from .actors import ENTITIES_SCHEMA, actor_records, merge
 from .base import Component, Facet, Field, Table
 from .encoder import ENCODING, encoding_of
 from .linear_head import LinearHead, fitted_head
-from .places import clitic, is_place
+from .places import CLITICS, clitic, is_place
 from .sourcing import _entry_regex
 from .token_ner import decode, token_labels
 
@@ -193,10 +193,18 @@ def plausible(text: str, start: int, end: int, lang: str | None) -> bool:
     no capitals to go by). Function words are spaCy's stop words of the language."""
     words = LETTER_WORD.findall(text, start, end)
     stops, around = stop_words(lang), name_words(lang)
-    if not words or all(w.lower() in stops or w.lower() in around.calendar or around.leads(w) for w in words):
+    if not words or all(
+        _function_word(w, stops, lang) or w.lower() in around.calendar or around.leads(w) for w in words
+    ):
         return False
     cased = [w for w in words if w.lower() != w.upper()]
     return not cased or any(w[:1].isupper() for w in cased)
+
+
+def _function_word(word: str, stops: frozenset[str], lang: str | None) -> bool:
+    """A stop word of the language; in Arabic also one behind a clitic written with it ("بأن", "فهل")."""
+    low = word.lower()
+    return low in stops or (lang == "ar" and len(low) > 2 and low[0] in CLITICS + "أ" and low[1:] in stops)
 
 
 _NAME_PIECE = re.compile(r"[^,;]+")  # names are cut at commas and semicolons
