@@ -28,7 +28,7 @@ from .actors import ENTITIES_SCHEMA, actor_records, merge
 from .base import Component, Facet, Field, Table
 from .encoder import ENCODING, encoding_of
 from .linear_head import LinearHead, fitted_head
-from .places import CLITICS, clitic, is_place
+from .places import ARTICLE, CLITICS, clitic, is_place
 from .sourcing import _entry_regex
 from .token_ner import decode, token_labels
 
@@ -403,17 +403,24 @@ def _owner_apart(text: str, a: int, b: int, kind: str) -> list[tuple[int, int, s
 
 
 _GERMAN_ARTICLE = re.compile(
-    r"\b(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|im|am|vom|zum|zur|beim|ins|ans)\s+$", re.IGNORECASE
+    r"\b(?i:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|im|am|vom|zum|zur|beim|ins|ans)\s+"
+    r"(?:[a-zäöüß]+\s+){0,2}$"  # "der böse | Russe": lower-case adjectives between
 )
 
 
 def _common_noun(text: str, a: int, b: int, kind: str, lang: str | None) -> bool:
-    """A German one-word person or place after an article is a common noun ("der Leitzins", "die Zeche", "im
-    Osten", "der Russe"): German capitalises every noun, and names of people take no article. Known places
-    ("die Ukraine") stay; so do the alias table's ("der Kreml", "im Donbass"), matched before."""
-    if lang != "de" or kind not in ("PER", "LOC") or " " in text[a:b] or is_place(text[a:b]):
+    """A one-word person or place that is a common noun by its article. German: after an article ("der
+    Leitzins", "die Zeche", "im Osten", "der Russe"): German capitalises every noun, and names of people take
+    no article. Arabic: a place with the article written on it ("الرئاسة", "والمدن"), which has no capitals to
+    go by. Known places ("die Ukraine", "العراق") stay; so do the alias table's ("der Kreml"), matched before."""
+    name = text[a:b]
+    if " " in name or is_place(name):
         return False
-    return _GERMAN_ARTICLE.search(text, max(0, a - 8), a) is not None
+    if lang == "de" and kind in ("PER", "LOC"):
+        return _GERMAN_ARTICLE.search(text, max(0, a - 40), a) is not None
+    if lang == "ar" and kind == "LOC":
+        return name.startswith(ARTICLE) or (name[:1] in CLITICS and name[1:].startswith(ARTICLE))
+    return False
 
 
 def _typed(kind: str, name: str) -> str:
