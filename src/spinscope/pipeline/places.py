@@ -10,7 +10,8 @@ from functools import cache
 
 LOCALES = ("en", "fr", "de", "it", "es", "pl", "uk", "ru", "ar", "bg", "pt")
 MIN_STEM = 4  # letters a stem keeps: shorter ones ("Ros") would match too much
-ENDINGS = 2  # letters a case ending may add or change ("Kijów" -> "Kijowa", "Польща" -> "Польщі")
+ENDINGS = 2  # letters a case ending may add or change ("Kijów" -> "Kijowa", "Odessa" -> "Odessie")
+PLACE_ENDINGS = 1  # ... of which the place's own name loses at most one ("Odess|a"), so "Russ|e" is not "Russ|ia"
 _NOT_LETTER = re.compile(r"[^\w]|[\d_]")
 ARTICLE = "ال"  # Arabic's definite article, written as part of the word
 
@@ -21,13 +22,11 @@ def folded(name: str) -> str:
     return _NOT_LETTER.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
-def stems(name: str) -> set[str]:
-    """The name folded (and without the Arabic article), less up to ENDINGS final letters (at least MIN_STEM
+def stems(name: str, endings: int = ENDINGS) -> set[str]:
+    """The name folded (and without the Arabic article), less up to `endings` final letters (at least MIN_STEM
     kept)."""
-    out = set()
-    for word in {folded(name), folded(name.removeprefix(ARTICLE))}:
-        out |= {word[: len(word) - k] for k in range(ENDINGS + 1) if len(word) - k >= MIN_STEM} or {word}
-    return out
+    word = folded(name.removeprefix(ARTICLE))  # the article would make every Arabic stem long enough
+    return {word[: len(word) - k] for k in range(endings + 1) if len(word) - k >= MIN_STEM} or {word}
 
 
 @cache
@@ -44,12 +43,12 @@ def _place_stems() -> frozenset[str]:
         names |= {name for code, name in locale.territories.items() if len(code) == 2 and code.isalpha()}
         for zone in zones:
             names.add(get_timezone_location(zone, locale=locale, return_city=True))
-    return frozenset(stem for name in names if " " not in name for stem in stems(name))
+    return frozenset(stem for name in names if " " not in name for stem in stems(name, PLACE_ENDINGS))
 
 
 def is_place(mention: str) -> bool:
-    """Whether a one-word mention is a known country or city in any served language, in any grammatical case
-    that changes at most ENDINGS final letters."""
+    """Whether a one-word mention is a known country or city in any served language, in a grammatical case that
+    adds or changes at most ENDINGS final letters, of which the place's name loses at most PLACE_ENDINGS."""
     return len(mention.split()) == 1 and bool(stems(mention) & _place_stems())
 
 
