@@ -302,6 +302,14 @@ def test_arabic_clitics_before_places_start_a_name() -> None:
     assert parts == ["مصر", "تونس", "المغرب"]
 
 
+def test_the_shipped_places_are_cldrs() -> None:
+    from spinscope.pipeline.places import PLACES, cldr_places
+
+    shipped = set(PLACES.read_text(encoding="utf-8").split())
+    current = cldr_places()  # babel's CLDR may have moved on since the file was written: nearly all agree
+    assert len(shipped) > 2500 and sum(name in shipped for name in current) >= 0.95 * len(current)
+
+
 def test_known_places_are_places_in_every_served_language_and_case() -> None:
     from spinscope.pipeline.places import is_place
 

@@ -1,5 +1,5 @@
-"""Known places in every served language: the countries and time-zone cities of CLDR (through babel), read in
-each language's own spelling, so a recognised name that is a place is typed LOC ("Kiew", "Київ", "Kijów"
+"""Known places in every served language: the countries and time-zone cities of CLDR (through babel, kept in
+`lexicons/places.txt`), read in each language's own spelling, so a recognised name that is a place is typed LOC ("Kiew", "Київ", "Kijów"
 and its cases "Kijowa", "Kijowie"). A token model that has seen few such names types them PER."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from pathlib import Path
 
 LOCALES = ("en", "fr", "de", "it", "es", "pl", "uk", "ru", "ar", "bg", "pt")
 MIN_STEM = 4  # letters a stem keeps: shorter ones ("Ros") would match too much
@@ -29,8 +30,13 @@ def stems(name: str, endings: int = ENDINGS) -> set[str]:
     return {word[: len(word) - k] for k in range(endings + 1) if len(word) - k >= MIN_STEM} or {word}
 
 
-@cache
-def _place_stems() -> frozenset[str]:
+PLACES = Path(__file__).resolve().parents[1] / "lexicons" / "places.txt"
+
+
+def cldr_places() -> list[str]:
+    """The one-word country and time-zone city names of CLDR (babel) in LOCALES, sorted: what `PLACES` holds
+    (written by `python -m spinscope.pipeline.places`; a test checks it is current). Read from the file, the
+    gazetteer costs no memory for babel's locale data (about 25 MB)."""
     from zoneinfo import available_timezones
 
     from babel import Locale
@@ -43,7 +49,13 @@ def _place_stems() -> frozenset[str]:
         names |= {name for code, name in locale.territories.items() if len(code) == 2 and code.isalpha()}
         for zone in zones:
             names.add(get_timezone_location(zone, locale=locale, return_city=True))
-    return frozenset(stem for name in names if " " not in name for stem in stems(name, PLACE_ENDINGS))
+    return sorted(name for name in names if " " not in name)
+
+
+@cache
+def _place_stems() -> frozenset[str]:
+    names = PLACES.read_text(encoding="utf-8").split("\n")
+    return frozenset(stem for name in names if name for stem in stems(name, PLACE_ENDINGS))
 
 
 def is_place(mention: str) -> bool:
@@ -61,3 +73,7 @@ def clitic(word: str) -> int:
     if len(word) > 3 and word[0] in CLITICS and is_place(word[1:]) and not is_place(word):
         return 1
     return 0
+
+
+if __name__ == "__main__":
+    PLACES.write_text("\n".join(cldr_places()) + "\n", encoding="utf-8")
