@@ -1,6 +1,7 @@
 """Known places in every served language: the countries and time-zone cities of CLDR (through babel, kept in
-`lexicons/places.txt`), read in each language's own spelling, so a recognised name that is a place is typed LOC ("Kiew", "Київ", "Kijów"
-and its cases "Kijowa", "Kijowie"). A token model that has seen few such names types them PER."""
+`lexicons/places.txt`), read in each language's own spelling, so a recognised name that is a place is typed LOC
+("Kiew", "Київ", "Kijów" and its cases "Kijowa", "Kijowie"). A token model that has seen few such names types
+them PER."""
 
 from __future__ import annotations
 
