@@ -39,4 +39,4 @@ def minhash_of(grams: set[bytes]) -> MinHash:
 def signature(text: str, n: int) -> np.ndarray:
     """The [PERMUTATIONS] MinHash values of the text's word n-grams (all at the maximum for a text without
     words, which agrees with nothing real)."""
-    return minhash_of(shingles(text, n)).hashvalues.astype(np.uint64)
+    return minhash_of(shingles(text, n)).hashvalues.astype(np.uint32)  # MinHash values are below 2**32

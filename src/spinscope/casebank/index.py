@@ -35,7 +35,7 @@ class CaseIndex:
     digests: list[str]
     case_of: np.ndarray  # [rows] int32
     vectors: np.ndarray  # [rows, dim] float16, unit length
-    signatures: np.ndarray  # [rows, PERMUTATIONS] uint64
+    signatures: np.ndarray  # [rows, PERMUTATIONS] uint32
     exact: dict[str, int]  # normalised title or claim -> case index
     ann_path: Path | None = None  # where the HNSW index of a large bank is kept
     embedder: str = ""  # fingerprint of the model that embedded the rows (a changed model re-embeds them all)
@@ -76,7 +76,7 @@ class CaseIndex:
         if old is not None and reused.any():
             vectors[reused] = old.vectors[src[reused]]
         resigned = old is None or old.signatures.shape[1] != PERMUTATIONS  # no cache, or one of other signatures
-        sigs = np.zeros((len(src), PERMUTATIONS), np.uint64)
+        sigs = np.zeros((len(src), PERMUTATIONS), np.uint32)
         if not resigned:
             sigs[reused] = old.signatures[src[reused]]
         for row in np.flatnonzero(~reused | resigned):
