@@ -24,7 +24,8 @@ language (issue #24; gold layout in benchmarks/wild/README.md):
   function words (spaCy's stop words of the language) or by a lower-case
   word ("nicht", "Oppure", "candelabro"), of all actors listed;
 - title, date: exactly as the gold says (a missing title must be null); cut: sentences that end at a single
-  line break without closing punctuation (a hard-wrapped line cut as a sentence).
+  line break without closing punctuation where the text goes on (a hard-wrapped line cut as a sentence; a
+  title or a row of share buttons on its own line is none).
 `--show` prints each article's spans, narratives, matches and speakers, to read them as a fact-checker would.
 """
 
@@ -50,6 +51,17 @@ ALIAS_NAMES = frozenset(a.name for a in load_aliases())  # alias actors are name
 
 WILD = Path(__file__).resolve().parent / "wild"
 CLOSING = tuple(".!?…\"»”“')؟:;")
+
+
+def wrapped_cut(text: str, start: int, end: int) -> bool:
+    """A sentence cut at a hard-wrapped line: it ends at a single line break without closing punctuation and the
+    text goes on there (the next line starts in lower case, or the sentence began inside a line). A title or a
+    row of share buttons on a line of its own is no cut."""
+    after = text[end : end + 2]
+    if not after.startswith("\n") or after == "\n\n" or text[start:end].rstrip().endswith(CLOSING):
+        return False
+    began_inside = start > 0 and text[start - 1] != "\n"
+    return began_inside or after[1:].islower()
 
 
 @dataclass
@@ -150,8 +162,7 @@ def score(record: dict[str, Any], gold: dict[str, Any], tally: Tally) -> None:
     tally.titles_ok += (record["title"] or None) == gold.get("title") and record["title"] != ""
     tally.dates_ok += (record["date"] or None) == gold.get("date")
     for s in record["sentences"]:
-        after = text[s["end"] : s["end"] + 2]
-        tally.cut += after.startswith("\n") and after != "\n\n" and not s["text"].rstrip().endswith(CLOSING)
+        tally.cut += wrapped_cut(text, s["start"], s["end"])
 
 
 def show(path: Path, record: dict[str, Any]) -> None:
