@@ -24,8 +24,8 @@ language (issue #24; gold layout in benchmarks/wild/README.md):
   function words (spaCy's stop words of the language) or by a lower-case
   word ("nicht", "Oppure", "candelabro"), of all actors listed;
 - title, date: exactly as the gold says (a missing title must be null); cut: sentences that end at a single
-  line break without closing punctuation where the text goes on (a hard-wrapped line cut as a sentence; a
-  title or a row of share buttons on its own line is none).
+  line break without closing punctuation where the text goes on (a hard-wrapped line cut as a sentence; the
+  title, or a row of share buttons, on a line of its own is none).
 `--show` prints each article's spans, narratives, matches and speakers, to read them as a fact-checker would.
 """
 
@@ -162,7 +162,8 @@ def score(record: dict[str, Any], gold: dict[str, Any], tally: Tally) -> None:
     tally.titles_ok += (record["title"] or None) == gold.get("title") and record["title"] != ""
     tally.dates_ok += (record["date"] or None) == gold.get("date")
     for s in record["sentences"]:
-        tally.cut += wrapped_cut(text, s["start"], s["end"])
+        line = text[text.rfind("\n", 0, s["start"]) + 1 : s["end"]]
+        tally.cut += wrapped_cut(text, s["start"], s["end"]) and line != record["title"]
 
 
 def show(path: Path, record: dict[str, Any]) -> None:
