@@ -151,3 +151,24 @@ def test_analyze_goes_through_the_run_loop_so_a_span_off_its_text_is_refused() -
     assert analyze("Alpha text.", doc_id="fine", pipeline=pipeline, settings=load_settings(env={})).layer("marks")
     with pytest.raises(PipelineError, match=r"\[E206\].*\[E102\]"):
         analyze("Beta text.", doc_id="crooked", pipeline=pipeline, settings=load_settings(env={}))
+
+
+def test_content_inputs_are_read_in_memory_with_paths_and_documents_beside_them(tmp_path) -> None:
+    from spinscope.errors import code_of
+    from spinscope.readers import Content
+
+    (tmp_path / "a.txt").write_text("A file on disk.", encoding="utf-8")
+    records = b'{"id": "r1", "text": "First record."}\n{"id": "r2"}\n{"id": "bad4", "text": "Fails."}\n'
+    inputs = [
+        str(tmp_path / "a.txt"),
+        Content("upload.jsonl", data=records),
+        Content("empty.txt", data=b""),
+        Document("d1", "Already a document."),
+    ]
+    stats, done, rejected = run(inputs, settings=load_settings(env={}))
+    assert done == ["a", "r1", "d1"] and stats.done == 3
+    reasons = {r.source: r.message for r in rejected}
+    assert code_of(reasons["upload.jsonl:2"]) == "E411"  # a record without text: that record only
+    assert code_of(reasons["empty.txt"]) == "E404"  # an empty upload: its one-line coded reason
+    failed = reasons["upload.jsonl:3"]  # the document "bad4", named by where it was read
+    assert code_of(failed) == "E000" and failed.startswith("upload.jsonl:3: [E000] internal error")

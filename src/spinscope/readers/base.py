@@ -14,7 +14,8 @@ from ..errors import Errors, InputError
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
-    """One input (or one record of a batch input) that could not be read, with its one-line reason."""
+    """One input (or one record of a batch input) that could not be read, with its one-line reason (a coded
+    message, `errors.Coded`, keeps its code: readers pass an InputError's `args[0]`, not its `str`)."""
 
     source: str
     message: str

@@ -134,7 +134,7 @@ class FeedReader(Reader):
                 doc.id = doc_id  # a custom fetcher may name it otherwise
                 doc.meta["text_from"] = "page"
             except InputError as exc:
-                problem = str(exc)
+                problem = exc.args[0]
                 logger.info("%s; using the feed item's own text", problem)
         if doc is None:
             text = _entry_text(entry)
@@ -143,7 +143,7 @@ class FeedReader(Reader):
             try:
                 doc = text_document(text, doc_id=doc_id, source=where, settings=self.settings)
             except InputError as exc:
-                return Rejected(where, str(exc))
+                return Rejected(where, exc.args[0])
             doc.meta["text_from"] = "feed"
         if title := entry.get("title"):
             doc.title = title

@@ -72,7 +72,7 @@ class FolderReader(Reader):
             try:
                 yield self.read_file(path, doc_id)
             except InputError as exc:
-                yield Rejected(str(path), str(exc))
+                yield Rejected(str(path), exc.args[0])
 
     def read_file(self, path: Path, doc_id: str) -> Document:
         content = Content.of_path(path)

@@ -88,7 +88,7 @@ class RecordReader(Reader):
                     raise record
                 doc = self.document(record, n=n, where=where, source=source)
             except InputError as exc:
-                rejected = Rejected(where, str(exc))
+                rejected = Rejected(where, exc.args[0])
                 if docs:
                     yield rejected
                     continue

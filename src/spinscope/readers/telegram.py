@@ -217,7 +217,7 @@ class TelegramReader(Reader):
             except _Malformed as exc:
                 item = Rejected(where, Errors.E406(source=where, kind=_MESSAGE, detail=str(exc)))
             except InputError as exc:
-                item = Rejected(where, str(exc))
+                item = Rejected(where, exc.args[0])
             if item is None:
                 skipped += 1
                 continue

@@ -81,7 +81,7 @@ class WarcReader(Reader):
             doc_id = (record.record_id or "").strip("<>") or where
             doc = html_document(html, doc_id=doc_id, source=where, settings=self.settings, url=uri)
         except InputError as exc:
-            return Rejected(where, str(exc))
+            return Rejected(where, exc.args[0])
         doc.meta["warc_file"] = source
         if date := record.headers.get("WARC-Date"):
             doc.meta["warc_date"] = date
@@ -135,7 +135,7 @@ def _end(source: str, records: int, pages: int, broken: Exception | None, cut: s
     """What the end of the records means: the .gz broke, the file ends inside a record (`cut`), or it held no
     records (E406) or no pages (E414) at all; nothing when it simply ended."""
     if broken is not None:
-        yield from _stop(source, records, str(broken_gzip(source, f"{records} record(s)", broken)))
+        yield from _stop(source, records, broken_gzip(source, f"{records} record(s)", broken).args[0])
     elif cut is not None:
         detail = f"the file ends inside {cut}: it is truncated; the records before are kept"
         yield from _stop(source, records, Errors.E406(source=source, kind="WARC", detail=detail))
