@@ -114,7 +114,7 @@ def test_multilingual_held_out_sourcing_cases_hold_their_floors() -> None:
     """72 wire and opinion sentences in nine languages, written blind to the rules and scored once (RESULTS):
     floors at what that first score measured."""
     overall = sourcing_scores(read_cases(CASES.with_name("sourcing_multilingual.toml"))["case"])["all"]
-    assert overall["n"] == 72 and overall["kind_accuracy"] >= 0.88 and overall["speaker_exact"] >= 0.66
+    assert overall["n"] == 72 and overall["kind_accuracy"] >= 0.88 and overall["speaker_exact"] >= 0.69
 
 
 def test_held_out_sourcing_cases_hold_their_floors() -> None:
@@ -180,3 +180,18 @@ def test_speakers_are_noun_phrases_never_the_reported_clause_nor_an_adjunct(lang
     whole, lexicon = [(0, len(text))], load_lexicon()
     found = sentence_attribution(text, 0, len(text), direct_quotes(text, whole, whole, lang, lexicon), lang, lexicon)
     assert found["kind"] in ("reported", "quote") and found["speaker"] == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("وقال وزير الزراعة المغربي خلال مؤتمر صحافي إن المحصول سيتضاعف.", "وزير الزراعة المغربي"),
+        ("وأكد المتحدث باسم الحكومة، يوسف العلمي، صباح الأحد أن الطرق مفتوحة.", "المتحدث باسم الحكومة، يوسف العلمي"),
+        ("وقالت مساء الأربعاء مديرة المستشفى للصحافيين إن المصابين بخير.", "مديرة المستشفى"),
+    ],
+)
+def test_arabic_speakers_end_where_time_and_place_begin(text: str, speaker: str) -> None:
+    """Arabic has no capitals to find a name by: the time phrase before a speaker and the phrase of time or
+    place after it go, and a name in apposition joins it (sentences written for this test)."""
+    at = sentence_attribution(text, 0, len(text), [], "ar", load_lexicon())
+    assert at["speaker"] == speaker

@@ -293,6 +293,9 @@ def trimmed(
     stops = stop_words(lang)
     spans = [(m.start(), m.end()) for m in _WORD.finditer(text, *window)] if window and stops else []
     words = [text[a:b] for a, b in spans]
+    if lang == "ar" and spans:  # no capitals to find the name by: cut at the phrases of time and place around it
+        spans = _arabic_speaker(spans, words, prepositions)
+        words = [text[a:b] for a, b in spans]
 
     def named(k: int) -> bool:  # a capitalised word that is no function word, nor capitalised as a sentence's first
         initial = k == 0 and not text[: spans[0][0]].rstrip()[-1:].isalnum()
@@ -308,6 +311,24 @@ def trimmed(
     if len(words) > 1 and words[-1].lower() in stops and words[-2].lower() not in stops:  # not "della città"
         spans, words = spans[:-1], words[:-1]
     return _closed(text, spans[0][0], spans[-1][1]) if spans else window
+
+
+_ARABIC_TIME = frozenset({"مساء", "صباح", "يوم", "أمس", "اليوم", "ليل", "ظهر", "فجر"})
+
+
+def _arabic_speaker(spans: list[tuple[int, int]], words: list[str], prepositions: frozenset[str]) -> list:
+    """An Arabic speaker window without the time phrase before the speaker ("مساء الأحد | مدير جهاز الإسعاف") and
+    cut at the first phrase of time or place after two words ("أنطونيو غوتيريش | في بيان", "بيسكوف |
+    للصحافيين" (to the journalists), "وتركيا | الخميس")."""
+    from .entities import name_words  # entities reads this module's lexicon syntax
+
+    calendar = name_words("ar").calendar | _ARABIC_TIME
+    while len(spans) > 1 and words[0] in calendar:
+        spans, words = spans[1:], words[1:]
+    for k in range(2, len(words)):
+        if words[k] in prepositions or words[k] in calendar or words[k].startswith("لل"):
+            return spans[:k]
+    return spans
 
 
 def _is_name(text: str, a: int, b: int) -> bool:
@@ -361,8 +382,11 @@ def _apposition(text: str, cue_start: int, floor: int) -> tuple[int, int] | None
     return floor + a1, floor + b2
 
 
-def _with_apposition(text: str, window: tuple[int, int] | None, ceiling: int) -> tuple[int, int] | None:
-    """A window followed by ", Name" and a stop takes the name in ("il sindaco della città, Igor Terekhov,")."""
+def _with_apposition(
+    text: str, window: tuple[int, int] | None, ceiling: int, lang: str | None = None
+) -> tuple[int, int] | None:
+    """A window followed by ", Name" and a stop takes the name in ("il sindaco della città, Igor Terekhov,";
+    in Arabic, without capitals, two or three words that are no function words: "مدير جهاز الإسعاف، سامر خليل")."""
     if window is None:
         return None
     rest = text[window[1] : ceiling]
@@ -371,7 +395,13 @@ def _with_apposition(text: str, window: tuple[int, int] | None, ceiling: int) ->
         return window
     stop = _SPEAKER_STOP.search(rest, lead + 1)
     a, b = window[1] + lead + 1, window[1] + (stop.start() if stop else len(rest))
-    return (window[0], len(text[:b].rstrip())) if _is_name(text, a, b) else window
+    named = _is_name(text, a, b) if lang != "ar" else _arabic_name(text, a, b)
+    return (window[0], len(text[:b].rstrip())) if named else window
+
+
+def _arabic_name(text: str, a: int, b: int) -> bool:
+    words = [m.group() for m in _WORD.finditer(text, a, b)]
+    return 2 <= len(words) <= 3 and not any(w in stop_words("ar") for w in words)
 
 
 def bare(text: str, window: tuple[int, int], lang: str | None) -> bool:
@@ -382,7 +412,7 @@ def bare(text: str, window: tuple[int, int], lang: str | None) -> bool:
 
 def _speaker_after(text: str, cue: Cue, end: int, lang: str | None, lexicon: Lexicon) -> tuple[int, int] | None:
     window = trimmed(text, _words_after(text, cue.end, end), lang, lexicon.prepositions_of(lang))
-    return _with_apposition(text, _without_place(text, window, lang, lexicon), end)
+    return _with_apposition(text, _without_place(text, window, lang, lexicon), end, lang)
 
 
 def _speaker_of(
