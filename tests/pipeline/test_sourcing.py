@@ -114,7 +114,7 @@ def test_multilingual_held_out_sourcing_cases_hold_their_floors() -> None:
     """72 wire and opinion sentences in nine languages, written blind to the rules and scored once (RESULTS):
     floors at what that first score measured."""
     overall = sourcing_scores(read_cases(CASES.with_name("sourcing_multilingual.toml"))["case"])["all"]
-    assert overall["n"] == 72 and overall["kind_accuracy"] >= 0.88 and overall["speaker_exact"] >= 0.69
+    assert overall["n"] == 72 and overall["kind_accuracy"] >= 0.88 and overall["speaker_exact"] >= 0.70
 
 
 def test_held_out_sourcing_cases_hold_their_floors() -> None:
@@ -195,3 +195,13 @@ def test_arabic_speakers_end_where_time_and_place_begin(text: str, speaker: str)
     place after it go, and a name in apposition joins it (sentences written for this test)."""
     at = sentence_attribution(text, 0, len(text), [], "ar", load_lexicon())
     assert at["speaker"] == speaker
+
+
+def test_a_name_goes_on_over_its_particles() -> None:
+    """ "de la" inside an organisation's name is no phrase of place after it; "a Mosca" after a person is."""
+    lexicon = load_lexicon()
+    text = "Según la Organización Mundial de la Salud, los casos aumentaron un 20 %."
+    at = sentence_attribution(text, 0, len(text), [], "es", lexicon)
+    assert at["speaker"] == "la Organización Mundial de la Salud"
+    text = "Lo ha detto Dmitri Peskov a Mosca, secondo cui i colloqui continuano."
+    assert sentence_attribution(text, 0, len(text), [], "it", lexicon)["speaker"] == "Dmitri Peskov"

@@ -301,8 +301,14 @@ def trimmed(
         initial = k == 0 and not text[: spans[0][0]].rstrip()[-1:].isalnum()
         return _capitalised(words[k]) and words[k].lower() not in stops and not initial
 
+    def name_goes_on(k: int) -> bool:  # "Organización Panamericana | de la | Salud": a particle inside a name
+        rest = [w for w in words[k:] if w.lower() not in NAME_PARTICLES]
+        return words[k].lower() in NAME_PARTICLES and bool(rest) and _capitalised(rest[0])
+
     for k in range(len(words) - 1, 0, -1):
         low = words[k].lower()
+        if name_goes_on(k):
+            continue
         if (low in prepositions and named(k - 1) and (lang not in NOUNS_CAPITALISED or (k > 1 and named(k - 2)))) or (
             k > 1 and low in stops and named(k - 1) and named(k - 2)
         ):
