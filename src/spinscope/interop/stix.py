@@ -91,7 +91,7 @@ def _shared() -> list[dict[str, Any]]:
 
 def _document(record: Mapping[str, Any], now: str) -> list[dict[str, Any]]:
     common = {"spec_version": "2.1", "created": now, "modified": now, "created_by_ref": SPINSCOPE}
-    text_digest = hashlib.sha1(record["text"].encode("utf-8")).hexdigest()
+    report_id = stix_id("report", record["id"], hashlib.sha1(record["text"].encode("utf-8")).hexdigest())
     spans = [s for s in record.get("techniques", []) if s.get("shown", True)]
     objects: list[dict[str, Any]] = []
     patterns = {s["technique"]: _technique_pattern(s["technique"]) for s in spans}
@@ -105,7 +105,7 @@ def _document(record: Mapping[str, Any], now: str) -> list[dict[str, Any]]:
         if item["narrative"] != "Other":
             objects += [_narrative(item, common), _disarm_pattern(disarm.for_narrative(item["narrative"]))]
     for match in record.get("matches", []):
-        objects += [_case_note(match, record, common), _disarm_pattern(disarm.for_match())]
+        objects += [_case_note(match, record["id"], report_id, common), _disarm_pattern(disarm.for_match())]
     if outlet := outlet_of(record.get("meta") or {}, record.get("source")):
         channel = stix_id("identity", "outlet", outlet)
         used = [o["id"] for o in objects if o["type"] == "attack-pattern"]
@@ -115,7 +115,7 @@ def _document(record: Mapping[str, Any], now: str) -> list[dict[str, Any]]:
     refs = list(dict.fromkeys(o["id"] for o in objects)) or [SPINSCOPE]
     report = {
         "type": "report",
-        "id": stix_id("report", record["id"], text_digest),
+        "id": report_id,
         **common,
         "name": record.get("title") or record["id"],
         "description": _summary(record, spans),
@@ -190,17 +190,17 @@ def _narrative(item: Mapping[str, Any], common: Mapping[str, Any]) -> dict[str, 
             "extensions": {EXTENSION: {"extension_type": "new-sdo"}}}  # fmt: skip
 
 
-def _case_note(match: Mapping[str, Any], record: Mapping[str, Any], common) -> dict[str, Any]:
+def _case_note(match: Mapping[str, Any], doc_id: str, report_id: str, common) -> dict[str, Any]:
     ref = {"source_name": match["bank"], "external_id": match["case_id"]} | (
         {"url": match["url"]} if match.get("url") else {}
     )
     content = f"The article says: {match['text']}\nKnown debunked claim: {match['title']}"
     if match.get("rebuttal"):
         content += f"\nRebuttal: {match['rebuttal']}"
-    return {"type": "note", "id": stix_id("note", record["id"], match["case_id"], str(match["start"])), **common,
+    return {"type": "note", "id": stix_id("note", doc_id, match["case_id"], str(match["start"])), **common,
             "abstract": f"Restates a debunked claim: {match['title']}"[:250], "content": content,
             "authors": ["spinscope"], "external_references": [ref],
-            "object_refs": [stix_id("report", record["id"], hashlib.sha1(record["text"].encode("utf-8")).hexdigest())],
+            "object_refs": [report_id],
             "x_spinscope_similarity": match["similarity"]}  # fmt: skip
 
 

@@ -414,13 +414,15 @@ def _common_noun(text: str, a: int, b: int, kind: str, lang: str | None) -> bool
     no article. Arabic: a place with the article written on it ("الرئاسة", "والمدن"), which has no capitals to
     go by. Known places ("die Ukraine", "العراق") stay; so do the alias table's ("der Kreml"), matched before."""
     name = text[a:b]
-    if " " in name or is_place(name):
+    if " " in name:
         return False
     if lang == "de" and kind in ("PER", "LOC"):
-        return _GERMAN_ARTICLE.search(text, max(0, a - 40), a) is not None
-    if lang == "ar" and kind == "LOC":
-        return name.startswith(ARTICLE) or (name[:1] in CLITICS and name[1:].startswith(ARTICLE))
-    return False
+        noun = _GERMAN_ARTICLE.search(text, max(0, a - 40), a) is not None
+    elif lang == "ar" and kind == "LOC":
+        noun = name.startswith(ARTICLE) or (name[:1] in CLITICS and name[1:].startswith(ARTICLE))
+    else:
+        return False
+    return noun and not is_place(name)  # the gazetteer only where a language rule calls a name a noun
 
 
 def _typed(kind: str, name: str) -> str:
