@@ -58,6 +58,10 @@ class Errors(_Coded):
     E414 = "{source}: holds no {what}."
     E415 = "{source}: cannot be read: {detail}"
     E416 = "{source}: not a regular file but a {kind}; give a file, a folder, or - for stdin."
+    E417 = "{source}: the {kind} is encrypted (password-protected); save a copy without the password and read that."
+    E418 = "{source}: has no text layer, and reading it needs Tesseract OCR, which is not installed ({hint})."
+    E419 = "{source}: {size} {what} exceed the limit of {limit} (set limits.{key})."
+    E420 = "{source}: OCR stopped after {seconds:g} s (set limits.ocr_timeout)."
     E501 = "Config file {path}: {detail}"
     E502 = "Bad --set value {item!r}: expected section.key=value."
     E503 = "Unknown setting {key!r}{hint}."
@@ -119,6 +123,11 @@ class Errors(_Coded):
     E1036 = "The search looks for {n} distinct words; at most {limit} are searched (set web.max_search_terms)."
     E1037 = "{method} {path}: {detail}."
     E1038 = "Only the first {limit} documents were analysed; {more} more were read but not (set web.max_documents)."
+    E1039 = (
+        "The browser extension ({origin}) is accepted only when the server has an API token: start it as "
+        "`SPINSCOPE_TOKEN=... spinscope serve` and put the same token in the extension's options."
+    )
+    E1040 = "The browser extension {origin!r} is not one this server accepts (set web.extension_ids)."
     E1101 = "{path}: the library of stored analyses cannot be {action}: {detail}"
     E1102 = "Correction {n}: unknown action {action!r}; use accept, reject, relabel or add."
     E1103 = "Correction {n}: span {start}:{end} does not fit the text ({length} characters)."
@@ -150,13 +159,14 @@ class Warnings(_Coded):
 
 
 HTTP_STATUS = {  # the web app's answer to an error of that code; any other is 400 (a bad input) or 500
-    **dict.fromkeys(("E405", "E412", "E1024"), 413),
+    **dict.fromkeys(("E405", "E412", "E419", "E1024"), 413),
     **dict.fromkeys(("E701", "E906", "E1026", "E1030"), 404),
     **dict.fromkeys(("E905", "E1032"), 400),
-    **dict.fromkeys(("E1022", "E1023"), 403),
+    **dict.fromkeys(("E1022", "E1023", "E1039", "E1040"), 403),
     "E407": 502,
     "E1021": 401,
     "E1025": 504,
+    "E420": 504,
     "E1033": 429,
     "E1034": 422,
     "E1035": 408,

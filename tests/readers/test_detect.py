@@ -116,8 +116,8 @@ def test_low_level_openers_refuse_a_fifo(tmp_path, cfg) -> None:
 
 
 def test_unknown_format_is_e410(cfg) -> None:
-    with pytest.raises(InputError, match=r"^\[E410\] .*'docx'.*Known formats: auto, .*txt"):
-        open_input(str(FIXTURES / "article.html"), make_settings("input.format=docx"))
+    with pytest.raises(InputError, match=r"^\[E410\] .*'odt'.*Known formats: auto, .*txt"):
+        open_input(str(FIXTURES / "article.html"), make_settings("input.format=odt"))
 
 
 def test_explicit_format_overrides_the_suffix(tmp_path) -> None:

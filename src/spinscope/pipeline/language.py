@@ -26,6 +26,11 @@ def identify(text: str) -> tuple[str, float]:
     return str(lang), float(prob)
 
 
+def ranked(text: str) -> list[tuple[str, float]]:
+    """Every language py3langid knows, most likely first, with its probability."""
+    return [(str(lang), float(prob)) for lang, prob in _identifier().rank(text[:SAMPLE_CHARS])]
+
+
 @components.register("language")
 class LanguageComponent(Component):
     """Sets Document.language unless a reader or `components.language.force` already fixed it."""

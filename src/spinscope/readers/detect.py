@@ -11,6 +11,10 @@ from .. import registry
 from ..data import Document
 from ..errors import Errors, InputError
 from .base import Content, Reader, Rejected
+from .docx import is_docx
+from .eml import is_eml
+from .image import is_image
+from .pdf import MAGIC as PDF_MAGIC
 from .telegram import EXPORT_FILE, looks_like_export, sniff_export
 from .textio import is_url, read_at_most, refuse_special
 from .url import sniff_markup
@@ -35,8 +39,13 @@ SUFFIXES = {
     ".xml": "feed",
     ".rss": "feed",
     ".atom": "feed",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".eml": "eml",
+    **dict.fromkeys((".png", ".jpg", ".jpeg", ".webp", ".gif", ".tif", ".tiff", ".bmp"), "image"),
 }
 _NO_PATH = frozenset({"url", "stdin"})
+_MAGIC = (("pdf", lambda head: head.startswith(PDF_MAGIC)), ("image", is_image), ("docx", is_docx), ("eml", is_eml))
 
 
 def _head(content: Content) -> bytes:
@@ -54,6 +63,9 @@ def _sniffed(head: bytes) -> str:
             return "txt"  # binary: the txt reader says so with E403
     if head.startswith(b"WARC/"):
         return "warc"
+    for fmt, test in _MAGIC:
+        if test(head):
+            return fmt
     return sniff_markup(head) or "txt"
 
 

@@ -1,10 +1,11 @@
-"""Folders of articles: every file goes through the txt or html reader, so one rule set decodes them all.
+"""Folders of articles: every file goes through the reader of its kind (txt, html, pdf, docx, eml, image), so
+one rule set reads them all.
 
 `semeval` takes only the SemEval/PTC layout (`article<ID>.txt`, id `<ID>`), which keeps a README or a
-labels file lying next to the articles out of the corpus. `folder` takes every `.txt`/`.html`/`.htm`
-file, still turning `article<ID>` names into `<ID>`. Neither descends into subfolders: one folder is one
-corpus split, and recursing would mix splits. Files come sorted by id, numerically where the ids are
-numbers, so outputs are stable across runs and file systems.
+labels file lying next to the articles out of the corpus. `folder` takes every file of a kind spinscope
+reads (`.txt`, `.html`, `.pdf`, `.docx`, `.eml`, images), still turning `article<ID>` names into `<ID>`.
+Neither descends into subfolders: one folder is one corpus split, and recursing would mix splits. Files come
+sorted by id, numerically where the ids are numbers, so outputs are stable across runs and file systems.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from .. import registry
 from ..data import Document
 from ..errors import Errors, InputError
 from .base import Content, Reader, Rejected
+from .detect import SUFFIXES
 from .html import decode_html, html_document
 from .textio import limit, read_bytes
 from .txt import read_text
 
 _SEMEVAL_NAME = re.compile(r"article(\d+)")
-HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+DOCUMENT_PATTERNS = tuple(f"*{suffix}" for suffix, fmt in SUFFIXES.items() if fmt in ("pdf", "docx", "eml", "image"))
 
 
 def doc_id_for(path: Path) -> str:
@@ -41,7 +44,7 @@ class FolderReader(Reader):
     """Every article file directly inside a folder; a file that cannot be read becomes Rejected."""
 
     name = "folder"
-    patterns: tuple[str, ...] = ("*.txt", "*.html", "*.htm", "*.xhtml")
+    patterns: tuple[str, ...] = ("*.txt", *(f"*{suffix}" for suffix in HTML_SUFFIXES), *DOCUMENT_PATTERNS)
 
     @classmethod
     def files(cls, folder: Path) -> list[Path]:
@@ -54,7 +57,7 @@ class FolderReader(Reader):
         if not folder.exists():
             raise InputError(Errors.E401(source=source))
         if folder.is_file():  # a single article given where a folder was expected: read just that one
-            yield self.read_file(folder, doc_id_for(folder))
+            yield from self.read_file(folder, doc_id_for(folder))
             return
         files = self.files(folder)
         if not files:
@@ -70,16 +73,24 @@ class FolderReader(Reader):
                 doc_id = path.name
             seen.add(doc_id)
             try:
-                yield self.read_file(path, doc_id)
+                yield from self.read_file(path, doc_id)
             except InputError as exc:
                 yield Rejected(str(path), exc.args[0])
 
-    def read_file(self, path: Path, doc_id: str) -> Document:
+    def read_file(self, path: Path, doc_id: str) -> Iterator[Document | Rejected]:
+        """The file's documents (an e-mail has several); the one named after the file gets `doc_id`."""
         content = Content.of_path(path)
-        if path.suffix.lower() in HTML_SUFFIXES:
+        suffix = path.suffix.lower()
+        if suffix in HTML_SUFFIXES:
             html = decode_html(read_bytes(content, self.settings), content.name)
-            return html_document(html, doc_id=doc_id, source=content.name, settings=self.settings)
-        return read_text(content, doc_id=doc_id, settings=self.settings)
+            yield html_document(html, doc_id=doc_id, source=content.name, settings=self.settings)
+        elif suffix == ".txt":
+            yield read_text(content, doc_id=doc_id, settings=self.settings)
+        else:
+            for item in registry.readers.get(SUFFIXES[suffix])(self.settings).read_content(content):
+                if isinstance(item, Document) and item.id == content.stem:
+                    item.id = doc_id
+                yield item
 
 
 @registry.readers.register("semeval")

@@ -37,7 +37,7 @@ def _sentence_end_inside(line: str) -> bool:
         word, nxt = match.group(1), match.group(2)
         if len(word) < 2 or word.isupper() or word.isdigit() or word.casefold() in _ABBREVIATIONS:
             continue  # initials and acronyms ("U.S. Envoy", "EU. Why"), numbers, "Dr. Quill"
-        if nxt.isupper() or nxt.isdigit():
+        if nxt.isupper() or nxt.isdigit() or (nxt.isalpha() and not nxt.islower()):  # a caseless script: Arabic
             return True
     return False
 

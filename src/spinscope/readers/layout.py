@@ -1,0 +1,205 @@
+"""Text from positioned words (a PDF's text layer, an OCR result): running headers and footers dropped, lines
+joined into paragraphs, hyphenation at line ends undone, and each word's box kept against its offsets.
+
+The text a reader makes here is the document's verbatim text: every offset, and every kept box, points into it.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom; top < bottom (y grows downwards)
+
+BAND = 0.1  # running headers and footers sit in this share of the page height at the top or bottom
+PARAGRAPH_GAP = 0.7  # a gap between lines over this share of the line height starts a new paragraph
+HEADING = 1.3  # a line this many times the usual height is a heading: a paragraph of its own
+# A line ending a sentence that leaves this share of the column empty, room enough for the next line's first
+# word, ends its paragraph (where paragraphs are not spaced apart).
+SHORT_LINE_ROOM = 0.2
+_HYPHENS = ("-", "\u00ad", "\u2010", "\x02")  # hyphen, soft hyphen, Unicode hyphen, PDFium's line-end hyphen
+_SENTENCE_END = (".", "!", "?", ":", '"', "”", "»", "»", "…", "؟", "。")
+# A hyphen before one of these words is kept: "Nord- und Südkorea", "pre- and post-war".
+_CONJUNCTIONS = frozenset(
+    {"und", "oder", "bis", "and", "or", "to", "et", "ou", "e", "o", "y", "i", "и", "или", "та", "і", "lub", "oraz"}
+)
+# A line that is only a page number: "3", "- 3 -", "Page 3 of 12", "Seite 3", "стр. 3", "3/12".
+_PAGE_NUMBER = re.compile(
+    r"^[\W_]*(?:page|seite|pagina|página|strona|стр\.?|сторінка|صفحة|p\.)?\s*\d{1,4}(?:\s*(?:/|of|von|de|di|z|из|з)\s*\d{1,4})?[\W_]*$",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d+")
+RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")  # a right-to-left letter
+
+
+def outline(boxes: list[Box]) -> Box:
+    """The smallest box around `boxes`."""
+    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word as the page shows it, and its box in page units (PDF points, image pixels)."""
+
+    text: str
+    box: Box
+    confidence: float | None = None
+
+
+@dataclass(slots=True)
+class Line:
+    """One line's words in reading order; `new_paragraph` when the source marks a paragraph start (OCR)."""
+
+    words: list[Word]
+    new_paragraph: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def box(self) -> Box:
+        return outline([word.box for word in self.words])
+
+    @property
+    def height(self) -> float:
+        return self.box[3] - self.box[1]
+
+
+@dataclass(slots=True)
+class Page:
+    """One page's lines in reading order, and its size in the same units as the boxes."""
+
+    lines: list[Line]
+    width: float
+    height: float
+
+
+@dataclass(slots=True)
+class Layout:
+    """The assembled text; `pages[i]` is the (start, end) of page i+1's text, `words` each kept word's
+    (start, end, page number, box)."""
+
+    text: str = ""
+    pages: list[tuple[int, int]] = field(default_factory=list)
+    words: list[tuple[int, int, int, Box]] = field(default_factory=list)
+
+
+def logical_order(words: list[Word]) -> list[Word]:
+    """Words of one line in reading order: right to left when the line holds right-to-left letters (Arabic,
+    Hebrew), where a PDF's text layer may keep some runs backwards."""
+    if not any(RTL.search(word.text) for word in words):
+        return words
+    return sorted(words, key=lambda word: -word.box[2])
+
+
+def _key(line: Line) -> str:
+    return _DIGITS.sub("#", line.text.casefold()).strip()
+
+
+def _banded(page: Page) -> list[Line]:
+    top, bottom = page.height * BAND, page.height * (1 - BAND)
+    return [line for line in page.lines if line.box[3] <= top or line.box[1] >= bottom]
+
+
+def drop_running_lines(pages: list[Page]) -> None:
+    """Remove running headers and footers: lines at the top or bottom of a page whose text (figures aside)
+    comes back on at least half the pages (two at least), and lone page numbers there."""
+    seen = Counter(key for page in pages for key in {_key(line) for line in _banded(page)})
+    repeated = max(2, (len(pages) + 1) // 2)
+    for page in pages:
+        banded = {id(line) for line in _banded(page)}
+        page.lines = [
+            line
+            for line in page.lines
+            if id(line) not in banded or (seen[_key(line)] < repeated and not _PAGE_NUMBER.match(line.text))
+        ]
+
+
+def _hyphenated(before: str, after: str) -> bool:
+    """Whether a line ending in `before` and the next starting with `after` split one word at a hyphen."""
+    if len(before) < 2 or not before.endswith(_HYPHENS) or not before[-2].isalpha():
+        return False
+    first = after.split(" ", 1)[0]
+    return bool(first) and first[0].islower() and first.rstrip(".,;:") not in _CONJUNCTIONS
+
+
+def _breaks_paragraph(prev: Line, line: Line, height: float, width: float) -> bool:
+    """Whether `line` starts a new paragraph after `prev`: a wide gap or a heading's size (not where the text
+    moves up to the next column or page), or a short line before it that ends a sentence."""
+    moved_up = line.box[1] < prev.box[1] - height / 2
+    gap = line.box[1] - prev.box[3]
+    if not moved_up and (gap > PARAGRAPH_GAP * height or max(prev.height, line.height) > HEADING * height):
+        return True
+    room = width - (prev.box[2] - prev.box[0])  # what the line before left empty
+    first = line.words[0].box
+    return _ends(prev) and room > SHORT_LINE_ROOM * width and room > 1.5 * (first[2] - first[0])
+
+
+class _Writer:
+    """Appends words and separators to the text, recording each word's offsets."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.layout = Layout()
+
+    def add(self, piece: str) -> None:
+        self.parts.append(piece)
+        self.size += len(piece)
+
+    def word(self, word: Word, page: int, text: str | None = None) -> None:
+        text = word.text if text is None else text
+        self.layout.words.append((self.size, self.size + len(text), page, word.box))
+        self.add(text)
+
+
+def _line_metrics(pages: list[Page]) -> tuple[float, float]:
+    lines = [line for page in pages for line in page.lines]
+    height = statistics.median(line.height for line in lines)
+    widths = sorted(line.box[2] - line.box[0] for line in lines)
+    return height, widths[int(len(widths) * 0.9)]  # a full line: most lines of a column are
+
+
+def assemble(pages: list[Page]) -> Layout:
+    """The text of pages whose lines are in reading order: lines of a paragraph joined by a space (or by
+    nothing at a hyphenated line end, the hyphen dropped), paragraphs by a blank line; a paragraph that runs
+    over a page break stays one."""
+    out = _Writer()
+    if not any(page.lines for page in pages):
+        return out.layout
+    height, width = _line_metrics(pages)
+    prev: Line | None = None
+    for number, page in enumerate(pages, 1):
+        page_start = out.size
+        for line in page.lines:
+            words = list(line.words)
+            if prev is not None:
+                if _hyphenated(prev.text, line.text) and out.layout.words:
+                    _rejoin_hyphen(out)
+                elif line.new_paragraph or _breaks_paragraph(prev, line, height, width):
+                    out.add("\n\n")
+                else:
+                    out.add(" ")
+            for index, word in enumerate(words):
+                if index:
+                    out.add(" ")
+                out.word(word, number)
+            prev = line
+        out.layout.pages.append((page_start, out.size))
+    out.layout.text = "".join(out.parts)
+    return out.layout
+
+
+def _ends(line: Line) -> bool:
+    return line.text.rstrip().endswith(_SENTENCE_END)
+
+
+def _rejoin_hyphen(out: _Writer) -> None:
+    """Drop the hyphen that ends the text so far (the last word loses it); the next word follows directly."""
+    start, end, page, box = out.layout.words[-1]
+    out.parts[-1] = out.parts[-1][:-1]
+    out.size -= 1
+    out.layout.words[-1] = (start, end - 1, page, box)
