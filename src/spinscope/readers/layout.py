@@ -15,7 +15,7 @@ Box = tuple[float, float, float, float]  # left, top, right, bottom; top < botto
 
 BAND = 0.1  # running headers and footers sit in this share of the page height at the top or bottom
 PARAGRAPH_GAP = 0.7  # a gap between lines over this share of the line height starts a new paragraph
-HEADING = 1.3  # a line this many times the usual height is a heading: a paragraph of its own
+HEADING = 0.3  # lines whose heights differ by this share of the usual height: a heading and its text
 # A line ending a sentence that leaves this share of the column empty, room enough for the next line's first
 # word, ends its paragraph (where paragraphs are not spaced apart).
 SHORT_LINE_ROOM = 0.2
@@ -118,20 +118,37 @@ def drop_running_lines(pages: list[Page]) -> None:
         ]
 
 
-def _hyphenated(before: str, after: str) -> bool:
-    """Whether a line ending in `before` and the next starting with `after` split one word at a hyphen."""
+def _hyphen_join(before: str, after: str, vocabulary: frozenset[str]) -> str | None:
+    """How a line ending in `before` and the next starting with `after` join when the first ends in a hyphen
+    after a letter: "drop" (a word hyphenated at the line end), "keep" (a compound: "Regierungs-Koalition",
+    "из-за", or one the text writes so elsewhere), None (not split: "Nord- und Südkorea", or no hyphen)."""
     if len(before) < 2 or not before.endswith(_HYPHENS) or not before[-2].isalpha():
-        return False
-    first = after.split(" ", 1)[0]
-    return bool(first) and first[0].islower() and first.rstrip(".,;:") not in _CONJUNCTIONS
+        return None
+    head = before[:-1].rsplit(" ", 1)[-1]
+    tail = after.split(" ", 1)[0].rstrip(".,;:!?»”\"')")
+    if not tail or not tail[0].isalpha() or tail.casefold() in _CONJUNCTIONS:
+        return None
+    if f"{head}-{tail}".casefold() in vocabulary:
+        return "keep"
+    if f"{head}{tail}".casefold() in vocabulary:
+        return "drop"
+    return "keep" if tail[0].isupper() or len(tail) <= 2 or len(head) <= 2 else "drop"
+
+
+def vocabulary(pages: list[Page]) -> frozenset[str]:
+    """Every word of the pages, lower case, as written (with its own hyphens), to settle line-end hyphens."""
+    return frozenset(word.text.strip(".,;:!?»”\"'()«“„").casefold() for page in pages for line in page.lines
+                     for word in line.words)  # fmt: skip
 
 
 def _breaks_paragraph(prev: Line, line: Line, height: float, width: float) -> bool:
-    """Whether `line` starts a new paragraph after `prev`: a wide gap or a heading's size (not where the text
-    moves up to the next column or page), or a short line before it that ends a sentence."""
-    moved_up = line.box[1] < prev.box[1] - height / 2
-    gap = line.box[1] - prev.box[3]
-    if not moved_up and (gap > PARAGRAPH_GAP * height or max(prev.height, line.height) > HEADING * height):
+    """Whether `line` starts a new paragraph after `prev`. Where the text moves up to the next column or page:
+    when `prev` ends a sentence. Within a column: a gap wider than the lines' leading, a change of size (a
+    heading), or a line before it that ends a sentence and left room for this line's first word."""
+    if line.box[1] < prev.box[1] - height / 2:  # moved up: next column or next page
+        return _ends(prev)
+    local = max(height, min(prev.height, line.height))  # a heading's lines are taller, and so is their leading
+    if line.box[1] - prev.box[3] > PARAGRAPH_GAP * local or abs(prev.height - line.height) > HEADING * height:
         return True
     room = width - (prev.box[2] - prev.box[0])  # what the line before left empty
     first = line.words[0].box
@@ -165,20 +182,22 @@ def _line_metrics(pages: list[Page]) -> tuple[float, float]:
 
 def assemble(pages: list[Page]) -> Layout:
     """The text of pages whose lines are in reading order: lines of a paragraph joined by a space (or by
-    nothing at a hyphenated line end, the hyphen dropped), paragraphs by a blank line; a paragraph that runs
+    nothing at a line-end hyphen, which stays only in a compound), paragraphs by a blank line; a paragraph that runs
     over a page break stays one."""
     out = _Writer()
     if not any(page.lines for page in pages):
         return out.layout
     height, width = _line_metrics(pages)
+    words_seen = vocabulary(pages)
     prev: Line | None = None
     for number, page in enumerate(pages, 1):
         page_start = out.size
         for line in page.lines:
             words = list(line.words)
             if prev is not None:
-                if _hyphenated(prev.text, line.text) and out.layout.words:
-                    _rejoin_hyphen(out)
+                if joined := _hyphen_join(prev.text, line.text, words_seen):
+                    if joined == "drop":
+                        _drop_hyphen(out)
                 elif line.new_paragraph or _breaks_paragraph(prev, line, height, width):
                     out.add("\n\n")
                 else:
@@ -197,7 +216,7 @@ def _ends(line: Line) -> bool:
     return line.text.rstrip().endswith(_SENTENCE_END)
 
 
-def _rejoin_hyphen(out: _Writer) -> None:
+def _drop_hyphen(out: _Writer) -> None:
     """Drop the hyphen that ends the text so far (the last word loses it); the next word follows directly."""
     start, end, page, box = out.layout.words[-1]
     out.parts[-1] = out.parts[-1][:-1]

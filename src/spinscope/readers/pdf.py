@@ -19,16 +19,21 @@ from ..errors import Errors, InputError
 from . import ocr
 from .base import Content, Reader, Rejected
 from .image import boxes_meta, ocr_meta, ocr_page
-from .layout import RTL, Box, Line, Page, Word, assemble, drop_running_lines, logical_order, outline
+from .layout import RTL, Box, Line, Page, Word, assemble, drop_running_lines, outline
 from .textio import check_text, read_bytes
 from .txt import headline
 
 MAGIC = b"%PDF-"
 MIN_LETTERS = 10  # a page with fewer letters in its text layer is a scan (or a picture): it is read by OCR
 POINTS_PER_INCH = 72
-# Titles that are no title: a file name, or what an office program writes ("Microsoft Word - draft.docx").
-_FILE_TITLE = re.compile(r"^(?:Microsoft \w+ - .*|.*\.(?:html?|docx?|odt|rtf|pdf|txt|pptx?))$", re.IGNORECASE)
+# Titles that are no title: a file name or an address (a browser's print), or what an office program writes
+# ("Microsoft Word - draft.docx").
+_FILE_TITLE = re.compile(
+    r"^(?:Microsoft \w+ - .*|.*\.(?:html?|docx?|odt|rtf|pdf|txt|pptx?)|about:blank|(?:https?|file)://\S*)$",
+    re.IGNORECASE,
+)
 _LINE_END = {0x0A, 0x0D}
+LTR_JOINERS = frozenset(".,:/-%")  # inside a run of figures or Latin words in a right-to-left line: "3,2", "5%"
 _SHOWN_AS = {0x02: "-", 0xAD: "-"}  # PDFium's mark of a hyphen at a line end, a soft hyphen: the page shows "-"
 
 
@@ -60,36 +65,106 @@ def _codes(textpage: Any, count: int) -> Iterator[tuple[int, int]]:
         index += 1
 
 
-class _LineBuilder:
-    """Characters -> words -> lines. A word ends at a space, and where the next character is not beside it (a
-    text layer may hold a run out of visual order); a right-to-left word's characters are put in reading order."""
+Glyph = tuple[str, Box]  # a character and its box; None in a row stands for a space
 
-    def __init__(self) -> None:
-        self.lines: list[Line] = []
-        self.words: list[Word] = []
-        self.chars: list[tuple[str, Box]] = []
 
-    def char(self, char: str, box: Box) -> None:
-        if self.chars:
-            last = self.chars[-1][1]
-            if box[0] > last[2] + (box[3] - box[1]) / 2 or box[2] < last[0] - (box[3] - box[1]) / 2:
-                self.close_word()
-        self.chars.append((char, box))
+def _beside(a: Box, b: Box) -> bool:
+    """Whether two characters' boxes touch, give or take a third of the letter height (no space between)."""
+    slack = (b[3] - b[1]) / 3
+    return b[0] <= a[2] + slack and b[2] >= a[0] - slack
 
-    def close_word(self) -> None:
-        if not self.chars:
-            return
-        chars = self.chars
-        if any(RTL.match(char) for char, _ in chars):
-            chars = sorted(chars, key=lambda item: -item[1][2])
-        self.words.append(Word("".join(char for char, _ in chars), outline([box for _, box in chars])))
-        self.chars = []
 
-    def close_line(self) -> None:
-        self.close_word()
-        if self.words:
-            self.lines.append(Line(logical_order(self.words)))
-            self.words = []
+def _joins(last: Glyph, glyph: Glyph | None, apart: bool) -> bool:
+    """Whether `glyph` continues the word that `last` ends."""
+    if glyph is None:
+        return False
+    return bool(unicodedata.combining(glyph[0])) or not apart or _beside(last[1], glyph[1])
+
+
+def _words(glyphs: list[Glyph | None], *, apart: bool = True) -> list[Word]:
+    """Words of a row of glyphs in reading order: split at spaces, and (`apart`) between characters that are
+    not beside each other (a text layer may hold a run out of visual order); a combining mark never starts one."""
+    words: list[Word] = []
+    chars: list[Glyph] = []
+    for glyph in [*glyphs, None]:
+        if chars and not _joins(chars[-1], glyph, apart):
+            words.append(Word("".join(char for char, _ in chars), outline([box for _, box in chars])))
+            chars = []
+        if glyph is not None:
+            chars.append(glyph)
+    return words
+
+
+def _ltr(char: str) -> bool:
+    return char.isdigit() or (char.isalpha() and not RTL.match(char))
+
+
+def _split(glyphs: list[Glyph | None]) -> list[list[Glyph]]:
+    words: list[list[Glyph]] = [[]]
+    for glyph in glyphs:
+        if glyph is None:
+            words.append([])
+        else:
+            words[-1].append(glyph)
+    return [word for word in words if word]
+
+
+def _letters_rtl(word: list[Glyph]) -> list[Glyph]:
+    """A word's letters from right to left, each combining mark (a vowel sign) after the letter it sits on."""
+    bases = sorted((g for g in word if not unicodedata.combining(g[0])), key=lambda g: -(g[1][0] + g[1][2]))
+    out = [[base] for base in bases]
+    for mark in (g for g in word if unicodedata.combining(g[0])):
+        centre = (mark[1][0] + mark[1][2]) / 2
+        nearest = min(
+            range(len(bases)), key=lambda i: abs((bases[i][1][0] + bases[i][1][2]) / 2 - centre), default=None
+        )
+        if nearest is None:
+            out.append([mark])
+        else:
+            out[nearest].append(mark)
+    return [glyph for group in out for glyph in group]
+
+
+def _right_to_left(glyphs: list[Glyph | None]) -> list[Glyph | None]:
+    """A right-to-left row in reading order. PDFium keeps its words apart but may hold a word's letters, or
+    the words, backwards: letters and words go from right to left, a word of punctuation alone joins the word
+    before it ("مستمرة."), and each left-to-right run (figures, Latin names) is turned back."""
+    words = sorted((_letters_rtl(word) for word in _split(glyphs)), key=lambda word: -max(g[1][2] for g in word))
+    spaced: list[Glyph | None] = []
+    for word in words:
+        if spaced and any(g[0].isalnum() for g in word):
+            spaced.append(None)
+        spaced.extend(word)
+    out: list[Glyph | None] = []
+    run: list[Glyph | None] = []
+    for item in spaced:
+        if item is not None and _ltr(item[0]):
+            run.append(item)
+        elif run and (item is None or item[0] in LTR_JOINERS):
+            run.append(item)  # may continue the run: "3,2", "New York"
+        else:
+            out.extend(_turned(run))
+            run = []
+            out.append(item)
+    out.extend(_turned(run))
+    return out
+
+
+def _turned(run: list[Glyph | None]) -> list[Glyph | None]:
+    """A left-to-right run read backwards, turned round; what follows its last letter or figure stays after it."""
+    last = max((i for i, item in enumerate(run) if item is not None and _ltr(item[0])), default=-1)
+    return run[last::-1] + run[last + 1 :] if last >= 0 else run
+
+
+def _same_row(a: list[Glyph | None], b: list[Glyph | None]) -> bool:
+    """Whether two rows PDFium gave apart sit on one line of the page (a right-to-left line's end mark)."""
+    boxes_a, boxes_b = [g[1] for g in a if g], [g[1] for g in b if g]
+    if not boxes_a or not boxes_b:
+        return False
+    (left_a, top_a, right_a, bottom_a), (left_b, top_b, right_b, bottom_b) = outline(boxes_a), outline(boxes_b)
+    overlap = min(bottom_a, bottom_b) - max(top_a, top_b)
+    apart = right_a <= left_b or right_b <= left_a
+    return apart and overlap > 0.5 * min(bottom_a - top_a, bottom_b - top_b)
 
 
 def page_lines(page: Any) -> tuple[list[Line], int]:
@@ -97,22 +172,36 @@ def page_lines(page: Any) -> tuple[list[Line], int]:
     letters the page holds."""
     textpage = page.get_textpage()
     height = page.get_height()
-    built = _LineBuilder()
+    rows: list[list[Glyph | None]] = [[]]
     letters = 0
+    last: Box | None = None
     for index, code in _codes(textpage, textpage.count_chars()):
-        if code in _LINE_END:
-            built.close_line()
-            continue
         char = _char(code)
-        if char.isspace():
-            built.close_word()
-            continue
-        letters += char.isalpha()
-        left, bottom, right, top = textpage.get_charbox(index, loose=True)
-        built.char(char, (left, height - top, right, height - bottom))
-    built.close_line()
+        if code in _LINE_END:
+            if any(rows[-1]):
+                rows.append([])
+        elif char.isspace():
+            rows[-1].append(None)
+        else:
+            letters += char.isalpha()
+            left, bottom, right, top = textpage.get_charbox(index, loose=True)
+            box = (left, height - top, right, height - bottom)
+            if last is not None and any(rows[-1]) and box[1] >= last[3]:
+                rows.append([])  # PDFium joined a line to the next one (a word hyphenated at the line end)
+            rows[-1].append((char, box))
+            last = box
     textpage.close()
-    return built.lines, letters
+    merged: list[list[Glyph | None]] = []
+    for row in rows:
+        if merged and _same_row(merged[-1], row):
+            merged[-1] += [None, *row]
+        elif any(row):
+            merged.append(row)
+    lines = [
+        Line(_words(_right_to_left(row), apart=False) if any(g and RTL.match(g[0]) for g in row) else _words(row))
+        for row in merged
+    ]
+    return [line for line in lines if line.words], letters
 
 
 def open_pdf(data: bytes, source: str) -> Any:
