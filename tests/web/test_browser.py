@@ -10,17 +10,10 @@ asked nothing of any host but the server. Screenshots go to a temporary folder; 
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from shutil import which
 from typing import Any
 
 import pytest
@@ -30,9 +23,10 @@ pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 
 import httpx
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.web.browser_kit import CHROMIUM, Server, Watch, serve
+
 if not CHROMIUM.is_file():
     pytest.skip(f"{CHROMIUM} is missing (CI installs Debian's chromium)", allow_module_level=True)
 
@@ -40,143 +34,15 @@ REPO = Path(__file__).resolve().parents[2]
 ARTICLE = (REPO / "examples" / "article.txt").read_text(encoding="utf-8")
 TITLE = "The Truth They Will Not Print"
 SEARCH_WORD = "pensioners"  # occurs once in examples/article.txt
-STARTUP_S = 120  # model loading takes 10-20 s on a laptop; a slow CI runner gets more
 TIMEOUT_MS = 15_000  # one browser action or expectation
 ANALYSE_TIMEOUT_MS = 60_000  # the form post runs the whole pipeline
-
-# Records every CSP violation; init scripts run whatever the page's CSP says, and the binding survives
-# navigations.
-CSP_LISTENER = """
-document.addEventListener("securitypolicyviolation", function (e) {
-  window.__cspViolation([e.violatedDirective, e.blockedURI, e.sourceFile || "", String(e.lineNumber)].join(" | "));
-});
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _spinscope() -> str:
-    beside = Path(sys.executable).with_name("spinscope")
-    found = str(beside) if beside.is_file() else which("spinscope")
-    if not found:
-        pytest.skip("the spinscope command is not installed")
-    return found
-
-
-@dataclass
-class Server:
-    url: str
-    log: Path
-
-    def tail(self, n: int = 4000) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")[-n:]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`spinscope serve` on a free loopback port with a fresh SPINSCOPE_HOME and no API token."""
-    root = tmp_path_factory.mktemp("serve")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SPINSCOPE_")}
-    env["SPINSCOPE_HOME"] = str(root / "home")
-    (root / "home").mkdir()
-    log = root / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [_spinscope(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=root,  # no ./spinscope.toml of the checkout is read
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, killed whole at teardown
-        )
-    server = Server(f"http://127.0.0.1:{port}", log)
-    try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"spinscope serve exited with {proc.returncode}:\n{server.tail()}")
-            try:
-                if httpx.get(f"{server.url}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"spinscope serve did not answer /api/health within {STARTUP_S} s:\n{server.tail()}")
-            time.sleep(0.25)
+    with serve(tmp_path_factory.mktemp("serve")) as server:
         yield server
-    finally:
-        _stop(proc)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-@dataclass
-class Watch:
-    """What the browser did that a test must not see: console errors, uncaught exceptions, CSP violations,
-    requests to any host but the server (those are aborted, so nothing leaves the machine)."""
-
-    origin: str
-    console: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    csp: list[str] = field(default_factory=list)
-    external: list[str] = field(default_factory=list)
-
-    def attach(self, context: BrowserContext) -> None:
-        context.expose_function("__cspViolation", self._csp)
-        context.add_init_script(CSP_LISTENER)
-        context.route("**/*", self._route)
-        context.on("page", self.attach_page)
-
-    def attach_page(self, page: Page) -> None:
-        page.on("console", lambda msg: self._console(msg.type, msg.text, msg.location))
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-
-    def _csp(self, report: str) -> None:
-        self.csp.append(report)
-
-    def _console(self, kind: str, text: str, where: dict[str, Any]) -> None:
-        url = where.get("url", "")
-        if kind == "error" or "Content Security Policy" in text:
-            self.console.append(f"{text} ({url}:{where.get('lineNumber', '')})")
-
-    def _route(self, route: Route) -> None:
-        url = route.request.url
-        if url == self.origin or url.startswith(self.origin + "/"):
-            route.continue_()
-        else:
-            self.external.append(url)
-            route.abort()
-
-    def reset(self) -> None:
-        for items in (self.console, self.errors, self.csp, self.external):
-            items.clear()
-
-    def assert_clean(self) -> None:
-        problems = {
-            "console errors": self.console,
-            "uncaught exceptions": self.errors,
-            "CSP violations": self.csp,
-            "requests to other hosts": self.external,
-        }
-        found = {k: list(v) for k, v in problems.items() if v}
-        self.reset()
-        assert not found, f"the browser saw: {found}"
 
 
 @dataclass

@@ -30,6 +30,7 @@ from ..casebank.store import Case, open_default
 from ..corpus.query import outlet as outlet_of
 from ..errors import Errors, InputError
 from ..interop.claimreview import SCALE, claimreview, newsroom_case
+from ..labels import PTC14, TECHNIQUES, colour, definition, human_name, tint
 from ..registry import writers
 from ..runner.cancel import Cancellation, Cancelled
 from ..writers.record import SCHEMA_VERSION
@@ -55,6 +56,12 @@ class AnalyzeRequest(BaseModel):
     text: str | None = Field(None, description="The article text, verbatim.")
     url: str | None = Field(None, description="An http(s) page to fetch (private addresses are refused).")
     title: str = Field("", description="A title for pasted text.")
+    source: str = Field(
+        "",
+        max_length=2000,
+        description="Where pasted text came from (the browser extension sends the page's "
+        "address): the record's `source`, shown as text; nothing is fetched from it.",
+    )
     options: Options = Field(default_factory=Options)
 
 
@@ -227,16 +234,16 @@ async def analysis_job(request: Request) -> Job:
     if not kind.startswith("application/json"):
         raise InputError(Errors.E1029(detail="send application/json or a form"))
     body = parsed(AnalyzeRequest, await request.body())
-    return _fields_job(analyzer, body.text, body.url, body.title, body.options.model_dump())
+    return _fields_job(analyzer, body.text, body.url, body.title, body.options.model_dump(), body.source.strip())
 
 
-def _fields_job(analyzer: Analyzer, text: Any, url: Any, title: str, options: dict[str, Any]) -> Job:
+def _fields_job(analyzer: Analyzer, text: Any, url: Any, title: str, options: dict[str, Any], source: str = "") -> Job:
     text, url = (v if isinstance(v, str) and v.strip() else None for v in (text, url))
     if (text is None) == (url is None):
         raise InputError(Errors.E1027())
     if url is not None:
         return _job(analyzer.url, url.strip(), options)
-    return _job(analyzer.text, text, options, title=title)
+    return _job(analyzer.text, text, options, title=title, **({"source": source} if source else {}))
 
 
 async def analyze_request(request: Request) -> Analysis:
@@ -482,6 +489,23 @@ def casebank_search(request: Request, q: Text, limit: int = Query(20, ge=1, le=2
     with bank:
         found = bank.search(q, limit=limit, max_terms=int(settings["web"]["max_search_terms"]))
         return {"cases": [dataclasses.asdict(case) for case in found]}
+
+
+@router.get("/labels", summary="How the reports name and colour each technique label")
+def technique_labels() -> dict[str, Any]:
+    """Every technique label of both schemes with the name, definition and colours the reports show (the
+    browser extension's highlights and tooltips use them)."""
+    return {
+        "labels": {
+            label: {
+                "name": human_name(label),
+                "definition": definition(label),
+                "colour": colour(label),
+                "tint": tint(label),
+            }
+            for label in (*TECHNIQUES, *PTC14)
+        }
+    }
 
 
 @router.get("/health", summary="Liveness, versions and what is loaded")

@@ -24,7 +24,16 @@ from .. import __version__
 from ..config import load_settings
 from ..errors import HTTP_STATUS, Errors, InputError, SpinscopeError, code_of, internal
 from ..writers._common import neutral
-from .security import CSRF_COOKIE, Refused, Throttle, api_token, csrf_value, in_session
+from .security import (
+    CSRF_COOKIE,
+    Refused,
+    Throttle,
+    api_token,
+    check_extension,
+    csrf_value,
+    extension_id,
+    in_session,
+)
 from .service import Analyzer
 from .store import Library, library_path
 
@@ -143,6 +152,48 @@ class HostGuard:
         await self.app(scope, receive, send)
 
 
+class ExtensionGuard:
+    """ASGI middleware: requests from the browser extension (`Origin: chrome-extension://ID` or
+    `moz-extension://ID`) to `/api/`. A CORS preflight is answered here (that origin exactly, never `*`;
+    GET and POST; the Authorization and Content-Type headers); any other request must pass
+    `security.check_extension` (the server's token as bearer token, an accepted id) before the app sees it,
+    and is marked in `scope["state"]` so that `guard_write` lets that origin write. The answers, refusals
+    included, carry `Access-Control-Allow-Origin` for that origin, so the extension can show the coded
+    message; an id outside `web.extension_ids` gets no CORS header. Web pages' origins pass untouched (their
+    writes stay refused by `guard_write`, and no CORS header is ever sent for them)."""
+
+    def __init__(self, app: Any, ids: frozenset[str]) -> None:
+        self.app, self.ids = app, ids
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        headers = dict(scope.get("headers", [])) if scope["type"] == "http" else {}
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        if not scope.get("path", "").startswith("/api/") or not extension_id(origin):
+            return await self.app(scope, receive, send)
+        if self.ids and extension_id(origin) not in self.ids:
+            return await _refuse(scope, send, Errors.E1040(origin=origin))
+        cors = [(b"access-control-allow-origin", origin.encode("latin-1")), (b"vary", b"Origin")]
+
+        async def with_cors(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *cors]
+            await send(message)
+
+        if scope["method"] == "OPTIONS" and b"access-control-request-method" in headers:
+            allow = {
+                "Access-Control-Allow-Methods": "GET, POST",
+                "Access-Control-Allow-Headers": "Authorization, Content-Type",
+                "Access-Control-Max-Age": "600",
+            }
+            return await Response(status_code=204, headers=allow)(scope, receive, with_cors)
+        try:
+            check_extension(Request(scope), origin, self.ids)
+        except Refused as exc:
+            return await _refuse(scope, with_cors, exc.args[0])
+        scope.setdefault("state", {})["extension"] = origin
+        await self.app(scope, receive, with_cors)
+
+
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
@@ -227,6 +278,7 @@ def create_app(
         return response
 
     app.add_middleware(BodyGuard, limit=int(web["max_request_bytes"]), timeout=float(web["body_timeout"]))
+    app.add_middleware(ExtensionGuard, ids=frozenset(web["extension_ids"]))  # its CORS headers on BodyGuard's 413
     app.add_middleware(HostGuard, hosts=allowed_hosts(settings))  # added last: it runs first
     return app
 

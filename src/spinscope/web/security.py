@@ -15,6 +15,11 @@ tokens, CSRF tokens on form posts, same-origin checks on API writes.
   token (a page of another site cannot set that header), but any other `Authorization` (Basic, which
   browsers replay by themselves) does.
 * A write whose `Origin` names another site is refused outright.
+* The browser extension (`extension/`): its requests carry `Origin: chrome-extension://ID` or
+  `moz-extension://ID`. On `/api/` they are let in (`app.ExtensionGuard`, with CORS for exactly that origin)
+  only when the server has a token and the request carries it as a bearer token: no token on the server is
+  403 E1039 (start serve with SPINSCOPE_TOKEN), a missing or wrong one 401 E1021 (throttled as above), an id
+  outside a non-empty `web.extension_ids` 403 E1040. Anywhere else an extension origin is another site.
 """
 
 from __future__ import annotations
@@ -150,8 +155,38 @@ def check_token(request: Request) -> None:
         raise Refused(Errors.E1021())
 
 
+EXTENSION_SCHEMES = ("chrome-extension", "moz-extension")
+
+
+def extension_id(origin: str) -> str:
+    """The extension id of a browser extension's origin (`chrome-extension://ID`, `moz-extension://ID`); ""
+    for any other origin (a web page's, `null`, one with a path, port or user part)."""
+    scheme, sep, rest = origin.partition("://")
+    if scheme not in EXTENSION_SCHEMES or not sep:
+        return ""
+    ok = rest and all(c.isascii() and (c.isalnum() or c == "-") for c in rest)
+    return rest if ok else ""
+
+
+def check_extension(request: Request, origin: str, ids: frozenset[str]) -> None:
+    """What an extension's API request must pass: an accepted id (403 E1040), a token set on the server (403
+    E1039) and that token as the bearer token (401 E1021; wrong ones count toward the throttle, 429 E1033).
+    A sign-in cookie does not do: the extension always sends the token."""
+    if ids and extension_id(origin) not in ids:
+        raise Refused(Errors.E1040(origin=origin))
+    if not api_token():
+        raise Refused(Errors.E1039(origin=origin))
+    given = bearer(request)
+    if given is None or not verified(request, given):
+        raise Refused(Errors.E1021())
+
+
 def check_origin(request: Request) -> None:
     origin = request.headers.get("origin", "")
+    if extension_id(origin):  # let in on /api/ by app.ExtensionGuard, which checked the token; else refused
+        if getattr(request.state, "extension", "") != origin:
+            raise Refused(Errors.E1022(origin=origin))
+        return
     if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host", ""):
         raise Refused(Errors.E1022(origin=origin))
     if origin == "null":

@@ -116,8 +116,8 @@ class Analyzer:
             out.rejected.append(Errors.E1038(limit=budget, more=read - budget))
         return out
 
-    def text(self, text: str, *, title: str = "", **options: Any) -> Analysis:
-        doc = text_document(text, doc_id="pasted", source="pasted text", settings=self.settings)
+    def text(self, text: str, *, title: str = "", source: str = "pasted text", **options: Any) -> Analysis:
+        doc = text_document(text, doc_id="pasted", source=source, settings=self.settings)
         if title.strip():
             doc.title = title.strip()
         return self.run([doc], **options)
