@@ -19,7 +19,10 @@ HEADING = 0.3  # lines whose heights differ by this share of the usual height: a
 # A line ending a sentence that leaves this share of the column empty, room enough for the next line's first
 # word, ends its paragraph (where paragraphs are not spaced apart).
 SHORT_LINE_ROOM = 0.2
-_HYPHENS = ("-", "\u00ad", "\u2010", "\x02")  # hyphen, soft hyphen, Unicode hyphen, PDFium's line-end hyphen
+SOFT_HYPHEN = "\u00ad"
+BREAK_HYPHEN = "\u2010"  # what a browser's print shows where it hyphenates a word by itself
+HYPHENATED_LINES = 0.05  # share of lines ending in a hyphen over which a text hyphenates with plain hyphens
+_HYPHENS = ("-", SOFT_HYPHEN, BREAK_HYPHEN)
 _SENTENCE_END = (".", "!", "?", ":", '"', "”", "»", "»", "…", "؟", "。")
 # A hyphen before one of these words is kept: "Nord- und Südkorea", "pre- and post-war".
 _CONJUNCTIONS = frozenset(
@@ -118,12 +121,15 @@ def drop_running_lines(pages: list[Page]) -> None:
         ]
 
 
-def _hyphen_join(before: str, after: str, vocabulary: frozenset[str]) -> str | None:
+def _hyphen_join(before: str, after: str, vocabulary: frozenset[str], hyphenates: bool) -> str | None:
     """How a line ending in `before` and the next starting with `after` join when the first ends in a hyphen
-    after a letter: "drop" (a word hyphenated at the line end), "keep" (a compound: "Regierungs-Koalition",
-    "из-за", or one the text writes so elsewhere), None (not split: "Nord- und Südkorea", or no hyphen)."""
+    after a letter: "drop" (a word hyphenated at the line end: a soft hyphen always), "keep" (a compound:
+    "Regierungs-Koalition", "из-за", one the text writes so elsewhere, or any plain hyphen in a text that does
+    not `hyphenates` with plain hyphens), None (not split: "Nord- und Südkorea")."""
     if len(before) < 2 or not before.endswith(_HYPHENS) or not before[-2].isalpha():
         return None
+    if before.endswith((SOFT_HYPHEN, BREAK_HYPHEN)):
+        return "drop"
     head = before[:-1].rsplit(" ", 1)[-1]
     tail = after.split(" ", 1)[0].rstrip(".,;:!?»”\"')")
     if not tail or not tail[0].isalpha() or tail.casefold() in _CONJUNCTIONS:
@@ -132,7 +138,18 @@ def _hyphen_join(before: str, after: str, vocabulary: frozenset[str]) -> str | N
         return "keep"
     if f"{head}{tail}".casefold() in vocabulary:
         return "drop"
-    return "keep" if tail[0].isupper() or len(tail) <= 2 or len(head) <= 2 else "drop"
+    return "keep" if not hyphenates or tail[0].isupper() or len(tail) <= 2 or len(head) <= 2 else "drop"
+
+
+def _hyphenates(pages: list[Page]) -> bool:
+    """Whether the text breaks words at line ends with plain hyphens: it marks no break with a soft hyphen (as a
+    browser's print does) and more than `HYPHENATED_LINES` of its lines end in a hyphen after a letter (real
+    compounds end a line far more rarely)."""
+    ends = [line.words[-1].text for page in pages for line in page.lines]
+    if any(end.endswith((SOFT_HYPHEN, BREAK_HYPHEN)) for end in ends):
+        return False
+    hyphenated = sum(len(end) > 1 and end.endswith("-") and end[-2].isalpha() for end in ends)
+    return hyphenated > HYPHENATED_LINES * len(ends)
 
 
 def vocabulary(pages: list[Page]) -> frozenset[str]:
@@ -189,13 +206,14 @@ def assemble(pages: list[Page]) -> Layout:
         return out.layout
     height, width = _line_metrics(pages)
     words_seen = vocabulary(pages)
+    hyphenates = _hyphenates(pages)
     prev: Line | None = None
     for number, page in enumerate(pages, 1):
         page_start = out.size
         for line in page.lines:
             words = list(line.words)
             if prev is not None:
-                if joined := _hyphen_join(prev.text, line.text, words_seen):
+                if joined := _hyphen_join(prev.text, line.text, words_seen, hyphenates):
                     if joined == "drop":
                         _drop_hyphen(out)
                 elif line.new_paragraph or _breaks_paragraph(prev, line, height, width):

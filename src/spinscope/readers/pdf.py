@@ -19,7 +19,7 @@ from ..errors import Errors, InputError
 from . import ocr
 from .base import Content, Reader, Rejected
 from .image import boxes_meta, ocr_meta, ocr_page
-from .layout import RTL, Box, Line, Page, Word, assemble, drop_running_lines, outline
+from .layout import RTL, SOFT_HYPHEN, Box, Line, Page, Word, assemble, drop_running_lines, outline
 from .textio import check_text, read_bytes
 from .txt import headline
 
@@ -34,7 +34,7 @@ _FILE_TITLE = re.compile(
 )
 _LINE_END = {0x0A, 0x0D}
 LTR_JOINERS = frozenset(".,:/-%")  # inside a run of figures or Latin words in a right-to-left line: "3,2", "5%"
-_SHOWN_AS = {0x02: "-", 0xAD: "-"}  # PDFium's mark of a hyphen at a line end, a soft hyphen: the page shows "-"
+_SHOWN_AS = {0x02: "-"}  # PDFium's mark of a hyphen at a line end (a soft hyphen, U+00AD, stays: see layout)
 
 
 def _char(code: int) -> str:
@@ -167,6 +167,13 @@ def _same_row(a: list[Glyph | None], b: list[Glyph | None]) -> bool:
     return apart and overlap > 0.5 * min(bottom_a - top_a, bottom_b - top_b)
 
 
+def _unbroken(row: list[Glyph | None]) -> list[Glyph | None]:
+    """A row without the soft hyphens it holds inside (the text layer keeps them; the page shows only one that
+    ends a line, which the layout then drops as it joins the word)."""
+    end = max((i for i, g in enumerate(row) if g is not None), default=-1)
+    return [g for i, g in enumerate(row) if g is None or g[0] != SOFT_HYPHEN or i == end]
+
+
 def page_lines(page: Any) -> tuple[list[Line], int]:
     """The lines of a page's text layer in PDFium's reading order, boxes top-down in points, and how many
     letters the page holds."""
@@ -197,6 +204,7 @@ def page_lines(page: Any) -> tuple[list[Line], int]:
             merged[-1] += [None, *row]
         elif any(row):
             merged.append(row)
+    merged = [_unbroken(row) for row in merged]
     lines = [
         Line(_words(_right_to_left(row), apart=False) if any(g and RTL.match(g[0]) for g in row) else _words(row))
         for row in merged
