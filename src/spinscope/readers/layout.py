@@ -143,13 +143,13 @@ def _hyphen_join(before: str, after: str, vocabulary: frozenset[str], hyphenates
 
 def _hyphenates(pages: list[Page]) -> bool:
     """Whether the text breaks words at line ends with plain hyphens: it marks no break with a soft hyphen (as a
-    browser's print does) and more than `HYPHENATED_LINES` of its lines end in a hyphen after a letter (real
-    compounds end a line far more rarely)."""
+    browser's print does) and more than `HYPHENATED_LINES` of its lines, three at least, end in a hyphen after a
+    letter (real compounds end a line far more rarely)."""
     ends = [line.words[-1].text for page in pages for line in page.lines]
     if any(end.endswith((SOFT_HYPHEN, BREAK_HYPHEN)) for end in ends):
         return False
     hyphenated = sum(len(end) > 1 and end.endswith("-") and end[-2].isalpha() for end in ends)
-    return hyphenated > HYPHENATED_LINES * len(ends)
+    return hyphenated >= 3 and hyphenated > HYPHENATED_LINES * len(ends)
 
 
 def vocabulary(pages: list[Page]) -> frozenset[str]:
