@@ -1,5 +1,5 @@
 """E-mail (.eml) -> the message body as one Document, and each attachment read as the input it is (a PDF,
-a Word file, an image, a page, text, another e-mail) with the id `MAIL:FILENAME`.
+a Word file, an image, a page, text, another e-mail) with the id `MAIL:FILENAME` ("tip:report.pdf").
 
 The subject is the body's title and the Date header its date; the plain-text body is preferred to the HTML
 one. An attachment that cannot be read is reported (Rejected) and the rest go on.
@@ -72,9 +72,13 @@ def _attachments(message: Any, content: Content, settings: Mapping[str, Any]) ->
             yield Rejected(where, Errors.E419(source=content.name, size="its attachments' many", what="bytes",
                                               limit=limits["max_unpacked"], key="max_unpacked"))  # fmt: skip
             return
+        inner = Content(f"{content.stem}:{filename}", data=payload)
         try:
-            for item in open_content(Content(f"{content.stem}:{filename}", data=payload), settings):
+            for item in open_content(inner, settings):
                 if isinstance(item, Document):
+                    item.id = (
+                        inner.name if item.id == inner.stem else item.id
+                    )  # "tip:report.pdf" beside "tip:report.docx"
                     item.source = where
                     item.meta["attachment_of"] = content.name
                 yield item

@@ -7,6 +7,7 @@ image's pixels (a PDF page's points for scanned PDF pages), so a viewer can draw
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
 SMALL_TEXT_WIDTH = 1600  # narrower images (screenshots at 1x) are read at twice the size: small letters
+_UNGUARDED = threading.Lock()
 DARK = 110  # a mean grey below this is a dark theme: read inverted, dark letters on light
 
 
@@ -37,12 +39,16 @@ def open_image(data: bytes, source: str, settings: Mapping[str, Any]) -> Image:
 
     max_pixels = int(settings["limits"]["max_pixels"])
     try:
-        image = Image.open(io.BytesIO(data))
+        with _UNGUARDED:  # Pillow's own guard would refuse first, as a broken file: the limit here is ours
+            guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+            try:
+                image = Image.open(io.BytesIO(data))
+            finally:
+                Image.MAX_IMAGE_PIXELS = guard
         width, height = image.size
         if width * height > max_pixels:
             raise InputError(Errors.E419(source=source, size=width * height, what="pixels", limit=max_pixels,
                                          key="max_pixels"))  # fmt: skip
-        Image.MAX_IMAGE_PIXELS = max(max_pixels, Image.MAX_IMAGE_PIXELS or 0)
         image.load()
         return ImageOps.exif_transpose(image)
     except InputError:

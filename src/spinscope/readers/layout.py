@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 Box = tuple[float, float, float, float]  # left, top, right, bottom; top < bottom (y grows downwards)
 
 BAND = 0.1  # running headers and footers sit in this share of the page height at the top or bottom
-PARAGRAPH_GAP = 0.7  # a gap between lines over this share of the line height starts a new paragraph
+PARAGRAPH_GAP = 0.35  # a gap this share of the line height wider than the usual one between lines: a new paragraph
 HEADING = 0.3  # lines whose heights differ by this share of the usual height: a heading and its text
 # A line ending a sentence that leaves this share of the column empty, room enough for the next line's first
 # word, ends its paragraph (where paragraphs are not spaced apart).
@@ -158,14 +158,14 @@ def vocabulary(pages: list[Page]) -> frozenset[str]:
                      for word in line.words)  # fmt: skip
 
 
-def _breaks_paragraph(prev: Line, line: Line, height: float, width: float) -> bool:
+def _breaks_paragraph(prev: Line, line: Line, height: float, width: float, leading: float) -> bool:
     """Whether `line` starts a new paragraph after `prev`. Where the text moves up to the next column or page:
     when `prev` ends a sentence. Within a column: a gap wider than the lines' leading, a change of size (a
     heading), or a line before it that ends a sentence and left room for this line's first word."""
     if line.box[1] < prev.box[1] - height / 2:  # moved up: next column or next page
         return _ends(prev)
     local = max(height, min(prev.height, line.height))  # a heading's lines are taller, and so is their leading
-    if line.box[1] - prev.box[3] > PARAGRAPH_GAP * local or abs(prev.height - line.height) > HEADING * height:
+    if line.box[1] - prev.box[3] > leading + PARAGRAPH_GAP * local or abs(prev.height - line.height) > HEADING * height:
         return True
     room = width - (prev.box[2] - prev.box[0])  # what the line before left empty
     first = line.words[0].box
@@ -190,11 +190,18 @@ class _Writer:
         self.add(text)
 
 
-def _line_metrics(pages: list[Page]) -> tuple[float, float]:
+def _line_metrics(pages: list[Page]) -> tuple[float, float, float]:
+    """The usual line height, the width of a full line, and the usual gap between two lines of a paragraph."""
     lines = [line for page in pages for line in page.lines]
     height = statistics.median(line.height for line in lines)
     widths = sorted(line.box[2] - line.box[0] for line in lines)
-    return height, widths[int(len(widths) * 0.9)]  # a full line: most lines of a column are
+    gaps = [
+        b.box[1] - a.box[3]
+        for page in pages
+        for a, b in zip(page.lines, page.lines[1:], strict=False)
+        if 0 <= b.box[1] - a.box[3] < 2 * height
+    ]
+    return height, widths[int(len(widths) * 0.9)], statistics.median(gaps) if gaps else 0.0
 
 
 def assemble(pages: list[Page]) -> Layout:
@@ -204,7 +211,7 @@ def assemble(pages: list[Page]) -> Layout:
     out = _Writer()
     if not any(page.lines for page in pages):
         return out.layout
-    height, width = _line_metrics(pages)
+    height, width, leading = _line_metrics(pages)
     words_seen = vocabulary(pages)
     hyphenates = _hyphenates(pages)
     prev: Line | None = None
@@ -216,7 +223,7 @@ def assemble(pages: list[Page]) -> Layout:
                 if joined := _hyphen_join(prev.text, line.text, words_seen, hyphenates):
                     if joined == "drop":
                         _drop_hyphen(out)
-                elif line.new_paragraph or _breaks_paragraph(prev, line, height, width):
+                elif line.new_paragraph or _breaks_paragraph(prev, line, height, width, leading):
                     out.add("\n\n")
                 else:
                     out.add(" ")
