@@ -31,11 +31,15 @@ def test_generic_folder_reads_txt_and_html(tmp_path, cfg) -> None:
     (tmp_path / "b-note.txt").write_text("A short note.\n", encoding="utf-8")
     (tmp_path / "article7.txt").write_text("Seven\n\nBody.\n", encoding="utf-8")
     (tmp_path / "page.html").write_bytes((FIXTURES / "article.html").read_bytes())
-    (tmp_path / "image.png").write_bytes(b"\x89PNG\x00")
-    docs = list(FolderReader(cfg).read(str(tmp_path)))
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\x00")  # an image is read too (by OCR): this one is broken
+    (tmp_path / "notes.md").write_text("# Not an article kind spinscope reads\n", encoding="utf-8")
+    items = list(FolderReader(cfg).read(str(tmp_path)))
+    docs = [item for item in items if isinstance(item, Document)]
     assert [d.id for d in docs] == ["7", "b-note", "page"]
-    assert all(isinstance(d, Document) for d in docs)
     assert docs[2].title == "Harbour Town Votes on a Second Ferry"
+    assert [(Path(r.source).name, r.message[:6]) for r in items if not isinstance(r, Document)] == [
+        ("image.png", "[E406]")
+    ]
 
 
 def test_same_stem_twice_keeps_both(tmp_path, cfg) -> None:
