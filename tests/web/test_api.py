@@ -282,3 +282,29 @@ def test_the_library_pages_through_every_document_and_keeps_the_filters(client: 
     second = client.get(f"/library?{older.replace('&amp;', '&')}").text
     assert "Zorblet 0" in second and "Older" not in second and 'rel="prev"' in second
     assert 'class="snippet">Quayside zorblet note' in first  # FTS5's snippet of the words searched
+
+
+def test_uploads_of_pdf_word_and_screenshot(client: TestClient) -> None:
+    """The API reads the new input kinds from an upload as the CLI does: a PDF, a Word file, and (with
+    Tesseract) a screenshot whose word boxes come back in the record's meta."""
+    from spinscope.readers import ocr
+    from tests import inputs
+
+    docx_data, expected = inputs.docx_file("en")
+    uploads = [("draft.docx", docx_data, expected[1])]
+    if Path("/usr/bin/chromium").is_file():
+        pdf, paragraphs = inputs.article_pdf("en", "one-column")
+        uploads.append(("statement.pdf", pdf, paragraphs[1]))
+    if ocr.available():
+        png, _ = inputs.screenshot("en")
+        uploads.append(("post.png", png, "Eastmouth"))
+    for name, data, wanted in uploads:
+        response = client.post("/api/analyze", files={"file": (name, data, "application/octet-stream")})
+        assert response.status_code == 201, response.text
+        record = response.json()
+        assert wanted in record["text"], name
+        assert all(record["text"][t["start"] : t["end"]] == t["text"] for t in record["techniques"])
+        if name.endswith(".png"):
+            assert record["meta"]["boxes"]["words"]
+    broken = client.post("/api/analyze", files={"file": ("bad.pdf", b"%PDF-1.7 nothing", "application/pdf")})
+    assert broken.status_code == 400 and broken.json()["error"]["code"] == "E406"
