@@ -306,5 +306,15 @@ def test_uploads_of_pdf_word_and_screenshot(client: TestClient) -> None:
         assert all(record["text"][t["start"] : t["end"]] == t["text"] for t in record["techniques"])
         if name.endswith(".png"):
             assert record["meta"]["boxes"]["words"]
+            picture = client.get(f"/api/documents/{record['id']}/picture")
+            assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+            assert picture.content.startswith(b"\x89PNG")
+            page = client.get(f"/documents/{record['id']}").text
+            client.cookies.clear()  # the page set its CSRF cookie: the next post goes as a script again
+            assert '<figure class="picture">' in page and f"/api/documents/{record['id']}/picture" in page
+            shown_spans = sum(t.get("shown", True) for t in record["techniques"])
+            assert page.count('<rect class="box"') >= shown_spans
+        else:
+            assert client.get(f"/api/documents/{record['id']}/picture").status_code == 404
     broken = client.post("/api/analyze", files={"file": ("bad.pdf", b"%PDF-1.7 nothing", "application/pdf")})
     assert broken.status_code == 400 and broken.json()["error"]["code"] == "E406"

@@ -57,6 +57,18 @@ def open_image(data: bytes, source: str, settings: Mapping[str, Any]) -> Image:
         raise InputError(Errors.E406(source=source, kind="image", detail=str(exc) or type(exc).__name__)) from exc
 
 
+def as_png(data: bytes) -> bytes:
+    """An image file (already read once, so known to decode) as a PNG a browser shows, upright, without its
+    metadata (EXIF, location)."""
+    from PIL import Image, ImageOps
+
+    buffer = io.BytesIO()
+    with Image.open(io.BytesIO(data)) as image:
+        upright = ImageOps.exif_transpose(image)
+        upright.convert("RGBA" if "A" in upright.getbands() else "RGB").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def prepared(image: Image) -> tuple[Image, float]:
     """The image as Tesseract reads it best, and the factor its coordinates grew by: grey, dark themes
     inverted, small screenshots enlarged."""

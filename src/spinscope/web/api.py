@@ -171,7 +171,7 @@ def stored(state: State, analysis: Analysis, key: str = "", fingerprint: str = "
     for `key` and `fingerprint`)."""
     if not analysis.records and analysis.rejected:
         raise InputError(analysis.rejected[0])
-    return state.library.add_all(analysis.records, key, fingerprint)
+    return state.library.add_all(analysis.records, key, fingerprint, analysis.pictures)
 
 
 def idempotency_key(request: Request) -> str:
@@ -377,6 +377,19 @@ def export(request: Request, doc_id: str, fmt: str) -> Response:
         raise InputError(Errors.E602(fmt=fmt, known=", ".join(EXPORTS)))
     state = state_of(request)
     return exported(state, _record(state, doc_id), fmt)
+
+
+@router.get(
+    "/documents/{doc_id}/picture",
+    summary="The picture (PNG) a stored document's text was read from by OCR",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}},
+)
+def picture(request: Request, doc_id: str) -> Response:
+    png = state_of(request).library.picture(doc_id)
+    if png is None:
+        raise InputError(Errors.E1026(doc_id=doc_id))
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.post("/documents/{doc_id}/reanalyze", summary="Analyse a stored document again with the current model")

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ..errors import Errors, InputError
 from ..interop.claimreview import SCALE
 from ..labels import TECHNIQUES, human_name
+from ..writers.boxes import span_boxes
 from ..writers.html import CSS, JS, render_document, render_report
 from ..writers.semeval import paragraph_lines, span_lines
 from .api import (
@@ -114,6 +115,7 @@ def document(request: Request, doc_id: str) -> Response:
         "review": review_data(library, record),
         "scale": SCALE,
         "verdict": request.query_params.get("verdict") == "saved",
+        "picture": span_boxes(record) if library.has_picture(doc_id) else None,
     }
     return page(request, "document.html", context)
 

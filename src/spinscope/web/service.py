@@ -19,7 +19,9 @@ from ..data import Document
 from ..errors import Errors, InputError
 from ..pipeline import Pipeline
 from ..readers import Content
+from ..readers.detect import format_of
 from ..readers.folder import DOCUMENT_PATTERNS
+from ..readers.image import as_png
 from ..readers.txt import text_document
 from ..runner import Cancellation, process
 from ..runner.loop import Input
@@ -57,6 +59,7 @@ class Analysis:
 
     records: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    pictures: dict[str, bytes] = field(default_factory=dict)  # record id -> the PNG its text was read from by OCR
 
 
 class Analyzer:
@@ -135,4 +138,9 @@ class Analyzer:
         suffix = next((s for s in sorted(UPLOAD_SUFFIXES, key=len, reverse=True) if name.lower().endswith(s)), "")
         if not suffix:
             raise InputError(Errors.E410(source=name, fmt=Path(name).suffix, known=", ".join(UPLOAD_SUFFIXES)))
-        return self.run([Content(PurePath(name.replace("\\", "/")).name, data=data)], **options)
+        content = Content(PurePath(name.replace("\\", "/")).name, data=data)
+        analysis = self.run([content], **options)
+        if format_of(content) == "image":
+            png = as_png(data)
+            analysis.pictures = {record["id"]: png for record in analysis.records if record["meta"].get("boxes")}
+        return analysis

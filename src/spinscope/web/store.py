@@ -86,6 +86,9 @@ END;
 _ADDED = """
 CREATE TABLE IF NOT EXISTS request_bodies (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sessions (digest TEXT PRIMARY KEY, expires_at TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pictures (
+    document INTEGER PRIMARY KEY REFERENCES documents (n) ON DELETE CASCADE, png BLOB NOT NULL
+);
 """  # tables added after schema 1 was released: made when missing, so older libraries gain them
 _COLUMNS = (  # those `_values` fills; id and stored_at are set once, by `add`
     "title",
@@ -277,8 +280,15 @@ class Library:
         """Store a record under a new id, its own id kept as `meta.input_id`; durable once this returns."""
         return self.add_all([record])[0]
 
-    def add_all(self, records: Sequence[dict[str, Any]], key: str = "", fingerprint: str = "") -> list[dict[str, Any]]:
-        """Store the records of one request in one transaction (all or none), each under a new id. With a `key`
+    def add_all(
+        self,
+        records: Sequence[dict[str, Any]],
+        key: str = "",
+        fingerprint: str = "",
+        pictures: Mapping[str, bytes] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Store the records of one request in one transaction (all or none), each under a new id, with the
+        picture (PNG) a record's text was read from by OCR (`pictures`, by the record's own id). With a `key`
         (a client's Idempotency-Key) that stored records already carry, those come back and nothing is added,
         so a client may retry a request whose answer it lost without storing a second copy; `fingerprint` (a
         digest of what the request asked for) is kept with the key, and a later request with the same key and
@@ -299,6 +309,8 @@ class Library:
                 self._index(db, n, stored, signature)
                 if key:
                     db.execute("INSERT INTO requests VALUES (?, ?)", (key, n))
+                if (png := (pictures or {}).get(record["id"])) is not None:
+                    db.execute("INSERT INTO pictures VALUES (?, ?)", (n, png))
                 out.append(stored)
         return out
 
@@ -335,6 +347,18 @@ class Library:
         with self._transaction() as db:
             found = self._load(db, doc_id)
         return None if found is None else found[1]
+
+    def has_picture(self, doc_id: str) -> bool:
+        with self._transaction() as db:
+            sql = "SELECT 1 FROM pictures p JOIN documents d ON d.n = p.document WHERE d.id = ?"
+            return db.execute(sql, (doc_id,)).fetchone() is not None
+
+    def picture(self, doc_id: str) -> bytes | None:
+        """The PNG a stored document was read from by OCR; None for any other document."""
+        with self._transaction() as db:
+            sql = "SELECT p.png FROM pictures p JOIN documents d ON d.n = p.document WHERE d.id = ?"
+            row = db.execute(sql, (doc_id,)).fetchone()
+        return None if row is None else bytes(row[0])
 
     def replace(self, doc_id: str, record: dict[str, Any]) -> dict[str, Any]:
         """A new analysis of a stored document: the same id, stored_at and input id; facets, full-text index and
