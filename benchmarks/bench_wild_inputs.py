@@ -31,24 +31,6 @@ WILD = Path(__file__).resolve().parent / "wild"
 RTL = {"ar"}
 
 
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance, one numpy row at a time (a row's insertions by a running minimum)."""
-    import numpy as np
-
-    target = np.array([ord(c) for c in b], dtype=np.int64)
-    steps = np.arange(len(b) + 1)
-    row = steps.copy()
-    for i, char in enumerate(a, 1):
-        best = np.concatenate(([i], np.minimum(row[1:] + 1, row[:-1] + (target != ord(char)))))
-        row = np.minimum.accumulate(best - steps) + steps
-    return int(row[-1])
-
-
-def cer(got: str, expected: str) -> float:
-    a, b = " ".join(got.split()), " ".join(expected.split())
-    return levenshtein(a, b) / max(len(b), 1)
-
-
 def paragraphs(text: str) -> tuple[str, list[str]]:
     """(title, body paragraphs) of a wild article: its first line is the title; a ` date` marker is dropped."""
     lines = [line for line in text.split("\n") if not line.startswith(" date ")]
@@ -104,6 +86,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from playwright.sync_api import sync_playwright
+    from tests.inputs import cer
 
     from spinscope.api import analyze_all, load_pipeline
     from spinscope.config import load_settings

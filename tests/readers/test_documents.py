@@ -14,6 +14,7 @@ from spinscope.errors import InputError
 from spinscope.readers import Content, Rejected, detect_format, open_content, open_input
 from spinscope.readers import ocr as ocr_module
 from tests import inputs
+from tests.inputs import cer
 from tests.readers.conftest import make_settings
 
 pytest.importorskip("pypdfium2")
@@ -29,17 +30,6 @@ def only(data: bytes, name: str, *overrides: str) -> Document:
     (doc,) = read(data, name, *overrides)
     assert isinstance(doc, Document)
     return doc
-
-
-def cer(got: str, expected: str) -> float:
-    """Character error rate over whitespace-normalised texts (Levenshtein distance / expected length)."""
-    a, b = " ".join(got.split()), " ".join(expected.split())
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
-    return row[-1] / max(len(b), 1)
 
 
 @needs_chromium
