@@ -34,8 +34,8 @@ RTL = {"ar"}
 def paragraphs(text: str) -> tuple[str, list[str]]:
     """(title, body paragraphs) of a wild article: its first line is the title; a ` date` marker is dropped."""
     lines = [line for line in text.split("\n") if not line.startswith(" date ")]
-    blocks = [" ".join(block.split()) for block in "\n".join(lines).split("\n\n") if block.strip()]
-    return blocks[0], blocks[1:]
+    body = [" ".join(block.split()) for block in "\n".join(lines[1:]).split("\n\n") if block.strip()]
+    return lines[0].strip(), body
 
 
 def article_html(lang: str, title: str, body: list[str]) -> str:

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
 MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
-SMALL_TEXT_WIDTH = 1600  # narrower images (screenshots at 1x) are read at twice the size: small letters
 _UNGUARDED = threading.Lock()
 DARK = 110  # a mean grey below this is a dark theme: read inverted, dark letters on light
 
@@ -69,29 +68,22 @@ def as_png(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def prepared(image: Image) -> tuple[Image, float]:
-    """The image as Tesseract reads it best, and the factor its coordinates grew by: grey, dark themes
-    inverted, small screenshots enlarged."""
+def prepared(image: Image) -> Image:
+    """The image as Tesseract reads it best: grey, transparency as white, dark themes inverted."""
     from PIL import Image, ImageOps, ImageStat
 
     if image.mode in ("P", "PA", "LA", "RGBA"):  # transparency shows as white, as in a viewer
         rgba = image.convert("RGBA")
         image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
     grey = ImageOps.grayscale(image.convert("RGB"))
-    if ImageStat.Stat(grey).mean[0] < DARK:
-        grey = ImageOps.invert(grey)
-    if grey.width >= SMALL_TEXT_WIDTH:
-        return grey, 1.0
-    return grey.resize((grey.width * 2, grey.height * 2), resample=3), 2.0  # 3: bicubic
+    return ImageOps.invert(grey) if ImageStat.Stat(grey).mean[0] < DARK else grey
 
 
 def ocr_page(image: Image, source: str, settings: Mapping[str, Any], unit: float = 1.0) -> tuple[Page, ocr.Recognised]:
-    """One image's lines, boxes in the original image's pixels times `unit` (PDF points per pixel)."""
-    ready, grown = prepared(image)
-    found = ocr.recognise(ready, source, settings)
-    factor = unit / grown
+    """One image's lines, boxes in the image's pixels times `unit` (PDF points per pixel)."""
+    found = ocr.recognise(prepared(image), source, settings)
     lines = [
-        Line([Word(w.text, tuple(v * factor for v in w.box), w.confidence) for w in line.words], line.new_paragraph)
+        Line([Word(w.text, tuple(v * unit for v in w.box), w.confidence) for w in line.words], line.new_paragraph)
         for line in found.lines
     ]
     return Page(lines, image.width * unit, image.height * unit), found

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom; top < bottom (y grows downwards)
 
+SMALL_PRINT = 0.75  # a line in a page's top or bottom band this much smaller than the usual line is a running one
 BAND = 0.1  # running headers and footers sit in this share of the page height at the top or bottom
 PARAGRAPH_GAP = 0.35  # a gap this share of the line height wider than the usual one between lines: a new paragraph
 HEADING = 0.3  # lines whose heights differ by this share of the usual height: a heading and its text
@@ -109,7 +110,12 @@ def _banded(page: Page) -> list[Line]:
 
 def drop_running_lines(pages: list[Page]) -> None:
     """Remove running headers and footers: lines at the top or bottom of a page whose text (figures aside)
-    comes back on at least half the pages (two at least), and lone page numbers there."""
+    comes back on at least half the pages (two at least), lone page numbers there, and lines there in small
+    print (below `SMALL_PRINT` of the usual line height: a one-page document's header)."""
+    lines = [line for page in pages for line in page.lines]
+    if not lines:
+        return
+    small = SMALL_PRINT * statistics.median(line.height for line in lines)
     seen = Counter(key for page in pages for key in {_key(line) for line in _banded(page)})
     repeated = max(2, (len(pages) + 1) // 2)
     for page in pages:
@@ -117,7 +123,8 @@ def drop_running_lines(pages: list[Page]) -> None:
         page.lines = [
             line
             for line in page.lines
-            if id(line) not in banded or (seen[_key(line)] < repeated and not _PAGE_NUMBER.match(line.text))
+            if id(line) not in banded
+            or (seen[_key(line)] < repeated and not _PAGE_NUMBER.match(line.text) and line.height >= small)
         ]
 
 

@@ -4,6 +4,7 @@ their boxes, in the language the image is written in.
 The language: `ocr.languages` when set (Tesseract codes, "deu+eng"); otherwise the script from Tesseract's
 orientation and script detection (or, when that finds too few letters, the script whose first pass reads with
 the best confidence), then the language py3langid finds in that first pass, read again with its own pack.
+The image comes prepared (`image.prepared`: grey, dark themes inverted).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ PACKS = {
 # Script (as Tesseract's detection names it) -> the pack of a first pass.
 SCRIPT_PACKS = {"Latin": "eng", "Cyrillic": "rus", "Arabic": "ara", "Greek": "ell", "Devanagari": "hin"}
 FALLBACK_SCRIPTS = ("Latin", "Cyrillic", "Arabic")  # tried in turn when script detection gives up
-SWITCH_MARGIN = 2.0  # the language's own pack must read with at most this much less confidence to be kept
+SMALL_TEXT_WIDTH = 1600  # narrower images (screenshots at 1x: small letters) are read at twice the size too
+KEPT_WORDS = 0.9  # ... and that reading is kept when it finds at least this share of the words the first found
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-<lang>, e.g. tesseract-ocr-deu"
 
 
@@ -73,13 +75,19 @@ def require(source: str) -> None:
         raise InputError(Errors.E418(source=source, hint=INSTALL_HINT))
 
 
-class OcrRun:
-    """Tesseract calls on one image, each limited to `limits.ocr_timeout` seconds (E420)."""
+def enlarged(image: Image) -> Image:
+    return image.resize((image.width * 2, image.height * 2), resample=3)  # 3: bicubic
 
-    def __init__(self, image: Image, source: str, settings: Mapping[str, Any]) -> None:
+
+class OcrRun:
+    """Tesseract calls on one image (`scale` times the size of the one the boxes are for), each limited to
+    `limits.ocr_timeout` seconds (E420)."""
+
+    def __init__(self, image: Image, source: str, settings: Mapping[str, Any], scale: float = 1.0) -> None:
         buffer = io.BytesIO()
         image.convert("L").save(buffer, format="PNG")  # grey: what Tesseract binarises; any source mode
         self.png = buffer.getvalue()
+        self.scale = scale
         self.source = source
         self.timeout = float(settings["limits"]["ocr_timeout"])
         self.psm = str(settings["ocr"]["psm"])
@@ -110,8 +118,8 @@ class OcrRun:
             text = (row.get("text") or "").strip()
             if row.get("level") != "5" or not text:
                 continue
-            left, top = float(row["left"]), float(row["top"])
-            word = Word(text, (left, top, left + float(row["width"]), top + float(row["height"])), float(row["conf"]))
+            left, top, width, height = (float(row[key]) / self.scale for key in ("left", "top", "width", "height"))
+            word = Word(text, (left, top, left + width, top + height), float(row["conf"]))
             key = (row["block_num"], row["par_num"], row["line_num"])
             if key not in lines:
                 lines[key] = Line([], new_paragraph=paragraph is not None and paragraph != key[:2])
@@ -122,8 +130,10 @@ class OcrRun:
         return Recognised(found, packs, statistics.fmean(confidences) if confidences else 0.0)
 
 
-def _first_pass(run: OcrRun) -> Recognised:
-    script = run.script()
+def _first_pass(run: OcrRun, large: OcrRun | None) -> Recognised:
+    """The image read in the pack of its script (detected on the enlarged image when there is one: small
+    letters leave Tesseract's detection unsure)."""
+    script = (large or run).script()
     if script in SCRIPT_PACKS and SCRIPT_PACKS[script] in installed_packs():
         return run.read(SCRIPT_PACKS[script])
     tries = [run.read(SCRIPT_PACKS[s]) for s in FALLBACK_SCRIPTS if SCRIPT_PACKS[s] in installed_packs()]
@@ -140,15 +150,28 @@ def _language_pack(text: str) -> str | None:
     return None
 
 
+def _words(found: Recognised) -> int:
+    return sum(len(line.words) for line in found.lines)
+
+
 def recognise(image: Image, source: str, settings: Mapping[str, Any]) -> Recognised:
-    """The image's words, read in its own language (see the module's docstring)."""
+    """The image's words, read in its own language (see the module's docstring), boxes in the image's pixels.
+
+    A narrow image (a screenshot at 1x: small letters) is read again at twice the size, which Tesseract reads
+    better, unless that reading loses words the first one found (Tesseract's layout analysis may drop a line
+    of a small enlarged image): then the image's own size is read.
+    """
     require(source)
     run = OcrRun(image, source, settings)
+    large = OcrRun(enlarged(image), source, settings, scale=2.0) if image.width < SMALL_TEXT_WIDTH else None
     if configured := settings["ocr"]["languages"]:
-        return run.read(configured)
-    first = _first_pass(run)
-    pack = _language_pack(first.text) if first.text.strip() else None
-    if pack is None or pack == first.packs:
-        return first
-    second = run.read(pack)
-    return second if second.confidence >= first.confidence - SWITCH_MARGIN else first
+        first = run.read(configured)
+        pack = configured
+    else:
+        first = _first_pass(run, large)
+        pack = (_language_pack(first.text) if first.text.strip() else None) or first.packs
+    if large is not None:
+        better = large.read(pack)
+        if _words(better) >= KEPT_WORDS * _words(first):
+            return better
+    return first if pack == first.packs else run.read(pack)

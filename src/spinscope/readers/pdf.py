@@ -33,6 +33,7 @@ _FILE_TITLE = re.compile(
     re.IGNORECASE,
 )
 _LINE_END = {0x0A, 0x0D}
+MIRRORED = dict(zip("()[]{}<>«»", ")(][}{><»«", strict=True))  # what a bracket read right to left is
 LTR_JOINERS = frozenset(".,:/-%")  # inside a run of figures or Latin words in a right-to-left line: "3,2", "5%"
 _SHOWN_AS = {0x02: "-"}  # PDFium's mark of a hyphen at a line end (a soft hyphen, U+00AD, stays: see layout)
 
@@ -128,7 +129,8 @@ def _letters_rtl(word: list[Glyph]) -> list[Glyph]:
 def _right_to_left(glyphs: list[Glyph | None]) -> list[Glyph | None]:
     """A right-to-left row in reading order. PDFium keeps its words apart but may hold a word's letters, or
     the words, backwards: letters and words go from right to left, a word of punctuation alone joins the word
-    before it ("مستمرة."), and each left-to-right run (figures, Latin names) is turned back."""
+    before it ("مستمرة."), brackets face the other way, and each left-to-right run (figures, Latin names) is
+    turned back."""
     words = sorted((_letters_rtl(word) for word in _split(glyphs)), key=lambda word: -max(g[1][2] for g in word))
     spaced: list[Glyph | None] = []
     for word in words:
@@ -145,7 +147,7 @@ def _right_to_left(glyphs: list[Glyph | None]) -> list[Glyph | None]:
         else:
             out.extend(_turned(run))
             run = []
-            out.append(item)
+            out.append(item if item is None else (MIRRORED.get(item[0], item[0]), item[1]))
     out.extend(_turned(run))
     return out
 
