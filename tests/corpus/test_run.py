@@ -215,3 +215,26 @@ def test_broken_and_mixed_inputs_keep_what_is_readable_and_list_the_rest(tmp_pat
     assert sorted(m.split(":")[0] for m in errors) == sorted(f"[E406] {p}" for p in (crawl, items, table))
     assert any(m.startswith(f"[E406] {items}:2: malformed utf-8 text: byte 0xe9") for m in errors)
     assert sum(": malformed gzip: compressed stream broken after" in m for m in errors) == 2
+
+
+def test_a_folder_of_word_files_and_mails_runs_with_one_document_each(tmp_path: Path) -> None:
+    """A corpus folder may hold the new input kinds: a Word file, and an e-mail whose attachments are
+    documents of their own; a broken one is an error of the run like any other."""
+    from email.message import EmailMessage
+
+    from tests import inputs
+
+    folder = tmp_path / "in"
+    write_corpus(folder, 2)
+    docx_data, _ = inputs.docx_file("de")
+    (folder / "entwurf.docx").write_bytes(docx_data)
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@example.org", "b@example.org", "Draft"
+    message["Date"] = "Mon, 07 Dec 2026 09:00:00 +0000"
+    message.set_content("Please see the draft attached.\n")
+    message.add_attachment(docx_data, maintype="application", subtype="octet-stream", filename="draft.docx")
+    (folder / "tip.eml").write_bytes(bytes(message))
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 not a zip")
+    summary = run_corpus(job([folder], tmp_path / "out", only=["language", "segment"]))
+    assert sorted(shard_ids(tmp_path / "out")) == ["doc000", "doc001", "entwurf", "tip", "tip:draft.docx"]
+    assert summary.rejected == 1
