@@ -43,7 +43,7 @@ def test_pdf_paragraphs_in_reading_order(lang: str, layout: str) -> None:
     assert len(found) >= len(expected) - (lang == "ar" and layout == "two-column"), doc.text
     assert cer(doc.text, "\n\n".join(expected)) < 0.01
     pages = doc.meta["pages"]
-    assert pages[0][0] == 0 and pages[-1][1] == len(doc.text)
+    assert pages[0][0] == 0 and pages[-1][1] == len(doc.text) - 1 and doc.text.endswith("\n")
     assert all(start <= end for start, end in pages)
 
 

@@ -73,7 +73,7 @@ def _blocks(document: Any) -> Iterator[tuple[str, str]]:
 def docx_document(content: Content, settings: Mapping[str, Any]) -> Document:
     document = _opened(read_bytes(content, settings), content.name, settings)
     blocks = [(text, style) for text, style in _blocks(document) if text]
-    text = "\n\n".join(text for text, _ in blocks)
+    text = "\n\n".join(text for text, _ in blocks) + "\n"  # ends as a text file does
     check_text(text, content.name, settings)
     styled = next((t for t, style in blocks[:3] if style in TITLE_STYLES), None)
     given = (document.core_properties.title or "").strip()

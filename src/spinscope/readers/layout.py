@@ -240,6 +240,7 @@ def assemble(pages: list[Page]) -> Layout:
                 out.word(word, number)
             prev = line
         out.layout.pages.append((page_start, out.size))
+    out.add("\n")  # the text ends as a text file does: read from a .txt or a PDF, the same article is analysed alike
     out.layout.text = "".join(out.parts)
     return out.layout
 
