@@ -698,46 +698,12 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance, bit-parallel (Myers 1999 / Hyyrö 2001) on Python ints: O(len(a)) big-int steps."""
-    if len(a) < len(b):
-        a, b = b, a
-    m = len(b)
-    if m == 0:
-        return len(a)
-    peq: dict[str, int] = {}
-    for i, c in enumerate(b):
-        peq[c] = peq.get(c, 0) | (1 << i)
-    full, top = (1 << m) - 1, 1 << (m - 1)
-    pv, mv, score = full, 0, m
-    for c in a:
-        eq = peq.get(c, 0)
-        xv = eq | mv
-        xh = (((eq & pv) + pv) ^ pv) | eq
-        ph = mv | (~(xh | pv) & full)
-        mh = pv & xh
-        if ph & top:
-            score += 1
-        elif mh & top:
-            score -= 1
-        ph = ((ph << 1) | 1) & full
-        mh = (mh << 1) & full
-        pv = mh | (~(xv | ph) & full)
-        mv = ph & xv
-    return score
-
-
-def cer(hypothesis: str, reference: str) -> float:
-    """Character error rate: edit distance of the normalised texts over the reference's length."""
-    ref, hyp = normalise(reference), normalise(hypothesis)
-    return levenshtein(hyp, ref) / max(1, len(ref))
-
-
-def infix_distance(pattern: str, text: str) -> int:
-    """The least edit distance between `pattern` and any substring of `text` (Myers' search mode)."""
+def _myers(pattern: str, text: str, *, anywhere: bool) -> int:
+    """Bit-parallel edit distance (Myers 1999 / Hyyrö 2001) on Python ints, O(len(text)) big-int steps: of
+    `pattern` against all of `text`, or (`anywhere`) against its best-matching substring."""
     m = len(pattern)
     if m == 0:
-        return 0
+        return 0 if anywhere else len(text)
     peq: dict[str, int] = {}
     for i, c in enumerate(pattern):
         peq[c] = peq.get(c, 0) | (1 << i)
@@ -754,12 +720,28 @@ def infix_distance(pattern: str, text: str) -> int:
             score += 1
         elif mh & top:
             score -= 1
-        ph = (ph << 1) & full  # a free start anywhere in `text`: row 0 stays 0
+        ph = ((ph << 1) | (not anywhere)) & full  # anywhere: a free start in `text`, row 0 stays 0
         mh = (mh << 1) & full
         pv = mh | (~(xv | ph) & full)
         mv = ph & xv
         best = min(best, score)
-    return best
+    return best if anywhere else score
+
+
+def levenshtein(a: str, b: str) -> int:
+    """Edit distance."""
+    return _myers(b, a, anywhere=False) if len(a) >= len(b) else _myers(a, b, anywhere=False)
+
+
+def cer(hypothesis: str, reference: str) -> float:
+    """Character error rate: edit distance of the normalised texts over the reference's length."""
+    ref, hyp = normalise(reference), normalise(hypothesis)
+    return levenshtein(hyp, ref) / max(1, len(ref))
+
+
+def infix_distance(pattern: str, text: str) -> int:
+    """The least edit distance between `pattern` and any substring of `text` (Myers' search mode)."""
+    return _myers(pattern, text, anywhere=True)
 
 
 def body_cer(hypothesis: str, body: str) -> float:
