@@ -225,3 +225,22 @@ def test_folder_reads_every_kind(tmp_path) -> None:
     assert [item.id for item in items if isinstance(item, Document)] == ["a", "b"]
     (rejected,) = [item for item in items if isinstance(item, Rejected)]
     assert rejected.source.endswith("c.png") and rejected.message.startswith("[E406]")
+
+
+@needs_tesseract
+def test_a_script_that_detection_cannot_name_is_tried_in_turn() -> None:
+    """Two short lines of Hindi: too few letters for Tesseract's script detection, so each installed script's
+    pack reads them and the most confident wins (then py3langid names the language)."""
+    font_path = Path("/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf")
+    if "hin" not in ocr_module.installed_packs() or not font_path.is_file():
+        pytest.skip("needs tesseract-ocr-hin and fonts-noto-core (CI installs both)")
+    from PIL import Image, ImageDraw, ImageFont
+
+    text = "सरकार ने मंगलवार को नई योजना की घोषणा की।\nविपक्ष ने इसे जनता के साथ धोखा बताया।"
+    image = Image.new("RGB", (700, 110), "white")
+    ImageDraw.Draw(image).multiline_text((15, 15), text, font=ImageFont.truetype(str(font_path), 22), fill="black")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    doc = only(buffer.getvalue(), "hi.png")
+    assert doc.meta["ocr"]["packs"] == ["hin"]
+    assert cer(doc.text, text) < 0.05

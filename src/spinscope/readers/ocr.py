@@ -32,7 +32,7 @@ PACKS = {
 }  # fmt: skip
 # Script (as Tesseract's detection names it) -> the pack of a first pass.
 SCRIPT_PACKS = {"Latin": "eng", "Cyrillic": "rus", "Arabic": "ara", "Greek": "ell", "Devanagari": "hin"}
-FALLBACK_SCRIPTS = ("Latin", "Cyrillic", "Arabic")  # tried in turn when script detection gives up
+FALLBACK_SCRIPTS = ("Latin", "Cyrillic", "Arabic", "Devanagari")  # tried (where installed) when detection gives up
 SMALL_TEXT_WIDTH = 1600  # narrower images (screenshots at 1x: small letters) are read at twice the size too
 KEPT_WORDS = 0.9  # ... and that reading is kept when it finds at least this share of the words the first found
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-<lang>, e.g. tesseract-ocr-deu"
