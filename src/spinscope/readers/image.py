@@ -52,7 +52,9 @@ def open_image(data: bytes, source: str, settings: Mapping[str, Any]) -> Image:
         return ImageOps.exif_transpose(image)
     except InputError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+    except UnidentifiedImageError as exc:  # its text names a memory buffer, no use to anyone
+        raise InputError(Errors.E406(source=source, kind="image", detail="no image format recognised")) from exc
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise InputError(Errors.E406(source=source, kind="image", detail=str(exc) or type(exc).__name__)) from exc
 
 
