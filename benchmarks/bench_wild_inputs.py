@@ -54,8 +54,9 @@ def post_html(lang: str, text: str) -> str:
     return (
         f'<!doctype html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8"><style>'
         "body{margin:0;background:#fff}.card{width:560px;padding:16px;font:15px/1.4 'DejaVu Sans','Noto Sans Arabic',"
-        f"sans-serif;color:#0f1419}}b{{display:block;margin-bottom:6px}}</style></head><body><div class=card>"
-        f"<b>Channel News</b>{html.escape(text)}</div></body></html>"
+        f"sans-serif;color:#0f1419}}b{{display:block;margin-bottom:6px}}.t{{white-space:pre-line}}</style></head>"
+        "<body><div class=card>"
+        f"<b>Channel News</b><div class=t>{html.escape(text)}</div></div></body></html>"
     )
 
 
@@ -122,7 +123,9 @@ def main() -> None:
                 figures["s_shot"].append(time.perf_counter() - started)
                 plain = text_document("\n\n".join([title, *body]) + "\n", doc_id=path.stem, source=path.name,
                                       settings=settings)  # fmt: skip
-                excerpt_doc = text_document("Channel News\n\n" + excerpt, doc_id="x", source="x", settings=settings)
+                excerpt_doc = text_document(
+                    "Channel News\n\n" + excerpt + "\n", doc_id="x", source="x", settings=settings
+                )
                 plain, pdf_doc, shot_doc, excerpt_doc = analyze_all([plain, pdf_doc, shot_doc, excerpt_doc], pipeline,
                                                                     "wild inputs")  # fmt: skip
                 figures["pdf_cer"].append(cer(pdf_doc.text, plain.text))
