@@ -161,12 +161,6 @@ def evidence_spans(items: list[dict[str, Any]]):
         yield from item["evidence"]
 
 
-def _stretch(text: str) -> tuple[int, int]:
-    """The whole text less the white space around it: a trailing line break must not move a narrative's score."""
-    start = len(text) - len(text.lstrip())
-    return start, max(start, len(text.rstrip()))
-
-
 @components.register("narratives")
 class NarrativesComponent(Component):
     """Adds the `narratives` label: taxonomy narratives with evidence, and user narratives when configured."""
@@ -231,7 +225,7 @@ class NarrativesComponent(Component):
         elif sentences:
             if doc.language not in TRAINED_LANGUAGES:
                 doc.warn(Warnings.W011(lang=doc.language))
-            article = self._scores(doc, [_stretch(doc.text)])[0]
+            article = self._scores(doc, [(0, len(doc.text))])[0]
             per_sentence = self._scores(doc, sentences)
             cuts = self.head.thresholds_for(doc.language)
             n_narr = len(self.taxonomy.narratives)
