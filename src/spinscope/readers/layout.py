@@ -91,14 +91,6 @@ class Layout:
     words: list[tuple[int, int, int, Box]] = field(default_factory=list)
 
 
-def logical_order(words: list[Word]) -> list[Word]:
-    """Words of one line in reading order: right to left when the line holds right-to-left letters (Arabic,
-    Hebrew), where a PDF's text layer may keep some runs backwards."""
-    if not any(RTL.search(word.text) for word in words):
-        return words
-    return sorted(words, key=lambda word: -word.box[2])
-
-
 def _key(line: Line) -> str:
     return _DIGITS.sub("#", line.text.casefold()).strip()
 
