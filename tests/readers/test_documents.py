@@ -244,3 +244,12 @@ def test_a_script_that_detection_cannot_name_is_tried_in_turn() -> None:
     doc = only(buffer.getvalue(), "hi.png")
     assert doc.meta["ocr"]["packs"] == ["hin"]
     assert cer(doc.text, text) < 0.05
+
+
+@needs_tesseract
+def test_with_one_pack_only_ocr_reads_with_it(monkeypatch) -> None:
+    """A machine with Tesseract and only, say, the German pack: no script's first-pass pack is there."""
+    monkeypatch.setattr(ocr_module, "installed_packs", lambda: frozenset({"deu", "osd"}))
+    png, expected = inputs.screenshot("de")
+    doc = only(png, "de.png")
+    assert doc.meta["ocr"]["packs"] == ["deu"] and cer(doc.text, expected) < 0.12

@@ -136,7 +136,8 @@ def _first_pass(run: OcrRun, large: OcrRun | None) -> Recognised:
     script = (large or run).script()
     if script in SCRIPT_PACKS and SCRIPT_PACKS[script] in installed_packs():
         return run.read(SCRIPT_PACKS[script])
-    tries = [run.read(SCRIPT_PACKS[s]) for s in FALLBACK_SCRIPTS if SCRIPT_PACKS[s] in installed_packs()]
+    packs = [SCRIPT_PACKS[s] for s in FALLBACK_SCRIPTS if SCRIPT_PACKS[s] in installed_packs()]
+    tries = [run.read(pack) for pack in packs or sorted(installed_packs() - {"osd"})[:1]]  # or the one there is
     return max(tries, key=lambda r: (r.confidence, len(r.text)))
 
 
