@@ -92,3 +92,29 @@ def test_jsonl_arbitrary_bytes_never_escape_as_other_exceptions(work: Path, data
         list(JsonlReader(CFG).read(str(path)))
     except InputError as exc:
         assert str(exc).startswith("[E4")
+
+
+DOCUMENT_HEADS = {  # a file's first bytes that send it to a parser: PDF, PNG, JPEG, a zip (Word), mail headers
+    "x.pdf": b"%PDF-1.7\n",
+    "x.png": b"\x89PNG\r\n\x1a\n",
+    "x.jpg": b"\xff\xd8\xff\xe0",
+    "x.docx": b"PK\x03\x04",
+    "x.eml": b"From: a@example.org\nTo: b@example.org\nSubject: s\n\n",
+}
+
+
+@FAST
+@given(st.sampled_from(sorted(DOCUMENT_HEADS)), st.binary(max_size=400))
+def test_any_bytes_after_a_document_header_read_or_refused_with_a_code(name: str, tail: bytes) -> None:
+    """Damaged PDFs, images, Word files and mails: a Document, a Rejected attachment, or a coded InputError."""
+    from spinscope.readers import Content, open_content
+
+    try:
+        items = list(open_content(Content(name, data=DOCUMENT_HEADS[name] + tail), CFG))
+    except InputError as exc:
+        assert str(exc).startswith("[E4") and "\n" not in str(exc)
+        return
+    for item in items:
+        assert isinstance(item, Document | Rejected)
+        if isinstance(item, Document):
+            assert item.text.strip()
