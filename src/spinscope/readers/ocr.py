@@ -33,8 +33,9 @@ PACKS = {
 # Script (as Tesseract's detection names it) -> the pack of a first pass.
 SCRIPT_PACKS = {"Latin": "eng", "Cyrillic": "rus", "Arabic": "ara", "Greek": "ell", "Devanagari": "hin"}
 FALLBACK_SCRIPTS = ("Latin", "Cyrillic", "Arabic", "Devanagari")  # tried (where installed) when detection gives up
-SMALL_TEXT_WIDTH = 1600  # narrower images (screenshots at 1x: small letters) are read at twice the size too
-KEPT_WORDS = 0.9  # ... and that reading is kept when it finds at least this share of the words the first found
+SMALL_TEXT_WIDTH = 1600  # a narrower image whose words are under SMALL_PRINT_PX tall is read at twice the size too
+SMALL_PRINT_PX = 28  # 12-20 px type at 1x (words 14-24 px tall), not the same at 2x (bench_ocr: enlarging that hurts)
+KEPT_WORDS = 0.9  # the enlarged reading is kept when it finds at least this share of the words the first found
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-<lang>, e.g. tesseract-ocr-deu"
 
 
@@ -155,12 +156,18 @@ def _words(found: Recognised) -> int:
     return sum(len(line.words) for line in found.lines)
 
 
+def _small_print(found: Recognised) -> bool:
+    """Whether the words read are small (a screenshot at 1x), which Tesseract reads better at twice the size."""
+    heights = [word.box[3] - word.box[1] for line in found.lines for word in line.words]
+    return not heights or statistics.median(heights) < SMALL_PRINT_PX
+
+
 def recognise(image: Image, source: str, settings: Mapping[str, Any]) -> Recognised:
     """The image's words, read in its own language (see the module's docstring), boxes in the image's pixels.
 
-    A narrow image (a screenshot at 1x: small letters) is read again at twice the size, which Tesseract reads
-    better, unless that reading loses words the first one found (Tesseract's layout analysis may drop a line
-    of a small enlarged image): then the image's own size is read.
+    Small print (a screenshot at 1x) is read again at twice the size, which Tesseract reads better, unless
+    that reading loses words the first one found (its layout analysis may drop a line of an enlarged image):
+    then the image's own size is read. A phone's screenshot at 2x or 3x is read as it is.
     """
     require(source)
     run = OcrRun(image, source, settings)
@@ -171,7 +178,7 @@ def recognise(image: Image, source: str, settings: Mapping[str, Any]) -> Recogni
     else:
         first = _first_pass(run, large)
         pack = (_language_pack(first.text) if first.text.strip() else None) or first.packs
-    if large is not None:
+    if large is not None and _small_print(first):
         better = large.read(pack)
         if _words(better) >= KEPT_WORDS * _words(first):
             return better
