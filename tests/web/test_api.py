@@ -298,20 +298,23 @@ def test_uploads_of_pdf_word_and_screenshot(client: TestClient) -> None:
     if ocr.available():
         png, _ = inputs.screenshot("en")
         uploads.append(("post.png", png, "Eastmouth"))
+        scan, scanned = inputs.scanned_pdf("en")
+        uploads.append(("scan.pdf", scan, scanned[1].split()[0]))
     for name, data, wanted in uploads:
         response = client.post("/api/analyze", files={"file": (name, data, "application/octet-stream")})
         assert response.status_code == 201, response.text
         record = response.json()
         assert wanted in record["text"], name
         assert all(record["text"][t["start"] : t["end"]] == t["text"] for t in record["techniques"])
-        if name.endswith(".png"):
+        if name in ("post.png", "scan.pdf"):  # read by OCR: the picture is kept, the spans drawn on it
             assert record["meta"]["boxes"]["words"]
-            picture = client.get(f"/api/documents/{record['id']}/picture")
+            picture = client.get(f"/api/documents/{record['id']}/picture", params={"page": 1})
             assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
             assert picture.content.startswith(b"\x89PNG")
             page = client.get(f"/documents/{record['id']}").text
             client.cookies.clear()  # the page set its CSRF cookie: the next post goes as a script again
-            assert '<figure class="picture">' in page and f"/api/documents/{record['id']}/picture" in page
+            assert '<figure class="picture">' in page and f"/api/documents/{record['id']}/picture?page=1" in page
+            assert client.get(f"/api/documents/{record['id']}/picture", params={"page": 2}).status_code == 404
             shown_spans = sum(t.get("shown", True) for t in record["techniques"])
             assert page.count('<rect class="box"') >= shown_spans
         else:

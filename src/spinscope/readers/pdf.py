@@ -281,6 +281,22 @@ def pdf_document(content: Content, settings: Mapping[str, Any]) -> Document:
     return doc
 
 
+def page_pngs(data: bytes, pages: list[int], dpi: int = 100) -> dict[int, bytes]:
+    """Pages of a PDF (1-based numbers) as PNGs to show, at `dpi`."""
+    import io
+
+    pdf = open_pdf(data, "pdf")
+    out = {}
+    try:
+        for number in pages:
+            buffer = io.BytesIO()
+            pdf[number - 1].render(scale=dpi / POINTS_PER_INCH).to_pil().save(buffer, format="PNG")
+            out[number] = buffer.getvalue()
+    finally:
+        pdf.close()
+    return out
+
+
 @registry.readers.register("pdf")
 class PdfReader(Reader):
     """One `.pdf` file -> one Document (id = file stem) of its text, scanned pages read by OCR."""

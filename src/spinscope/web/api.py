@@ -381,12 +381,12 @@ def export(request: Request, doc_id: str, fmt: str) -> Response:
 
 @router.get(
     "/documents/{doc_id}/picture",
-    summary="The picture (PNG) a stored document's text was read from by OCR",
+    summary="The picture (PNG) of one page a stored document's text was read from by OCR",
     response_class=Response,
     responses={200: {"content": {"image/png": {}}}},
 )
-def picture(request: Request, doc_id: str) -> Response:
-    png = state_of(request).library.picture(doc_id)
+def picture(request: Request, doc_id: str, page: int = Query(1, ge=1, le=100_000)) -> Response:
+    png = state_of(request).library.picture(doc_id, page)
     if png is None:
         raise InputError(Errors.E1026(doc_id=doc_id))
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})

@@ -115,7 +115,7 @@ def document(request: Request, doc_id: str) -> Response:
         "review": review_data(library, record),
         "scale": SCALE,
         "verdict": request.query_params.get("verdict") == "saved",
-        "picture": span_boxes(record) if library.has_picture(doc_id) else None,
+        "pictures": [(page, span_boxes(record, page)) for page in library.picture_pages(doc_id)],
     }
     return page(request, "document.html", context)
 

@@ -22,6 +22,7 @@ from ..readers import Content
 from ..readers.detect import format_of
 from ..readers.folder import DOCUMENT_PATTERNS
 from ..readers.image import as_png
+from ..readers.pdf import page_pngs
 from ..readers.txt import text_document
 from ..runner import Cancellation, process
 from ..runner.loop import Input
@@ -59,7 +60,7 @@ class Analysis:
 
     records: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
-    pictures: dict[str, bytes] = field(default_factory=dict)  # record id -> the PNG its text was read from by OCR
+    pictures: dict[str, dict[int, bytes]] = field(default_factory=dict)  # record id -> page -> the PNG OCR read
 
 
 class Analyzer:
@@ -140,7 +141,9 @@ class Analyzer:
             raise InputError(Errors.E410(source=name, fmt=Path(name).suffix, known=", ".join(UPLOAD_SUFFIXES)))
         content = Content(PurePath(name.replace("\\", "/")).name, data=data)
         analysis = self.run([content], **options)
-        if format_of(content) == "image":
-            png = as_png(data)
-            analysis.pictures = {record["id"]: png for record in analysis.records if record["meta"].get("boxes")}
+        kind = format_of(content)
+        for record in analysis.records:
+            if record["meta"].get("boxes") and kind in ("image", "pdf"):
+                pages = record["meta"]["ocr"]["pages"]
+                analysis.pictures[record["id"]] = {1: as_png(data)} if kind == "image" else page_pngs(data, pages)
         return analysis

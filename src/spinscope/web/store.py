@@ -87,7 +87,8 @@ _ADDED = """
 CREATE TABLE IF NOT EXISTS request_bodies (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sessions (digest TEXT PRIMARY KEY, expires_at TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pictures (
-    document INTEGER PRIMARY KEY REFERENCES documents (n) ON DELETE CASCADE, png BLOB NOT NULL
+    document INTEGER NOT NULL REFERENCES documents (n) ON DELETE CASCADE, page INTEGER NOT NULL,
+    png BLOB NOT NULL, PRIMARY KEY (document, page)
 );
 """  # tables added after schema 1 was released: made when missing, so older libraries gain them
 _COLUMNS = (  # those `_values` fills; id and stored_at are set once, by `add`
@@ -285,10 +286,11 @@ class Library:
         records: Sequence[dict[str, Any]],
         key: str = "",
         fingerprint: str = "",
-        pictures: Mapping[str, bytes] | None = None,
+        pictures: Mapping[str, Mapping[int, bytes]] | None = None,
     ) -> list[dict[str, Any]]:
         """Store the records of one request in one transaction (all or none), each under a new id, with the
-        picture (PNG) a record's text was read from by OCR (`pictures`, by the record's own id). With a `key`
+        pictures (PNG, by page number) a record's text was read from by OCR (`pictures`, by the record's own
+        id). With a `key`
         (a client's Idempotency-Key) that stored records already carry, those come back and nothing is added,
         so a client may retry a request whose answer it lost without storing a second copy; `fingerprint` (a
         digest of what the request asked for) is kept with the key, and a later request with the same key and
@@ -309,8 +311,8 @@ class Library:
                 self._index(db, n, stored, signature)
                 if key:
                     db.execute("INSERT INTO requests VALUES (?, ?)", (key, n))
-                if (png := (pictures or {}).get(record["id"])) is not None:
-                    db.execute("INSERT INTO pictures VALUES (?, ?)", (n, png))
+                pages = (pictures or {}).get(record["id"], {})
+                db.executemany("INSERT INTO pictures VALUES (?, ?, ?)", [(n, page, png) for page, png in pages.items()])
                 out.append(stored)
         return out
 
@@ -348,16 +350,17 @@ class Library:
             found = self._load(db, doc_id)
         return None if found is None else found[1]
 
-    def has_picture(self, doc_id: str) -> bool:
+    def picture_pages(self, doc_id: str) -> list[int]:
+        """The pages of a stored document that have a picture (an OCR'd screenshot or scanned page)."""
         with self._transaction() as db:
-            sql = "SELECT 1 FROM pictures p JOIN documents d ON d.n = p.document WHERE d.id = ?"
-            return db.execute(sql, (doc_id,)).fetchone() is not None
+            sql = "SELECT p.page FROM pictures p JOIN documents d ON d.n = p.document WHERE d.id = ? ORDER BY p.page"
+            return [row[0] for row in db.execute(sql, (doc_id,))]
 
-    def picture(self, doc_id: str) -> bytes | None:
-        """The PNG a stored document was read from by OCR; None for any other document."""
+    def picture(self, doc_id: str, page: int = 1) -> bytes | None:
+        """The PNG one page of a stored document was read from by OCR; None where there is none."""
         with self._transaction() as db:
-            sql = "SELECT p.png FROM pictures p JOIN documents d ON d.n = p.document WHERE d.id = ?"
-            row = db.execute(sql, (doc_id,)).fetchone()
+            sql = "SELECT p.png FROM pictures p JOIN documents d ON d.n = p.document WHERE d.id = ? AND p.page = ?"
+            row = db.execute(sql, (doc_id, page)).fetchone()
         return None if row is None else bytes(row[0])
 
     def replace(self, doc_id: str, record: dict[str, Any]) -> dict[str, Any]:
