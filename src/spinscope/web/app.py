@@ -156,7 +156,7 @@ class ExtensionGuard:
     """ASGI middleware: requests from the browser extension (`Origin: chrome-extension://ID` or
     `moz-extension://ID`) to `/api/`. A CORS preflight is answered here (that origin exactly, never `*`;
     GET and POST; the Authorization and Content-Type headers); any other request must pass
-    `security.check_extension` (the server's token as bearer token, an accepted id) before the app sees it,
+    `security.check_extension` (the server's token as bearer token) before the app sees it,
     and is marked in `scope["state"]` so that `guard_write` lets that origin write. The answers, refusals
     included, carry `Access-Control-Allow-Origin` for that origin, so the extension can show the coded
     message; an id outside `web.extension_ids` gets no CORS header. Web pages' origins pass untouched (their
@@ -187,7 +187,7 @@ class ExtensionGuard:
             }
             return await Response(status_code=204, headers=allow)(scope, receive, with_cors)
         try:
-            check_extension(Request(scope), origin, self.ids)
+            check_extension(Request(scope), origin)
         except Refused as exc:
             return await _refuse(scope, with_cors, exc.args[0])
         scope.setdefault("state", {})["extension"] = origin

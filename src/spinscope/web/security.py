@@ -168,12 +168,10 @@ def extension_id(origin: str) -> str:
     return rest if ok else ""
 
 
-def check_extension(request: Request, origin: str, ids: frozenset[str]) -> None:
-    """What an extension's API request must pass: an accepted id (403 E1040), a token set on the server (403
-    E1039) and that token as the bearer token (401 E1021; wrong ones count toward the throttle, 429 E1033).
-    A sign-in cookie does not do: the extension always sends the token."""
-    if ids and extension_id(origin) not in ids:
-        raise Refused(Errors.E1040(origin=origin))
+def check_extension(request: Request, origin: str) -> None:
+    """What an extension's API request must pass once its id is accepted (`app.ExtensionGuard`, 403 E1040): a
+    token set on the server (403 E1039) and that token as the bearer token (401 E1021; wrong ones count toward
+    the throttle, 429 E1033). A sign-in cookie does not do: the extension always sends the token."""
     if not api_token():
         raise Refused(Errors.E1039(origin=origin))
     given = bearer(request)
