@@ -44,6 +44,8 @@ SUFFIXES = {
     ".eml": "eml",
     **dict.fromkeys((".png", ".jpg", ".jpeg", ".webp", ".gif", ".tif", ".tiff", ".bmp"), "image"),
 }
+# Suffixes of the document kinds (PDF, Word, e-mail, images) that a folder and an upload take beside text and HTML.
+DOCUMENT_SUFFIXES = tuple(suffix for suffix, fmt in SUFFIXES.items() if fmt in ("pdf", "docx", "eml", "image"))
 _NO_PATH = frozenset({"url", "stdin"})
 _MAGIC = (("pdf", lambda head: head.startswith(PDF_MAGIC)), ("image", is_image), ("docx", is_docx), ("eml", is_eml))
 

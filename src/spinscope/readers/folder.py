@@ -18,14 +18,13 @@ from .. import registry
 from ..data import Document
 from ..errors import Errors, InputError
 from .base import Content, Reader, Rejected
-from .detect import SUFFIXES
+from .detect import DOCUMENT_SUFFIXES, SUFFIXES
 from .html import decode_html, html_document
 from .textio import limit, read_bytes
 from .txt import read_text
 
 _SEMEVAL_NAME = re.compile(r"article(\d+)")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-DOCUMENT_PATTERNS = tuple(f"*{suffix}" for suffix, fmt in SUFFIXES.items() if fmt in ("pdf", "docx", "eml", "image"))
 
 
 def doc_id_for(path: Path) -> str:
@@ -44,7 +43,7 @@ class FolderReader(Reader):
     """Every article file directly inside a folder; a file that cannot be read becomes Rejected."""
 
     name = "folder"
-    patterns: tuple[str, ...] = ("*.txt", *(f"*{suffix}" for suffix in HTML_SUFFIXES), *DOCUMENT_PATTERNS)
+    patterns: tuple[str, ...] = tuple(f"*{suffix}" for suffix in (".txt", *HTML_SUFFIXES, *DOCUMENT_SUFFIXES))
 
     @classmethod
     def files(cls, folder: Path) -> list[Path]:

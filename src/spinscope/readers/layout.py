@@ -120,7 +120,7 @@ def drop_running_lines(pages: list[Page]) -> None:
         ]
 
 
-def _hyphen_join(before: str, after: str, vocabulary: frozenset[str], hyphenates: bool) -> str | None:
+def _hyphen_join(before: str, after: str, words_seen: frozenset[str], hyphenates: bool) -> str | None:
     """How a line ending in `before` and the next starting with `after` join when the first ends in a hyphen
     after a letter: "drop" (a word hyphenated at the line end: a soft hyphen always), "keep" (a compound:
     "Regierungs-Koalition", "из-за", one the text writes so elsewhere, or any plain hyphen in a text that does
@@ -133,9 +133,9 @@ def _hyphen_join(before: str, after: str, vocabulary: frozenset[str], hyphenates
     tail = after.split(" ", 1)[0].rstrip(".,;:!?»”\"')")
     if not tail or not tail[0].isalpha() or tail.casefold() in _CONJUNCTIONS:
         return None
-    if f"{head}-{tail}".casefold() in vocabulary:
+    if f"{head}-{tail}".casefold() in words_seen:
         return "keep"
-    if f"{head}{tail}".casefold() in vocabulary:
+    if f"{head}{tail}".casefold() in words_seen:
         return "drop"
     return "keep" if not hyphenates or tail[0].isupper() or len(tail) <= 2 or len(head) <= 2 else "drop"
 

@@ -19,8 +19,7 @@ from ..data import Document
 from ..errors import Errors, InputError
 from ..pipeline import Pipeline
 from ..readers import Content
-from ..readers.detect import format_of
-from ..readers.folder import DOCUMENT_PATTERNS
+from ..readers.detect import DOCUMENT_SUFFIXES, format_of
 from ..readers.image import as_png
 from ..readers.pdf import page_pngs
 from ..readers.txt import text_document
@@ -28,7 +27,6 @@ from ..runner import Cancellation, process
 from ..runner.loop import Input
 from ..writers._common import records
 
-DOCUMENT_SUFFIXES = tuple(pattern.lstrip("*") for pattern in DOCUMENT_PATTERNS)  # .pdf, .docx, .eml, images
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz", ".warc", ".warc.gz", ".csv", *DOCUMENT_SUFFIXES)
 PIPELINES_KEPT = 2  # pipelines for non-default options kept loaded (each holds its models)
 
