@@ -106,8 +106,7 @@ def boxes_meta(layout: Layout, pages: list[Page], read: list[int], unit: str) ->
 
 
 def ocr_meta(found: list[ocr.Recognised], pages: list[int]) -> dict[str, Any]:
-    words = sum(len(line.words) for r in found for line in r.lines)
-    confidence = sum(r.confidence * sum(len(line.words) for line in r.lines) for r in found) / max(words, 1)
+    confidence = sum(r.confidence * r.words for r in found) / max(sum(r.words for r in found), 1)
     return {"engine": ocr.version(), "packs": sorted({r.packs for r in found}), "confidence": round(confidence, 1),
             "pages": pages}  # fmt: skip
 

@@ -49,6 +49,10 @@ class Recognised:
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
 
+    @property
+    def words(self) -> int:
+        return sum(len(line.words) for line in self.lines)
+
 
 @cache
 def installed_packs() -> frozenset[str]:
@@ -152,10 +156,6 @@ def _language_pack(text: str) -> str | None:
     return None
 
 
-def _words(found: Recognised) -> int:
-    return sum(len(line.words) for line in found.lines)
-
-
 def _small_print(found: Recognised) -> bool:
     """Whether the words read are small (a screenshot at 1x), which Tesseract reads better at twice the size."""
     heights = [word.box[3] - word.box[1] for line in found.lines for word in line.words]
@@ -180,6 +180,6 @@ def recognise(image: Image, source: str, settings: Mapping[str, Any]) -> Recogni
         pack = (_language_pack(first.text) if first.text.strip() else None) or first.packs
     if large is not None and _small_print(first):
         better = large.read(pack)
-        if _words(better) >= KEPT_WORDS * _words(first):
+        if better.words >= KEPT_WORDS * first.words:
             return better
     return first if pack == first.packs else run.read(pack)
