@@ -145,6 +145,25 @@ def entities(
     _show(train_entities(model, out, cases, data, cache, seed=_seed()))
 
 
+@train_app.command("mention-types")
+def mention_types(
+    data: Data = SHARED,
+    out: Out = MODELS / "entities",
+    actors: Annotated[Path, typer.Option("--actors", help="our actor sentences, to choose on")] = Path(
+        "tests/fixtures/actors"
+    ),
+    held_out: Annotated[Path, typer.Option("--held-out", help="our held-out actor sentences")] = Path(
+        "tests/fixtures/actors_heldout"
+    ),
+) -> None:
+    """Fit the mention typer (person, organisation, place or no name) on the pretrained e5 embedding of a name,
+    with spaCy/natasha silver names; choose its cuts on our actor sentences, score the held-out ones."""
+    from ..train.mention_types import train_mention_types
+
+    _log()
+    _show(train_mention_types(out, data, actors, held_out, seed=_seed())["typed_precision_recall"])
+
+
 @train_app.command("roles")
 def roles(data: Data = SHARED, model: Encoder = MODELS / "techniques", out: Out = MODELS / "roles",
           cache: Cache = ENCODED) -> None:  # fmt: skip

@@ -28,6 +28,7 @@ from .actors import ENTITIES_SCHEMA, actor_records, merge
 from .base import Component, Facet, Field, Table
 from .encoder import ENCODING, encoding_of
 from .linear_head import LinearHead, fitted_head
+from .mention_types import MentionTyper, retyped
 from .places import ARTICLE, CLITICS, clitic, is_place
 from .sourcing import _entry_regex
 from .token_ner import decode, token_labels
@@ -339,11 +340,14 @@ class EntitiesComponent(Component):
         self.folder = model_path(config["model"])
         self.head: LinearHead | None = None
         self.problem = Warnings.W006(head="entities token")  # until setup finds the head
+        self.types = str(config.get("types", ""))
+        self.typer: MentionTyper | None = None
 
     def setup(self, upstream: Mapping[str, Component]) -> None:
         """The token head, where shipped and fitted on the encoder that runs (else the `head` recogniser
         falls back to `capitalised`, with W006 or W007)."""
         self.head, self.problem = fitted_head(self.folder, upstream[ENCODING].model, "entities token")
+        self.typer = MentionTyper.load(self.folder / self.types) if self.types else None
 
     def _recognised(self, doc: Document, spec: str) -> list[tuple[int, int, str]]:
         if spec == "head":
@@ -375,6 +379,8 @@ class EntitiesComponent(Component):
                 for x, y, kind in _owner_apart(doc.text, a, b, _typed(TYPE_MAP[t], doc.text[a:b]))
                 if not _common_noun(doc.text, x, y, kind, doc.language)
             ]
+            if spec == "head" and self.head is not None and self.typer is not None:
+                recognised = retyped(recognised, doc.text, self.typer)
             found += [m for m in recognised if all(m[1] <= f[0] or f[1] <= m[0] for f in found)]
             if spec in ("capitalised", "head") or doc.language in self.best_effort:
                 doc.warn(Warnings.W009(lang=doc.language, detail=f"recogniser {spec!r}"))
