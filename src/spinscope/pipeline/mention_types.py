@@ -17,11 +17,10 @@ carries across languages ("Hintermänner", "Nachrichtenmagazins", "الموان�
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import unicodedata
 
 import numpy as np
 
