@@ -76,7 +76,9 @@ def name_words(lang: str | None) -> NameWords:
     )
 
 
-_CONJUNCTIONS = frozenset(["and", "or", "und", "oder", "et", "ou", "e", "o", "i", "lub", "и", "или", "та", "або"])
+_CONJUNCTIONS = frozenset(
+    ["and", "or", "und", "oder", "et", "ou", "e", "ed", "o", "y", "i", "oraz", "lub", "и", "или", "та", "і", "й", "або"]
+)
 MAX_STRETCH = 20_000  # characters a recogniser reads at once
 TYPES = ("PER", "ORG", "LOC", "GROUP", "MISC")
 TYPE_MAP = {
@@ -251,10 +253,13 @@ def name_parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[
 
 
 def _enumerated(words: list[tuple[int, int]], text: str, lang: str | None) -> list[list[tuple[int, int]]]:
-    """Arabic words as the names they list: a clitic before a known place starts a new name without it
-    ("مصر وتونس": Egypt | Tunisia; "وباريس": Paris)."""
+    """The words of a mention as the names they list: one-word names joined by lower-case conjunctions apart
+    ("Sachsen und | Brandenburg"; not "Instytutu Meteorologii i Gospodarki Wodnej", one name); in Arabic, a
+    clitic before a known place starts a new name without it ("مصر وتونس": Egypt | Tunisia; "وباريس": Paris)."""
     if lang != "ar":
-        return [words]
+        joined = [text[a:b] in _CONJUNCTIONS for a, b in words]
+        listing = len(words) >= 3 and all(conjunction == (k % 2 == 1) for k, conjunction in enumerate(joined))
+        return [[w] for w in words[::2]] if listing and len(words) % 2 else [words]
     out: list[list[tuple[int, int]]] = [[]]
     for a, b in words:
         if cut := clitic(text[a:b]):
