@@ -191,8 +191,13 @@ def test_function_words_and_lower_case_words_are_no_actors(lang: str, mention: s
         ("ar", "وزارة الدفاع الروسية", ["وزارة الدفاع الروسية"]),  # only words before the name go
         ("de", "Sachsen und Brandenburg", ["Sachsen", "Brandenburg"]),  # one-word names listed
         ("es", "Letonia y Lituania", ["Letonia", "Lituania"]),
-        ("pl", "Instytutu Meteorologii i Gospodarki Wodnej", ["Instytutu Meteorologii i Gospodarki Wodnej"]),  # one
-        ("de", "Bundesministerium für Wirtschaft und Klimaschutz", ["Bundesministerium für Wirtschaft und Klimaschutz"]),
+        *(
+            (lang, name, [name])
+            for lang, name in (  # longer names keep their conjunction
+                ("pl", "Instytutu Meteorologii i Gospodarki Wodnej"),
+                ("de", "Bundesministerium für Wirtschaft und Klimaschutz"),
+            )
+        ),
     ],
 )
 def test_a_mention_is_cut_to_the_names_it_holds(lang: str, mention: str, names: list[str]) -> None:
