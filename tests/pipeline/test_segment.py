@@ -82,3 +82,13 @@ def test_segment_offsets_always_valid(text: str) -> None:
     for sent in doc.layer("sentences"):
         assert sent.text.strip() == sent.text and sent.text
     assert doc.text == text
+
+
+def test_initials_of_capitals_do_not_end_a_sentence() -> None:
+    text = "Aid arrived on Monday. U.N. envoy Maria Lopez said the convoy was safe. It left at 5 p.m. Then it rained."
+    assert [text[a:b] for a, b in sentence_bounds(text, 0, len(text))] == [
+        "Aid arrived on Monday.",
+        "U.N. envoy Maria Lopez said the convoy was safe.",
+        "It left at 5 p.m.",  # lower-case initials of two letters still may
+        "Then it rained.",
+    ]

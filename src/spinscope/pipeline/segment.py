@@ -32,6 +32,7 @@ _BOUNDARY = re.compile(
     r"""[.!?…؟।]+["'”’»)\]]*(?=\s+["'“‘«(\[\-–—]?[\dA-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ\u0621-\u064a\u0671-\u06d3\u05d0-\u05ea\u0904-\u0939\u10d0-\u10ff])"""
 )
 _LAST_WORD = re.compile(r"(\w[\w.]*)\.$")
+_INITIALS = re.compile(r"[^\W\d_]|(?:[A-ZА-ЯЁЇІЄҐ]\.)+[A-ZА-ЯЁЇІЄҐ]")  # "J. Smith", "U.N. Secretary-General"
 _CLOSED = tuple(".!?…:;\"'”’»)]؟")  # a line ending so ends its sentence or paragraph
 WRAPPED_LINE = 55  # characters: a longer line that ends without closing punctuation was wrapped by a tool
 
@@ -67,8 +68,8 @@ def sentence_bounds(text: str, start: int, end: int) -> Iterator[tuple[int, int]
         stop = match.end()
         word = _LAST_WORD.search(text, chunk_start, match.start() + 1)
         if match.group().startswith(".") and word:
-            token = word.group(1).lower()
-            if token in _ALL_ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+            token = word.group(1)
+            if token.lower() in _ALL_ABBREVIATIONS or _INITIALS.fullmatch(token):
                 continue
         yield from _trimmed(text, chunk_start, stop)
         chunk_start = stop

@@ -27,7 +27,7 @@ from ..languages import NAME_PARTICLES, NOUNS_CAPITALISED, stop_words
 
 LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "sourcing.toml"
 CUE_KINDS = ("reporting", "prefix", "vague", "hedges")
-KINDS = (*CUE_KINDS, "prepositions")
+KINDS = (*CUE_KINDS, "prepositions", "openers")
 FULL_LANGUAGES = ("en", "ru")  # the others with a lexicon are covered for cues and hedges only
 MAX_SPEAKER_WORDS = 12
 COMMAS = ",،"
@@ -86,9 +86,13 @@ class Cue:
 class Lexicon:
     patterns: dict[str, dict[str, re.Pattern[str]]] = field(default_factory=dict)  # lang -> kind -> regex
     prepositions: dict[str, frozenset[str]] = field(default_factory=dict)  # lang -> words (lower case)
+    openers: dict[str, frozenset[str]] = field(default_factory=dict)  # lang -> words (lower case)
 
     def prepositions_of(self, lang: str | None) -> frozenset[str]:
         return self.prepositions.get(lang or "", frozenset())
+
+    def openers_of(self, lang: str | None) -> frozenset[str]:
+        return self.openers.get(lang or "", frozenset())
 
     def covers(self, lang: str | None) -> bool:
         return (lang or "") in self.patterns
@@ -160,8 +164,11 @@ def load_lexicon(extra: str = "") -> Lexicon:
         lang: {kind: p for kind in CUE_KINDS if (p := compile_entries(table.get(kind, []))) is not None}
         for lang, table in tables.items()
     }
-    prepositions = {lang: frozenset(w.lower() for w in table.get("prepositions", [])) for lang, table in tables.items()}
-    return Lexicon(compiled, prepositions)
+    words = {
+        kind: {lang: frozenset(w.lower() for w in table.get(kind, [])) for lang, table in tables.items()}
+        for kind in ("prepositions", "openers")
+    }
+    return Lexicon(compiled, words["prepositions"], words["openers"])
 
 
 # --- quotes ---------------------------------------------------------------------------------------------
@@ -369,9 +376,25 @@ def _without_place(
     return (spans[k][0], spans[-1][1]) if k < len(spans) else None
 
 
-def _apposition(text: str, cue_start: int, floor: int) -> tuple[int, int] | None:
+def _without_openers(text: str, window: tuple[int, int] | None, openers: frozenset[str]) -> tuple[int, int] | None:
+    """A window without the words that open a clause or stress what follows at its start ("As | retired U.S. Army
+    colonel Douglas Whitfield", "persino | l'ex cancelliera", "وكانت | المتحدثة"), while a word is left."""
+    if window is None:
+        return None
+    spans = [m.span() for m in _WORD.finditer(text, *window)]
+    k = 0
+    while k < len(spans) - 1 and text[slice(*spans[k])].lower() in openers:
+        k += 1
+    return (spans[k][0], window[1]) if k else window
+
+
+_PARTICIPLE = {"en": ("ing",), "es": ("ando", "iendo"), "it": ("ando", "endo"), "pt": ("ando", "endo", "indo")}
+
+
+def _apposition(text: str, cue_start: int, floor: int, lang: str | None = None) -> tuple[int, int] | None:
     """ "ROLE, Name," or "Name, ROLE," right before a cue ("El portavoz del Kremlin, Dmitri Peskov, dijo"): the two
-    comma-separated phrases, one of them a name."""
+    comma-separated phrases, one of them a name; the first alone when the second is a participle clause ("EU
+    foreign policy chief Josep Borrell, speaking in Brussels, said")."""
     region = _masked(text[floor:cue_start]).rstrip()
     if not region or region[-1] not in COMMAS:
         return None
@@ -383,6 +406,9 @@ def _apposition(text: str, cue_start: int, floor: int) -> tuple[int, int] | None
     (a1, b1), (a2, b2) = parts[-2], parts[-1]
     if not all(1 <= word_count(region[a:b]) <= MAX_SPEAKER_WORDS for a, b in ((a1, b1), (a2, b2))):
         return None
+    second = region[a2:b2].split()[0]
+    if second.islower() and second.endswith(_PARTICIPLE.get(lang or "", ())):  # "X, speaking in Brussels, said"
+        return floor + a1, floor + b1
     if not (_is_name(text, floor + a1, floor + b1) or _is_name(text, floor + a2, floor + b2)):
         return None
     return floor + a1, floor + b2
@@ -431,7 +457,7 @@ def _speaker_of(
     if cue.kind == "prefix":
         return _speaker_after(text, cue, end, lang, lexicon)
     floor = max([start, *(e + 1 for _, e in inside if e < cue.start)])
-    apposed = _apposition(text, cue.start, floor)  # "X, Y, dijo"
+    apposed = _apposition(text, cue.start, floor, lang)  # "X, Y, dijo"
     if apposed is not None:
         return apposed
     after = _speaker_after(text, cue, end, lang, lexicon)
@@ -447,6 +473,7 @@ def _speaker_of(
         lexicon.prepositions_of(lang),
     )
     window = _without_place(text, window, lang, lexicon, keep=2)  # "У Москві | речник Кремля ..."
+    window = _without_openers(text, window, lexicon.openers_of(lang))  # "As | retired colonel X told"
     if window is None or (after is not None and bare(text, window, lang)):  # "Come spiega il professor ..."
         return after
     return window
