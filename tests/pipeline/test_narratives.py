@@ -186,3 +186,18 @@ def test_the_html_report_highlights_a_narratives_evidence_when_its_row_is_clicke
     k = evidence[0]
     assert f'data-actor="n{k}"' in page
     assert re.search(rf'data-a="[^"]*\bn{k}\b[^"]*"', page)
+
+
+def test_a_plain_report_counts_the_technique_spans_the_reports_show() -> None:
+    from spinscope.data import Document
+    from spinscope.pipeline.plain_report import plain_report
+
+    doc = Document("t", "Word " * 200, language="fr")  # 1,000 characters
+    doc.labels["genre"] = {"label": "reporting", "scores": {"reporting": 0.95}}
+    for k in range(4):  # four stretches of low-scored spans, none shown: still a report
+        doc.add_span("techniques", 50 * k, 50 * k + 4, "Loaded_Language", score=0.2, shown=False)
+    assert plain_report(doc, 0.9, 2.0) == 0.95
+    doc.add_span("techniques", 300, 304, "Loaded_Language", score=0.9, shown=True)
+    doc.add_span("techniques", 400, 404, "Doubt", score=0.9, shown=True)
+    assert plain_report(doc, 0.9, 2.0) is None  # two shown stretches per 1,000 characters
+    assert plain_report(doc, 0.0, 2.0) is None  # reporting 0: never

@@ -10,7 +10,7 @@ narrative reaches its own; within a kept narrative, the sub-narratives at their 
 Evidence: the same head applied to each sentence's features; a label's evidence is its best-scoring sentences.
 
 A report carries no narrative: in a language the head was not trained on, an article the genre head calls
-reporting (`reporting`, probability at least) with few stretches of technique spans (under `report_density` per
+reporting (`reporting`, probability at least) with few stretches of shown technique spans (under `report_density` per
 1,000 characters) is `Other` whatever the head says. Wire copy on the war is close to the war's narratives in the
 head's features of a language it never saw, and it saw no `Other` document there; the two signals it lacks
 (genre, loaded language) hold across languages. In its training languages the head learned `Other` from such

@@ -18,8 +18,11 @@ def stretches(spans) -> int:
 
 def plain_report(doc: Document, reporting: float, density: float) -> float | None:
     """The genre head's reporting probability when the document reads as a report (at least `reporting`, 0 for
-    never) with fewer than `density` stretches of technique spans per 1,000 characters, else None."""
+    never) with fewer than `density` stretches of shown technique spans per 1,000 characters, else None. Shown
+    spans (`components.techniques.display_precision`) are those right at least half the time: the French tagger
+    puts 4 stretches of low-scored spans per 1,000 characters on wire copy, and shows none of them."""
     genre = doc.labels.get("genre") or {}
     score = float(genre.get("scores", {}).get("reporting", 0.0))
-    found = 1000 * stretches(doc.layer("techniques")) / max(len(doc.text), 1)
+    shown = [span for span in doc.layer("techniques") if span.attrs.get("shown", True)]
+    found = 1000 * stretches(shown) / max(len(doc.text), 1)
     return score if reporting and score >= reporting and found < density else None

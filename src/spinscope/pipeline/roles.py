@@ -121,7 +121,7 @@ class RolesComponent(Component):
     """Adds the `roles` layer: one span per actor mention, labelled with its main role; attrs `actor`,
     `main` (score per main role) and `fine` (score per fine role). The actor panel (`entities`) reads it. A plain
     report (the genre head's `reporting` probability at least `reporting`, under `report_density` stretches of
-    technique spans per 1,000 characters) casts nobody: the heads know no "no role" (SemEval annotates only
+    shown technique spans per 1,000 characters) casts nobody: the heads know no "no role" (SemEval annotates only
     the actors an article frames), and would cast the people of a wire report as heroes or villains."""
 
     name = "roles"
