@@ -374,3 +374,12 @@ def test_the_shipped_mention_typer_corrects_the_token_heads_types(lang: str, tex
     assert [(m.text, m.label) for m in doc.layer("entities")] == found
     off = load_settings(overrides=["components.entities.types="], env={})
     assert [(m.text, m.label) for m in _actors(text, lang, off)[0].layer("entities")] != found
+
+
+def test_a_recognised_mention_ends_where_a_sentence_starts() -> None:
+    from spinscope.pipeline.entities import _within_sentences
+
+    text = "كان الأسوأ. بايدن قال ذلك."  # "It was the worst. Biden said so.": the head ran the two together
+    start = text.index("بايدن")
+    found = _within_sentences([(4, start + 5, "PER")], [0, start])
+    assert [text[a:b] for a, b, _ in found] == ["الأسوأ. ", "بايدن"]

@@ -17,6 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from ..data import Document
@@ -373,7 +374,7 @@ class EntitiesComponent(Component):
         ]
         spec = self.ner.get(doc.language or "", self.ner.get("default", "capitalised"))
         if sentences and spec:
-            raw = self._recognised(doc, spec)
+            raw = _within_sentences(self._recognised(doc, spec), [a for a, _ in sentences])
             floors = [0, *(end for _, end, _ in raw)][: len(raw)]
             recognised = [
                 (x, y, kind, None)
@@ -394,6 +395,15 @@ class EntitiesComponent(Component):
             for a, b, t, name in merge(doc.text, sorted(_trimmed(doc.text, found)))
         ]
         return doc
+
+
+def _within_sentences(raw: list[tuple[int, int, str]], starts: list[int]) -> list[tuple[int, int, str]]:
+    """Recognised mentions cut where a sentence starts inside them ("أسوأ. | بايدن": "worst. | Biden")."""
+    out = []
+    for start, end, kind in raw:
+        cuts = [start, *starts[bisect_right(starts, start) : bisect_left(starts, end)], end]
+        out.extend((a, b, kind) for a, b in pairwise(cuts) if b > a)
+    return out
 
 
 _ACRONYM = re.compile(r"[A-ZА-ЯЁЇІЄҐ]{2,6}")
