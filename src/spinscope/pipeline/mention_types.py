@@ -58,16 +58,19 @@ class MentionTyper:
     def types(self, names: Sequence[str]) -> dict[str, str | None]:
         """Each distinct name -> the type the head gives it at its cut, NONE, or None where no label reaches
         its cut."""
-        new = sorted(set(names) - self.known.keys())
-        if len(self.known) + len(new) > KNOWN:
-            self.known.clear()
+        known = self.known  # never cleared, only replaced: another thread may be reading it
+        answers = {name: known[name] for name in set(names) if name in known}
+        new = sorted(set(names) - answers.keys())
         if new:
             scores = self.head.scores(self.embedder.embed(new))
             cuts = self.head.thresholds_for(None)
             for name, row in zip(new, scores, strict=True):
                 best = int(np.argmax(row))
-                self.known[name] = self.head.labels[best] if row[best] >= cuts[best] else None
-        return {name: self.known[name] for name in names}
+                answers[name] = self.head.labels[best] if row[best] >= cuts[best] else None
+            if len(known) + len(new) > KNOWN:
+                self.known = known = {}
+            known.update((name, answers[name]) for name in new)
+        return answers
 
 
 def retyped(mentions: list[tuple[int, int, str, None]], text: str, typer: MentionTyper) -> list[tuple]:
