@@ -383,3 +383,18 @@ def test_a_recognised_mention_ends_where_a_sentence_starts() -> None:
     start = text.index("بايدن")
     found = _within_sentences([(4, start + 5, "PER")], [0, start])
     assert [text[a:b] for a, b, _ in found] == ["الأسوأ. ", "بايدن"]
+
+
+def test_a_headline_fragment_the_article_never_uses_again_is_no_actor() -> None:
+    from spinscope.api import analyze
+    from spinscope.writers.record import to_record
+
+    text = (
+        "The Truth They Will Not Print: Who Pays for Zelensky's War?\n\n"
+        "Volodymyr Zelensky asked for more money again on Monday, and Brussels said yes within the hour.\n"
+    )
+    actors = {
+        e["name"]: len(e["mentions"]) for e in to_record(analyze(text, settings=load_settings(env={})))["entities"]
+    }
+    assert "The Truth They Will Not Print" not in actors  # spaCy: ORG, from the headline's capitals
+    assert actors["Volodymyr Zelensky"] == 2  # a name in the headline that the article uses again stays
