@@ -13,7 +13,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import product
 from pathlib import Path
 
 import numpy as np
@@ -246,12 +245,12 @@ def dense_scorer(corpus: Corpus, x: np.ndarray, l2: float) -> Scorer:
     return run
 
 
-def lexical_scorer(corpus: Corpus, c: float = 1.0) -> Scorer:
+def lexical_scorer(corpus: Corpus) -> Scorer:
     from .lexical import fit_lexical
 
     def run(fit: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         yn, ys = corpus.gold(fit)
-        head = fit_lexical("multilabel", [corpus.views[r].text for r in fit], np.hstack([yn, ys]), c=c)
+        head = fit_lexical("multilabel", [corpus.views[r].text for r in fit], np.hstack([yn, ys]))
         out = head.scores([corpus.views[r].text for r in score])
         return out[:, : yn.shape[1]], out[:, yn.shape[1] :]
 
@@ -347,7 +346,6 @@ def split_rows(corpus: Corpus, english_only: bool = False) -> tuple[np.ndarray, 
 
 
 BLENDS = (1.0, 0.7, 0.5, 0.3, 0.0)  # weight of the encoder head against the lexical head
-LEXICAL_C = (1.0, 3.0, 10.0)  # inverse L2 strength of the lexical head's regressions
 OWN_CUTS = 100  # documents a language needs in the pool to get cuts of its own (else the cuts of all)
 
 
@@ -391,10 +389,10 @@ def _cuts_by_language(corpus: Corpus, rows: np.ndarray, scores) -> dict[str, tup
 
 def compare(corpus: Corpus, features: dict[str, np.ndarray], seed: int) -> tuple[dict, dict]:
     """Every setup's CV and held-out figures, and what the shipped head is built from: the encoder head's
-    L2 strength, the lexical head's C and their blend weight (the lexical head fitted on every language's
-    texts, originals and MT), chosen on the mean over languages of the CV (out-of-fold) scores; then the cuts
-    per language (those with OWN_CUTS documents) on the blended scores, and the cuts of the encoder head alone
-    for the languages the lexical head never saw."""
+    L2 strength and its blend weight with a lexical head fitted on every language's texts (originals and MT),
+    chosen on the mean over languages of the CV (out-of-fold) scores; then the cuts per language (those with
+    OWN_CUTS documents) on the blended scores, and the cuts of the encoder head alone for the languages the
+    lexical head never saw."""
     pool, held = split_rows(corpus)
     en_pool, en_held = split_rows(corpus, english_only=True)
     table: dict[str, dict] = {}
@@ -407,25 +405,24 @@ def compare(corpus: Corpus, features: dict[str, np.ndarray], seed: int) -> tuple
                 encoder[l2] = result
     english = assess(corpus, lexical_scorer(corpus), en_pool, en_held, seed)
     table["tfidf (English texts)"] = {"cv": english.cv, "held_out": english.held_out}
-    lexical = {c: assess(corpus, lexical_scorer(corpus, c), pool, held, seed) for c in LEXICAL_C}
-    for c, result in lexical.items():
-        table[f"tfidf (all languages) C={c}"] = {"cv": result.cv, "held_out": result.held_out}
+    lexical = assess(corpus, lexical_scorer(corpus), pool, held, seed)
+    table["tfidf (all languages)"] = {"cv": lexical.cv, "held_out": lexical.held_out}
     judge_pool, judge_held = primary(corpus, pool), primary(corpus, held)
     best = None
-    for (l2, result), (c, words) in product(encoder.items(), lexical.items()):
+    for l2, result in encoder.items():
         for w in BLENDS:
-            scores = _mixed(_pick(result, judge_pool), _pick(words, judge_pool), w)
+            scores = _mixed(_pick(result, judge_pool), _pick(lexical, judge_pool), w)
             cuts = {"all": best_thresholds(corpus, judge_pool, *scores)}
             cv = _per_language(corpus, judge_pool, scores, cuts)
-            held_scores = _mixed(_pick(result, judge_held, True), _pick(words, judge_held, True), w)
+            held_scores = _mixed(_pick(result, judge_held, True), _pick(lexical, judge_held, True), w)
             row = {"cv": cv, "held_out": _per_language(corpus, judge_held, held_scores, cuts)}
-            table[f"encoder l2={l2} blend={w} tfidf C={c}"] = row
+            table[f"encoder l2={l2} blend={w}"] = row
             if best is None or sum(cv["mean"].values()) > best[0]:
-                best = (sum(cv["mean"].values()), l2, w, c, scores)
-    _, l2, w, c, scores = best
+                best = (sum(cv["mean"].values()), l2, w, scores)
+    _, l2, w, scores = best
     cuts = _cuts_by_language(corpus, judge_pool, scores)
-    held_scores = _mixed(_pick(encoder[l2], judge_held, True), _pick(lexical[c], judge_held, True), w)
-    table[f"shipped: encoder l2={l2} blend={w} tfidf C={c}, cuts per language"] = {
+    held_scores = _mixed(_pick(encoder[l2], judge_held, True), _pick(lexical, judge_held, True), w)
+    table[f"shipped: encoder l2={l2} blend={w}, cuts per language"] = {
         "cv": _per_language(corpus, judge_pool, scores, cuts),
         "held_out": _per_language(corpus, judge_held, held_scores, cuts),
     }
@@ -433,7 +430,6 @@ def compare(corpus: Corpus, features: dict[str, np.ndarray], seed: int) -> tuple
     chosen = {
         "l2": l2,
         "blend": w,
-        "lexical_c": c,
         "lexical_languages": languages,
         "cuts": {
             **{lang: list(cuts.get(lang, cuts["all"])) for lang in languages},
@@ -479,7 +475,7 @@ def train_narratives(model_dir: Path, out: Path, data_root: Path, cache_root: Pa
         centres=centres,
     )
     if chosen["blend"] < 1.0:
-        head.lexical = fit_lexical("multilabel", [corpus.views[r].text for r in rows], gold, c=chosen["lexical_c"])
+        head.lexical = fit_lexical("multilabel", [corpus.views[r].text for r in rows], gold)
         head.blend = chosen["blend"]
         head.lexical_languages = chosen["lexical_languages"]
     head.save(out)
@@ -532,8 +528,8 @@ of {CENTRE_ARTICLES} SemEval-2023 articles for {", ".join(CENTRED_ELSEWHERE)}, b
 directions that tell languages apart do not pass for narratives in a language the head never saw. In the languages
 of the training data ({", ".join(chosen["lexical_languages"])}) its probabilities are blended with a TF-IDF
 lexical head (`lexical/`, word and character n-grams, fitted on every language's texts, originals and English
-MT; C = {chosen["lexical_c"]}): {chosen["blend"]} x encoder + {round(1 - chosen["blend"], 2)} x lexical; other
-languages get the encoder head alone (zero-shot, W011).
+MT): {chosen["blend"]} x encoder + {round(1 - chosen["blend"], 2)} x lexical; other languages get the encoder
+head alone (zero-shot, W011).
 Decoding uses the hierarchy (`train.narratives.Hierarchy`): cuts (Other, narrative, sub-narrative,
 cross-domain) per language in head.json `thresholds` ({cuts}; `default`: the encoder head's cuts, for the
 languages the lexical head never saw). Narratives are of the article's domain (CC or URW) only: it comes from
@@ -550,8 +546,8 @@ cut (the rule of a head without `domain.json`).
   Research use only.
 - Command: `spinscope train narratives --data ../shared/data`
 - Protocol: a fixed held-out quarter of the documents ({metrics["held_out_documents"]}, by id hash) is never used
-  for fitting or choosing; L2 strength, the lexical head's C, blend and cuts are chosen on {metrics["folds"]}-fold
-  CV (grouped by document) of the rest. CV figures use cuts chosen on the same out-of-fold scores (slightly optimistic);
+  for fitting or choosing; L2 strength, blend and cuts are chosen on {metrics["folds"]}-fold CV (grouped by
+  document) of the rest. CV figures use cuts chosen on the same out-of-fold scores (slightly optimistic);
   held-out figures do not. The shipped head is then refitted on all documents.
 - Shipped setup: `{shipped_name}`.
 
