@@ -214,3 +214,17 @@ def test_a_name_goes_on_over_its_particles() -> None:
     assert at["speaker"] == "la Organización Mundial de la Salud"
     text = "Lo ha detto Dmitri Peskov a Mosca, secondo cui i colloqui continuano."
     assert sentence_attribution(text, 0, len(text), [], "it", lexicon)["speaker"] == "Dmitri Peskov"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Kremlin spokesman Dmitry Peskov declined to comment on the visit, telling reporters that talks were over.",
+         "Kremlin spokesman Dmitry Peskov"),
+        ("EU envoy Anna Berg left Kyiv on Friday, saying the aid would come.", "EU envoy Anna Berg"),
+        ("Prices rose sharply, saying a lot about the market.", None),  # no name opens the sentence
+        ("Russian troops shelled Kharkiv, saying it was a military target.", None),  # two words between: no name
+    ],
+)  # fmt: skip
+def test_a_participle_cue_after_the_main_clause_gives_the_sentences_opening_name(text: str, speaker: str) -> None:
+    assert sentence_attribution(text, 0, len(text), [], "en", load_lexicon())["speaker"] == speaker

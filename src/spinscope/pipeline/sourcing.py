@@ -388,6 +388,26 @@ def _without_openers(text: str, window: tuple[int, int] | None, openers: frozens
     return (spans[k][0], window[1]) if k else window
 
 
+def _opening_name(text: str, start: int, stop: int, lang: str | None) -> tuple[int, int] | None:
+    """The name that opens a sentence, with the titles inside it, as the subject of a participle cue after the
+    main clause ("Kremlin spokesman Dmitry Peskov declined to comment, telling reporters ..."): the words from the
+    start while each is capitalised, a title, a name particle or the one other lower-case word allowed ("EU
+    envoy Anna Berg"), ending at a capitalised word; None when fewer than two words are left."""
+    from .entities import name_words  # entities reads this module's lexicon syntax
+
+    around, words, spare = name_words(lang), [], 1
+    for m in _WORD.finditer(text, start, stop):
+        word = m.group()
+        if not (_capitalised(word) or around.leads(word) or word.lower() in NAME_PARTICLES):
+            if not spare or not words or not _capitalised(text[slice(*words[-1])]):
+                break
+            spare -= 1
+        words.append(m.span())
+    while words and not _capitalised(text[slice(*words[-1])]):
+        words.pop()
+    return (words[0][0], words[-1][1]) if len(words) >= 2 else None
+
+
 _PARTICIPLE = {"en": ("ing",), "es": ("ando", "iendo"), "it": ("ando", "endo"), "pt": ("ando", "endo", "indo")}
 
 
@@ -457,6 +477,8 @@ def _speaker_of(
     if cue.kind == "prefix":
         return _speaker_after(text, cue, end, lang, lexicon)
     floor = max([start, *(e + 1 for _, e in inside if e < cue.start)])
+    if text[:cue.start].rstrip().endswith(",") and text[cue.start : cue.end].endswith(_PARTICIPLE.get(lang or "", ())):
+        return _opening_name(text, start, cue.start, lang)  # "X declined to comment, telling reporters ..."
     apposed = _apposition(text, cue.start, floor, lang)  # "X, Y, dijo"
     if apposed is not None:
         return apposed
