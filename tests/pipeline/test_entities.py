@@ -398,3 +398,14 @@ def test_a_headline_fragment_the_article_never_uses_again_is_no_actor() -> None:
     }
     assert "The Truth They Will Not Print" not in actors  # spaCy: ORG, from the headline's capitals
     assert actors["Volodymyr Zelensky"] == 2  # a name in the headline that the article uses again stays
+
+
+def test_a_word_in_capitals_longer_than_an_acronym_is_asked_as_running_text() -> None:
+    from spinscope.pipeline.mention_types import retyped
+
+    text = "GINEVRA NATO"  # a dateline's city, an acronym
+    typer = _Typer({"Ginevra": "LOC", "GINEVRA": "ORG", "NATO": "ORG"})
+    assert retyped([(0, 7, "PER", None), (8, 12, "LOC", None)], text, typer) == [
+        (0, 7, "LOC", None),
+        (8, 12, "ORG", None),
+    ]

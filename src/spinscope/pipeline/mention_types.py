@@ -30,6 +30,7 @@ from .places import is_place
 NONE = "NONE"  # the head's label for a string that is no name
 FOLDER = "types"  # subfolder of the entities model folder
 SCRIPTS = ("LATIN", "CYRILLIC")  # the scripts of the silver names
+ACRONYM_LETTERS = 5  # a longer word in capitals is a name set in capitals (a dateline), not an acronym
 KNOWN = 50_000  # names whose answer is kept across documents ("Putin" is embedded once a run)
 
 
@@ -76,11 +77,11 @@ class MentionTyper:
 def retyped(mentions: list[tuple[int, int, str, None]], text: str, typer: MentionTyper) -> list[tuple]:
     """`mentions` (start, end, type, None) with the typer's types; "no name" one-word mentions left out. Known
     places keep the place type the gazetteer gave them."""
-    given = typer.types([text[a:b] for a, b, _, _ in mentions])
+    given = typer.types([_asked(text[a:b]) for a, b, _, _ in mentions])
     out = []
     for a, b, kind, actor in mentions:
         name = text[a:b]
-        said = given.get(name)
+        said = given.get(_asked(name))
         if said is None or is_place(name):
             out.append((a, b, kind, actor))
         elif said != NONE:
@@ -88,6 +89,12 @@ def retyped(mentions: list[tuple[int, int, str, None]], text: str, typer: Mentio
         elif len(name.split()) > 1 or name.isupper():
             out.append((a, b, kind, actor))  # several words or an acronym: a name, whatever its meaning
     return out
+
+
+def _asked(name: str) -> str:
+    """What the typer is asked: a word in capitals longer than an acronym as it is written in running text
+    ("GINEVRA" of a dateline reads as an organisation's acronym, "Ginevra" as the city)."""
+    return name.title() if name.isupper() and len(name) > ACRONYM_LETTERS else name
 
 
 def _in_silver_scripts(name: str) -> bool:

@@ -477,7 +477,7 @@ def _speaker_of(
     if cue.kind == "prefix":
         return _speaker_after(text, cue, end, lang, lexicon)
     floor = max([start, *(e + 1 for _, e in inside if e < cue.start)])
-    if text[:cue.start].rstrip().endswith(",") and text[cue.start : cue.end].endswith(_PARTICIPLE.get(lang or "", ())):
+    if text[: cue.start].rstrip().endswith(",") and text[cue.start : cue.end].endswith(_PARTICIPLE.get(lang or "", ())):
         return _opening_name(text, start, cue.start, lang)  # "X declined to comment, telling reporters ..."
     apposed = _apposition(text, cue.start, floor, lang)  # "X, Y, dijo"
     if apposed is not None:
