@@ -403,17 +403,18 @@ def _named_in_body(mentions: list[tuple], doc: Document) -> list[tuple]:
     headline's capitals mislead the recognisers ("The Truth They Will Not Print", "The Chessboard Nobody Wants"),
     while a real name in a headline comes back in the article ("Zelenskiy visits ..." / "Zelenskiy said")."""
     at = doc.text.find(doc.title) if doc.title else -1
-    if at < 0:
+    end = at + len(doc.title or "")
+    titled = [m for m in mentions if at >= 0 and at <= m[0] and m[1] <= end]
+    if not titled:
         return mentions
-    end = at + len(doc.title)
     rest = doc.text[:at] + "\n" + doc.text[end:]
-    out = []
-    for m in mentions:
+
+    def used_again(m: tuple) -> bool:
         words = LETTER_WORD.findall(doc.text, m[0], m[1])
-        inside = at <= m[0] and m[1] <= end
-        if not inside or (words and re.search(rf"\b{re.escape(words[-1])}\b", rest)):
-            out.append(m)
-    return out
+        return bool(words) and re.search(rf"\b{re.escape(words[-1])}\b", rest) is not None
+
+    dropped = [m for m in titled if not used_again(m)]
+    return [m for m in mentions if m not in dropped]
 
 
 def _within_sentences(raw: list[tuple[int, int, str]], starts: list[int]) -> list[tuple[int, int, str]]:

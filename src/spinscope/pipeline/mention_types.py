@@ -77,11 +77,12 @@ class MentionTyper:
 def retyped(mentions: list[tuple[int, int, str, None]], text: str, typer: MentionTyper) -> list[tuple]:
     """`mentions` (start, end, type, None) with the typer's types; "no name" one-word mentions left out. Known
     places keep the place type the gazetteer gave them."""
-    given = typer.types([_asked(text[a:b]) for a, b, _, _ in mentions])
+    asked = [_asked(text[a:b]) for a, b, _, _ in mentions]
+    given = typer.types(asked)
     out = []
-    for a, b, kind, actor in mentions:
+    for (a, b, kind, actor), question in zip(mentions, asked, strict=True):
         name = text[a:b]
-        said = given.get(_asked(name))
+        said = given.get(question)
         if said is None or is_place(name):
             out.append((a, b, kind, actor))
         elif said != NONE:

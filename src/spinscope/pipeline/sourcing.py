@@ -411,6 +411,11 @@ def _opening_name(text: str, start: int, stop: int, lang: str | None) -> tuple[i
 _PARTICIPLE = {"en": ("ing",), "es": ("ando", "iendo"), "it": ("ando", "endo"), "pt": ("ando", "endo", "indo")}
 
 
+def _participle(word: str, lang: str | None) -> bool:
+    """Whether a word has the ending of a participle or gerund of the language ("speaking", "hablando")."""
+    return word.endswith(_PARTICIPLE.get(lang or "", ()))
+
+
 def _apposition(text: str, cue_start: int, floor: int, lang: str | None = None) -> tuple[int, int] | None:
     """ "ROLE, Name," or "Name, ROLE," right before a cue ("El portavoz del Kremlin, Dmitri Peskov, dijo"): the two
     comma-separated phrases, one of them a name; the first alone when the second is a participle clause ("EU
@@ -427,7 +432,7 @@ def _apposition(text: str, cue_start: int, floor: int, lang: str | None = None) 
     if not all(1 <= word_count(region[a:b]) <= MAX_SPEAKER_WORDS for a, b in ((a1, b1), (a2, b2))):
         return None
     second = region[a2:b2].split()[0]
-    if second.islower() and second.endswith(_PARTICIPLE.get(lang or "", ())):  # "X, speaking in Brussels, said"
+    if second.islower() and _participle(second, lang):  # "X, speaking in Brussels, said"
         return floor + a1, floor + b1
     if not (_is_name(text, floor + a1, floor + b1) or _is_name(text, floor + a2, floor + b2)):
         return None
@@ -477,7 +482,7 @@ def _speaker_of(
     if cue.kind == "prefix":
         return _speaker_after(text, cue, end, lang, lexicon)
     floor = max([start, *(e + 1 for _, e in inside if e < cue.start)])
-    if text[: cue.start].rstrip().endswith(",") and text[cue.start : cue.end].endswith(_PARTICIPLE.get(lang or "", ())):
+    if text[: cue.start].rstrip().endswith(",") and _participle(text[cue.start : cue.end], lang):
         return _opening_name(text, start, cue.start, lang)  # "X declined to comment, telling reporters ..."
     apposed = _apposition(text, cue.start, floor, lang)  # "X, Y, dijo"
     if apposed is not None:
