@@ -239,11 +239,11 @@ def test_loaded_designations_and_name_variants_resolve_in_more_languages(text: s
 # (32 a language, the rules were written looking at their errors) and `actors_heldout` (16 a language, written
 # after the rules and scored once); the floors are what was measured (benchmarks/RESULTS.md).
 ACTOR_FLOORS = {
-    "actors": {"ar": (0.55, 0.58), "de": (0.88, 0.80), "en": (0.74, 0.84), "es": (0.86, 0.77), "fr": (0.82, 0.82),
-               "it": (0.85, 0.82), "pl": (0.76, 0.78), "ru": (0.89, 0.89), "uk": (0.82, 0.72)},
-    "actors_heldout": {"ar": (0.68, 0.66), "de": (0.81, 0.68), "en": (0.82, 0.80), "es": (0.83, 0.75),
-                       "fr": (0.91, 0.91), "it": (0.90, 0.76), "pl": (0.91, 0.88), "ru": (0.97, 0.99),
-                       "uk": (0.84, 0.81)},
+    "actors": {"ar": (0.63, 0.68), "de": (0.91, 0.84), "en": (0.88, 0.89), "es": (0.90, 0.80), "fr": (0.85, 0.88),
+               "it": (0.89, 0.85), "pl": (0.84, 0.84), "ru": (0.89, 0.89), "uk": (0.87, 0.74)},
+    "actors_heldout": {"ar": (0.68, 0.66), "de": (0.84, 0.71), "en": (0.94, 0.85), "es": (0.83, 0.75),
+                       "fr": (0.97, 0.97), "it": (0.91, 0.79), "pl": (0.93, 0.88), "ru": (0.97, 0.99),
+                       "uk": (0.93, 0.84)},
 }  # fmt: skip
 
 
@@ -403,9 +403,96 @@ def test_a_headline_fragment_the_article_never_uses_again_is_no_actor() -> None:
 def test_a_word_in_capitals_longer_than_an_acronym_is_asked_as_running_text() -> None:
     from spinscope.pipeline.mention_types import retyped
 
-    text = "GINEVRA NATO"  # a dateline's city, an acronym
-    typer = _Typer({"Ginevra": "LOC", "GINEVRA": "ORG", "NATO": "ORG"})
+    text = "PERUGIA NATO"  # a dateline's city (no gazetteer place), an acronym
+    typer = _Typer({"Perugia": "LOC", "PERUGIA": "ORG", "NATO": "ORG"})
     assert retyped([(0, 7, "PER", None), (8, 12, "LOC", None)], text, typer) == [
         (0, 7, "LOC", None),
         (8, 12, "ORG", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "mention", "names"),
+    [
+        ("de", "Ein Wrack liegt in der Ostsee vor Rügen.", "Ostsee vor Rügen", ["Ostsee", "Rügen"]),  # cut there
+        ("de", "Das Bundesamt für Verfassungsschutz warnt.", "Bundesamt für Verfassungsschutz", None),  # "für" stays
+        ("en", "The European Union agreed.", "The European Union", ["European Union"]),  # an article goes
+        ("en", "The Hague agreed.", "The Hague", None),  # ... not before a name of one word
+        ("es", "La ONU lo dice.", "La ONU", ["ONU"]),  # ... unless it is an acronym
+        ("uk", "Біля узбережжя Криму", "Біля узбережжя Криму", ["Криму"]),  # a preposition, lower-case words
+    ],
+)
+def test_name_parts_cut_at_words_outside_names_and_leave_articles(lang, text, mention, names) -> None:
+    from spinscope.pipeline.entities import name_parts
+
+    a = text.index(mention)
+    assert [text[x:y] for x, y in name_parts(text, a, a + len(mention), lang)] == (names or [mention])
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "mention", "plausible"),
+    [
+        ("en", "Russian forces shelled the town.", "Russian", False),  # qualifies the noun after it
+        ("en", "German Chancellor Olaf Scholz spoke.", "German", False),  # ... or the title after it
+        ("en", "Nobody trusts the Russians here.", "Russians", True),  # a group named by a noun
+        ("uk", "Російський лідер погрожує.", "Російський", False),  # a sentence's capital only
+        ("uk", "Російська Федерація погрожує.", "Російська Федерація", True),  # part of a name
+        ("pl", "Ukraińscy żołnierze walczą.", "Ukraińscy", False),
+    ],
+)
+def test_an_adjective_of_nationality_before_a_noun_is_no_actor(lang: str, text: str, mention: str, plausible) -> None:
+    from spinscope.pipeline.entities import plausible as is_plausible
+
+    a = text.index(mention)
+    assert is_plausible(text, a, a + len(mention), lang) is plausible
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "mention", "place"),
+    [
+        ("it", "Navi russe nel Mar Nero.", "Nero", "Mar Nero"),  # the word for sea leads
+        ("de", "Drohnen über dem Schwarzes Meer.", "Schwarzes", "Schwarzes Meer"),  # ... or ends the name
+        ("uk", "Кораблі у Чорному морі.", "Чорному", "Чорному морі"),
+        ("ar", "السفن في البحر الأسود.", "الأسود", "البحر الأسود"),
+        ("it", "Navi russe nel Mar Nero.", "Mar Nero", "Mar Nero"),  # recognised whole
+        ("en", "Crude rose in Texas.", "Texas", None),
+    ],
+)
+def test_a_sea_is_named_with_its_word_for_sea(lang: str, text: str, mention: str, place: str | None) -> None:
+    from spinscope.pipeline.entities import at_sea
+
+    a = text.index(mention)
+    found = at_sea(text, a, a + len(mention), lang)
+    assert (text[slice(*found)] if found else None) == place
+
+
+def test_a_persons_name_ends_in_a_capital_and_an_elided_article_is_no_part_of_a_name() -> None:
+    from spinscope.pipeline.entities import _named
+
+    text = "Світлана Гринчук повідомила"
+    assert [text[a:b] for a, b, _ in _named(text, 0, len(text), "PER", "uk")] == ["Світлана Гринчук"]
+    text = "L'OTAN et l'ONU"
+    assert [text[a:b] for a, b, _ in _named(text, 0, 6, "ORG", "fr")] == ["OTAN"]
+    assert [(text[a:b], t) for a, b, t in _named("Kherson", 0, 7, "PER", "en") for text in ["Kherson"]] == [
+        ("Kherson", "LOC")
+    ]  # a city of the war news (lexicons/places_news.txt) is a place
+
+
+def test_a_place_or_organisation_alias_inside_a_recognised_organisation_leaves_it_the_actor() -> None:
+    from spinscope.pipeline.entities import _not_inside_organisations
+
+    text = "La Misión de Observación de la ONU y la ONU"
+    mission, inner, alone = (0, 34, "ORG", None), (31, 34, "ORG", "United Nations"), (40, 43, "ORG", "United Nations")
+    yielding = frozenset({"United Nations"})
+    assert text[31:34] == text[40:43] == "ONU"
+    assert _not_inside_organisations([inner, alone], [mission], yielding) == [alone]
+    assert _not_inside_organisations([inner, alone], [mission], frozenset()) == [inner, alone]  # a person's alias
+
+
+def test_name_variants_in_other_scripts_are_one_actor() -> None:
+    from spinscope.api import analyze_all
+
+    pipeline = Pipeline.from_settings(load_settings(env={}), only=["entities"])
+    text = "Lawrow traf Peskow. Лавров и Песков молчат. لافروف"
+    (doc,) = analyze_all([Document("t", text, language="de")], pipeline, "test")
+    assert {m.attrs["actor"] for m in doc.layer("entities")} == {"Dmitry Peskov", "Sergey Lavrov"}

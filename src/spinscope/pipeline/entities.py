@@ -47,6 +47,10 @@ class NameWords:
     title_stems: tuple[str, ...] = ()
     calendar: frozenset[str] = frozenset()
     adjective: re.Pattern[str] | None = None
+    adjectives: re.Pattern[str] | None = None  # of nationality, alone before a noun
+    apart: frozenset[str] = frozenset()  # lower-case words never inside a name
+    sea_before: frozenset[str] = frozenset()  # "Mar | Nero"
+    sea_after: frozenset[str] = frozenset()  # "Schwarzes | Meer"
 
     def leads(self, word: str) -> bool:
         """Whether a word before a name is a title or an adjective of nationality."""
@@ -68,12 +72,16 @@ def name_words(lang: str | None) -> NameWords:
     entry = tomllib.loads(NAMES.read_text(encoding="utf-8")).get(lang or "", {})
     prepositions = load_lexicon().prepositions_of(lang) - NAME_PARTICLES
     titles = [t.lower() for t in entry.get("titles", [])] + sorted(prepositions)
-    adjective = entry.get("leading_adjective")
+    adjective, adjectives = entry.get("leading_adjective"), entry.get("adjectives")
     return NameWords(
         frozenset(t for t in titles if not t.endswith("*")),
         tuple(t[:-1] for t in titles if t.endswith("*")),
         frozenset(w.lower() for w in entry.get("calendar", [])),
         re.compile(adjective) if adjective else None,
+        re.compile(adjectives) if adjectives else None,
+        frozenset(entry.get("apart", [])),
+        frozenset(entry.get("sea_before", [])),
+        frozenset(entry.get("sea_after", [])),
     )
 
 
@@ -201,8 +209,21 @@ def plausible(text: str, start: int, end: int, lang: str | None) -> bool:
         _function_word(w, stops, lang) or w.lower() in around.calendar or around.leads(w) for w in words
     ):
         return False
+    if len(words) == 1 and _qualifying(text, words[0], end, around):
+        return False
     cased = [w for w in words if w.lower() != w.upper()]
     return not cased or any(w[:1].isupper() for w in cased)
+
+
+def _qualifying(text: str, word: str, end: int, around: NameWords) -> bool:
+    """An adjective of nationality alone before a lower-case word or a title qualifies it ("Russian | forces",
+    "German | Chancellor")."""
+    after = _WORD_AFTER.match(text, end)
+    return (
+        around.adjectives is not None
+        and around.adjectives.fullmatch(word.lower()) is not None
+        and (after is not None and (_lower(after.group(1)) or around.leads(after.group(1))))
+    )
 
 
 def _function_word(word: str, stops: frozenset[str], lang: str | None) -> bool:
@@ -211,8 +232,9 @@ def _function_word(word: str, stops: frozenset[str], lang: str | None) -> bool:
     return low in stops or (lang == "ar" and len(low) > 2 and low[0] in CLITICS + "أ" and low[1:] in stops)
 
 
-_NAME_PIECE = re.compile(r"[^,;]+")  # names are cut at commas and semicolons
+_NAME_PIECE = re.compile(r"[^,;()\[\]]+")  # names are cut at commas, semicolons and brackets
 _WORD_BEFORE = re.compile(r"(\w[\w'’\-]*) $")
+_WORD_AFTER = re.compile(r" (\w[\w'’\-]*)")
 _SENTENCE_BEFORE = re.compile(r"(?:^|[.!?:«\"“\n]\s*)$")
 
 
@@ -235,22 +257,59 @@ def named_from(text: str, start: int, lang: str | None, floor: int = 0) -> int:
 
 
 def name_parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[int, int]]:
-    """A recognised mention as the names it holds: cut at commas and semicolons ("Peskov, Vladimir Putin"),
-    without the lower-case words before the name ("il portavoce | Dmitry Peskov", "agli ordini di | Washington",
-    "der | USA"), without the titles and adjectives of nationality
-    that lead it (`lexicons/names.toml`: "ukrainische Präsident | Wolodymyr Selenskyj") and without function
-    words after it ("Maidan | non")."""
+    """A recognised mention as the names it holds: cut at commas, semicolons and brackets ("Peskov, Vladimir Putin") and
+    at lower-case words never inside a name ("Ostsee | vor | Rügen"), without the lower-case words before the name
+    ("il portavoce | Dmitry Peskov", "agli ordini di | Washington", "der | USA"), without the titles and
+    adjectives of nationality that lead it (`lexicons/names.toml`: "ukrainische Präsident | Wolodymyr
+    Selenskyj"), without an article before a name of two words or more or an acronym ("The | European Union",
+    "La | ONU"; "Der Spiegel" stays) and without function words after it ("Maidan | non")."""
     stops, around = stop_words(lang), name_words(lang)
     out = []
     for piece in _NAME_PIECE.finditer(text, start, end):
-        for words in _enumerated([m.span() for m in LETTER_WORD.finditer(text, *piece.span())], text, lang):
-            while len(words) > 1 and (around.leads(first := text[slice(*words[0])]) or _lower(first)):
-                words.pop(0)
-            while len(words) > 1 and text[slice(*words[-1])].lower() in stops:
-                words.pop()
-            if words:
-                out.append((words[0][0], words[-1][1]))
+        for run in _apart(text, [m.span() for m in LETTER_WORD.finditer(text, *piece.span())], around.apart):
+            for words in _enumerated(run, text, lang):
+                while len(words) > 1 and (
+                    around.leads(first := text[slice(*words[0])])
+                    or _lower(first)
+                    or (first.lower() in stops and first[:1].isupper() and _named_after_article(text, words))
+                ):
+                    words.pop(0)
+                while len(words) > 1 and text[slice(*words[-1])].lower() in stops:
+                    words.pop()
+                if words:
+                    out.append((words[0][0], words[-1][1]))
     return out
+
+
+def _named_after_article(text: str, words: list[tuple[int, int]]) -> bool:
+    """Whether the words after the first make a name without it: two words or more, or an acronym."""
+    return len(words) > 2 or (len(words) == 2 and _ACRONYM.fullmatch(text[slice(*words[1])]) is not None)
+
+
+def _apart(text: str, words: list[tuple[int, int]], apart: frozenset[str]) -> list[list[tuple[int, int]]]:
+    """The words of a mention in runs cut at the lower-case words in `apart`, which are left out."""
+    runs: list[list[tuple[int, int]]] = [[]]
+    for a, b in words:
+        if text[a:b] in apart:
+            runs.append([])
+        else:
+            runs[-1].append((a, b))
+    return [run for run in runs if run]
+
+
+def at_sea(text: str, start: int, end: int, lang: str | None) -> tuple[int, int] | None:
+    """A mention that names a sea with the word for sea beside it ("Mar | Nero", "Schwarzes | Meer",
+    "Чорного | моря", "البحر | الأسود"), as the whole place name; None when no such word stands beside it."""
+    around = name_words(lang)
+    words = LETTER_WORD.findall(text, start, end)
+    if len(words) > 1 and (words[0].lower() in around.sea_before or words[-1].lower() in around.sea_after):
+        return start, end  # "Mar Nero" recognised whole
+    if (after := _WORD_AFTER.match(text, end)) is not None and after.group(1).lower() in around.sea_after:
+        return start, after.end()
+    before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    if before is not None and before.group(1).lower() in around.sea_before:
+        return before.start(1), end
+    return None
 
 
 def _enumerated(words: list[tuple[int, int]], text: str, lang: str | None) -> list[list[tuple[int, int]]]:
@@ -355,6 +414,11 @@ class EntitiesComponent(Component):
         self.head, self.problem = fitted_head(self.folder, upstream[ENCODING].model, "entities token")
         self.typer = MentionTyper.load(self.folder / self.types) if self.types else None
 
+    @property
+    def yielding(self) -> frozenset[str]:
+        """The aliases a longer recognised organisation holding them wins over: places and organisations."""
+        return frozenset(a.name for a in self.aliases if not a.loaded and a.type != "PER")
+
     def _recognised(self, doc: Document, spec: str) -> list[tuple[int, int, str]]:
         if spec == "head":
             encoding = encoding_of(doc)
@@ -372,7 +436,8 @@ class EntitiesComponent(Component):
             for s, e in sentences
             for m in a.pattern.finditer(doc.text, s, e)
         ]
-        spec = self.ner.get(doc.language or "", self.ner.get("default", "capitalised"))
+        lang = doc.language
+        spec = self.ner.get(lang or "", self.ner.get("default", "capitalised"))
         if sentences and spec:
             raw = _within_sentences(self._recognised(doc, spec), [a for a, _ in sentences])
             floors = [0, *(end for _, end, _ in raw)][: len(raw)]
@@ -380,14 +445,16 @@ class EntitiesComponent(Component):
                 (x, y, kind, None)
                 for (start, end, t), floor in zip(raw, floors, strict=True)
                 if t in TYPE_MAP
-                for a, b in name_parts(doc.text, named_from(doc.text, start, doc.language, floor), end, doc.language)
+                for a, b, kind in _named(doc.text, named_from(doc.text, start, lang, floor), end, t, lang)
                 if plausible(doc.text, a, b, doc.language)
-                for x, y, kind in _owner_apart(doc.text, a, b, _typed(TYPE_MAP[t], doc.text[a:b]))
+                for x, y, kind in _owner_apart(doc.text, a, b, kind)
                 if not _common_noun(doc.text, x, y, kind, doc.language)
             ]
             if spec == "head" and self.head is not None and self.typer is not None:
                 recognised = retyped(recognised, doc.text, self.typer)
             recognised = _named_in_body(recognised, doc)
+            if lang != "ar":  # Arabic's recognised organisations run on past their name too often
+                found = _not_inside_organisations(found, recognised, self.yielding)
             found += [m for m in recognised if all(m[1] <= f[0] or f[1] <= m[0] for f in found)]
             if spec in ("capitalised", "head") or doc.language in self.best_effort:
                 doc.warn(Warnings.W009(lang=doc.language, detail=f"recogniser {spec!r}"))
@@ -396,6 +463,51 @@ class EntitiesComponent(Component):
             for a, b, t, name in merge(doc.text, sorted(_trimmed(doc.text, found)))
         ]
         return doc
+
+
+def _named(text: str, start: int, end: int, label: str, lang: str | None) -> list[tuple[int, int, str]]:
+    """The names of a recognised mention (`name_parts`), typed: a sea's name with its word for sea is a place, a
+    person's name ends in a capitalised word."""
+    out = []
+    for a, b in name_parts(text, start, end, lang):
+        a += _elided_article(text, a, b, lang)
+        kind = TYPE_MAP[label]
+        if kind == "PER":
+            b = _without_lower_end(text, a, b)
+        sea = at_sea(text, a, b, lang)
+        out.append((*sea, "LOC") if sea else (a, b, _typed(kind, text[a:b])))
+    return out
+
+
+_ELIDED = re.compile(r"(?i:l|dell|all|dall|nell|sull)['’](?=[A-ZÀ-Ý])")
+
+
+def _elided_article(text: str, a: int, b: int, lang: str | None) -> int:
+    """How many letters of a French or Italian mention are an article elided onto the name ("L'|OTAN",
+    "dell'|ONU")."""
+    found = _ELIDED.match(text, a, b) if lang in ("fr", "it") else None
+    return found.end() - a if found else 0
+
+
+def _without_lower_end(text: str, a: int, b: int) -> int:
+    """Where a person's name ends without the lower-case words the recogniser ran on to ("Світлана Гринчук |
+    повідомила"): a person's name ends in a capitalised word."""
+    words = [m.span() for m in LETTER_WORD.finditer(text, a, b)]
+    while len(words) > 1 and _lower(text[slice(*words[-1])]):
+        words.pop()
+    return words[-1][1] if words else b
+
+
+def _not_inside_organisations(found: list[tuple], recognised: list[tuple], yielding: frozenset[str]) -> list[tuple]:
+    """Alias mentions without those of a place or organisation (the `yielding` alias names: neither persons nor
+    loaded designations) inside a longer recognised organisation, which is the actor then ("Misión de Observación
+    de Derechos Humanos de la ONU", "Ministerstwo Obrony Rosji")."""
+    organisations = [(a, b) for a, b, kind, _ in recognised if kind == "ORG"]
+    return [
+        f
+        for f in found
+        if f[3] not in yielding or not any(a <= f[0] and f[1] <= b and b - a > f[1] - f[0] for a, b in organisations)
+    ]
 
 
 def _named_in_body(mentions: list[tuple], doc: Document) -> list[tuple]:

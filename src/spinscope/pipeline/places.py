@@ -1,7 +1,7 @@
 """Known places in every served language: the countries and time-zone cities of CLDR (through babel, kept in
-`lexicons/places.txt`), read in each language's own spelling, so a recognised name that is a place is typed LOC
-("Kiew", "Київ", "Kijów" and its cases "Kijowa", "Kijowie"). A token model that has seen few such names types
-them PER."""
+`lexicons/places.txt`) and the regions and cities of the war news CLDR lacks (`lexicons/places_news.txt`), read
+in each language's own spelling, so a recognised name that is a place is typed LOC ("Kiew", "Київ", "Kijów" and
+its cases "Kijowa", "Kijowie"). A token model that has seen few such names types them PER."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ def stems(name: str, endings: int = ENDINGS) -> set[str]:
 
 
 PLACES = Path(__file__).resolve().parents[1] / "lexicons" / "places.txt"
+NEWS_PLACES = PLACES.with_name("places_news.txt")  # hand-written: regions and cities of the war news
 
 
 def cldr_places() -> list[str]:
@@ -55,7 +56,8 @@ def cldr_places() -> list[str]:
 
 @cache
 def _place_stems() -> frozenset[str]:
-    names = PLACES.read_text(encoding="utf-8").split("\n")
+    lines = [*PLACES.read_text(encoding="utf-8").split("\n"), *NEWS_PLACES.read_text(encoding="utf-8").split("\n")]
+    names = [line for line in lines if not line.startswith("#")]
     return frozenset(stem for name in names if name for stem in stems(name, PLACE_ENDINGS))
 
 
