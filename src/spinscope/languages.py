@@ -15,7 +15,9 @@ from functools import cache
 DATASET_TO_ISO: dict[str, str] = {"en": "en", "fr": "fr", "ge": "de", "it": "it", "po": "pl", "ru": "ru"}
 DATASET_LANGS: tuple[str, ...] = tuple(DATASET_TO_ISO)
 ISO_TO_DATASET: dict[str, str] = {iso: code for code, iso in DATASET_TO_ISO.items()}
-LETTER_WORD = re.compile(r"[^\W\d_][\w'’\-]*")  # a word that starts with a letter (no figures, no "_")
+# a word that starts with a letter (no figures, no "_"), with the combining marks written on its letters (Arabic
+# vowel signs and shadda, "صوّت"; a Cyrillic stress accent), which \w leaves out
+LETTER_WORD = re.compile(r"[^\W\d_][\w'’\-\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]*")
 NOUNS_CAPITALISED = frozenset({"de", "lb"})  # languages that capitalise every noun: a capital marks no name there
 # Particles a name may hold between capitalised words ("Ursula von der Leyen", "Secretary of State X").
 NAME_PARTICLES = frozenset(

@@ -64,14 +64,15 @@ class NameWords:
 
 @cache
 def name_words(lang: str | None) -> NameWords:
-    """The language's name words, with the prepositions of the sourcing lexicon among the words that lead a name
-    without being part of it ("In | Genf" at the start of a sentence), except the particles that begin surnames
-    ("Di Maio", "De Gaulle")."""
+    """The language's name words, with the prepositions and clause openers of the sourcing lexicon among the words
+    that lead a name without being part of it ("In | Genf" at the start of a sentence), except the particles that
+    begin surnames ("Di Maio", "De Gaulle")."""
     from .sourcing import load_lexicon
 
     entry = tomllib.loads(NAMES.read_text(encoding="utf-8")).get(lang or "", {})
-    prepositions = load_lexicon().prepositions_of(lang) - NAME_PARTICLES
-    titles = [t.lower() for t in entry.get("titles", [])] + sorted(prepositions)
+    lexicon = load_lexicon()
+    prepositions = (lexicon.prepositions_of(lang) | lexicon.openers_of(lang)) - NAME_PARTICLES
+    titles = [t.lower() for t in entry.get("titles", []) + entry.get("leading", [])] + sorted(prepositions)
     adjective, adjectives = entry.get("leading_adjective"), entry.get("adjectives")
     return NameWords(
         frozenset(t for t in titles if not t.endswith("*")),
