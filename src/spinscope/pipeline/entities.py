@@ -110,6 +110,19 @@ class Alias:
     type: str
     loaded: bool
     pattern: re.Pattern[str]
+    anchors: tuple[str, ...] = ("",)  # each pattern lower-cased up to a "*", one space between words
+
+    def mentions(self, text: str, lowered: str) -> list[tuple[int, int]]:
+        """Where the alias occurs in `text` (`lowered`: its lower case, one space for any whitespace): the regex
+        runs only when one of its patterns' literal starts occurs, so an alias absent from a text costs a few
+        substring searches."""
+        if not any(anchor in lowered for anchor in self.anchors):
+            return []
+        return [m.span() for m in self.pattern.finditer(text)]
+
+
+def _anchor(pattern: str) -> str:
+    return " ".join(pattern.split()).split("*")[0].lower()
 
 
 def _read_aliases(path: Path) -> list[dict]:
@@ -140,7 +153,10 @@ def load_aliases(extra: str = "") -> tuple[Alias, ...]:
             known = merged.setdefault(a["name"], {"type": a.get("type", "MISC"), "loaded": False, "patterns": []})
             known["patterns"] += a["patterns"]
             known["loaded"] = known["loaded"] or bool(a.get("loaded", False))
-    return tuple(Alias(n, a["type"], a["loaded"], _alias_pattern(a["patterns"])) for n, a in merged.items())
+    return tuple(
+        Alias(n, a["type"], a["loaded"], _alias_pattern(a["patterns"]), tuple({_anchor(p) for p in a["patterns"]}))
+        for n, a in merged.items()
+    )
 
 
 # --- recognisers: (text, [(start, end)] stretches) -> [(start, end, type)] --------------------------------
@@ -431,12 +447,7 @@ class EntitiesComponent(Component):
 
     def __call__(self, doc: Document) -> Document:
         sentences = [(s.start, s.end) for s in doc.layer("sentences")]
-        found = [
-            (m.start(), m.end(), a.type, a.name)
-            for a in self.aliases
-            for s, e in sentences
-            for m in a.pattern.finditer(doc.text, s, e)
-        ]
+        found = _alias_mentions(doc.text, sentences, self.aliases)
         lang = doc.language
         spec = self.ner.get(lang or "", self.ner.get("default", "capitalised"))
         if sentences and spec:
@@ -497,6 +508,21 @@ def _without_lower_end(text: str, a: int, b: int) -> int:
     while len(words) > 1 and _lower(text[slice(*words[-1])]):
         words.pop()
     return words[-1][1] if words else b
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _alias_mentions(text: str, sentences: list[tuple[int, int]], aliases: Sequence[Alias]) -> list[tuple]:
+    """(start, end, type, actor name) of every alias mention that lies within one sentence, alias by alias."""
+    starts, lowered = [s for s, _ in sentences], _SPACES.sub(" ", text.lower())
+    out = []
+    for alias in aliases:
+        for a, b in alias.mentions(text, lowered):
+            k = bisect_right(starts, a) - 1
+            if k >= 0 and b <= sentences[k][1]:
+                out.append((a, b, alias.type, alias.name))
+    return out
 
 
 def _not_inside_organisations(found: list[tuple], recognised: list[tuple], yielding: frozenset[str]) -> list[tuple]:
