@@ -45,6 +45,7 @@ class NameWords:
 
     titles: frozenset[str] = frozenset()
     title_stems: tuple[str, ...] = ()
+    title_endings: tuple[str, ...] = ()  # of compounds: "Bundesfinanz|minister", "Chemie|konzern"
     calendar: frozenset[str] = frozenset()
     adjective: re.Pattern[str] | None = None
     adjectives: re.Pattern[str] | None = None  # of nationality, alone before a noun
@@ -58,6 +59,7 @@ class NameWords:
         return (
             low in self.titles
             or low.startswith(self.title_stems)
+            or low.endswith(self.title_endings)
             or (self.adjective is not None and self.adjective.fullmatch(low) is not None)
         )
 
@@ -77,6 +79,7 @@ def name_words(lang: str | None) -> NameWords:
     return NameWords(
         frozenset(t for t in titles if not t.endswith("*")),
         tuple(t[:-1] for t in titles if t.endswith("*")),
+        tuple(entry.get("title_endings", [])),
         frozenset(w.lower() for w in entry.get("calendar", [])),
         re.compile(adjective) if adjective else None,
         re.compile(adjectives) if adjectives else None,
@@ -253,21 +256,25 @@ _NAME_PIECE = re.compile(r"[^,;()\[\]]+")  # names are cut at commas, semicolons
 _WORD_BEFORE = re.compile(r"(\w[\w'’\-]*) $")
 _WORD_AFTER = re.compile(r" (\w[\w'’\-]*)")
 _SENTENCE_BEFORE = re.compile(r"(?:^|[.!?:«\"“\n]\s*)$")
+ARTICLES = frozenset({"el", "la", "los", "las", "le", "les", "il", "lo", "gli", "der", "die", "das", "the"})
 
 
 def named_from(text: str, start: int, lang: str | None, floor: int = 0) -> int:
     """Where a recognised name starts once the capitalised words just before it are taken in ("Santiago |
     Bernabéu", "Comisión | Europea", "Kylian | Mbappé"): the token head often tags the last word of a name
     alone. Not in languages that capitalise every noun, not for a mention that starts in lower case, nor over a
-    function word, a title, the first word of a sentence or the mention before (which ends at `floor`)."""
+    function word, a title, the first word of a sentence or the mention before (which ends at `floor`); an article
+    written in capitals inside a sentence is the name's first word ("según El País")."""
     if lang in NOUNS_CAPITALISED or not text[start : start + 1].isupper():
         return start
     stops, around = stop_words(lang), name_words(lang)
     while (word := _WORD_BEFORE.search(text, max(floor, start - 40), start)) is not None:
         name = word.group(1)
-        if not name[:1].isupper() or name.lower() in stops or around.leads(name) or name.lower() in around.calendar:
-            break
         if _SENTENCE_BEFORE.search(text, max(0, word.start() - 3), word.start()):
+            break
+        if name.lower() in ARTICLES and name[:1].isupper():
+            return word.start()  # "según | El País", "secondo | La Stampa": an article inside a sentence in capitals
+        if not name[:1].isupper() or name.lower() in stops or around.leads(name) or name.lower() in around.calendar:
             break
         start = word.start()
     return start
@@ -299,8 +306,10 @@ def name_parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[
 
 
 def _named_after_article(text: str, words: list[tuple[int, int]]) -> bool:
-    """Whether the words after the first make a name without it: two words or more, or an acronym."""
-    return len(words) > 2 or (len(words) == 2 and _ACRONYM.fullmatch(text[slice(*words[1])]) is not None)
+    """Whether the words after the first make a name without it: two words or more, an acronym or a known place
+    ("La | Russia" at a sentence's start; "La Stampa" stays)."""
+    rest = text[slice(*words[1])] if len(words) == 2 else ""
+    return len(words) > 2 or (len(words) == 2 and (_ACRONYM.fullmatch(rest) is not None or is_place(rest)))
 
 
 def _apart(text: str, words: list[tuple[int, int]], apart: frozenset[str]) -> list[list[tuple[int, int]]]:
@@ -484,11 +493,71 @@ def _named(text: str, start: int, end: int, label: str, lang: str | None) -> lis
     for a, b in name_parts(text, start, end, lang):
         a += _elided_article(text, a, b, lang)
         kind = TYPE_MAP[label]
+        b = _HYPHENATED.match(text, b).end()  # "Jastrzębiu|-Zdroju"
         if kind == "PER":
-            b = _without_lower_end(text, a, b)
+            b = _surname_after(text, a, _without_lower_end(text, a, b), lang)
+        if kind == "ORG" and lang in ROMANCE and text[a : a + 1].isupper():
+            b = _of_name(text, b)
+        if (club := _club(text, a, b)) is not None:
+            out.append((*club, "ORG"))
+            continue
         sea = at_sea(text, a, b, lang)
         out.append((*sea, "LOC") if sea else (a, b, _typed(kind, text[a:b])))
     return out
+
+
+_HYPHENATED = re.compile(r"(?:-[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ][\w'’]*)?")
+ROMANCE = frozenset({"es", "it", "fr", "pt", "ca", "ro"})
+_OF_NAME = re.compile(r" (?:de la|de las|de los|del|de|di|della|delle|dei|degli|des|du|de l['’]|dell['’]|da|do|dos)"
+                      r" ?((?:[A-ZÀ-ÖØ-Þ][\w'’\-]*)(?: [A-ZÀ-ÖØ-Þ][\w'’\-]*)*)")  # fmt: skip
+
+
+def _of_name(text: str, end: int) -> int:
+    """Where a Romance organisation's name ends with the "of ..." part the token head left out ("Organización
+    Mundial | de la Salud", "Generalitat | de Catalunya"); not over a known place ("Ministerio de Defensa | de
+    España")."""
+    found = _OF_NAME.match(text, end)
+    if found is None or is_place(LETTER_WORD.findall(found.group(1))[0]):
+        return end
+    return found.end()
+
+
+_SURNAME = re.compile(r"(?: [A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ][\w'’\-]*){1,3}")
+
+
+def _surname_after(text: str, start: int, end: int, lang: str | None) -> int:
+    """Where a person known by one word ends once the capitalised words right after it are taken in ("Rafał |
+    Augustyniak", "Recep | Tayyip Erdogan"): the token head often tags a first name alone. Not over a title, a
+    calendar word, a function word or a known place; not in languages that capitalise every noun."""
+    if lang in NOUNS_CAPITALISED or " " in text[start:end].strip() or not text[start : start + 1].isupper():
+        return end
+    found = _SURNAME.match(text, end)
+    if found is None:
+        return end
+    stops, around = stop_words(lang), name_words(lang)
+    for word in LETTER_WORD.finditer(text, found.start(), found.end()):
+        name = word.group()
+        if name.lower() in stops or around.leads(name) or name.lower() in around.calendar or is_place(name):
+            break
+        end = word.end()
+    return end
+
+
+CLUB_MARKS = frozenset({"FC", "AC", "AS", "SC", "SV", "VfB", "VfL", "TSG", "SSC", "CF", "CD", "UD", "RC", "OGC", "RB"})
+
+
+def _club(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A sports club named with its mark before or after the place or name ("FC | Bayern München", "Chelsea |
+    FC"): the whole name, an organisation; None without a mark."""
+    before = _WORD_BEFORE.search(text, max(0, start - 6), start)
+    after = _WORD_AFTER.match(text, end)
+    if before is not None and before.group(1) in CLUB_MARKS:
+        start = before.start(1)
+    elif after is not None and after.group(1) in CLUB_MARKS:
+        end = after.end()
+    else:
+        return None
+    return start, end
 
 
 _ELIDED = re.compile(r"(?i:l|dell|all|dall|nell|sull)['’](?=[A-ZÀ-Ý])")
