@@ -229,7 +229,7 @@ def plausible(text: str, start: int, end: int, lang: str | None) -> bool:
         _function_word(w, stops, lang) or w.lower() in around.calendar or around.leads(w) for w in words
     ):
         return False
-    if len(words) == 1 and _qualifying(text, words[0], end, around):
+    if len(words) == 1 and (_qualifying(text, words[0], end, around) or _elided(text, start, end)):
         return False
     cased = [w for w in words if w.lower() != w.upper()]
     return not cased or any(w[:1].isupper() for w in cased)
@@ -244,6 +244,11 @@ def _qualifying(text: str, word: str, end: int, around: NameWords) -> bool:
         and around.adjectives.fullmatch(word.lower()) is not None
         and (after is not None and (_lower(after.group(1)) or around.leads(after.group(1))))
     )
+
+
+def _elided(text: str, start: int, end: int) -> bool:
+    """A letter elided before an apostrophe ("C'era", "L'anno"): a word's first letter, not a name."""
+    return end - start == 1 and text[end : end + 1] in ("'", "’")
 
 
 def _function_word(word: str, stops: frozenset[str], lang: str | None) -> bool:
