@@ -535,3 +535,11 @@ def test_an_article_in_capitals_inside_a_sentence_starts_the_name_and_one_before
     assert [text[a:b] for a, b in name_parts(text, 0, len("La Russia"), "it")] == ["Russia"]
     text = "La Stampa scrive."
     assert [text[a:b] for a, b in name_parts(text, 0, len("La Stampa"), "it")] == ["La Stampa"]
+
+
+def test_a_share_button_is_no_actor() -> None:
+    from spinscope.pipeline.entities import _off_page_furniture
+
+    text = "Teilen | Twittern | E-Mail\nRainer Vollmer schreibt aus Berlin."
+    found = [(text.index(w), text.index(w) + len(w), "PER", None) for w in ("Twittern", "Rainer Vollmer")]
+    assert _off_page_furniture(text, found) == found[1:]

@@ -24,6 +24,7 @@ from ..data import Document
 from ..errors import ConfigError, Errors, Warnings
 from ..languages import LETTER_WORD, NAME_PARTICLES, NOUNS_CAPITALISED, stop_words
 from ..models import model_path
+from ..readers.txt import chrome
 from ..registry import components
 from .actors import ENTITIES_SCHEMA, actor_records, merge
 from .base import Component, Facet, Field, Table
@@ -478,7 +479,7 @@ class EntitiesComponent(Component):
             ]
             if spec == "head" and self.head is not None and self.typer is not None:
                 recognised = retyped(recognised, doc.text, self.typer)
-            recognised = _named_in_body(recognised, doc)
+            recognised = _named_in_body(_off_page_furniture(doc.text, recognised), doc)
             if lang != "ar":  # Arabic's recognised organisations run on past their name too often
                 found = _not_inside_organisations(found, recognised, self.yielding)
             found += [m for m in recognised if all(m[1] <= f[0] or f[1] <= m[0] for f in found)]
@@ -609,6 +610,16 @@ def _not_inside_organisations(found: list[tuple], recognised: list[tuple], yield
         for f in found
         if f[3] not in yielding or not any(a <= f[0] and f[1] <= b and b - a > f[1] - f[0] for a, b in organisations)
     ]
+
+
+_BUTTON_LINE = re.compile(r"[^\n]*[|·•][^\n]*")
+
+
+def _off_page_furniture(text: str, mentions: list[tuple]) -> list[tuple]:
+    """The recognised mentions outside lines of page furniture ("Share | Tweet | Print", "Teilen | Twittern",
+    `readers.txt.chrome`): a button's label is no actor."""
+    lines = [m.span() for m in _BUTTON_LINE.finditer(text) if chrome(m.group().strip())]
+    return [m for m in mentions if not any(a <= m[0] < b for a, b in lines)] if lines else mentions
 
 
 def _named_in_body(mentions: list[tuple], doc: Document) -> list[tuple]:
