@@ -12,7 +12,8 @@ from spinscope.errors import ConfigError
 from spinscope.eval.sourcing import read_cases, target_scores
 from spinscope.pipeline import Pipeline
 from spinscope.pipeline.actors import actor_records, same_actor
-from spinscope.pipeline.entities import load_aliases, name_parts, plausible
+from spinscope.pipeline.entities import load_aliases
+from spinscope.pipeline.names import name_parts, plausible
 from spinscope.pipeline.token_ner import decode
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "sourcing_cases.toml"
@@ -262,23 +263,23 @@ def test_actor_mentions_hold_their_floors_in_nine_languages(folder: str) -> None
 
 
 def test_an_office_holders_country_or_organisation_is_apart_from_the_name() -> None:
-    from spinscope.pipeline.entities import _owner_apart
+    from spinscope.pipeline.names import owner_apart
 
     text = "прем'єр-міністр Угорщини Віктор Орбан і генсек NATO Jens Stoltenberg"
     a = text.index("Угорщини")
-    assert _owner_apart(text, a, text.index(" і"), "PER") == [
+    assert owner_apart(text, a, text.index(" і"), "PER") == [
         (a, a + len("Угорщини"), "LOC"),
         (text.index("Віктор"), text.index(" і"), "PER"),
     ]
     b = text.index("NATO")
-    assert _owner_apart(text, b, len(text), "PER")[0] == (b, b + 4, "ORG")
-    assert _owner_apart(text, text.index("Віктор"), text.index(" і"), "PER") == [
+    assert owner_apart(text, b, len(text), "PER")[0] == (b, b + 4, "ORG")
+    assert owner_apart(text, text.index("Віктор"), text.index(" і"), "PER") == [
         (text.index("Віктор"), text.index(" і"), "PER")
     ]
 
 
 def test_a_name_takes_in_the_capitalised_words_just_before_it() -> None:
-    from spinscope.pipeline.entities import named_from
+    from spinscope.pipeline.names import named_from
 
     text = "Ganó en el Santiago Bernabéu. Marcó Kylian Mbappé; la Casa Blanca calla."
     assert named_from(text, text.index("Bernabéu"), "es") == text.index("Santiago")
@@ -290,24 +291,24 @@ def test_a_name_takes_in_the_capitalised_words_just_before_it() -> None:
 
 
 def test_german_nouns_after_an_article_are_no_people_or_places() -> None:
-    from spinscope.pipeline.entities import _common_noun
+    from spinscope.pipeline.names import common_noun
 
     text = "Die EZB hob den Leitzins, im Osten wächst die Wut, und die Ukraine wartet auf Scholz."
     at = {w: (text.index(w), text.index(w) + len(w)) for w in ("Leitzins", "Osten", "Ukraine", "Scholz")}
-    assert _common_noun(text, *at["Leitzins"], "PER", "de") and _common_noun(text, *at["Osten"], "LOC", "de")
-    assert not _common_noun(text, *at["Ukraine"], "LOC", "de")  # a known place
-    assert not _common_noun(text, *at["Scholz"], "PER", "de")  # no article
-    assert not _common_noun(text, *at["Leitzins"], "PER", "en")
+    assert common_noun(text, *at["Leitzins"], "PER", "de") and common_noun(text, *at["Osten"], "LOC", "de")
+    assert not common_noun(text, *at["Ukraine"], "LOC", "de")  # a known place
+    assert not common_noun(text, *at["Scholz"], "PER", "de")  # no article
+    assert not common_noun(text, *at["Leitzins"], "PER", "en")
     russe = "dort der böse Russe, hier Scholz"
-    assert _common_noun(russe, russe.index("Russe"), russe.index(","), "LOC", "de")
+    assert common_noun(russe, russe.index("Russe"), russe.index(","), "LOC", "de")
     arabic = "قالت الرئاسة إن العراق والمدن"
     at = {w: (arabic.index(w), arabic.index(w) + len(w)) for w in ("الرئاسة", "العراق", "والمدن")}
-    assert _common_noun(arabic, *at["الرئاسة"], "LOC", "ar") and _common_noun(arabic, *at["والمدن"], "LOC", "ar")
-    assert not _common_noun(arabic, *at["العراق"], "LOC", "ar")  # a known place
+    assert common_noun(arabic, *at["الرئاسة"], "LOC", "ar") and common_noun(arabic, *at["والمدن"], "LOC", "ar")
+    assert not common_noun(arabic, *at["العراق"], "LOC", "ar")  # a known place
 
 
 def test_arabic_clitics_before_places_start_a_name() -> None:
-    from spinscope.pipeline.entities import name_parts
+    from spinscope.pipeline.names import name_parts
 
     text = "زار مصر وتونس والمغرب"
     parts = [text[a:b] for a, b in name_parts(text, text.index("مصر"), len(text), "ar")]
@@ -428,7 +429,7 @@ def test_a_word_in_capitals_longer_than_an_acronym_is_asked_as_running_text() ->
     ],
 )
 def test_name_parts_cut_at_words_outside_names_and_leave_articles(lang, text, mention, names) -> None:
-    from spinscope.pipeline.entities import name_parts
+    from spinscope.pipeline.names import name_parts
 
     a = text.index(mention)
     assert [text[x:y] for x, y in name_parts(text, a, a + len(mention), lang)] == (names or [mention])
@@ -448,7 +449,7 @@ def test_name_parts_cut_at_words_outside_names_and_leave_articles(lang, text, me
     ],
 )
 def test_an_adjective_of_nationality_before_a_noun_is_no_actor(lang: str, text: str, mention: str, plausible) -> None:
-    from spinscope.pipeline.entities import plausible as is_plausible
+    from spinscope.pipeline.names import plausible as is_plausible
 
     a = text.index(mention)
     assert is_plausible(text, a, a + len(mention), lang) is plausible
@@ -466,7 +467,7 @@ def test_an_adjective_of_nationality_before_a_noun_is_no_actor(lang: str, text: 
     ],
 )
 def test_a_sea_is_named_with_its_word_for_sea(lang: str, text: str, mention: str, place: str | None) -> None:
-    from spinscope.pipeline.entities import at_sea
+    from spinscope.pipeline.names import at_sea
 
     a = text.index(mention)
     found = at_sea(text, a, a + len(mention), lang)
@@ -474,13 +475,13 @@ def test_a_sea_is_named_with_its_word_for_sea(lang: str, text: str, mention: str
 
 
 def test_a_persons_name_ends_in_a_capital_and_an_elided_article_is_no_part_of_a_name() -> None:
-    from spinscope.pipeline.entities import _named
+    from spinscope.pipeline.names import names_in
 
     text = "Світлана Гринчук повідомила"
-    assert [text[a:b] for a, b, _ in _named(text, 0, len(text), "PER", "uk")] == ["Світлана Гринчук"]
+    assert [text[a:b] for a, b, _ in names_in(text, 0, len(text), "PER", "uk")] == ["Світлана Гринчук"]
     text = "L'OTAN et l'ONU"
-    assert [text[a:b] for a, b, _ in _named(text, 0, 6, "ORG", "fr")] == ["OTAN"]
-    assert [(text[a:b], t) for a, b, t in _named("Kherson", 0, 7, "PER", "en") for text in ["Kherson"]] == [
+    assert [text[a:b] for a, b, _ in names_in(text, 0, 6, "ORG", "fr")] == ["OTAN"]
+    assert [(text[a:b], t) for a, b, t in names_in("Kherson", 0, 7, "PER", "en") for text in ["Kherson"]] == [
         ("Kherson", "LOC")
     ]  # a city of the war news (lexicons/places_news.txt) is a place
 
@@ -520,14 +521,14 @@ def test_name_variants_in_other_scripts_are_one_actor() -> None:
     ],
 )  # fmt: skip
 def test_a_recognised_name_is_completed(lang: str, text: str, mention: str, label: str, names) -> None:
-    from spinscope.pipeline.entities import _named
+    from spinscope.pipeline.names import names_in
 
     a = text.index(mention)
-    assert [(text[x:y], t) for x, y, t in _named(text, a, a + len(mention), label, lang)] == names
+    assert [(text[x:y], t) for x, y, t in names_in(text, a, a + len(mention), label, lang)] == names
 
 
 def test_an_article_in_capitals_inside_a_sentence_starts_the_name_and_one_before_a_place_goes() -> None:
-    from spinscope.pipeline.entities import name_parts, named_from
+    from spinscope.pipeline.names import name_parts, named_from
 
     text = "Según El País, la guerra sigue."
     assert named_from(text, text.index("País"), "es") == text.index("El País")

@@ -333,7 +333,7 @@ def _arabic_speaker(spans: list[tuple[int, int]], words: list[str], prepositions
     """An Arabic speaker window without the time phrase before the speaker ("مساء الأحد | مدير جهاز الإسعاف") and
     cut at the first phrase of time or place after two words ("أنطونيو غوتيريش | في بيان", "بيسكوف |
     للصحافيين" (to the journalists), "وتركيا | الخميس")."""
-    from .entities import name_words  # entities reads this module's lexicon syntax
+    from .names import name_words  # names reads this module's lexicon syntax
 
     calendar = name_words("ar").calendar | _ARABIC_TIME
     while len(spans) > 1 and words[0] in calendar:
@@ -393,7 +393,7 @@ def _opening_name(text: str, start: int, stop: int, lang: str | None) -> tuple[i
     main clause ("Kremlin spokesman Dmitry Peskov declined to comment, telling reporters ..."): the words from the
     start while each is capitalised, a title, a name particle or the one other lower-case word allowed ("EU
     envoy Anna Berg"), ending at a capitalised word; None when fewer than two words are left."""
-    from .entities import name_words  # entities reads this module's lexicon syntax
+    from .names import name_words  # names reads this module's lexicon syntax
 
     around, words, spare = name_words(lang), [], 1
     for m in _WORD.finditer(text, start, stop):

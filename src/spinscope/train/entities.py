@@ -24,8 +24,9 @@ from ..eval.entities import gold_cases, gold_mentions, mention_f1
 from ..eval.formats import resolve_data_root
 from ..languages import DATASET_TO_ISO
 from ..pipeline.encoder import EncoderModel, Encoding
-from ..pipeline.entities import TYPE_MAP, natasha_recogniser, spacy_recogniser
+from ..pipeline.entities import natasha_recogniser, spacy_recogniser
 from ..pipeline.linear_head import LinearHead, encoder_identity
+from ..pipeline.names import TYPE_MAP
 from ..pipeline.token_ner import OUTSIDE, decode
 from .corpus import corpus_articles, encode_corpus
 
