@@ -242,10 +242,10 @@ def test_loaded_designations_and_name_variants_resolve_in_more_languages(text: s
 ACTOR_FLOORS = {
     "actors": {"ar": (0.69, 0.74), "de": (0.91, 0.84), "en": (0.90, 0.90), "es": (0.93, 0.82), "fr": (0.87, 0.88),
                "it": (0.90, 0.84), "pl": (0.84, 0.84), "ru": (0.89, 0.89), "uk": (0.87, 0.74)},
-    "actors_heldout": {"ar": (0.68, 0.66), "de": (0.84, 0.71), "en": (0.94, 0.85), "es": (0.83, 0.75),
+    "actors_heldout": {"ar": (0.68, 0.66), "de": (0.87, 0.71), "en": (0.94, 0.85), "es": (0.83, 0.75),
                        "fr": (0.97, 0.97), "it": (0.91, 0.79), "pl": (0.93, 0.88), "ru": (0.97, 0.99),
                        "uk": (0.93, 0.84)},
-    "actors_blind": {"ar": (0.56, 0.62), "de": (0.75, 0.69), "en": (0.90, 0.80), "es": (0.75, 0.69),
+    "actors_blind": {"ar": (0.56, 0.62), "de": (0.79, 0.69), "en": (0.90, 0.80), "es": (0.75, 0.69),
                      "fr": (0.81, 0.87), "it": (0.87, 0.71), "pl": (0.76, 0.71), "ru": (0.90, 0.96),
                      "uk": (0.83, 0.81)},
 }  # fmt: skip
@@ -301,6 +301,10 @@ def test_german_nouns_after_an_article_are_no_people_or_places() -> None:
     assert not common_noun(text, *at["Leitzins"], "PER", "en")
     russe = "dort der böse Russe, hier Scholz"
     assert common_noun(russe, russe.index("Russe"), russe.index(","), "LOC", "de")
+    orgs = "die Panzerbrigade, der Bundestag und die AfD"
+    at = {w: (orgs.index(w), orgs.index(w) + len(w)) for w in ("Panzerbrigade", "Bundestag", "AfD")}
+    assert common_noun(orgs, *at["Panzerbrigade"], "ORG", "de")  # an organisation by its type only
+    assert not common_noun(orgs, *at["Bundestag"], "ORG", "de") and not common_noun(orgs, *at["AfD"], "ORG", "de")
     arabic = "قالت الرئاسة إن العراق والمدن"
     at = {w: (arabic.index(w), arabic.index(w) + len(w)) for w in ("الرئاسة", "العراق", "والمدن")}
     assert common_noun(arabic, *at["الرئاسة"], "LOC", "ar") and common_noun(arabic, *at["والمدن"], "LOC", "ar")
@@ -369,7 +373,7 @@ def test_the_mention_typer_retypes_and_drops_only_one_word_non_names() -> None:
     [
         ("de", "Wie das ZDF und Interfax berichteten, sprach Putin am Abend in Frankfurt über die Hintermänner.",
          [("Interfax", "ORG"), ("Putin", "PER"), ("Frankfurt", "LOC")]),  # the token head: Interfax PER
-        ("de", "Das Nachrichtenmagazin berichtete, die Hintermänner seien bekannt.", []),  # head: ORG
+        ("de", "Laut Nachrichtenmagazin seien Hintermänner bekannt.", []),  # head: ORG
         ("uk", "Державній службі відомо, що Lockheed Martin постачає зброю.", [("Lockheed Martin", "ORG")]),
     ],
 )  # fmt: skip

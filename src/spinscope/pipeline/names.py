@@ -30,6 +30,7 @@ class NameWords:
     titles: frozenset[str] = frozenset()
     title_stems: tuple[str, ...] = ()
     title_endings: tuple[str, ...] = ()  # of compounds: "Bundesfinanz|minister", "Chemie|konzern"
+    institution_endings: tuple[str, ...] = ()  # of organisations named like nouns: "Bundes|tag", "Bundes|wehr"
     calendar: frozenset[str] = frozenset()
     adjective: re.Pattern[str] | None = None
     adjectives: re.Pattern[str] | None = None  # of nationality, alone before a noun
@@ -64,6 +65,7 @@ def name_words(lang: str | None) -> NameWords:
         frozenset(t for t in titles if not t.endswith("*")),
         tuple(t[:-1] for t in titles if t.endswith("*")),
         tuple(entry.get("title_endings", [])),
+        tuple(entry.get("institution_endings", [])),
         frozenset(w.lower() for w in entry.get("calendar", [])),
         re.compile(adjective) if adjective else None,
         re.compile(adjectives) if adjectives else None,
@@ -351,20 +353,27 @@ _GERMAN_ARTICLE = re.compile(
 
 
 def common_noun(text: str, a: int, b: int, kind: str, lang: str | None) -> bool:
-    """A one-word person or place that is a common noun by its article. German: after an article ("der
-    Leitzins", "die Zeche", "im Osten", "der Russe"): German capitalises every noun, and names of people take
-    no article. Arabic: a place with the article written on it ("الرئاسة", "والمدن"), which has no capitals to
-    go by. Known places ("die Ukraine", "العراق") stay; so do the alias table's ("der Kreml"), matched before."""
+    """A one-word person, place or organisation that is a common noun by its article. German: after an article
+    ("der Leitzins", "die Zeche", "im Osten", "der Russe", "die Panzerbrigade"): German capitalises every noun,
+    and names of people take no article; an organisation stays when it reads as one ("der Bundestag", "die AfD").
+    Arabic: a place with the article written on it ("الرئاسة", "والمدن"), which has no capitals to go by. Known
+    places ("die Ukraine", "العراق") stay; so do the alias table's ("der Kreml"), matched before."""
     name = text[a:b]
     if " " in name:
         return False
-    if lang == "de" and kind in ("PER", "LOC"):
+    if lang == "de" and (kind in ("PER", "LOC") or (kind == "ORG" and not _institution(name, lang))):
         noun = _GERMAN_ARTICLE.search(text, max(0, a - 40), a) is not None
     elif lang == "ar" and kind == "LOC":
         noun = name.startswith(ARTICLE) or (name[:1] in CLITICS and name[1:].startswith(ARTICLE))
     else:
         return False
     return noun and not is_place(name)  # the gazetteer only where a language rule calls a name a noun
+
+
+def _institution(name: str, lang: str | None) -> bool:
+    """A one-word organisation that is one whatever its article: two capitals or more ("AfD", "BlackRock") or an
+    institution's ending (`names.toml` `institution_endings`: "Bundes|tag", "Verfassungs|schutz")."""
+    return sum(ch.isupper() for ch in name) > 1 or name.lower().endswith(name_words(lang).institution_endings)
 
 
 def _typed(kind: str, name: str) -> str:
