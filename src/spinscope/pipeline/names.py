@@ -377,6 +377,6 @@ def _institution(name: str, lang: str | None) -> bool:
 
 
 def _typed(kind: str, name: str) -> str:
-    """A person or organisation the recogniser found that is a known country or city is a place (a group stays:
-    "Russian" is no place)."""
-    return "LOC" if kind in ("PER", "ORG") and is_place(name) else kind
+    """A person, organisation or other name the recogniser found that is a known country or city is a place
+    ("PARIS" of a French dateline, MISC to spaCy; a group stays: "Russian" is no place)."""
+    return "LOC" if kind in ("PER", "ORG", "MISC") and is_place(name) else kind
