@@ -310,13 +310,14 @@ def _not_inside_organisations(found: list[tuple], recognised: list[tuple], yield
     ]
 
 
-_BUTTON_LINE = re.compile(r"[^\n]*[|·•][^\n]*")
-
-
 def _off_page_furniture(text: str, mentions: list[tuple]) -> list[tuple]:
     """The recognised mentions outside lines of page furniture ("Share | Tweet | Print", "Teilen | Twittern",
     `readers.txt.chrome`): a button's label is no actor."""
-    lines = [m.span() for m in _BUTTON_LINE.finditer(text) if chrome(m.group().strip())]
+    lines, start = [], 0
+    for line in text.split("\n"):
+        if any(bar in line for bar in "|·•") and chrome(line.strip()):
+            lines.append((start, start + len(line)))
+        start += len(line) + 1
     return [m for m in mentions if not any(a <= m[0] < b for a, b in lines)] if lines else mentions
 
 
