@@ -259,7 +259,7 @@ def names_in(text: str, start: int, end: int, label: str, lang: str | None) -> l
 _HYPHENATED = re.compile(r"(?:-[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ][\w'’]*)?")
 ROMANCE = frozenset({"es", "it", "fr", "pt", "ca", "ro"})
 _OF_NAME = re.compile(r" (?:de la|de las|de los|del|de|di|della|delle|dei|degli|des|du|de l['’]|dell['’]|da|do|dos)"
-                      r" ?((?:[A-ZÀ-ÖØ-Þ][\w'’\-]*)(?: [A-ZÀ-ÖØ-Þ][\w'’\-]*)*)")  # fmt: skip
+                      r" ?((?:[A-ZÀ-ÖØ-Þ][\w'’\-]*)(?: [A-ZÀ-ÖØ-Þ][\w'’\-]*){0,4})")  # fmt: skip
 
 
 def _of_name(text: str, end: int) -> int:
