@@ -31,7 +31,7 @@ from .base import Component, Facet, Field, Table
 from .encoder import ENCODING, encoding_of
 from .linear_head import LinearHead, fitted_head
 from .mention_types import MentionTyper, retyped
-from .names import CONJUNCTIONS, TYPE_MAP, common_noun, named_from, names_in, owner_apart, plausible
+from .names import CAPITALS, CONJUNCTIONS, TYPE_MAP, common_noun, named_from, names_in, owner_apart, plausible
 from .sourcing import _entry_regex
 from .token_ner import decode, token_labels
 
@@ -40,7 +40,7 @@ ALIASES = Path(__file__).resolve().parent.parent / "lexicons" / "aliases.toml"
 
 MAX_STRETCH = 20_000  # characters a recogniser reads at once
 TYPES = ("PER", "ORG", "LOC", "GROUP", "MISC")
-_CAPITALISED = re.compile(r"(?<![\w])(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ][\w'’\-]+)(?:\s+[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ][\w'’\-]+){0,3}")
+_CAPITALISED = re.compile(rf"(?<![\w])(?:[{CAPITALS}][\w'’\-]+)(?:\s+[{CAPITALS}][\w'’\-]+){{0,3}}")
 
 
 @dataclass(frozen=True)
@@ -264,9 +264,9 @@ class EntitiesComponent(Component):
                 for (start, end, t), floor in zip(raw, floors, strict=True)
                 if t in TYPE_MAP
                 for a, b, kind in names_in(doc.text, named_from(doc.text, start, lang, floor), end, t, lang)
-                if plausible(doc.text, a, b, doc.language)
+                if plausible(doc.text, a, b, lang)
                 for x, y, kind in owner_apart(doc.text, a, b, kind)
-                if not common_noun(doc.text, x, y, kind, doc.language)
+                if not common_noun(doc.text, x, y, kind, lang)
             ]
             if spec == "head" and self.head is not None and self.typer is not None:
                 recognised = retyped(recognised, doc.text, self.typer)

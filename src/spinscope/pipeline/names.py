@@ -20,6 +20,7 @@ from ..languages import LETTER_WORD, NAME_PARTICLES, NOUNS_CAPITALISED, stop_wor
 from .places import ARTICLE, CLITICS, clitic, is_place
 
 NAMES = Path(__file__).resolve().parent.parent / "lexicons" / "names.toml"
+CAPITALS = "A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ"  # a regex class body: the capitals of the served Latin and Cyrillic scripts
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,7 @@ def plausible(text: str, start: int, end: int, lang: str | None) -> bool:
     no capitals to go by). Function words are spaCy's stop words of the language."""
     words = LETTER_WORD.findall(text, start, end)
     stops, around = stop_words(lang), name_words(lang)
-    if not words or all(
-        _function_word(w, stops, lang) or w.lower() in around.calendar or around.leads(w) for w in words
-    ):
+    if not words or all(_no_name_word(w, stops, around, lang) for w in words):
         return False
     if len(words) == 1 and (_qualifying(text, words[0], end, around) or _elided(text, start, end)):
         return False
@@ -122,6 +121,11 @@ def _qualifying(text: str, word: str, end: int, around: NameWords) -> bool:
 def _elided(text: str, start: int, end: int) -> bool:
     """A letter elided before an apostrophe ("C'era", "L'anno"): a word's first letter, not a name."""
     return end - start == 1 and text[end : end + 1] in ("'", "’")
+
+
+def _no_name_word(word: str, stops: frozenset[str], around: NameWords, lang: str | None) -> bool:
+    """A word no name is made of: a function word, a calendar word, or one that leads a name (a title)."""
+    return _function_word(word, stops, lang) or word.lower() in around.calendar or around.leads(word)
 
 
 def _function_word(word: str, stops: frozenset[str], lang: str | None) -> bool:
@@ -152,7 +156,7 @@ def named_from(text: str, start: int, lang: str | None, floor: int = 0) -> int:
             break
         if name.lower() in ARTICLES and name[:1].isupper():
             return word.start()  # "según | El País", "secondo | La Stampa": an article inside a sentence in capitals
-        if not name[:1].isupper() or name.lower() in stops or around.leads(name) or name.lower() in around.calendar:
+        if not name[:1].isupper() or _no_name_word(name, stops, around, lang):
             break
         start = word.start()
     return start
@@ -239,10 +243,9 @@ def _lower(word: str) -> bool:
 def names_in(text: str, start: int, end: int, label: str, lang: str | None) -> list[tuple[int, int, str]]:
     """The names of a recognised mention (`name_parts`), typed: a sea's name with its word for sea is a place, a
     person's name ends in a capitalised word."""
-    out = []
+    out, kind = [], TYPE_MAP[label]
     for a, b in name_parts(text, start, end, lang):
         a += _elided_article(text, a, b, lang)
-        kind = TYPE_MAP[label]
         b = _HYPHENATED.match(text, b).end()  # "Jastrzębiu|-Zdroju"
         if kind == "PER":
             b = _surname_after(text, a, _without_lower_end(text, a, b), lang)
@@ -256,7 +259,7 @@ def names_in(text: str, start: int, end: int, label: str, lang: str | None) -> l
     return out
 
 
-_HYPHENATED = re.compile(r"(?:-[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ][\w'’]*)?")
+_HYPHENATED = re.compile(rf"(?:-[{CAPITALS}][\w'’]*)?")
 ROMANCE = frozenset({"es", "it", "fr", "pt", "ca", "ro"})
 _OF_NAME = re.compile(r" (?:de la|de las|de los|del|de|di|della|delle|dei|degli|des|du|de l['’]|dell['’]|da|do|dos)"
                       r" ?((?:[A-ZÀ-ÖØ-Þ][\w'’\-]*)(?: [A-ZÀ-ÖØ-Þ][\w'’\-]*){0,4})")  # fmt: skip
@@ -272,7 +275,7 @@ def _of_name(text: str, end: int) -> int:
     return found.end()
 
 
-_SURNAME = re.compile(r"(?: [A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ][\w'’\-]*){1,3}")
+_SURNAME = re.compile(rf"(?: [{CAPITALS}][\w'’\-]*){{1,3}}")
 
 
 def _surname_after(text: str, start: int, end: int, lang: str | None) -> int:
@@ -287,7 +290,7 @@ def _surname_after(text: str, start: int, end: int, lang: str | None) -> int:
     stops, around = stop_words(lang), name_words(lang)
     for word in LETTER_WORD.finditer(text, found.start(), found.end()):
         name = word.group()
-        if name.lower() in stops or around.leads(name) or name.lower() in around.calendar or is_place(name):
+        if _no_name_word(name, stops, around, lang) or is_place(name):
             break
         end = word.end()
     return end
