@@ -15,7 +15,7 @@ from spinscope.eval.formats import read_roles
 from spinscope.eval.scorers import role_scores
 from spinscope.labels import ROLES
 from spinscope.pipeline import Pipeline
-from spinscope.pipeline.roles import FINES, MAINS, MentionRoles, ranked_fines
+from spinscope.pipeline.roles import CLEAR, FINES, MAINS, MentionRoles, ranked_fines
 from spinscope.schema import check_offsets, validate
 from spinscope.writers.record import to_record
 from tests.cli.test_analyze import run
@@ -54,10 +54,11 @@ def test_every_actor_is_cast_with_roles_of_the_taxonomy_and_evidence_from_the_te
 
 
 def test_the_warlord_is_cast_as_the_villain(record: dict) -> None:
-    """(The doctor is no hero to the heads: trained on war and climate news only, they score her Antagonist
-    0.56 - a known limit, in the model card.)"""
+    """Clearly enough to be shown as such (not "unclear"). (The doctor is no hero to the heads: trained on war
+    and climate news only, they score her Antagonist 0.46 against Protagonist 0.36 - a known limit, in the model
+    card.)"""
     warlord = next(a["roles"] for a in record["entities"] if "Dolny" in a["name"])
-    assert warlord["main"] == "Antagonist" and warlord["scores"]["Protagonist"] < 0.2
+    assert warlord["main"] == "Antagonist" and warlord["scores"]["Antagonist"] >= CLEAR
 
 
 def test_reports_show_how_actors_are_cast(monkeypatch, capsys, tmp_path: Path) -> None:
@@ -84,6 +85,21 @@ def test_without_the_heads_no_roles_and_a_warning(tmp_path: Path) -> None:
     doc = Pipeline.from_settings(settings, only=["roles"])(Document("r", ARTICLE, language="en"))
     assert any("[W006]" in w and "roles" in w for w in doc.warnings)
     assert doc.layer("roles") == []
+
+
+def test_an_encoder_without_its_middle_layer_casts_nobody_with_a_warning(monkeypatch) -> None:
+    """The heads read the encoder's middle layer: an encoder exported without it leaves roles empty (W007)."""
+    from spinscope.pipeline.encoder import EncoderModel
+
+    pipeline = Pipeline.from_settings(load_settings(env={}), only=["roles"])
+    model = pipeline.step("encoder").model
+    monkeypatch.setattr(model, "outputs", [o for o in model.outputs if o != "middle"])
+    roles = pipeline.step("roles")
+    roles.setup({"encoding": pipeline.step("encoder")})
+    assert isinstance(model, EncoderModel) and roles.head is None
+    doc = Document("r", ARTICLE, language="en")
+    assert roles.classify(doc, [(35, 52)]) == []
+    assert any("[W007]" in w and "middle layer" in w for w in doc.warnings)
 
 
 @pytest.mark.parametrize("share, want", [(1.0, ["Tyrant"]), (0.5, ["Tyrant", "Corrupt"]), (0.1, None)])

@@ -91,6 +91,32 @@ def test_exported_hidden_states_match_torch(tiny_data: Path, tiny_config, tmp_pa
     assert enc.vector == pytest.approx(ref[0].mean(0).numpy(), abs=1e-3)  # pooled: mean over the whole window
 
 
+def test_the_middle_layer_is_exported_for_the_roles_heads(tiny_data: Path, tiny_config, tmp_path: Path) -> None:
+    """`middle` holds the output of layer MIDDLE_LAYER (here the tiny model's last, its second), as torch gives it."""
+    from spinscope.pipeline.encoder import EncoderModel
+    from spinscope.train.checkpoints import latest_checkpoint
+    from spinscope.train.export import export_techniques, load_checkpoint_model
+    from spinscope.train.loop import train_techniques
+
+    run = tmp_path / "run"
+    train_techniques(tiny_data, run, config=tiny_config, max_steps=1)
+    export_techniques(run, tmp_path / "model", quantize=False, verify=False)
+    model = EncoderModel(tmp_path / "model")
+    assert model.config["middle_layer"] == 2 and "middle" in model.outputs
+    text = "Le gouvernement a menti sur le coût."
+    (enc,) = model.encode([text])
+    ids = np.array([[model.spec.bos, *model.tokenizer.encode(text, add_special_tokens=False).ids, model.spec.eos]])
+    torch_model, _ = load_checkpoint_model(latest_checkpoint(run))
+    with torch.no_grad():
+        states = torch_model.bert(
+            inputs_embeds=torch.from_numpy(model.embeddings[ids].astype(np.float32)),
+            attention_mask=torch.ones_like(torch.from_numpy(ids)),
+            output_hidden_states=True,
+        ).hidden_states
+    assert enc.middle.shape == enc.hidden.shape
+    assert np.abs(enc.middle.astype(np.float32) - states[2][0, 1:-1].numpy()).max() < 0.02
+
+
 def test_frozen_e5_encoder_gives_mean_pooled_pretrained_embeddings(tiny_data: Path, tiny_config, tmp_path) -> None:
     from spinscope.train.export import export_techniques
     from spinscope.train.loop import train_techniques

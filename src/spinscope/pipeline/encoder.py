@@ -2,8 +2,8 @@
 
 The `encoder` component owns the one loaded model: it runs the shipped ONNX graph once per window and
 leaves an `Encoding` under the cache key `encoding` (read it with `encoding_of(doc)`): token offsets into
-the verbatim text, per-token technique probabilities and last hidden states (both averaged over
-overlapping windows) and one article vector (the mean of the windows' pooled hidden states). The
+the verbatim text, per-token technique probabilities, last hidden states and a middle layer's states (all
+averaged over overlapping windows) and one article vector (the mean of the windows' pooled hidden states). The
 techniques, paragraph_labels, frames and genre heads and the span classifier all read it and take the
 model from this component (`Component.setup`); none re-encodes the text or reloads the model.
 """
@@ -52,6 +52,7 @@ class Encoding:
     probs: np.ndarray  # [n_tokens, n_labels] technique probabilities
     vector: np.ndarray | None  # [hidden] article vector (None for a model exported without it)
     hidden: np.ndarray | None = None  # [n_tokens, hidden] float16 last hidden states (None: not exported)
+    middle: np.ndarray | None = None  # [n_tokens, hidden] float16 states of a middle layer (None: not exported)
 
 
 def encoding_of(doc: Document) -> Encoding | None:
@@ -116,15 +117,17 @@ class EncoderModel:
                 counts[t][a : a + len(piece)] += 1
                 if "pooled" in results:
                     vectors[t].append((results["pooled"][r], len(piece)))
-        hidden = sums.get("hidden", [None] * len(encoded))
+        states = {name: sums.get(name, [None] * len(encoded)) for name in ("hidden", "middle")}
         return [
             Encoding(
                 np.asarray(e.offsets, np.int64).reshape(-1, 2),
                 p / np.maximum(c, 1),
                 _mean_vector(v),
-                None if h is None else (h / np.maximum(c, 1)).astype(np.float16),
+                *(None if s is None else (s / np.maximum(c, 1)).astype(np.float16) for s in (h, m)),
             )
-            for e, p, c, v, h in zip(encoded, sums["probs"], counts, vectors, hidden, strict=True)
+            for e, p, c, v, h, m in zip(
+                encoded, sums["probs"], counts, vectors, states["hidden"], states["middle"], strict=True
+            )
         ]
 
     def _run_all(self, batches: list[list[tuple[int, int, list[int]]]]) -> Iterator[dict[str, np.ndarray]]:
@@ -148,8 +151,8 @@ class EncoderModel:
 
     @property
     def _tokenwise(self) -> tuple[str, ...]:
-        """Outputs averaged per token over overlapping windows: probabilities, and hidden states if exported."""
-        return ("probs", "hidden") if "hidden" in self.outputs else ("probs",)
+        """Outputs averaged per token over overlapping windows: probabilities, and states if exported."""
+        return ("probs", *(name for name in ("hidden", "middle") if name in self.outputs))
 
     def _width(self, output: str) -> int:
         return len(self.labels) if output == "probs" else int(self.config["hidden_size"])

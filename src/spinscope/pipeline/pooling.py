@@ -23,6 +23,16 @@ def token_range(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]:
     return first, max(first, last)
 
 
+def stretch_means(states: np.ndarray, offsets: np.ndarray, bounds: Sequence[tuple[int, int]]) -> np.ndarray:
+    """[len(bounds), states' width] float32: the mean state of each stretch's tokens (zeros where it covers none)."""
+    out = np.zeros((len(bounds), states.shape[1]), np.float32)
+    for row, (start, end) in enumerate(bounds):
+        first, last = token_range(offsets, start, end)
+        if last > first:
+            out[row] = states[first:last].astype(np.float32).mean(0)
+    return out
+
+
 def feature_size(encoding: Encoding) -> int:
     return (0 if encoding.hidden is None else 3 * encoding.hidden.shape[1]) + 2 * encoding.probs.shape[1] + 1
 

@@ -2,7 +2,8 @@
 
 Every mention gets a main role (Protagonist, Antagonist, Innocent) and fine roles (the 22 archetypes of
 `labels.ROLES`: Guardian, ..., Tyrant, Deceiver, ..., Victim, Scapegoat) from two linear heads on the one encoder
-pass, reading the pooled states of the mention and of its sentence (`mention_features`). A lexical head on the
+pass, reading the mean states of the mention and of its sentence in a middle layer of the encoder
+(`mention_features`; the encoder exports that layer as `middle`). A lexical head on the
 mention and its sentence is blended in for the languages it was fitted on. An actor's roles are its mentions'
 scores averaged: the main role with the highest mean, the fine roles of that main role down to FINE_SHARE of
 the best one, and as evidence the sentences of the mentions that cast it so most strongly. `spinscope
@@ -28,7 +29,7 @@ from .base import Component
 from .encoder import ENCODING, Encoding, encoding_of
 from .linear_head import LinearHead, fitted_head
 from .plain_report import plain_report
-from .pooling import stretch_features
+from .pooling import stretch_means
 
 MAINS = tuple(ROLES)
 FINES = tuple(f for main in MAINS for f in ROLES[main])
@@ -66,14 +67,19 @@ def sentence_bounds(text: str, sentences: Sequence[tuple[int, int]], start: int)
     return found or (max(0, start - CONTEXT), min(len(text), start + CONTEXT))
 
 
+FEATURES = "middle-means"  # what `mention_features` computes (training caches features under this name)
+
+
 def mention_features(
     text: str, encoding: Encoding, sentences: Sequence[tuple[int, int]], mentions: Sequence[tuple[int, int]]
 ) -> np.ndarray:
-    """[len(mentions), 2 * stretch features]: the pooled states of the mention [start, end) and of its sentence.
-    (The sentences where its text recurs and the article vector were tried as well: no better in
-    cross-validation, see the model card.)"""
+    """[len(mentions), 2 * hidden]: the mean middle-layer states of the mention [start, end) and of its sentence.
+    (The last layer, several layers, and the sentences where the mention recurs were tried as well: no better
+    in cross-validation, see the model card.)"""
+    if encoding.middle is None:
+        raise ValueError("the encoder exports no middle layer")
     bounds = [b for start, end in mentions for b in ((start, end), sentence_bounds(text, sentences, start))]
-    return stretch_features(encoding, bounds).reshape(len(mentions), -1)
+    return stretch_means(encoding.middle, encoding.offsets, bounds).reshape(len(mentions), -1)
 
 
 def lexical_text(text: str, sentences: Sequence[tuple[int, int]], start: int, end: int) -> str:
@@ -105,12 +111,16 @@ class RolesHead:
 
 
 def load_roles_head(folder: Path, encoder: Any) -> tuple[RolesHead | None, str]:
-    """The two heads in `folder`/main and `folder`/fine (None with the warning when either is missing or was
-    fitted on another encoder)."""
+    """The two heads in `folder`/main and `folder`/fine (None with the warning when either is missing, was
+    fitted on another encoder, or the encoder exports no middle layer)."""
     main, problem = fitted_head(folder / "main", encoder, "roles main")
     fine, fine_problem = fitted_head(folder / "fine", encoder, "roles fine")
     if main is None or fine is None:
         return None, problem if main is None else fine_problem
+    if encoder is not None and "middle" not in encoder.outputs:
+        return None, Warnings.W007(
+            head="roles", fitted="an encoder exporting its middle layer", now=encoder.folder.name
+        )
     metrics = folder / "metrics.json"
     chosen = json.loads(metrics.read_text(encoding="utf-8")).get("chosen", {}) if metrics.is_file() else {}
     return RolesHead(main, fine, float(chosen.get("fine_share", 1.0))), problem

