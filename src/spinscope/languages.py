@@ -17,7 +17,8 @@ DATASET_LANGS: tuple[str, ...] = tuple(DATASET_TO_ISO)
 ISO_TO_DATASET: dict[str, str] = {iso: code for code, iso in DATASET_TO_ISO.items()}
 # a word that starts with a letter (no figures, no "_"), with the combining marks written on its letters (Arabic
 # vowel signs and shadda, "صوّت"; a Cyrillic stress accent), which \w leaves out
-LETTER_WORD = re.compile(r"[^\W\d_][\w'’\-\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]*")
+WORD_INNER = r"\w'’\-\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"  # (a character class's inside)
+LETTER_WORD = re.compile(rf"[^\W\d_][{WORD_INNER}]*")
 NOUNS_CAPITALISED = frozenset({"de", "lb"})  # languages that capitalise every noun: a capital marks no name there
 # Particles a name may hold between capitalised words ("Ursula von der Leyen", "Secretary of State X").
 NAME_PARTICLES = frozenset(

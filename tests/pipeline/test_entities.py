@@ -466,6 +466,7 @@ def test_an_adjective_of_nationality_before_a_noun_is_no_actor(lang: str, text: 
         ("de", "Drohnen über dem Schwarzes Meer.", "Schwarzes", "Schwarzes Meer"),  # ... or ends the name
         ("uk", "Кораблі у Чорному морі.", "Чорному", "Чорному морі"),
         ("ar", "السفن في البحر الأسود.", "الأسود", "البحر الأسود"),
+        ("ar", "السفن في البَحْر الأسود.", "الأسود", "البَحْر الأسود"),  # with its vowel signs
         ("it", "Navi russe nel Mar Nero.", "Mar Nero", "Mar Nero"),  # recognised whole
         ("en", "Crude rose in Texas.", "Texas", None),
     ],

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..languages import LETTER_WORD, NAME_PARTICLES, NOUNS_CAPITALISED, stop_words
+from ..languages import LETTER_WORD, NAME_PARTICLES, NOUNS_CAPITALISED, WORD_INNER, stop_words
 from .places import ARTICLE, CLITICS, clitic, is_place
 
 NAMES = Path(__file__).resolve().parent.parent / "lexicons" / "names.toml"
@@ -36,7 +37,7 @@ class NameWords:
     adjective: re.Pattern[str] | None = None
     adjectives: re.Pattern[str] | None = None  # of nationality, alone before a noun
     apart: frozenset[str] = frozenset()  # lower-case words never inside a name
-    sea_before: frozenset[str] = frozenset()  # "Mar | Nero"
+    sea_before: frozenset[str] = frozenset()  # "Mar | Nero" (lower case, without combining marks: `_bare`)
     sea_after: frozenset[str] = frozenset()  # "Schwarzes | Meer"
 
     def leads(self, word: str) -> bool:
@@ -71,8 +72,8 @@ def name_words(lang: str | None) -> NameWords:
         re.compile(adjective) if adjective else None,
         re.compile(adjectives) if adjectives else None,
         frozenset(entry.get("apart", [])),
-        frozenset(entry.get("sea_before", [])),
-        frozenset(entry.get("sea_after", [])),
+        frozenset(map(_bare, entry.get("sea_before", []))),
+        frozenset(map(_bare, entry.get("sea_after", []))),
     )
 
 
@@ -135,8 +136,8 @@ def _function_word(word: str, stops: frozenset[str], lang: str | None) -> bool:
 
 
 _NAME_PIECE = re.compile(r"[^,;()\[\]]+")  # names are cut at commas, semicolons and brackets
-_WORD_BEFORE = re.compile(r"(\w[\w'’\-]*) $")
-_WORD_AFTER = re.compile(r" (\w[\w'’\-]*)")
+_WORD_BEFORE = re.compile(rf"(\w[{WORD_INNER}]*) $")  # the word before, with its combining marks ("البَحْر")
+_WORD_AFTER = re.compile(rf" (\w[{WORD_INNER}]*)")
 _SENTENCE_BEFORE = re.compile(r"(?:^|[.!?:«\"“\n]\s*)$")
 ARTICLES = frozenset({"el", "la", "los", "las", "le", "les", "il", "lo", "gli", "der", "die", "das", "the"})
 
@@ -210,14 +211,19 @@ def at_sea(text: str, start: int, end: int, lang: str | None) -> tuple[int, int]
     "Чорного | моря", "البحر | الأسود"), as the whole place name; None when no such word stands beside it."""
     around = name_words(lang)
     words = LETTER_WORD.findall(text, start, end)
-    if len(words) > 1 and (words[0].lower() in around.sea_before or words[-1].lower() in around.sea_after):
+    if len(words) > 1 and (_bare(words[0]) in around.sea_before or _bare(words[-1]) in around.sea_after):
         return start, end  # "Mar Nero" recognised whole
-    if (after := _WORD_AFTER.match(text, end)) is not None and after.group(1).lower() in around.sea_after:
+    if (after := _WORD_AFTER.match(text, end)) is not None and _bare(after.group(1)) in around.sea_after:
         return start, after.end()
     before = _WORD_BEFORE.search(text, max(0, start - 30), start)
-    if before is not None and before.group(1).lower() in around.sea_before:
+    if before is not None and _bare(before.group(1)) in around.sea_before:
         return before.start(1), end
     return None
+
+
+def _bare(word: str) -> str:
+    """Lower case without the combining marks written on its letters ("البَحْر" -> "البحر")."""
+    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
 
 
 def _enumerated(words: list[tuple[int, int]], text: str, lang: str | None) -> list[list[tuple[int, int]]]:
