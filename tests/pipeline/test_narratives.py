@@ -90,8 +90,11 @@ def test_a_wire_report_in_a_language_the_head_never_saw_carries_no_narrative() -
     record = to_record(analyze(WIRE, settings=load_settings(env={})))
     assert record["language"] == "de" and record["genre"]["label"] == "reporting"
     assert [n["narrative"] for n in record["narratives"]] == ["Other"]
+    assert record["narratives"][0]["score"] == record["genre"]["scores"]["reporting"]  # the report rule decided
     off = load_settings(env={}, overrides=["components.narratives.reporting=0"])
-    assert "Other" not in {n["narrative"] for n in to_record(analyze(WIRE, settings=off))["narratives"]}
+    alone = to_record(analyze(WIRE, settings=off))["narratives"]
+    # without the rule the head decides: since it reads the middle layer it finds no narrative here either
+    assert [n["narrative"] for n in alone] == ["Other"] and alone[0]["score"] != record["narratives"][0]["score"]
 
 
 def test_a_climate_piece_gets_no_war_narrative_in_a_language_the_head_never_saw() -> None:
@@ -201,3 +204,19 @@ def test_a_plain_report_counts_the_technique_spans_the_reports_show() -> None:
     doc.add_span("techniques", 400, 404, "Doubt", score=0.9, shown=True)
     assert plain_report(doc, 0.9, 2.0) is None  # two shown stretches per 1,000 characters
     assert plain_report(doc, 0.0, 2.0) is None  # reporting 0: never
+
+
+def test_an_encoder_without_its_middle_layer_gives_no_taxonomy_narratives_and_a_warning(monkeypatch) -> None:
+    """The head reads the encoder's middle layer: an encoder exported without it leaves the taxonomy out (W007)."""
+    from spinscope.data import Document
+    from spinscope.pipeline import Pipeline
+
+    pipeline = Pipeline.from_settings(load_settings(env={}), only=["narratives"])
+    model = pipeline.step("encoder").model
+    monkeypatch.setattr(model, "outputs", [o for o in model.outputs if o != "middle"])
+    narratives = pipeline.step("narratives")
+    narratives.setup({"encoding": pipeline.step("encoder")})
+    assert narratives.head is None
+    doc = pipeline(Document("n", EXAMPLE.read_text(encoding="utf-8"), language="en"))
+    assert any("[W007]" in w and "middle layer" in w for w in doc.warnings)
+    assert not [n for n in doc.labels["narratives"] if n["source"] == "semeval2025"]

@@ -1,12 +1,12 @@
 """Narratives: the SemEval-2025 Task 10 taxonomy (Ukraine war, climate change) and the user's own.
 
 Taxonomy labels come from a multi-label head (`models/narratives`) on the whole-text features of the shared
-encoder pass (centred per language), blended in the languages of its training data with a lexical head,
-decoded with the hierarchy, one domain per article (`narrative_domain`: what the article is about, read by the
-pretrained multilingual e5 from its first sentences; without that head, the best narrative's domain, and the other
-domain at its own cut). A narrative is scored by
-the higher of its own head and its best sub-narrative; `Other` when the Other head reaches its cut or no
-narrative reaches its own; within a kept narrative, the sub-narratives at their cut, else "<narrative>: Other".
+encoder pass (`text_features`: the mean state in the encoder's middle layer), blended in the languages of its
+training data with a lexical head, decoded with the hierarchy, one domain per article (`narrative_domain`: what
+the article is about, read by the pretrained multilingual e5 from its first sentences; without that head, the best
+narrative's domain, and the other domain at its own cut). A narrative is scored by the higher of its own head and
+its best sub-narrative; `Other` when the Other head reaches its cut or no narrative reaches its own; within a
+kept narrative, the sub-narratives at their cut, else "<narrative>: Other".
 Evidence: the same head applied to each sentence's features; a label's evidence is its best-scoring sentences.
 
 A report carries no narrative: in a language the head was not trained on, an article the genre head calls
@@ -35,11 +35,11 @@ from ..labels import OTHER
 from ..models import model_path
 from ..registry import components
 from .base import Component, Facet, Field, Table
-from .encoder import ENCODING, encoding_of
+from .encoder import ENCODING, Encoding, encoding_of
 from .linear_head import LinearHead, fitted_head
 from .narrative_domain import DomainHead, lead_vector
 from .plain_report import plain_report
-from .pooling import stretch_features
+from .pooling import stretch_means
 from .user_narratives import UserNarrative, load_user_narratives
 
 NEVER = 1.01  # a cut no probability reaches
@@ -161,6 +161,14 @@ def evidence_spans(items: list[dict[str, Any]]):
         yield from item["evidence"]
 
 
+def text_features(encoding: Encoding, bounds: list[tuple[int, int]]) -> np.ndarray:
+    """[len(bounds), hidden]: the mean states of each stretch (the article, a sentence) in the encoder's middle
+    layer, which tells narratives apart better than the last, tuned to techniques (the model card)."""
+    if encoding.middle is None:
+        raise ValueError("the encoder exports no middle layer")
+    return stretch_means(encoding.middle, encoding.offsets, bounds)
+
+
 @components.register("narratives")
 class NarrativesComponent(Component):
     """Adds the `narratives` label: taxonomy narratives with evidence, and user narratives when configured."""
@@ -197,7 +205,13 @@ class NarrativesComponent(Component):
         self.domain_head: DomainHead | None = None
 
     def setup(self, upstream: Mapping[str, Component]) -> None:
-        self.head, self.problem = fitted_head(self.folder, upstream[ENCODING].model, self.name)
+        encoder = upstream[ENCODING].model
+        self.head, self.problem = fitted_head(self.folder, encoder, self.name)
+        if self.head is not None and encoder is not None and "middle" not in encoder.outputs:
+            self.head = None
+            self.problem = Warnings.W007(
+                head=self.name, fitted="an encoder exporting its middle layer", now=encoder.folder.name
+            )
         if self.head is not None:
             self.taxonomy = Taxonomy(self.head.labels)
             self.domain_head = DomainHead.load(self.folder)
@@ -209,8 +223,7 @@ class NarrativesComponent(Component):
                 narrative.embed(self.embedder)
 
     def _scores(self, doc: Document, bounds: list[tuple[int, int]]) -> np.ndarray:
-        encoding = encoding_of(doc)
-        features = stretch_features(encoding, bounds)
+        features = text_features(encoding_of(doc), bounds)
         languages = self.head.lexical_languages or [LEXICAL_LANGUAGE]  # heads of before: English only
         if doc.language in languages:
             return self.head.blended(features, [doc.text[a:b] for a, b in bounds], doc.language)

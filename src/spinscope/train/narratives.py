@@ -20,7 +20,7 @@ import numpy as np
 from ..eval.narratives import DATA, NarrativeDoc, is_held_out, read_documents
 from ..labels import OTHER
 from ..pipeline.encoder import EncoderModel
-from ..pipeline.narratives import Taxonomy
+from ..pipeline.narratives import Taxonomy, text_features
 from ..pipeline.pooling import stretch_features
 from .claims import _cached
 from .corpus import encode_in_groups
@@ -57,8 +57,20 @@ def views_of(docs: list[NarrativeDoc]) -> list[View]:
     return out
 
 
-def encoder_features(model: EncoderModel, views: list[View], cache: Path | None) -> np.ndarray:
-    """[n_views, feature_size] whole-text features of the shipped encoder pass (`pooling.stretch_features`)."""
+def encoder_features(model: EncoderModel, texts: list[str], cache: Path | None, name: str) -> np.ndarray:
+    """[n_texts, hidden] whole-text features of the shipped encoder pass (`pipeline.narratives.text_features`:
+    the mean middle-layer state), remembered in `cache`/`name`."""
+
+    def build() -> dict[str, np.ndarray]:
+        encodings = encode_in_groups(model, texts, group=8)
+        return {"features": np.vstack([text_features(e, [(0, len(t))]) for e, t in zip(encodings, texts, strict=True)])}
+
+    return _cached(cache / name if cache else None, build)["features"]
+
+
+def last_layer_features(model: EncoderModel, views: list[View], cache: Path | None) -> np.ndarray:
+    """[n_views, feature_size] whole-text features of the last layer (`pooling.stretch_features`: mean, first and
+    last state, technique probabilities, length), for comparison: what the head read before."""
 
     def build() -> dict[str, np.ndarray]:
         encodings = encode_in_groups(model, [v.text for v in views], group=8)
@@ -89,18 +101,10 @@ def language_centres(
     langs = np.array([view_language(corpus, r) for r in range(len(corpus.views))])
     centres = {lang: features[langs == lang].mean(0) for lang in sorted(set(langs))}
 
-    def build() -> dict[str, np.ndarray]:
-        out = {}
-        for lang in CENTRED_ELSEWHERE:
-            data = load_semeval2023(lang, data_root)
-            texts = [data.text(aid) for aid in data.article_ids[:CENTRE_ARTICLES]]
-            encodings = encode_in_groups(model, texts, group=8)
-            out[lang] = np.stack(
-                [stretch_features(e, [(0, len(t))])[0] for e, t in zip(encodings, texts, strict=True)]
-            ).mean(0)
-        return out
-
-    centres |= _cached(cache / "centres.npz" if cache else None, build)
+    for lang in CENTRED_ELSEWHERE:
+        data = load_semeval2023(lang, data_root)
+        texts = [data.text(aid) for aid in data.article_ids[:CENTRE_ARTICLES]]
+        centres[lang] = encoder_features(model, texts, cache, f"centre-middle-{lang}.npz").mean(0)
     for lang, donors in BORROWED.items():
         centres[lang] = np.mean([centres[d] for d in donors], axis=0)
     centres["default"] = np.mean(list(centres.values()), axis=0)
@@ -346,6 +350,8 @@ def split_rows(corpus: Corpus, english_only: bool = False) -> tuple[np.ndarray, 
 
 
 BLENDS = (1.0, 0.7, 0.5, 0.3, 0.0)  # weight of the encoder head against the lexical head
+CENTRED, UNCENTRED = "middle layer, centred per language", "middle layer"
+SHIPPABLE = (CENTRED, UNCENTRED)  # the feature sets the shipped head may read (the CV mean chooses)
 OWN_CUTS = 100  # documents a language needs in the pool to get cuts of its own (else the cuts of all)
 
 
@@ -396,44 +402,45 @@ def compare(corpus: Corpus, features: dict[str, np.ndarray], seed: int) -> tuple
     pool, held = split_rows(corpus)
     en_pool, en_held = split_rows(corpus, english_only=True)
     table: dict[str, dict] = {}
-    encoder: dict[float, Result] = {}
+    encoder: dict[tuple[str, float], Result] = {}
     for name, x in features.items():
         for l2 in L2_GRID:
             result = assess(corpus, dense_scorer(corpus, x, l2), pool, held, seed, l2)
             table[f"{name} l2={l2}"] = {"cv": result.cv, "held_out": result.held_out}
-            if name == "encoder":
-                encoder[l2] = result
+            if name in SHIPPABLE:
+                encoder[name, l2] = result
     english = assess(corpus, lexical_scorer(corpus), en_pool, en_held, seed)
     table["tfidf (English texts)"] = {"cv": english.cv, "held_out": english.held_out}
     lexical = assess(corpus, lexical_scorer(corpus), pool, held, seed)
     table["tfidf (all languages)"] = {"cv": lexical.cv, "held_out": lexical.held_out}
     judge_pool, judge_held = primary(corpus, pool), primary(corpus, held)
     best = None
-    for l2, result in encoder.items():
+    for (name, l2), result in encoder.items():
         for w in BLENDS:
             scores = _mixed(_pick(result, judge_pool), _pick(lexical, judge_pool), w)
             cuts = {"all": best_thresholds(corpus, judge_pool, *scores)}
             cv = _per_language(corpus, judge_pool, scores, cuts)
             held_scores = _mixed(_pick(result, judge_held, True), _pick(lexical, judge_held, True), w)
             row = {"cv": cv, "held_out": _per_language(corpus, judge_held, held_scores, cuts)}
-            table[f"encoder l2={l2} blend={w}"] = row
+            table[f"{name} l2={l2} blend={w}"] = row
             if best is None or sum(cv["mean"].values()) > best[0]:
-                best = (sum(cv["mean"].values()), l2, w, scores)
-    _, l2, w, scores = best
+                best = (sum(cv["mean"].values()), name, l2, w, scores)
+    _, name, l2, w, scores = best
     cuts = _cuts_by_language(corpus, judge_pool, scores)
-    held_scores = _mixed(_pick(encoder[l2], judge_held, True), _pick(lexical, judge_held, True), w)
-    table[f"shipped: encoder l2={l2} blend={w}, cuts per language"] = {
+    held_scores = _mixed(_pick(encoder[name, l2], judge_held, True), _pick(lexical, judge_held, True), w)
+    table[f"shipped: {name} l2={l2} blend={w}, cuts per language"] = {
         "cv": _per_language(corpus, judge_pool, scores, cuts),
         "held_out": _per_language(corpus, judge_held, held_scores, cuts),
     }
     languages = sorted({d.lang for d in corpus.docs})
     chosen = {
+        "features": name,
         "l2": l2,
         "blend": w,
         "lexical_languages": languages,
         "cuts": {
             **{lang: list(cuts.get(lang, cuts["all"])) for lang in languages},
-            "default": list(encoder[l2].cuts),
+            "default": list(encoder[name, l2].cuts),
         },
     }
     return table, chosen
@@ -451,18 +458,20 @@ def train_narratives(model_dir: Path, out: Path, data_root: Path, cache_root: Pa
     corpus = read_corpus(data_root)
     model = EncoderModel(model_dir, 1, 1, 0)
     cache = cache_root / model_tag(model_dir) if cache_root else None
-    raw = encoder_features(model, corpus.views, cache)
+    raw = encoder_features(model, [v.text for v in corpus.views], cache, "narratives-middle.npz")
     centres = language_centres(model, corpus, raw, data_root, cache)
     features = {
-        "encoder": centred(corpus, raw, centres),
-        "encoder uncentred": raw,
+        CENTRED: centred(corpus, raw, centres),
+        UNCENTRED: raw,
+        "last layer (pooled features, uncentred)": last_layer_features(model, corpus.views, cache),
         "frozen_e5": frozen_features(model_dir, corpus.views, cache),
     }
     table, chosen = compare(corpus, features, seed)
     rows = np.arange(len(corpus.views))
     yn, ys = corpus.gold(rows)
     gold = np.hstack([yn, ys])
-    mean, scale, weights, bias = fit_multilabel(features["encoder"], gold.astype(np.float32), chosen["l2"])
+    x = features[chosen["features"]]
+    mean, scale, weights, bias = fit_multilabel(x, gold.astype(np.float32), chosen["l2"])
     head = LinearHead(
         [*corpus.narratives, *corpus.subs],
         "multilabel",
@@ -472,7 +481,7 @@ def train_narratives(model_dir: Path, out: Path, data_root: Path, cache_root: Pa
         bias,
         thresholds=chosen["cuts"],
         encoder=encoder_identity(model.config),
-        centres=centres,
+        centres=centres if chosen["features"] == CENTRED else {},
     )
     if chosen["blend"] < 1.0:
         head.lexical = fit_lexical("multilabel", [corpus.views[r].text for r in rows], gold)
@@ -515,17 +524,21 @@ def write_card(out: Path, metrics: dict, head) -> None:
         f"| {lang} | {_cell(shipped['cv'].get(lang))} | {_cell(shipped['held_out'].get(lang))} |" for lang in langs
     ]
     cuts = ", ".join(f"{lang}: {[round(c, 2) for c in values]}" for lang, values in chosen["cuts"].items())
+    centring = (
+        f""", centred per language:
+the mean features of the text's language are subtracted first (`head.npz` `centre_<lang>`: of the training texts,
+of {CENTRE_ARTICLES} SemEval-2023 articles for {", ".join(CENTRED_ELSEWHERE)}, borrowed for
+{", ".join(f"{k} ({'+'.join(v)})" for k, v in BORROWED.items())}, their mean for any other language)."""
+        if head.centres
+        else " (not centred per language: centring scored lower in CV, the table below)."
+    )
     (out / "MODEL_CARD.md").write_text(
         f"""# spinscope narratives head
 
 Multi-label logistic regression (one sigmoid per label: {len(head.labels)} labels,
 the SemEval-2025 Task 10 narratives incl. `Other` and their sub-narratives) on the whole-text features of the
-shared encoder pass (`pooling.stretch_features` over the article: mean, first and last hidden state, technique
-probabilities, length) of `models/techniques` (checkpoint {head.encoder.get("checkpoint")}), centred per language:
-the mean features of the text's language are subtracted first (`head.npz` `centre_<lang>`: of the training texts,
-of {CENTRE_ARTICLES} SemEval-2023 articles for {", ".join(CENTRED_ELSEWHERE)}, borrowed for
-{", ".join(f"{k} ({'+'.join(v)})" for k, v in BORROWED.items())}, their mean for any other language), so the
-directions that tell languages apart do not pass for narratives in a language the head never saw. In the languages
+shared encoder pass (`pipeline.narratives.text_features`: the mean state of the article in the encoder's middle
+layer) of `models/techniques` (checkpoint {head.encoder.get("checkpoint")}){centring} In the languages
 of the training data ({", ".join(chosen["lexical_languages"])}) its probabilities are blended with a TF-IDF
 lexical head (`lexical/`, word and character n-grams, fitted on every language's texts, originals and English
 MT): {chosen["blend"]} x encoder + {round(1 - chosen["blend"], 2)} x lexical; other languages get the encoder
