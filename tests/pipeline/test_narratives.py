@@ -204,19 +204,3 @@ def test_a_plain_report_counts_the_technique_spans_the_reports_show() -> None:
     doc.add_span("techniques", 400, 404, "Doubt", score=0.9, shown=True)
     assert plain_report(doc, 0.9, 2.0) is None  # two shown stretches per 1,000 characters
     assert plain_report(doc, 0.0, 2.0) is None  # reporting 0: never
-
-
-def test_an_encoder_without_its_middle_layer_gives_no_taxonomy_narratives_and_a_warning(monkeypatch) -> None:
-    """The head reads the encoder's middle layer: an encoder exported without it leaves the taxonomy out (W007)."""
-    from spinscope.data import Document
-    from spinscope.pipeline import Pipeline
-
-    pipeline = Pipeline.from_settings(load_settings(env={}), only=["narratives"])
-    model = pipeline.step("encoder").model
-    monkeypatch.setattr(model, "outputs", [o for o in model.outputs if o != "middle"])
-    narratives = pipeline.step("narratives")
-    narratives.setup({"encoding": pipeline.step("encoder")})
-    assert narratives.head is None
-    doc = pipeline(Document("n", EXAMPLE.read_text(encoding="utf-8"), language="en"))
-    assert any("[W007]" in w and "middle layer" in w for w in doc.warnings)
-    assert not [n for n in doc.labels["narratives"] if n["source"] == "semeval2025"]

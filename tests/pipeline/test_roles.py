@@ -87,21 +87,6 @@ def test_without_the_heads_no_roles_and_a_warning(tmp_path: Path) -> None:
     assert doc.layer("roles") == []
 
 
-def test_an_encoder_without_its_middle_layer_casts_nobody_with_a_warning(monkeypatch) -> None:
-    """The heads read the encoder's middle layer: an encoder exported without it leaves roles empty (W007)."""
-    from spinscope.pipeline.encoder import EncoderModel
-
-    pipeline = Pipeline.from_settings(load_settings(env={}), only=["roles"])
-    model = pipeline.step("encoder").model
-    monkeypatch.setattr(model, "outputs", [o for o in model.outputs if o != "middle"])
-    roles = pipeline.step("roles")
-    roles.setup({"encoding": pipeline.step("encoder")})
-    assert isinstance(model, EncoderModel) and roles.head is None
-    doc = Document("r", ARTICLE, language="en")
-    assert roles.classify(doc, [(35, 52)]) == []
-    assert any("[W007]" in w and "middle layer" in w for w in doc.warnings)
-
-
 @pytest.mark.parametrize("share, want", [(1.0, ["Tyrant"]), (0.5, ["Tyrant", "Corrupt"]), (0.1, None)])
 def test_fine_roles_are_those_of_the_main_role_down_to_a_share_of_the_best(share: float, want) -> None:
     fine = np.zeros(len(FINES))
