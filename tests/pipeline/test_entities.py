@@ -468,6 +468,8 @@ def test_an_adjective_of_nationality_before_a_noun_is_no_actor(lang: str, text: 
         ("ar", "السفن في البحر الأسود.", "الأسود", "البحر الأسود"),
         ("ar", "السفن في البَحْر الأسود.", "الأسود", "البَحْر الأسود"),  # with its vowel signs
         ("it", "Navi russe nel Mar Nero.", "Mar Nero", "Mar Nero"),  # recognised whole
+        ("fr", "Des navires dans l’océan Atlantique.", "Atlantique", "océan Atlantique"),  # without its article
+        ("it", "Navi nell'oceano Atlantico.", "Atlantico", "oceano Atlantico"),
         ("en", "Crude rose in Texas.", "Texas", None),
     ],
 )

@@ -216,9 +216,11 @@ def at_sea(text: str, start: int, end: int, lang: str | None) -> tuple[int, int]
     if (after := _WORD_AFTER.match(text, end)) is not None and _bare(after.group(1)) in around.sea_after:
         return start, after.end()
     before = _WORD_BEFORE.search(text, max(0, start - 30), start)
-    if before is not None and _bare(before.group(1)) in around.sea_before:
-        return before.start(1), end
-    return None
+    if before is None:
+        return None
+    article = _ARTICLE_ELIDED.match(before.group(1))  # "l’|océan Atlantique", "nell’|oceano Atlantico"
+    sea = before.start(1) + (article.end() if article else 0)
+    return (sea, end) if _bare(text[sea:start].strip()) in around.sea_before else None
 
 
 def _bare(word: str) -> str:
@@ -319,7 +321,8 @@ def _club(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
-_ELIDED = re.compile(r"(?i:l|dell|all|dall|nell|sull)['’](?=[A-ZÀ-Ý])")
+_ARTICLE_ELIDED = re.compile(r"(?i:l|dell|all|dall|nell|sull)['’]")  # before any word
+_ELIDED = re.compile(_ARTICLE_ELIDED.pattern + r"(?=[A-ZÀ-Ý])")  # before a name
 
 
 def _elided_article(text: str, a: int, b: int, lang: str | None) -> int:
