@@ -5,7 +5,7 @@ import pytest
 
 from spinscope.pipeline.encoder import Encoding
 from spinscope.pipeline.linear_head import LinearHead
-from spinscope.pipeline.pooling import feature_size, stretch_features, stretch_means, token_range
+from spinscope.pipeline.pooling import feature_size, middle_means, stretch_features, token_range
 from spinscope.pipeline.tagger import pick_label
 
 # "The corrupt regime lies." : four tokens
@@ -39,9 +39,10 @@ def test_features_without_hidden_states_are_the_probabilities_and_length() -> No
     )
 
 
-def test_stretch_means_average_the_states_of_the_covered_tokens() -> None:
+def test_middle_means_average_the_middle_states_of_the_covered_tokens() -> None:
     states = np.arange(12, dtype=np.float16).reshape(4, 3)
-    means = stretch_means(states, OFFSETS, [(4, 18), (11, 12), (19, 24)])
+    with_middle = Encoding(OFFSETS, encoding().probs, None, None, states)
+    means = middle_means(with_middle, [(4, 18), (11, 12), (19, 24)])
     assert means.dtype == np.float32 and means.tolist() == [[4.5, 5.5, 6.5], [0, 0, 0], [9, 10, 11]]
 
 

@@ -166,6 +166,14 @@ def _mean_vector(windows: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
     return (np.stack([v for v, _ in windows]) * weights[:, None]).sum(0) / weights.sum()
 
 
+def lacks_middle(encoder: EncoderModel | None, head: str) -> str | None:
+    """The warning (W007) for a head that reads the middle layer when `encoder` exports none; None when it does
+    (or when there is no encoder, which has its own warning)."""
+    if encoder is None or "middle" in encoder.outputs:
+        return None
+    return Warnings.W007(head=head, fitted="an encoder exporting its middle layer", now=encoder.folder.name)
+
+
 def load_encoder(config: dict[str, Any], step: str) -> EncoderModel | None:
     """The configured model, or None for a packaged model that is not installed (E202 for a named path)."""
     folder = model_path(config["model"])

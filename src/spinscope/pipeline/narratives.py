@@ -35,11 +35,11 @@ from ..labels import OTHER
 from ..models import model_path
 from ..registry import components
 from .base import Component, Facet, Field, Table
-from .encoder import ENCODING, Encoding, encoding_of
+from .encoder import ENCODING, Encoding, encoding_of, lacks_middle
 from .linear_head import LinearHead, fitted_head
 from .narrative_domain import DomainHead, lead_vector
 from .plain_report import plain_report
-from .pooling import stretch_means
+from .pooling import middle_means
 from .user_narratives import UserNarrative, load_user_narratives
 
 NEVER = 1.01  # a cut no probability reaches
@@ -164,9 +164,7 @@ def evidence_spans(items: list[dict[str, Any]]):
 def text_features(encoding: Encoding, bounds: list[tuple[int, int]]) -> np.ndarray:
     """[len(bounds), hidden]: the mean states of each stretch (the article, a sentence) in the encoder's middle
     layer, which tells narratives apart better than the last, tuned to techniques (the model card)."""
-    if encoding.middle is None:
-        raise ValueError("the encoder exports no middle layer")
-    return stretch_means(encoding.middle, encoding.offsets, bounds)
+    return middle_means(encoding, bounds)
 
 
 @components.register("narratives")
@@ -207,11 +205,8 @@ class NarrativesComponent(Component):
     def setup(self, upstream: Mapping[str, Component]) -> None:
         encoder = upstream[ENCODING].model
         self.head, self.problem = fitted_head(self.folder, encoder, self.name)
-        if self.head is not None and encoder is not None and "middle" not in encoder.outputs:
-            self.head = None
-            self.problem = Warnings.W007(
-                head=self.name, fitted="an encoder exporting its middle layer", now=encoder.folder.name
-            )
+        if self.head is not None and (missing := lacks_middle(encoder, self.name)) is not None:
+            self.head, self.problem = None, missing
         if self.head is not None:
             self.taxonomy = Taxonomy(self.head.labels)
             self.domain_head = DomainHead.load(self.folder)

@@ -23,13 +23,16 @@ def token_range(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]:
     return first, max(first, last)
 
 
-def stretch_means(states: np.ndarray, offsets: np.ndarray, bounds: Sequence[tuple[int, int]]) -> np.ndarray:
-    """[len(bounds), states' width] float32: the mean state of each stretch's tokens (zeros where it covers none)."""
-    out = np.zeros((len(bounds), states.shape[1]), np.float32)
+def middle_means(encoding: Encoding, bounds: Sequence[tuple[int, int]]) -> np.ndarray:
+    """[len(bounds), hidden] float32: the mean middle-layer state of each stretch's tokens (zeros where it covers
+    none); the roles and narratives heads read these. ValueError for an encoder that exports no middle layer."""
+    if encoding.middle is None:
+        raise ValueError("the encoder exports no middle layer")
+    out = np.zeros((len(bounds), encoding.middle.shape[1]), np.float32)
     for row, (start, end) in enumerate(bounds):
-        first, last = token_range(offsets, start, end)
+        first, last = token_range(encoding.offsets, start, end)
         if last > first:
-            out[row] = states[first:last].astype(np.float32).mean(0)
+            out[row] = encoding.middle[first:last].astype(np.float32).mean(0)
     return out
 
 

@@ -26,10 +26,10 @@ from ..labels import ROLES
 from ..models import model_path
 from ..registry import components
 from .base import Component
-from .encoder import ENCODING, Encoding, encoding_of
+from .encoder import ENCODING, Encoding, encoding_of, lacks_middle
 from .linear_head import LinearHead, fitted_head
 from .plain_report import plain_report
-from .pooling import stretch_means
+from .pooling import middle_means
 
 MAINS = tuple(ROLES)
 FINES = tuple(f for main in MAINS for f in ROLES[main])
@@ -76,10 +76,8 @@ def mention_features(
     """[len(mentions), 2 * hidden]: the mean middle-layer states of the mention [start, end) and of its sentence.
     (The last layer, several layers, and the sentences where the mention recurs were tried as well: no better
     in cross-validation, see the model card.)"""
-    if encoding.middle is None:
-        raise ValueError("the encoder exports no middle layer")
     bounds = [b for start, end in mentions for b in ((start, end), sentence_bounds(text, sentences, start))]
-    return stretch_means(encoding.middle, encoding.offsets, bounds).reshape(len(mentions), -1)
+    return middle_means(encoding, bounds).reshape(len(mentions), -1)
 
 
 def lexical_text(text: str, sentences: Sequence[tuple[int, int]], start: int, end: int) -> str:
@@ -117,10 +115,8 @@ def load_roles_head(folder: Path, encoder: Any) -> tuple[RolesHead | None, str]:
     fine, fine_problem = fitted_head(folder / "fine", encoder, "roles fine")
     if main is None or fine is None:
         return None, problem if main is None else fine_problem
-    if encoder is not None and "middle" not in encoder.outputs:
-        return None, Warnings.W007(
-            head="roles", fitted="an encoder exporting its middle layer", now=encoder.folder.name
-        )
+    if (missing := lacks_middle(encoder, "roles")) is not None:
+        return None, missing
     metrics = folder / "metrics.json"
     chosen = json.loads(metrics.read_text(encoding="utf-8")).get("chosen", {}) if metrics.is_file() else {}
     return RolesHead(main, fine, float(chosen.get("fine_share", 1.0))), problem

@@ -78,7 +78,9 @@ def _heads_section(metrics: dict[str, Any], model_dir: Path) -> str:
 def _middle_line(config: dict) -> str:
     layer = config.get("middle_layer")
     return (
-        f" (`middle`: the output of layer {layer} of {config['num_layers']}, read by the roles heads)" if layer else ""
+        f" (`middle`: the output of layer {layer} of {config['num_layers']}, read by the roles and narratives heads)"
+        if layer
+        else ""
     )
 
 

