@@ -15,7 +15,7 @@ from spinscope.eval.formats import read_roles
 from spinscope.eval.scorers import role_scores
 from spinscope.labels import ROLES
 from spinscope.pipeline import Pipeline
-from spinscope.pipeline.roles import CLEAR, FINES, MAINS, MentionRoles, ranked_fines
+from spinscope.pipeline.roles import CLEAR, FINES, MAINS, MentionRoles, joined, ranked_fines
 from spinscope.schema import check_offsets, validate
 from spinscope.writers.record import to_record
 from tests.cli.test_analyze import run
@@ -95,6 +95,17 @@ def test_fine_roles_are_those_of_the_main_role_down_to_a_share_of_the_best(share
     assert got[: len(want or got)] == (want or got) and "Victim" not in got
     main = np.array([0.1, 0.8, 0.1])
     assert MentionRoles(main, fine).main_role == "Antagonist"
+
+
+def test_the_fine_head_has_its_say_in_the_main_role() -> None:
+    main = np.array([[0.45, 0.55, 0.0]])  # MAINS order: Protagonist, Antagonist, Innocent
+    fine = np.zeros((1, len(FINES)))
+    fine[0, FINES.index("Guardian")], fine[0, FINES.index("Martyr")], fine[0, FINES.index("Tyrant")] = 0.5, 0.3, 0.2
+    assert joined(main, fine, 1.0) is main
+    both = joined(main, fine, 0.5)
+    assert MAINS[int(both.argmax())] == "Protagonist"
+    assert both.sum() == pytest.approx(1.0)
+    assert both[0, 0] == pytest.approx(0.5 * 0.45 + 0.5 * 0.8)
 
 
 def test_classify_roles_writes_the_official_layout_that_the_scorer_reads(monkeypatch, capsys, tmp_path: Path) -> None:

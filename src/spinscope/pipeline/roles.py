@@ -37,6 +37,7 @@ EVIDENCE = 3  # sentences shown per actor
 CONTEXT = 200  # characters either side of a mention outside any sentence
 MENTIONS_PER_ACTOR = 6  # an actor's first mentions that are scored (their mean casts it; more change little)
 CLEAR = 0.6  # the reports call an actor's casting unclear below this main-role score
+GROUPS = np.array([[f in ROLES[m] for m in MAINS] for f in FINES], np.float32)  # [fines, mains]: a fine role's main
 FINE_SHARE = 0.5  # an actor's fine roles (the report): those of its main role scoring this share of the best
 
 
@@ -59,6 +60,15 @@ class MentionRoles:
 def ranked_fines(main: str, fine: np.ndarray, share: float) -> list[tuple[str, float]]:
     scores = sorted(((f, float(fine[FINES.index(f)])) for f in ROLES[main]), key=lambda kv: -kv[1])
     return [(f, s) for k, (f, s) in enumerate(scores) if k == 0 or s >= share * scores[0][1]]
+
+
+def joined(main: np.ndarray, fine: np.ndarray, weight: float) -> np.ndarray:
+    """[n, mains] main-role scores that hear the fine head too: `weight` of the main head's scores and the rest
+    of the fine head's, summed over each main role's fine roles (the two heads disagree on hard mentions)."""
+    if weight >= 1.0:
+        return main
+    grouped = fine @ GROUPS
+    return weight * main + (1.0 - weight) * grouped / np.maximum(grouped.sum(1, keepdims=True), 1e-9)
 
 
 def sentence_bounds(text: str, sentences: Sequence[tuple[int, int]], start: int) -> tuple[int, int]:
@@ -89,11 +99,13 @@ def lexical_text(text: str, sentences: Sequence[tuple[int, int]], start: int, en
 @dataclass
 class RolesHead:
     """The main-role head (multiclass over MAINS) and the fine-role head (multiclass over FINES); `share`: a
-    mention's fine roles are those of its main role scoring this share of the best (chosen in training)."""
+    mention's fine roles are those of its main role scoring this share of the best; `main_weight`: the main
+    head's weight in the main-role scores (`joined`; both chosen in training)."""
 
     main: LinearHead
     fine: LinearHead
     share: float = 1.0
+    main_weight: float = 1.0
 
     def __call__(
         self, doc: Document, mentions: Sequence[tuple[int, int]], sentences: Sequence[tuple[int, int]]
@@ -103,8 +115,8 @@ class RolesHead:
             return []
         features = mention_features(doc.text, encoding, sentences, mentions)
         texts = [lexical_text(doc.text, sentences, a, b) for a, b in mentions]
-        main = self.main.blended(features, texts, doc.language)
         fine = self.fine.blended(features, texts, doc.language)
+        main = joined(self.main.blended(features, texts, doc.language), fine, self.main_weight)
         return [MentionRoles(m, f) for m, f in zip(main, fine, strict=True)]
 
 
@@ -119,7 +131,8 @@ def load_roles_head(folder: Path, encoder: Any) -> tuple[RolesHead | None, str]:
         return None, missing
     metrics = folder / "metrics.json"
     chosen = json.loads(metrics.read_text(encoding="utf-8")).get("chosen", {}) if metrics.is_file() else {}
-    return RolesHead(main, fine, float(chosen.get("fine_share", 1.0))), problem
+    share, weight = float(chosen.get("fine_share", 1.0)), float(chosen.get("main_weight", 1.0))
+    return RolesHead(main, fine, share, weight), problem
 
 
 @components.register("roles")
