@@ -36,6 +36,8 @@ CASES = [
          rebuttal="Fog is weather."),
     Case("t-3", "ours", "The city council sold the river to a foreign bank for 3 euros.",
          "The city council sold the river to a foreign bank for 3 euros.", rebuttal="Rivers cannot be sold."),
+    Case("t-4", "ours", "Mayor Ilse Brandvold sold the city harbour to a casino company.",
+         "Mayor Ilse Brandvold sold the city harbour to a casino company.", rebuttal="No sale took place."),
 ]  # fmt: skip
 
 
@@ -76,6 +78,14 @@ def test_a_translated_claim_is_matched_and_an_unrelated_text_is_not(bank_setting
     assert record["matches"][0]["via"] == "embedding"
     record = run(bank_settings, "Recipes.\n\nBake the bread for forty minutes at two hundred degrees.\n\nEnjoy.")
     assert record["matches"] == []
+
+
+def test_a_case_about_a_named_person_needs_a_sentence_naming_that_person(bank_settings: dict) -> None:
+    sold = "a vendu le port de la ville à une société de casinos."
+    named = run(bank_settings, f"Nouvelles.\n\nLa maire Ilse Brandvold {sold}")
+    assert [m["case_id"] for m in named["matches"]] == ["t-4"]
+    unnamed = run(bank_settings, f"Nouvelles.\n\nLa maire {sold}\n\nFin.")
+    assert unnamed["matches"] == []
 
 
 def test_without_a_bank_analysis_runs_and_says_how_to_import(tmp_path: Path) -> None:
@@ -171,11 +181,11 @@ def test_a_cached_index_is_reused_and_older_signatures_are_redrawn_without_embed
             np.savez(cache, **{k: z[k] for k in z.files if k != "signatures"}, signatures=z["signatures"][:, :64])
         again = CountingEmbedder()
         index = CaseIndex.build(bank, again, cache)
-    assert len(first.embedded) == 3 and again.embedded == []  # the vectors are reused
-    assert index.signatures.shape == (3, PERMUTATIONS)
+    assert len(first.embedded) == len(CASES) and again.embedded == []  # the vectors are reused
+    assert index.signatures.shape == (len(CASES), PERMUTATIONS)
     assert index.repeats("The moon landing was filmed in a studio in Nevada, as they say.") == (0, "minhash")
     with np.load(cache) as z:
-        assert z["signatures"].shape == (3, PERMUTATIONS)  # written back
+        assert z["signatures"].shape == (len(CASES), PERMUTATIONS)  # written back
 
 
 @needs_data

@@ -14,6 +14,7 @@ from ..casebank.index import nearest_cases
 from ..embedder import SentenceEmbedder
 from ..models import model_path
 from ..pipeline.matching import LanguageMeans, across, candidate_features, case_text, figures_differ
+from ..pipeline.name_sounds import persons_missing
 
 TEST_SET = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "matching_cases.toml"
 LANGS = ("en", "fr", "de", "ru", "uk", "pl", "it", "es", "ar")
@@ -81,7 +82,7 @@ def candidates(bank: Bank, probes: list[Probe], vectors: np.ndarray, means: Lang
         feats = candidate_features(p.text, [cos for _, _, cos in near], texts, dense)
         ids = [bank.cases[c].id for c, _, _ in near]
         other = np.array([across(p.lang, t) for t in texts], bool)
-        differ = np.array([figures_differ(p.text, t) for t in texts], bool)
+        differ = np.array([figures_differ(p.text, t) or persons_missing(p.text, t) for t in texts], bool)
         out.append(Candidates(ids, np.array([cos for _, _, cos in near]), feats, other, differ))
     return out
 
@@ -92,7 +93,8 @@ class Candidates:
     cosines: np.ndarray
     features: np.ndarray
     across: np.ndarray  # [k] bool: the case is written in another language than the probe
-    differ: np.ndarray  # [k] bool: the case's figures all differ from the probe's (never matched)
+    differ: np.ndarray  # [k] bool: the case's figures all differ from the probe's, or it names persons the probe
+    # does not (never matched)
 
 
 def decide(cands: list[Candidates], scorer, cut: float, across: float | None = None) -> list[str | None]:

@@ -7,7 +7,9 @@ compared with every case by cosine (`casebank.index`). The closest cases are the
 (`models/matching`, `verifier.json`: logistic regression on the cosine, its margin over the other candidates,
 number agreement and how close the sentence is to the bank as a whole), fitted on the dev half of our
 matching test set, because raw cosine puts news sentences on the same subject as close to a case as true
-paraphrases. A case written in another language than the article (a translation) has a cut of its own.
+paraphrases. A case written in another language than the article (a translation) has a cut of its own. A case
+whose figures all differ from the sentence's, or that names persons the sentence never names (in any script:
+`name_sounds`), is not what the sentence states.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ..models import model_path
 from ..registry import components
 from .base import Component, Field, Table
 from .language import identify
+from .name_sounds import persons_missing
 
 logger = logging.getLogger(__name__)
 
@@ -347,6 +350,8 @@ class MatchingComponent(Component):
             texts = [case_text(self._case(index, case)) for case, _, _ in near]
             probs = verifier.scores(candidate_features(span.text, [cos for _, _, cos in near], texts, dense))
             probs[[figures_differ(span.text, t) for t in texts]] = 0.0
+            floor = self.threshold or min(verifier.cut(False), verifier.cut(True))
+            probs[[p >= floor and persons_missing(span.text, t) for p, t in zip(probs, texts, strict=True)]] = 0.0
             best = int(probs.argmax())
             cut = self.threshold or verifier.cut(across(language, texts[best]))
             if probs[best] >= cut and near[best][2] >= verifier.retrieve:
