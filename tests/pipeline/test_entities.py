@@ -167,6 +167,11 @@ def test_without_the_token_head_the_capitalised_fallback_steps_in(tmp_path: Path
         ("ar", "الخميس", False),
         ("de", "Regierungssprecher", False),  # a title alone
         ("ar", "الرئيس الأوكراني", False),
+        ("ar", "حزيران", False),  # a month of the Levant
+        ("ar", "حكوماتنا", False),  # "our governments": a pronoun on a noun
+        ("ar", "وغازنا", False),  # "and our gas"
+        ("ar", "كاتارينا", True),  # a name after all
+        ("ar", "أستانا", True),
     ],
 )
 def test_function_words_and_lower_case_words_are_no_actors(lang: str, mention: str, kept: bool) -> None:
@@ -238,7 +243,9 @@ def test_loaded_designations_and_name_variants_resolve_in_more_languages(text: s
 
 # Typed mention precision / recall floors (span and type exact, aliases left out) on our actor sentences: `actors`
 # (32 a language, the rules were written looking at their errors) and `actors_heldout` (16 a language, written
-# after the rules and scored once); the floors are what was measured (benchmarks/RESULTS.md).
+# after the rules and scored once), `actors_blind` (20 a language, written blind to the rules) and `actors_blind2`
+# (20 a language in ar, de, es, pl, written blind to the rules on 2026-12-07 and scored before and after the two
+# Arabic rules of that day, which came from the wild set); the floors are what was measured (benchmarks/RESULTS.md).
 ACTOR_FLOORS = {
     "actors": {"ar": (0.69, 0.74), "de": (0.91, 0.84), "en": (0.90, 0.90), "es": (0.93, 0.82), "fr": (0.87, 0.88),
                "it": (0.90, 0.84), "pl": (0.84, 0.84), "ru": (0.89, 0.89), "uk": (0.87, 0.74)},
@@ -248,6 +255,7 @@ ACTOR_FLOORS = {
     "actors_blind": {"ar": (0.56, 0.62), "de": (0.79, 0.69), "en": (0.90, 0.80), "es": (0.75, 0.69),
                      "fr": (0.82, 0.88), "it": (0.87, 0.71), "pl": (0.76, 0.71), "ru": (0.90, 0.96),
                      "uk": (0.83, 0.81)},
+    "actors_blind2": {"ar": (0.55, 0.57), "de": (0.94, 0.66), "es": (0.79, 0.67), "pl": (0.72, 0.68)},
 }  # fmt: skip
 
 

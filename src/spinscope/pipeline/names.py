@@ -102,7 +102,9 @@ def plausible(text: str, start: int, end: int, lang: str | None) -> bool:
     stops, around = stop_words(lang), name_words(lang)
     if not words or all(_no_name_word(w, stops, around, lang) for w in words):
         return False
-    if len(words) == 1 and (_qualifying(text, words[0], end, around) or _elided(text, start, end)):
+    if len(words) == 1 and (
+        _qualifying(text, words[0], end, around) or _elided(text, start, end) or _possessed(words[0], lang)
+    ):
         return False
     cased = [w for w in words if w.lower() != w.upper()]
     return not cased or any(w[:1].isupper() for w in cased)
@@ -117,6 +119,17 @@ def _qualifying(text: str, word: str, end: int, around: NameWords) -> bool:
         and around.adjectives.fullmatch(word.lower()) is not None
         and (after is not None and (_lower(after.group(1)) or around.leads(after.group(1))))
     )
+
+
+# Arabic: a pronoun written on a noun ("حكوماتنا": our governments, "قادتهم": their leaders) after a plural or
+# feminine ending, or on a noun after "and" ("وغازنا": and our gas); the other clitics start foreign names too
+# ("كاتارينا", "فالنتينا")
+_POSSESSED = re.compile(r"\w+(?:ات|ت)(?:نا|هم|كم|هن)|و\w{2,}(?:نا|هم|كم|هن)")
+
+
+def _possessed(word: str, lang: str | None) -> bool:
+    """An Arabic noun with a possessive pronoun on it: a common noun, not a name (known places stay)."""
+    return lang == "ar" and _POSSESSED.fullmatch(word) is not None and not is_place(word)
 
 
 def _elided(text: str, start: int, end: int) -> bool:
