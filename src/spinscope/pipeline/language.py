@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ..data import Document
@@ -24,6 +24,13 @@ def identify(text: str) -> tuple[str, float]:
     """(ISO 639-1 code, probability) of the most likely language."""
     lang, prob = _identifier().classify(text[:SAMPLE_CHARS])
     return str(lang), float(prob)
+
+
+@lru_cache(maxsize=65_536)
+def written_in(text: str) -> str:
+    """The language a case's text is written in (EUvsDisinfo writes its cases in English whatever the outlet's);
+    cached, for the same case texts come back with every article."""
+    return identify(text)[0]
 
 
 def ranked(text: str) -> list[tuple[str, float]]:

@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from ..errors import CaseBankError, Warnings
 from ..models import model_path
 from ..registry import components
 from .base import Component, Field, Table
-from .language import identify
+from .language import written_in
 from .name_sounds import persons_missing
 
 logger = logging.getLogger(__name__)
@@ -91,12 +91,6 @@ def figures_differ(a: str, b: str) -> bool:
 def case_text(case: Any) -> str:
     """The words of a case the verifier compares numbers with: its title and claim."""
     return f"{case.title} {case.claim}"
-
-
-@lru_cache(maxsize=65_536)
-def written_in(text: str) -> str:
-    """The language a case's text is written in (EUvsDisinfo writes its cases in English whatever the outlet's)."""
-    return identify(text)[0]
 
 
 def across(language: str | None, case_text: str) -> bool:
@@ -343,6 +337,7 @@ class MatchingComponent(Component):
         queries = LanguageMeans.load(self.folder).towards(
             self.embedder.embed([s.text for s in spans]), language, self.bank_language(index)
         )
+        floor = self.threshold or min(verifier.cut(False), verifier.cut(True))  # below it no candidate is matched
         out = []
         for span, (near, dense) in zip(spans, index.nearest(queries, verifier.top_k), strict=True):
             if not near or near[0][2] < verifier.retrieve:
@@ -350,7 +345,6 @@ class MatchingComponent(Component):
             texts = [case_text(self._case(index, case)) for case, _, _ in near]
             probs = verifier.scores(candidate_features(span.text, [cos for _, _, cos in near], texts, dense))
             probs[[figures_differ(span.text, t) for t in texts]] = 0.0
-            floor = self.threshold or min(verifier.cut(False), verifier.cut(True))
             probs[[p >= floor and persons_missing(span.text, t) for p, t in zip(probs, texts, strict=True)]] = 0.0
             best = int(probs.argmax())
             cut = self.threshold or verifier.cut(across(language, texts[best]))

