@@ -20,9 +20,10 @@ language (issue #24; gold layout in benchmarks/wild/README.md):
   check-worthiness);
 - claims AUC: how often a sentence the gold calls check-worthy (`[[checkworthy]]`: a checkable statement of
   fact, true or false) scores above one it calls an opinion, insult or slogan (`[[not_checkworthy]]`);
-- junk actors: actors (other than those of the alias table, named by it: "mainstream media") named only by
-  function words (spaCy's stop words of the language) or by a lower-case
-  word ("nicht", "Oppure", "candelabro"), of all actors listed;
+- actors P / R: listed actors that are a gold `[[actors]]` actor (one of their mentions is written as one of its
+  mentions) of all listed, and gold actors that a listed actor is, of all gold actors; junk: listed actors
+  (other than those of the alias table, named by it: "mainstream media") named only by function words (spaCy's
+  stop words of the language) or by a lower-case word ("nicht", "Oppure", "candelabro");
 - title, date: exactly as the gold says (a missing title must be null); cut: sentences that end at a single
   line break without closing punctuation where the text goes on (a hard-wrapped line cut as a sentence; the
   title, or a row of share buttons, on a line of its own is none).
@@ -86,6 +87,9 @@ class Tally:
     speakers_exact: int = 0
     speakers_overlap: int = 0
     actors: int = 0
+    actors_right: int = 0  # listed actors that are gold actors
+    gold_actors: int = 0
+    gold_found: int = 0  # gold actors that a listed actor is
     junk_actors: int = 0  # actors named by function words or by a lower-case word (in a script with capitals)
     worthy: list[float] = field(default_factory=list)  # check-worthiness of gold check-worthy sentences
     unworthy: list[float] = field(default_factory=list)  # and of gold opinions, insults, slogans
@@ -154,11 +158,19 @@ def score(record: dict[str, Any], gold: dict[str, Any], tally: Tally) -> None:
             at = where(text, wanted["text"])
             scores.extend([c["checkworthiness"] for c in record["claims"] if overlaps(at, (c["start"], c["end"]))][:1])
     stops = stop_words(record["language"])
+    gold_actors = [{" ".join(m.split()) for m in a["mentions"]} for a in gold.get("actors", [])]
+    found_gold: set[int] = set()
     for actor in record["entities"]:
         words = actor["name"].split()
         tally.actors += 1
         junk = all(w.lower() in stops for w in words) or words[0][:1].islower()
         tally.junk_actors += junk and actor["name"] not in ALIAS_NAMES
+        written = {" ".join(m["text"].split()) for m in actor["mentions"]}
+        hits = {k for k, forms in enumerate(gold_actors) if written & forms}
+        tally.actors_right += bool(hits)
+        found_gold |= hits
+    tally.gold_actors += len(gold_actors)
+    tally.gold_found += len(found_gold)
     tally.titles_ok += (record["title"] or None) == gold.get("title") and record["title"] != ""
     tally.dates_ok += (record["date"] or None) == gold.get("date")
     for s in record["sentences"]:
@@ -202,12 +214,16 @@ def row(lang: str, t: Tally) -> str:
     def share(a: int, b: int) -> str:
         return f"{a}/{b}" if b else "-"
 
+    def ratio(a: int, b: int) -> str:
+        return f"{a / b:.2f}" if b else "-"
+
     return (
         f"| {lang} | {t.articles} | {per_k('propaganda')} | {per_k('wire')} | {share(t.must_any, t.must)} / "
         f"{share(t.must_label, t.must)} | {t.junk} / {t.lone} | {share(t.narr_ok, t.articles)} | {t.wrong_domain} | "
         f"{share(t.cases_found, t.cases)} / {t.false_matches} / {t.repeats} | "
         f"{share(t.speakers_exact, t.speakers)} / {share(t.speakers_overlap, t.speakers)} | "
-        f"{auc(t.worthy, t.unworthy)} | {t.junk_actors}/{t.actors} | "
+        f"{auc(t.worthy, t.unworthy)} | {ratio(t.actors_right, t.actors)} / {ratio(t.gold_found, t.gold_actors)} "
+        f"({t.junk_actors}) | "
         f"{share(t.titles_ok, t.articles)} | {share(t.dates_ok, t.articles)} | {t.cut} |"
     )
 
@@ -247,7 +263,7 @@ def main() -> None:
     print(f"\nbench_wild.py, {date.today()}, {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     print(
         "| lang | articles | spans/1k prop | spans/1k wire | must (any / label) | junk / lone-word | narr ok | "
-        "wrong-dom | cases found / false / repeats | speakers exact / overlap | claims AUC | junk actors | "
+        "wrong-dom | cases found / false / repeats | speakers exact / overlap | claims AUC | actors P / R (junk) | "
         "title | date | cut |"
     )
     print("|" + "---|" * 15)

@@ -226,6 +226,27 @@ def test_the_token_head_decodes_whole_words_and_joins_names_split_by_type_or_par
     assert "Ursula von der Leyen" not in german and "Europäischen Kommission" in german
 
 
+def test_the_token_head_keeps_only_the_mentions_it_is_sure_enough_of() -> None:
+    import numpy as np
+
+    from spinscope.pipeline.encoder import Encoding
+    from spinscope.pipeline.linear_head import LinearHead
+    from spinscope.pipeline.token_ner import head_mentions
+
+    text = "Scholz lobt Kohlekraftwerke in Berlin"
+    words = [(0, 6), (6, 11), (11, 27), (27, 30), (30, 37)]
+    # the last states carry the head's logits of B-PER and B-LOC against O (0); Berlin is a known place
+    logits = np.array([[3.0, 0.0], [-3.0, -3.0], [0.3, -3.0], [-3.0, -3.0], [-3.0, 0.3]], np.float16)
+    encoding = Encoding(np.array(words), np.zeros((5, 1)), None, logits, np.zeros((5, 2), np.float16))
+    weights = np.zeros((4, 3), np.float32)
+    weights[0, 1], weights[1, 2] = 1.0, 1.0
+    head = LinearHead(["O", "B-PER", "B-LOC"], "multiclass", np.zeros(4), np.ones(4), weights, np.zeros(3))
+    everything = [text[a:b] for a, b, _ in head_mentions(text, encoding, head, "de")]
+    assert everything == ["Scholz", "Kohlekraftwerke", "Berlin"]
+    sure = [text[a:b] for a, b, _ in head_mentions(text, encoding, head, "de", floor=0.6)]
+    assert sure == ["Scholz", "Berlin"]  # Kohlekraftwerke and Berlin at 0.58 each
+
+
 @pytest.mark.parametrize(
     ("text", "actor"),
     [
@@ -246,16 +267,16 @@ def test_loaded_designations_and_name_variants_resolve_in_more_languages(text: s
 # after the rules and scored once), `actors_blind` (20 a language, written blind to the rules) and `actors_blind2`
 # (20 a language in ar, de, es, pl, written blind to the rules on 2026-12-07 and scored before and after the two
 # Arabic rules of that day, which came from the wild set); the floors are what was measured (benchmarks/RESULTS.md).
-ACTOR_FLOORS = {
-    "actors": {"ar": (0.69, 0.74), "de": (0.91, 0.84), "en": (0.90, 0.90), "es": (0.93, 0.82), "fr": (0.87, 0.88),
-               "it": (0.90, 0.84), "pl": (0.84, 0.84), "ru": (0.89, 0.89), "uk": (0.87, 0.74)},
-    "actors_heldout": {"ar": (0.68, 0.66), "de": (0.87, 0.71), "en": (0.94, 0.85), "es": (0.83, 0.75),
-                       "fr": (0.97, 0.97), "it": (0.91, 0.79), "pl": (0.93, 0.88), "ru": (0.97, 0.99),
-                       "uk": (0.93, 0.84)},
-    "actors_blind": {"ar": (0.56, 0.62), "de": (0.79, 0.69), "en": (0.90, 0.80), "es": (0.75, 0.69),
-                     "fr": (0.82, 0.88), "it": (0.87, 0.71), "pl": (0.76, 0.71), "ru": (0.90, 0.96),
-                     "uk": (0.83, 0.81)},
-    "actors_blind2": {"ar": (0.55, 0.57), "de": (0.94, 0.66), "es": (0.79, 0.67), "pl": (0.72, 0.68)},
+ACTOR_FLOORS = {  # "actors" trains the token head (train.entities), "actors_heldout" chooses its settings
+    "actors": {"ar": (0.95, 0.89), "de": (0.95, 0.92), "en": (0.90, 0.90), "es": (1.00, 0.97), "fr": (0.87, 0.88),
+               "it": (1.00, 0.92), "pl": (0.94, 0.93), "ru": (0.89, 0.89), "uk": (0.96, 0.93)},
+    "actors_heldout": {"ar": (0.81, 0.75), "de": (1.00, 0.86), "en": (0.94, 0.85), "es": (0.97, 0.82),
+                       "fr": (0.97, 0.97), "it": (1.00, 0.76), "pl": (0.96, 0.82), "ru": (0.97, 1.00),
+                       "uk": (0.96, 0.81)},
+    "actors_blind": {"ar": (0.85, 0.80), "de": (0.93, 0.80), "en": (0.90, 0.80), "es": (0.89, 0.81),
+                     "fr": (0.82, 0.88), "it": (0.93, 0.81), "pl": (0.93, 0.81), "ru": (0.90, 0.96),
+                     "uk": (0.91, 0.85)},
+    "actors_blind2": {"ar": (0.78, 0.55), "de": (0.95, 0.79), "es": (0.85, 0.85), "pl": (0.90, 0.85)},
 }  # fmt: skip
 
 
@@ -379,10 +400,10 @@ def test_the_mention_typer_retypes_and_drops_only_one_word_non_names() -> None:
 @pytest.mark.parametrize(
     ("lang", "text", "found"),
     [
-        ("de", "Wie das ZDF und Interfax berichteten, sprach Putin am Abend in Frankfurt über die Hintermänner.",
-         [("Interfax", "ORG"), ("Putin", "PER"), ("Frankfurt", "LOC")]),  # the token head: Interfax PER
-        ("de", "Laut Nachrichtenmagazin seien Hintermänner bekannt.", []),  # head: ORG
-        ("uk", "Державній службі відомо, що Lockheed Martin постачає зброю.", [("Lockheed Martin", "ORG")]),
+        ("ar", "تكرر القنوات الروسية، ومنها القناة الأولى، كل يوم أن أوروبا ستتجمد من دون الغاز الروسي.",
+         [("أوروبا", "LOC")]),  # the token head: "الأولى" ("the first") ORG
+        ("pl", "Trybunał Konstytucyjny odrzucił skargę posłów Prawa i Sprawiedliwości na ustawę o mediach.",
+         [("Trybunał Konstytucyjny", "ORG")]),  # head: "Sprawiedliwości" ORG, a fragment of the party's name
     ],
 )  # fmt: skip
 def test_the_shipped_mention_typer_corrects_the_token_heads_types(lang: str, text: str, found: list) -> None:

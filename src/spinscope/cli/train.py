@@ -17,6 +17,8 @@ Data = Annotated[Path, typer.Option("--data", help="the shared data folder")]
 Encoder = Annotated[Path, typer.Option("--model", help="encoder model folder")]
 Out = Annotated[Path, typer.Option("--out", help="folder to write")]
 Cache = Annotated[Path, typer.Option("--cache", help="where encoded inputs are cached")]
+Written = Annotated[list[Path] | None, typer.Option("--written", help="our annotated sentences (files or folders)")]
+OUR_SENTENCES = (MODELS.parent / "train" / "entity_sentences", Path("tests/fixtures/actors"))  # the default --written
 
 
 def _show(metrics: object) -> None:
@@ -133,35 +135,41 @@ def entities(
     data: Data = SHARED,
     model: Encoder = MODELS / "techniques",
     out: Out = MODELS / "entities",
-    cases: Annotated[Path, typer.Option("--cases", help="hand-written gold sentences")] = Path(
-        "tests/fixtures/ner_cases.toml"
+    written: Written = None,
+    held_out: Annotated[Path, typer.Option("--held-out", help="our held-out actor sentences, to choose on")] = Path(
+        "tests/fixtures/actors_heldout"
     ),
     cache: Cache = ENCODED,
 ) -> None:
-    """Fit the token NER head on the shared encoder's hidden states, with spaCy/natasha silver labels."""
+    """Fit the token NER head on the shared encoder's last and middle-layer states, with spaCy/natasha silver labels
+    and our own annotated sentences (default: the packaged ones and tests/fixtures/actors)."""
     from ..train.entities import train_entities
 
     _log()
-    _show(train_entities(model, out, cases, data, cache, seed=_seed()))
+    ours = written or list(OUR_SENTENCES)
+    _show(train_entities(model, out, ours, held_out, data, cache, seed=_seed()))
 
 
 @train_app.command("mention-types")
 def mention_types(
     data: Data = SHARED,
     out: Out = MODELS / "entities",
+    written: Written = None,
     actors: Annotated[Path, typer.Option("--actors", help="our actor sentences, to choose on")] = Path(
-        "tests/fixtures/actors"
-    ),
-    held_out: Annotated[Path, typer.Option("--held-out", help="our held-out actor sentences")] = Path(
         "tests/fixtures/actors_heldout"
+    ),
+    held_out: Annotated[Path, typer.Option("--held-out", help="our blind actor sentences")] = Path(
+        "tests/fixtures/actors_blind"
     ),
 ) -> None:
     """Fit the mention typer (person, organisation, place or no name) on the pretrained e5 embedding of a name,
-    with spaCy/natasha silver names; choose its cuts on our actor sentences, score the held-out ones."""
+    with spaCy/natasha silver names and our annotated sentences; choose its cuts on our held-out actor sentences,
+    score the blind ones."""
     from ..train.mention_types import train_mention_types
 
     _log()
-    _show(train_mention_types(out, data, actors, held_out, seed=_seed())["typed_precision_recall"])
+    ours = written or list(OUR_SENTENCES)
+    _show(train_mention_types(out, data, ours, actors, held_out, seed=_seed())["typed_precision_recall"])
 
 
 @train_app.command("roles")

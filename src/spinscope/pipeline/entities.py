@@ -11,6 +11,7 @@ actors (`actors.merge`); the record field links technique spans and claims to th
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from bisect import bisect_left, bisect_right
@@ -28,12 +29,12 @@ from ..readers.txt import chrome
 from ..registry import components
 from .actors import ENTITIES_SCHEMA, actor_records, merge
 from .base import Component, Facet, Field, Table
-from .encoder import ENCODING, encoding_of
+from .encoder import ENCODING, encoding_of, lacks_middle
 from .linear_head import LinearHead, fitted_head
 from .mention_types import MentionTyper, retyped
 from .names import CAPITALS, CONJUNCTIONS, TYPE_MAP, common_noun, named_from, names_in, owner_apart, plausible
 from .sourcing import _entry_regex
-from .token_ner import decode, token_labels
+from .token_ner import head_mentions
 
 ALIASES = Path(__file__).resolve().parent.parent / "lexicons" / "aliases.toml"
 
@@ -227,6 +228,7 @@ class EntitiesComponent(Component):
         self.aliases = load_aliases(str(config.get("aliases", "")))
         self.folder = model_path(config["model"])
         self.head: LinearHead | None = None
+        self.floor = 0.0  # the head's confidence floor (`token_ner.head_mentions`), from its metrics.json
         self.problem = Warnings.W006(head="entities token")  # until setup finds the head
         self.types = str(config.get("types", ""))
         self.typer: MentionTyper | None = None
@@ -234,7 +236,13 @@ class EntitiesComponent(Component):
     def setup(self, upstream: Mapping[str, Component]) -> None:
         """The token head, where shipped and fitted on the encoder that runs (else the `head` recogniser
         falls back to `capitalised`, with W006 or W007)."""
-        self.head, self.problem = fitted_head(self.folder, upstream[ENCODING].model, "entities token")
+        encoder = upstream[ENCODING].model
+        self.head, self.problem = fitted_head(self.folder, encoder, "entities token")
+        if self.head is not None and (missing := lacks_middle(encoder, "entities token")) is not None:
+            self.head, self.problem = None, missing
+        metrics = self.folder / "metrics.json"
+        chosen = json.loads(metrics.read_text(encoding="utf-8")) if metrics.is_file() else {}
+        self.floor = float(chosen.get("floor", 0.0))
         self.typer = MentionTyper.load(self.folder / self.types) if self.types else None
 
     @property
@@ -246,7 +254,7 @@ class EntitiesComponent(Component):
         if spec == "head":
             encoding = encoding_of(doc)
             if self.head is not None and encoding is not None:
-                return decode(doc.text, encoding.offsets, token_labels(encoding, self.head), doc.language)
+                return head_mentions(doc.text, encoding, self.head, doc.language, self.floor)
             doc.warn(self.problem)
             spec = "capitalised"
         return recogniser(spec, doc.language)(doc.text, _stretches(doc))

@@ -1,10 +1,11 @@
 """Named entities from the shared encoder pass: a linear BIO head over each token's hidden state.
 
 For languages without a named-entity model of their own (German, Italian, Polish, ...), the `head`
-recogniser of the entities component reads the tokens' last hidden states of the one encoder pass (no
-second model) and tags them O / B-<type> / I-<type> (PER, ORG, LOC) with a softmax head (`models/entities`)
-fitted on silver labels that spaCy (en, fr) and natasha (ru) gave the SemEval training articles
-(`spinscope train entities`). A mention is a run of tokens of one type, widened to whole words.
+recogniser of the entities component reads each token's last and middle-layer states of the one encoder pass
+(no second model) and tags them O / B-<type> / I-<type> (PER, ORG, LOC) with a softmax head (`models/entities`)
+fitted on silver labels that spaCy (en, fr) and natasha (ru) gave the SemEval training articles and on our own
+annotated sentences in eleven languages (`spinscope train entities`). A mention is a run of tokens of one type,
+widened to whole words.
 """
 
 from __future__ import annotations
@@ -16,16 +17,38 @@ import numpy as np
 from ..languages import NAME_PARTICLES, NOUNS_CAPITALISED
 from .encoder import Encoding
 from .linear_head import LinearHead
+from .places import is_place
 
 OUTSIDE = "O"
 
 
-def token_labels(encoding: Encoding, head: LinearHead) -> list[str]:
-    """The head's label of every token (O where hidden states were not exported)."""
-    if encoding.hidden is None or not len(encoding.offsets):
-        return [OUTSIDE] * len(encoding.offsets)
-    scores = head.scores(encoding.hidden.astype(np.float32))
-    return [head.labels[k] for k in scores.argmax(1)]
+def token_features(encoding: Encoding) -> np.ndarray | None:
+    """[n_tokens, 2 * hidden] float32: each token's last and middle-layer states side by side (the middle layer,
+    less bent towards techniques, tells names apart better); None where either was not exported."""
+    if encoding.hidden is None or encoding.middle is None:
+        return None
+    return np.hstack([encoding.hidden, encoding.middle]).astype(np.float32)
+
+
+def head_mentions(
+    text: str, encoding: Encoding, head: LinearHead, lang: str | None = None, floor: float = 0.0
+) -> list[tuple[int, int, str]]:
+    """The head's (start, end, type) mentions of a text (none where the states it reads were not exported):
+    tokens labelled by their best label, decoded, and kept where the head is sure enough of them, the mean
+    probability of their tokens not being O at least `floor` (German nouns it half takes for names,
+    "Kohlekraftwerke", "Marschflugkörper"; a known place stays)."""
+    features = token_features(encoding)
+    if features is None or not len(encoding.offsets):
+        return []
+    scores = head.scores(features)
+    labels = [head.labels[k] for k in scores.argmax(1)]
+    named = 1.0 - scores[:, head.labels.index(OUTSIDE)]
+    out = []
+    for a, b, kind in decode(text, encoding.offsets, labels, lang):
+        rows = (encoding.offsets[:, 0] < b) & (encoding.offsets[:, 1] > a)
+        if is_place(text[a:b]) or (rows.any() and named[rows].mean() >= floor):
+            out.append((a, b, kind))
+    return out
 
 
 def _widened(text: str, start: int, end: int) -> tuple[int, int]:

@@ -54,7 +54,6 @@ def corpus_articles(data_root: Path, langs: Sequence[str] = SEMEVAL_LANGS) -> li
 
 def _save(path: Path, keys: list[str], encodings: list[Encoding]) -> None:
     lengths = np.array([len(e.offsets) for e in encodings], np.int64)
-    hidden = [e.hidden for e in encodings if e.hidden is not None]
     arrays = {
         "keys": np.array(keys),
         "lengths": lengths,
@@ -62,8 +61,10 @@ def _save(path: Path, keys: list[str], encodings: list[Encoding]) -> None:
         "probs": np.concatenate([e.probs for e in encodings]).astype(np.float16),
         "vectors": np.stack([e.vector for e in encodings]),
     }
-    if len(hidden) == len(encodings):
-        arrays["hidden"] = np.concatenate(hidden)
+    for name in ("hidden", "middle"):  # the token states, where the model exports them
+        states = [getattr(e, name) for e in encodings if getattr(e, name) is not None]
+        if len(states) == len(encodings):
+            arrays[name] = np.concatenate(states)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npz")
     np.savez(tmp, **arrays)
@@ -74,9 +75,15 @@ def _load(path: Path) -> dict[str, Encoding]:
     with np.load(path) as z:
         bounds = np.r_[0, np.cumsum(z["lengths"])]
         offsets, probs, vectors = z["offsets"], z["probs"].astype(np.float32), z["vectors"]
-        hidden = z["hidden"] if "hidden" in z.files else None
+        hidden, middle = (z[name] if name in z.files else None for name in ("hidden", "middle"))
         return {
-            key: Encoding(offsets[a:b], probs[a:b], vectors[i], None if hidden is None else hidden[a:b])
+            key: Encoding(
+                offsets[a:b],
+                probs[a:b],
+                vectors[i],
+                None if hidden is None else hidden[a:b],
+                None if middle is None else middle[a:b],
+            )
             for i, (key, a, b) in enumerate(zip(z["keys"].tolist(), bounds[:-1], bounds[1:], strict=True))
         }
 
@@ -101,7 +108,7 @@ def encode_corpus(
         path = cache / tag / f"{split}.npz" if cache else None
         if path is not None and path.is_file():
             found = _load(path)
-            if set(found) == {a.key for a in chosen}:
+            if set(found) == {a.key for a in chosen} and all(e.middle is not None for e in found.values()):
                 out.update(found)
                 continue
         t0 = time.time()
