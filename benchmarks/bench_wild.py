@@ -21,9 +21,9 @@ language (issue #24; gold layout in benchmarks/wild/README.md):
 - claims AUC: how often a sentence the gold calls check-worthy (`[[checkworthy]]`: a checkable statement of
   fact, true or false) scores above one it calls an opinion, insult or slogan (`[[not_checkworthy]]`);
 - actors P / R: listed actors that are a gold `[[actors]]` actor (one of their mentions is written as one of its
-  mentions) of all listed, and gold actors that a listed actor is, of all gold actors; junk: listed actors
-  (other than those of the alias table, named by it: "mainstream media") named only by function words (spaCy's
-  stop words of the language) or by a lower-case word ("nicht", "Oppure", "candelabro");
+  mentions, an Arabic clitic aside) of all listed, and gold actors that a listed actor is, of all gold actors;
+  junk: listed actors (other than those of the alias table, named by it: "mainstream media") named only by
+  function words (spaCy's stop words of the language) or by a lower-case word ("nicht", "Oppure", "candelabro");
 - title, date: exactly as the gold says (a missing title must be null); cut: sentences that end at a single
   line break without closing punctuation where the text goes on (a hard-wrapped line cut as a sentence; the
   title, or a row of share buttons, on a line of its own is none).
@@ -47,6 +47,7 @@ from typing import Any
 
 from spinscope.languages import stop_words
 from spinscope.pipeline.entities import load_aliases
+from spinscope.pipeline.places import CLITICS
 
 ALIAS_NAMES = frozenset(a.name for a in load_aliases())  # alias actors are named by the table ("mainstream media")
 
@@ -109,6 +110,14 @@ def where(text: str, piece: str) -> tuple[int, int]:
     return start, start + len(piece)
 
 
+def written_as(mention: str) -> set[str]:
+    """A gold mention as a listed one may write it: one space for any white space, and in Arabic also without
+    the clitic written on its first word ("وأذربيجان": and Azerbaijan; the actor is "أذربيجان")."""
+    form = " ".join(mention.split())
+    bare = form[1:] if form[:1] in CLITICS and len(form.split()[0]) > 3 else form
+    return {form, bare}
+
+
 def domains(record: dict[str, Any]) -> set[str]:
     names = [n["narrative"] for n in record["narratives"] if n["source"] == "semeval2025"]
     return {name.split(":")[0] for name in names if name != "Other"}
@@ -158,7 +167,7 @@ def score(record: dict[str, Any], gold: dict[str, Any], tally: Tally) -> None:
             at = where(text, wanted["text"])
             scores.extend([c["checkworthiness"] for c in record["claims"] if overlaps(at, (c["start"], c["end"]))][:1])
     stops = stop_words(record["language"])
-    gold_actors = [{" ".join(m.split()) for m in a["mentions"]} for a in gold.get("actors", [])]
+    gold_actors = [{form for m in a["mentions"] for form in written_as(m)} for a in gold.get("actors", [])]
     found_gold: set[int] = set()
     for actor in record["entities"]:
         words = actor["name"].split()
