@@ -172,6 +172,7 @@ def test_without_the_token_head_the_capitalised_fallback_steps_in(tmp_path: Path
         ("ar", "وغازنا", False),  # "and our gas"
         ("ar", "كاتارينا", True),  # a name after all
         ("ar", "أستانا", True),
+        ("ar", "ف ب", False),  # letters of "أ ف ب" (AFP, an alias), or a clitic cut off
     ],
 )
 def test_function_words_and_lower_case_words_are_no_actors(lang: str, mention: str, kept: bool) -> None:
@@ -197,6 +198,7 @@ def test_function_words_and_lower_case_words_are_no_actors(lang: str, mention: s
         ("ar", "وزارة الدفاع الروسية", ["وزارة الدفاع الروسية"]),  # only words before the name go
         ("de", "Sachsen und Brandenburg", ["Sachsen", "Brandenburg"]),  # one-word names listed
         ("es", "Letonia y Lituania", ["Letonia", "Lituania"]),
+        ("ar", "القاهرة أو بيروت أو دبي", ["القاهرة", "بيروت", "دبي"]),  # "or" written apart
         *(
             (lang, name, [name])
             for lang, name in (  # longer names keep their conjunction

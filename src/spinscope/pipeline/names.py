@@ -103,22 +103,21 @@ def plausible(text: str, start: int, end: int, lang: str | None) -> bool:
     if not words or all(_no_name_word(w, stops, around, lang) for w in words):
         return False
     if len(words) == 1 and (
-        _qualifying(text, words[0], end, around) or _elided(text, start, end) or _possessed(words[0], lang)
+        _qualifying(text, words[0], end, around, lang) or _elided(text, start, end) or _possessed(words[0], lang)
     ):
         return False
     cased = [w for w in words if w.lower() != w.upper()]
     return not cased or any(w[:1].isupper() for w in cased)
 
 
-def _qualifying(text: str, word: str, end: int, around: NameWords) -> bool:
+def _qualifying(text: str, word: str, end: int, around: NameWords, lang: str | None) -> bool:
     """An adjective of nationality alone before a lower-case word or a title qualifies it ("Russian | forces",
-    "German | Chancellor")."""
+    "German | Chancellor"); where every noun is capitalised, alone it is never a name ("Russische | Drohnen",
+    "Millionen | Deutsche": a name that holds one has more words, "Deutsche Bank")."""
+    if around.adjectives is None or around.adjectives.fullmatch(word.lower()) is None:
+        return False
     after = _WORD_AFTER.match(text, end)
-    return (
-        around.adjectives is not None
-        and around.adjectives.fullmatch(word.lower()) is not None
-        and (after is not None and (_lower(after.group(1)) or around.leads(after.group(1))))
-    )
+    return lang in NOUNS_CAPITALISED or (after is not None and (_lower(after.group(1)) or around.leads(after.group(1))))
 
 
 # Arabic: a pronoun written on a noun ("حكوماتنا": our governments, "قادتهم": their leaders) after a plural or
@@ -143,9 +142,12 @@ def _no_name_word(word: str, stops: frozenset[str], around: NameWords, lang: str
 
 
 def _function_word(word: str, stops: frozenset[str], lang: str | None) -> bool:
-    """A stop word of the language; in Arabic also one behind a clitic written with it ("بأن", "فهل")."""
+    """A stop word of the language; in Arabic also one behind a clitic written with it ("بأن", "فهل"), and a
+    letter alone (a clitic the recogniser cut off, or a letter of an abbreviation: "أ ف ب", AFP)."""
     low = word.lower()
-    return low in stops or (lang == "ar" and len(low) > 2 and low[0] in CLITICS + "أ" and low[1:] in stops)
+    if lang != "ar":
+        return low in stops
+    return low in stops or len(low) == 1 or (len(low) > 2 and low[0] in CLITICS + "أ" and low[1:] in stops)
 
 
 _NAME_PIECE = re.compile(r"[^,;()\[\]]+")  # names are cut at commas, semicolons and brackets
@@ -244,17 +246,24 @@ def _bare(word: str) -> str:
 def _enumerated(words: list[tuple[int, int]], text: str, lang: str | None) -> list[list[tuple[int, int]]]:
     """The words of a mention as the names they list: one-word names joined by lower-case conjunctions apart
     ("Sachsen und | Brandenburg"; not "Instytutu Meteorologii i Gospodarki Wodnej", one name); in Arabic, a
-    clitic before a known place starts a new name without it ("مصر وتونس": Egypt | Tunisia; "وباريس": Paris)."""
+    clitic before a known place starts a new name without it ("مصر وتونس": Egypt | Tunisia; "وباريس": Paris), and
+    so does a conjunction written apart ("أو": or)."""
     if lang != "ar":
         joined = [text[a:b] in CONJUNCTIONS for a, b in words]
         listing = len(words) >= 3 and all(conjunction == (k % 2 == 1) for k, conjunction in enumerate(joined))
         return [[w] for w in words[::2]] if listing and len(words) % 2 else [words]
     out: list[list[tuple[int, int]]] = [[]]
     for a, b in words:
+        if text[a:b] in _ARABIC_OR:  # "القاهرة أو بيروت": Cairo | Beirut
+            out.append([])
+            continue
         if cut := clitic(text[a:b]):
             out.append([])
         out[-1].append((a + cut, b))
     return [group for group in out if group]
+
+
+_ARABIC_OR = frozenset({"أو", "و", "ثم"})  # or, and (written apart), then
 
 
 def _lower(word: str) -> bool:
