@@ -258,10 +258,20 @@ def test_the_token_head_keeps_only_the_mentions_it_is_sure_enough_of() -> None:
         ("Wladimir Zelenskij reiste ab.", "Volodymyr Zelensky"),
         ("وصل زيلينسكي إلى لندن.", "Volodymyr Zelensky"),
         ("Il governo ucraino tace.", "Government of Ukraine"),
+        ("Die Klimasekte will uns das Auto verbieten.", "climate movement"),
+        ("إنها أكاذيب الإعلام المأجور وطائفة المناخ.", "climate movement"),  # a clitic on the designation
+        ("Los eurócratas deciden por nosotros.", "Eurocrats"),
+        ("Глобалисты из Давоса снова решают за нас.", "globalists"),
     ],
 )
 def test_loaded_designations_and_name_variants_resolve_in_more_languages(text: str, actor: str) -> None:
     assert any(a.pattern.search(text) and a.name == actor for a in load_aliases())
+
+
+def test_an_adjective_is_no_mention_of_its_country_in_the_alias_table() -> None:
+    text = "Російські дрони атакували українців; the Ukrainian army and российские войска; Росія і Україна."
+    found = sorted(text[a:b] for alias in load_aliases() for a, b in alias.mentions(text, text.lower()))
+    assert found == ["Росія", "Україна"]
 
 
 # Typed mention precision / recall floors (span and type exact, aliases left out) on our actor sentences: `actors`

@@ -33,6 +33,7 @@ from .encoder import ENCODING, encoding_of, lacks_middle
 from .linear_head import LinearHead, fitted_head
 from .mention_types import MentionTyper, retyped
 from .names import CAPITALS, CONJUNCTIONS, TYPE_MAP, common_noun, named_from, names_in, owner_apart, plausible
+from .places import CLITICS
 from .sourcing import _entry_regex
 from .token_ner import head_mentions
 
@@ -79,10 +80,22 @@ def _read_aliases(path: Path) -> list[dict]:
 
 
 def _alias_pattern(patterns: Sequence[str]) -> re.Pattern[str]:
-    """Upper-case acronyms ("EU", "MSM") match in that case only; the rest ignore case."""
+    """Upper-case acronyms ("EU", "MSM") match in that case only; the rest ignore case. An Arabic pattern also
+    matches with a clitic written on its first word ("وطائفة المناخ": and the climate sect)."""
     ordered = sorted(set(patterns), key=lambda p: (-len(p), p))
     parts = [_entry_regex(p) if not (p.isupper() and len(p) <= 5) else "(?-i:" + _entry_regex(p) + ")" for p in ordered]
+    parts = [_with_clitic(part) if _ARABIC_LETTER.match(p) else part for p, part in zip(ordered, parts, strict=True)]
     return re.compile("|".join(parts), re.IGNORECASE)
+
+
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+_WORD_START = r"(?<![\w-])"
+
+
+def _with_clitic(regex: str) -> str:
+    """An entry's regex (`sourcing._entry_regex`, which starts at a word's start) that lets one clitic letter
+    (`places.CLITICS`) stand before it."""
+    return _WORD_START + f"[{CLITICS}]?" + regex.removeprefix(_WORD_START)
 
 
 @cache
