@@ -280,15 +280,15 @@ def test_an_adjective_is_no_mention_of_its_country_in_the_alias_table() -> None:
 # (20 a language in ar, de, es, pl, written blind to the rules on 2026-12-07 and scored before and after the two
 # Arabic rules of that day, which came from the wild set); the floors are what was measured (benchmarks/RESULTS.md).
 ACTOR_FLOORS = {  # "actors" trains the token head (train.entities), "actors_heldout" chooses its settings
-    "actors": {"ar": (0.95, 0.89), "de": (0.95, 0.92), "en": (0.90, 0.90), "es": (1.00, 0.97), "fr": (0.87, 0.88),
-               "it": (1.00, 0.92), "pl": (0.94, 0.93), "ru": (0.89, 0.89), "uk": (0.96, 0.93)},
-    "actors_heldout": {"ar": (0.81, 0.75), "de": (1.00, 0.86), "en": (0.94, 0.85), "es": (0.97, 0.82),
-                       "fr": (0.97, 0.97), "it": (1.00, 0.76), "pl": (0.96, 0.82), "ru": (0.97, 1.00),
-                       "uk": (0.96, 0.81)},
-    "actors_blind": {"ar": (0.85, 0.80), "de": (0.93, 0.80), "en": (0.90, 0.80), "es": (0.89, 0.81),
-                     "fr": (0.82, 0.88), "it": (0.93, 0.81), "pl": (0.93, 0.81), "ru": (0.90, 0.96),
-                     "uk": (0.91, 0.85)},
-    "actors_blind2": {"ar": (0.78, 0.55), "de": (0.95, 0.79), "es": (0.85, 0.85), "pl": (0.90, 0.85)},
+    "actors": {"ar": (0.93, 0.80), "de": (0.93, 0.83), "en": (0.90, 0.90), "es": (1.00, 0.88), "fr": (0.87, 0.88),
+               "it": (1.00, 0.86), "pl": (0.93, 0.91), "ru": (0.89, 0.89), "uk": (0.96, 0.89)},
+    "actors_heldout": {"ar": (0.79, 0.63), "de": (1.00, 0.76), "en": (0.94, 0.85), "es": (0.96, 0.80),
+                       "fr": (0.97, 0.97), "it": (1.00, 0.79), "pl": (0.96, 0.77), "ru": (0.97, 1.00),
+                       "uk": (0.96, 0.75)},
+    "actors_blind": {"ar": (0.92, 0.77), "de": (0.91, 0.76), "en": (0.90, 0.80), "es": (0.87, 0.79),
+                     "fr": (0.82, 0.88), "it": (0.97, 0.75), "pl": (0.93, 0.81), "ru": (0.90, 0.96),
+                     "uk": (0.93, 0.85)},
+    "actors_blind2": {"ar": (0.77, 0.51), "de": (0.97, 0.71), "es": (0.87, 0.83), "pl": (0.90, 0.83)},
 }  # fmt: skip
 
 
@@ -412,9 +412,9 @@ def test_the_mention_typer_retypes_and_drops_only_one_word_non_names() -> None:
 @pytest.mark.parametrize(
     ("lang", "text", "found"),
     [
-        ("ar", "تكرر القنوات الروسية، ومنها القناة الأولى، كل يوم أن أوروبا ستتجمد من دون الغاز الروسي.",
-         [("أوروبا", "LOC")]),  # the token head: "الأولى" ("the first") ORG
-        ("pl", "Trybunał Konstytucyjny odrzucił skargę posłów Prawa i Sprawiedliwości na ustawę o mediach.",
+        ("de", "Die Russische Föderation hat nie jemanden bedroht, doch die Kriegstreiber in Brüssel wollen davon "
+         "nichts wissen.", [("Russische Föderation", "LOC"), ("Brüssel", "ORG")]),  # the token head: an ORG
+        ("pl", "Trybunał Konstytucyjny odrzucił skargę posłów Prawa i Sprawiedliwości na ustawę o mediach publicznych.",
          [("Trybunał Konstytucyjny", "ORG")]),  # head: "Sprawiedliwości" ORG, a fragment of the party's name
     ],
 )  # fmt: skip
