@@ -17,8 +17,10 @@ Data = Annotated[Path, typer.Option("--data", help="the shared data folder")]
 Encoder = Annotated[Path, typer.Option("--model", help="encoder model folder")]
 Out = Annotated[Path, typer.Option("--out", help="folder to write")]
 Cache = Annotated[Path, typer.Option("--cache", help="where encoded inputs are cached")]
-Written = Annotated[list[Path] | None, typer.Option("--written", help="our annotated sentences (files or folders)")]
-OUR_SENTENCES = (MODELS.parent / "train" / "entity_sentences", Path("tests/fixtures/actors"))  # the default --written
+Written = Annotated[
+    list[Path] | None,
+    typer.Option("--written", help="our annotated sentences, files or folders (default: train.entities.OURS)"),
+]
 
 
 def _show(metrics: object) -> None:
@@ -143,10 +145,10 @@ def entities(
 ) -> None:
     """Fit the token NER head on the shared encoder's last and middle-layer states, with spaCy/natasha silver labels
     and our own annotated sentences (default: the packaged ones and tests/fixtures/actors)."""
-    from ..train.entities import train_entities
+    from ..train.entities import OURS, train_entities
 
     _log()
-    ours = written or list(OUR_SENTENCES)
+    ours = written or list(OURS)
     _show(train_entities(model, out, ours, held_out, data, cache, seed=_seed()))
 
 
@@ -165,10 +167,11 @@ def mention_types(
     """Fit the mention typer (person, organisation, place or no name) on the pretrained e5 embedding of a name,
     with spaCy/natasha silver names and our annotated sentences; choose its cuts on our held-out actor sentences,
     score the blind ones."""
+    from ..train.entities import OURS
     from ..train.mention_types import train_mention_types
 
     _log()
-    ours = written or list(OUR_SENTENCES)
+    ours = written or list(OURS)
     _show(train_mention_types(out, data, ours, actors, held_out, seed=_seed())["typed_precision_recall"])
 
 

