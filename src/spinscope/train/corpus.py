@@ -98,8 +98,10 @@ def encode_corpus(
     articles: Sequence[CorpusArticle],
     cache: Path | None = None,
     splits: Sequence[str] = SPLITS,
+    needs: Sequence[str] = (),
 ) -> dict[str, Encoding]:
-    """key -> Encoding for the articles of `splits`, read from `cache` when encoded before."""
+    """key -> Encoding for the articles of `splits`, read from `cache` when encoded before with the token states
+    in `needs` ("middle": a cache written before the middle layer was kept is encoded again)."""
     tag = model_tag(model_dir)
     onnx: EncoderModel | None = None  # loaded only when some split is not cached
     out: dict[str, Encoding] = {}
@@ -108,7 +110,8 @@ def encode_corpus(
         path = cache / tag / f"{split}.npz" if cache else None
         if path is not None and path.is_file():
             found = _load(path)
-            if set(found) == {a.key for a in chosen} and all(e.middle is not None for e in found.values()):
+            complete = all(getattr(e, name) is not None for e in found.values() for name in needs)
+            if set(found) == {a.key for a in chosen} and complete:
                 out.update(found)
                 continue
         t0 = time.time()

@@ -110,7 +110,8 @@ def chosen(tried: list[tuple]) -> tuple:
     return max(sure, key=lambda t: t[2]) if sure else max(tried, key=lambda t: t[0])
 
 
-def _cases(paths: Sequence[Path]) -> list[dict]:
+def sentence_cases(paths: Sequence[Path]) -> list[dict]:
+    """The annotated sentences of toml files and of the toml files in folders."""
     return [c for p in paths for f in (sorted(p.glob("*.toml")) if p.is_dir() else [p]) for c in gold_cases(f)]
 
 
@@ -121,7 +122,7 @@ def train_entities(model_dir: Path, out: Path, written: Sequence[Path], held_out
 
     root = resolve_data_root(data_root)
     articles = [a for a in corpus_articles(root, langs=tuple(SILVER)) if a.split in ("train", "val")]
-    encodings = encode_corpus(model_dir, articles, cache, splits=("train", "val"))
+    encodings = encode_corpus(model_dir, articles, cache, splits=("train", "val"), needs=("hidden", "middle"))
     silver = {a.key: silver_mentions(a.text, a.lang) for a in articles}
     logger.info("silver mentions: %d", sum(map(len, silver.values())))
     rng = np.random.default_rng(seed)
@@ -134,7 +135,7 @@ def train_entities(model_dir: Path, out: Path, written: Sequence[Path], held_out
         xs.append(token_features(enc)[keep])
         ys.append(target[keep])
     model = EncoderModel(model_dir)
-    ours, checks = _cases(written), _cases([held_out])
+    ours, checks = sentence_cases(written), sentence_cases([held_out])
     ours_enc, check_enc = model.encode([c["text"] for c in ours]), model.encode([c["text"] for c in checks])
     n_silver = sum(map(len, ys))
     xs += [token_features(e) for e in ours_enc]

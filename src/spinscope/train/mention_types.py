@@ -31,7 +31,7 @@ from ..eval.formats import resolve_data_root
 from ..pipeline.linear_head import LinearHead
 from ..pipeline.mention_types import FOLDER, NONE, MentionTyper, retyped
 from .corpus import corpus_articles
-from .entities import SILVER, silver_mentions, written_mentions
+from .entities import SILVER, sentence_cases, silver_mentions, written_mentions
 
 logger = logging.getLogger(__name__)
 
@@ -121,9 +121,7 @@ def train_mention_types(out: Path, data_root: Path | None, written: list[Path], 
     ner = settings["components"]["entities"]["ner"]
     langs = [p.stem for p in sorted(actors.glob("*.toml")) if ner.get(p.stem, ner["default"]) == "head"]
     strings, labels = silver_strings(resolve_data_root(data_root), seed)
-    ours, our_labels = written_strings(
-        [c for p in written for f in (sorted(p.glob("*.toml")) if p.is_dir() else [p]) for c in gold_cases(f)]
-    )
+    ours, our_labels = written_strings(sentence_cases(written))
     logger.info("silver strings: %s, ours: %s", dict(Counter(labels)), dict(Counter(our_labels)))
     weights = np.r_[np.ones(len(strings)), np.full(len(ours), WRITTEN_WEIGHT)]
     embedder = load_embedder()
