@@ -27,7 +27,8 @@ language (issue #24; gold layout in benchmarks/wild/README.md):
 - title, date: exactly as the gold says (a missing title must be null); cut: sentences that end at a single
   line break without closing punctuation where the text goes on (a hard-wrapped line cut as a sentence; the
   title, or a row of share buttons, on a line of its own is none).
-`--show` prints each article's spans, narratives, matches and speakers, to read them as a fact-checker would.
+`--show` prints each article's spans (those the reports hide without the word "span"), narratives, matches and
+speakers, to read them as a fact-checker would.
 """
 
 from __future__ import annotations
@@ -190,7 +191,8 @@ def score(record: dict[str, Any], gold: dict[str, Any], tally: Tally) -> None:
 def show(path: Path, record: dict[str, Any]) -> None:
     print(f"\n== {path.relative_to(WILD)}  title={record['title']!r} date={record['date']!r}")
     for t in record["techniques"]:
-        print(f"   span {t['technique']:<32} {t['score']:.2f}  {t['text'][:70]!r}")
+        mark = "span" if t.get("shown", True) else "    "  # spans under their display cut: not in the reports
+        print(f"   {mark} {t['technique']:<32} {t['score']:.2f}  {t['text'][:70]!r}")
     for n in record["narratives"]:
         print(f"   narrative {n['score']:.2f}  {n['subnarrative'] or n['narrative']}")
     for m in record["matches"]:

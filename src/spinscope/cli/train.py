@@ -206,14 +206,25 @@ def matching(data: Data = SHARED, out: Out = MODELS / "matching") -> None:
 
 
 @train_app.command("display")
-def display(data: Data = SHARED, model: Encoder = MODELS / "techniques") -> None:
+def display(
+    data: Data = SHARED,
+    model: Encoder = MODELS / "techniques",
+    audit_sample: Annotated[
+        Path | None, typer.Option("--audit-sample", help="only write spans to judge for the audit to this file")
+    ] = None,
+) -> None:
     """Choose the score each technique's span needs to be shown, per language: the lowest at which the spans of
-    the validation articles are right at least half the time (thresholds.json `display`)."""
+    the validation articles are right at least half the time, the gold's unconfirmed spans read through the
+    audit (thresholds.json `display`)."""
     from ..config import load_settings
-    from ..train.display import train_display
+    from ..train.display import judged_spans, train_display, write_audit_sample
 
     overrides = [f"components.encoder.model={model.resolve()}", "components.techniques.display_precision=0"]
     settings = load_settings(overrides=overrides)  # every span judged
+    if audit_sample is not None:
+        count = write_audit_sample(audit_sample, judged_spans(data, settings), data)
+        typer.echo(f"{count} spans to judge written to {audit_sample}")
+        return
     _show(train_display(model, data, settings)["held_out_halves"])
 
 
