@@ -11,7 +11,7 @@ from spinscope.data import Document
 from spinscope.errors import ConfigError
 from spinscope.eval.sourcing import read_cases, target_scores
 from spinscope.pipeline import Pipeline
-from spinscope.pipeline.actors import actor_records, same_actor
+from spinscope.pipeline.actors import actor_records, merge, same_actor
 from spinscope.pipeline.entities import load_aliases
 from spinscope.pipeline.names import name_parts, plausible
 from spinscope.pipeline.token_ner import decode
@@ -60,6 +60,48 @@ def test_english_mentions_merge_and_loaded_designations_join_their_actor() -> No
         for m in actor["mentions"]:
             assert text[m["start"] : m["end"]] == m["text"]
     assert not doc.warnings
+
+
+def test_a_lone_surname_typed_otherwise_joins_the_person_and_a_short_form_joins_its_alias_actor() -> None:
+    text = "Naciones Unidas: Ramiro Estévez dijo a la Organización de las Naciones Unidas que Estévez no firmará."
+    org = "Organización de las Naciones Unidas"
+
+    def at(word: str, start: int = 0) -> tuple[int, int]:
+        return text.index(word, start), text.index(word, start) + len(word)
+
+    mentions = [
+        (*at("Naciones Unidas"), "ORG", None),  # a short form of an alias actor, before the alias mention
+        (*at("Ramiro Estévez"), "PER", None),
+        (*at(org), "ORG", "United Nations"),
+        (*at("Estévez", text.index("que")), "ORG", None),  # the surname alone, typed ORG
+    ]
+    actors = {(text[a:b], name) for a, b, _, name in merge(text, sorted(mentions))}
+    assert actors == {
+        ("Naciones Unidas", "United Nations"),
+        (org, "United Nations"),
+        ("Ramiro Estévez", "Ramiro Estévez"),
+        ("Estévez", "Ramiro Estévez"),
+    }
+    person_and_place = merge("George Washington saw Washington.", [(0, 17, "PER", None), (22, 32, "LOC", None)])
+    assert [name for *_, name in person_and_place] == ["George Washington", "Washington"]  # a known place stays
+
+
+def test_a_name_hard_wrapped_across_a_line_is_one_mention() -> None:
+    text = (
+        "Rates to stay high\n\nLONDON, May 2 (Reuters) - The bank's chief economist Thomas\nWhitacre said on Tuesday "
+        "that rates\nwould stay high for longer, and Whitacre added that wages rose.\n\nMarkets fell."
+    )
+    doc, actors = _actors(text, "en")
+    person = next(a for a in actors if a["type"] == "PER")
+    assert person["name"] == "Thomas Whitacre" and len(person["mentions"]) == 2
+    assert all(doc.text[m.start : m.end] == m.text for m in doc.layer("entities"))
+
+
+def test_a_sea_is_cast_in_no_role() -> None:
+    from spinscope.pipeline.names import names_sea
+
+    assert names_sea("Black Sea", "en") and names_sea("Чорне море", "uk") and names_sea("Black Sea", "de")
+    assert not names_sea("Sea Shepherd", "en") and not names_sea("Ukraine", "en")
 
 
 def test_russian_mentions_merge_across_cases() -> None:

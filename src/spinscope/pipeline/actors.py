@@ -3,8 +3,9 @@
 `merge` groups mentions into actors: alias-table mentions carry their actor's name; other mentions join an
 actor of a compatible type when every word of the shorter name matches a word of the longer one (the same
 word, or a shared stem of at least four letters that leaves at most three letters over, so "Зеленского" joins
-"Владимир Зеленский" and "Berg" joins "Anna Berg", but "Iran" stays apart from "Iraq"). An actor is named by
-its longest (then most frequent) mention.
+"Владимир Зеленский" and "Berg" joins "Anna Berg", but "Iran" stays apart from "Iraq"); an actor of the alias
+table also takes such shorter or equal forms of its mentions ("للأمم المتحدة"), and a person takes a lone surname
+the recogniser typed otherwise ("Estévez" as ORG). An actor is named by its longest (then most frequent) mention.
 
 `actor_records` builds the record field: per actor its mentions, the technique spans aimed at it (a span
 that overlaps a mention of it; else the nearest mention in the same sentence, after the span first, then before)
@@ -19,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..data import Document, Span
+from .places import is_place
 from .roles import ROLES_SCHEMA, actor_roles
 
 _MIN_STEM = 4
@@ -75,22 +77,8 @@ def _compatible(t1: str, t2: str) -> bool:
 def merge(text: str, mentions: Sequence[tuple[int, int, str, str | None]]) -> list[tuple[int, int, str, str]]:
     """(start, end, type, alias name or None) mentions in text order -> (start, end, type, actor name)."""
     groups: list[dict[str, Any]] = []  # {"type", "alias", "members": [(start, end)]}
-    for start, end, kind, alias in mentions:
-        surface = text[start:end]
-        group = next(
-            (
-                g
-                for g in groups
-                if (alias is not None and g["alias"] == alias)
-                or (
-                    alias is None
-                    and g["alias"] is None
-                    and _compatible(g["type"], kind)
-                    and any(same_actor(surface, text[a:b]) for a, b in g["members"])
-                )
-            ),
-            None,
-        )
+    for start, end, kind, alias in sorted(mentions, key=lambda m: m[3] is None):  # the alias table's actors first
+        group = next((g for g in groups if _joins(g, text, start, end, kind, alias)), None)
         if group is None:
             group = {"type": kind, "alias": alias, "members": []}
             groups.append(group)
@@ -98,10 +86,44 @@ def merge(text: str, mentions: Sequence[tuple[int, int, str, str | None]]) -> li
             group["type"] = kind
         group["members"].append((start, end))
     out = []
-    for g in groups:
+    for g in _surnames_joined(text, groups):
         name = g["alias"] or _best_name(text, g["members"])
         out.extend((a, b, g["type"], name) for a, b in g["members"])
     return sorted(out)
+
+
+def _joins(group: dict[str, Any], text: str, start: int, end: int, kind: str, alias: str | None) -> bool:
+    """An alias mention joins its alias's actor. Another joins an actor of a compatible type that has the same
+    name (`same_actor`); an actor of the alias table only as a shorter or equal form of one of its mentions
+    ("للأمم المتحدة" of "الأمم المتحدة", "Volodymyr" of "Volodymyr Zelensky"), never as a longer name that holds
+    one ("Kremlin spokesman Dmitry Peskov" stays apart from the Kremlin)."""
+    if alias is not None or not _compatible(group["type"], kind):
+        return alias is not None and group["alias"] == alias
+    surface = text[start:end]
+    if group["alias"] is None:
+        return any(same_actor(surface, text[a:b]) for a, b in group["members"])
+    size = len(_words(surface))
+    return any(size <= len(_words(text[a:b])) and same_actor(surface, text[a:b]) for a, b in group["members"])
+
+
+def _surnames_joined(text: str, groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A one-word actor that is not a person or a known place (the recogniser typed a lone surname otherwise:
+    "Estévez" as ORG, "Мирошниченка" as LOC) joins the person whose full name ends with that word ("Ramiro
+    Estévez", "Олег Мирошниченко")."""
+    names = {id(g): [_words(text[a:b]) for a, b in g["members"]] for g in groups}
+    surnames = [(g, {n[-1] for n in names[id(g)] if len(n) > 1}) for g in groups if g["type"] == "PER"]
+    kept = []
+    for g in groups:
+        lone = [n[0] for n in names[id(g)] if len(n) == 1]
+        person = None
+        other = g["type"] != "PER" and not any(is_place(text[a:b]) for a, b in g["members"])
+        if other and g["alias"] is None and len(lone) == len(names[id(g)]):
+            person = next((p for p, last in surnames if all(any(_same_word(w, s) for s in last) for w in lone)), None)
+        if person is None:
+            kept.append(g)
+        else:
+            person["members"].extend(g["members"])
+    return kept
 
 
 def _best_name(text: str, members: list[tuple[int, int]]) -> str:

@@ -131,7 +131,7 @@ def spacy_recogniser(package: str) -> Recogniser:
 
     def recognise(text: str, stretches: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
         out = []
-        for (start, _), doc in zip(stretches, nlp.pipe(text[a:b] for a, b in stretches), strict=True):
+        for (start, _), doc in zip(stretches, nlp.pipe(one_line(text[a:b]) for a, b in stretches), strict=True):
             out.extend((start + e.start_char, start + e.end_char, e.label_) for e in doc.ents)
         return out
 
@@ -147,7 +147,7 @@ def natasha_recogniser() -> Recogniser:
     def recognise(text: str, stretches: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
         out = []
         for start, end in stretches:
-            doc = Doc(text[start:end])
+            doc = Doc(one_line(text[start:end]))
             doc.segment(segmenter)
             doc.tag_ner(tagger)
             out.extend((start + s.start, start + s.stop, s.type) for s in doc.spans)
@@ -371,19 +371,39 @@ def _within_sentences(raw: list[tuple[int, int, str]], starts: list[int]) -> lis
     return out
 
 
+_LINE_BREAK = re.compile(r"(?<![\r\n])\r?\n(?![\r\n])")
+
+
+def one_line(text: str) -> str:
+    """The text with each single line break (a hard wrap, not a paragraph's end) as spaces of the same length,
+    so a recogniser reads "Volodymyr / Zelenskiy" across the wrap as one name; offsets stay."""
+    return _LINE_BREAK.sub(lambda m: " " * len(m.group()), text)
+
+
+def _blocks(doc: Document) -> list[tuple[int, int]]:
+    """Paragraphs (lines), those a sentence runs across joined: a hard-wrapped paragraph is one block."""
+    blocks: list[list[int]] = []
+    for start, end in sorted((s.start, s.end) for s in [*doc.layer("paragraphs"), *doc.layer("sentences")]):
+        if blocks and start < blocks[-1][1]:
+            blocks[-1][1] = max(blocks[-1][1], end)
+        else:
+            blocks.append([start, end])
+    return [(a, b) for a, b in blocks]
+
+
 def _stretches(doc: Document) -> list[tuple[int, int]]:
-    """What a recogniser reads: paragraphs, long ones cut at sentence starts into pieces of about
+    """What a recogniser reads: paragraphs (`_blocks`), long ones cut at sentence starts into pieces of about
     MAX_STRETCH characters (spaCy refuses texts over 1M characters and slows down on long ones); a sentence
     longer than that is cut every MAX_STRETCH characters."""
     starts = sorted(s.start for s in doc.layer("sentences"))
     out: list[tuple[int, int]] = []
-    for p in doc.layer("paragraphs") or doc.layer("sentences"):
-        cuts, prev = [p.start], p.start
-        for at in [*starts[bisect_right(starts, p.start) : bisect_left(starts, p.end)], p.end]:
+    for p_start, p_end in _blocks(doc):
+        cuts, prev = [p_start], p_start
+        for at in [*starts[bisect_right(starts, p_start) : bisect_left(starts, p_end)], p_end]:
             if at - cuts[-1] > MAX_STRETCH and prev > cuts[-1]:
                 cuts.append(prev)
             prev = at
-        for a, b in zip(cuts, [*cuts[1:], p.end], strict=True):
+        for a, b in zip(cuts, [*cuts[1:], p_end], strict=True):
             out.extend((x, min(x + MAX_STRETCH, b)) for x in range(a, b, MAX_STRETCH))
     return out
 

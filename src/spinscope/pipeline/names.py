@@ -221,6 +221,16 @@ def _apart(text: str, words: list[tuple[int, int]], apart: frozenset[str]) -> li
     return [run for run in runs if run]
 
 
+def names_sea(name: str, lang: str | None) -> bool:
+    """Whether a name, in its language or in English (the alias table's names), is that of a sea or an ocean
+    ("Black Sea", "Mar Nero", "Чорне море", "البحر الأسود"): a place that acts in no story."""
+    words = LETTER_WORD.findall(name)
+    return len(words) > 1 and any(
+        _bare(words[0]) in around.sea_before or _bare(words[-1]) in around.sea_after
+        for around in (name_words(lang), name_words("en"))
+    )
+
+
 def at_sea(text: str, start: int, end: int, lang: str | None) -> tuple[int, int] | None:
     """A mention that names a sea with the word for sea beside it ("Mar | Nero", "Schwarzes | Meer",
     "Чорного | моря", "البحر | الأسود"), as the whole place name; None when no such word stands beside it."""

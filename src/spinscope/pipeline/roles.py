@@ -28,6 +28,7 @@ from ..registry import components
 from .base import Component
 from .encoder import ENCODING, Encoding, encoding_of, lacks_middle
 from .linear_head import LinearHead, fitted_head
+from .names import names_sea
 from .plain_report import plain_report
 from .pooling import middle_means
 
@@ -141,7 +142,8 @@ class RolesComponent(Component):
     `main` (score per main role) and `fine` (score per fine role). The actor panel (`entities`) reads it. A plain
     report (the genre head's `reporting` probability at least `reporting`, under `report_density` stretches of
     shown technique spans per 1,000 characters) casts nobody: the heads know no "no role" (SemEval annotates only
-    the actors an article frames), and would cast the people of a wire report as heroes or villains."""
+    the actors an article frames), and would cast the people of a wire report as heroes or villains. Nor is a sea
+    cast ("Black Sea" had been an Antagonist of a propaganda piece): it acts in no story."""
 
     name = "roles"
     reads = ("spans.entities", "spans.sentences", ENCODING)
@@ -169,7 +171,11 @@ class RolesComponent(Component):
 
     def __call__(self, doc: Document) -> Document:
         seen: dict[str, int] = {}
-        mentions = [m for m in doc.layer("entities") if _counted(seen, m.attrs["actor"]) <= MENTIONS_PER_ACTOR]
+        mentions = [
+            m
+            for m in doc.layer("entities")
+            if _counted(seen, m.attrs["actor"]) <= MENTIONS_PER_ACTOR and not names_sea(m.attrs["actor"], doc.language)
+        ]
         if mentions and (reporting := plain_report(doc, self.reporting, self.report_density)) is not None:
             doc.warn(Warnings.W012(reporting=reporting))
             mentions = []
