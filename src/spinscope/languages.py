@@ -20,6 +20,10 @@ ISO_TO_DATASET: dict[str, str] = {iso: code for code, iso in DATASET_TO_ISO.item
 WORD_INNER = r"\w'’\-\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"  # (a character class's inside)
 LETTER_WORD = re.compile(rf"[^\W\d_][{WORD_INNER}]*")
 NOUNS_CAPITALISED = frozenset({"de", "lb"})  # languages that capitalise every noun: a capital marks no name there
+# Coordinating conjunctions of the served languages ("and", "und", "і"): no name word, no speaker.
+CONJUNCTIONS = frozenset(
+    ["and", "or", "und", "oder", "et", "ou", "e", "ed", "o", "y", "i", "oraz", "lub", "и", "или", "та", "і", "й", "або"]
+)
 # Particles a name may hold between capitalised words ("Ursula von der Leyen", "Secretary of State X").
 NAME_PARTICLES = frozenset(
     {"de", "da", "di", "del", "della", "dos", "das", "du", "von", "van", "der", "den", "la", "le", "al", "bin", "ibn"}

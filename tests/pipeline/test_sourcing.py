@@ -183,12 +183,41 @@ def test_held_out_sourcing_cases_hold_their_floors() -> None:
         ("en", "EU foreign policy chief Josep Borrell, speaking in Brussels, said the talks would resume.",
          "EU foreign policy chief Josep Borrell"),
         ("es", "El ministro Luis Gómez, hablando desde Bruselas, dijo que habrá acuerdo.", "El ministro Luis Gómez"),
+        # after "according to", the source ends where the statement starts
+        ("pl", "Według danych Ministerstwa Zdrowia liczba zakażeń spadła o połowę.", "danych Ministerstwa Zdrowia"),
+        ("de", "Nach Angaben der Bundesnetzagentur sind die Speicher fast gefüllt.", "der Bundesnetzagentur"),
+        ("es", "Según la Oficina de Derechos Humanos de la ONU murieron doce civiles.",
+         "la Oficina de Derechos Humanos de la ONU"),
+        # a source named inside the cue; a pronoun before the cue, not the object after it
+        ("ru", "По его словам, переговоры продолжатся в среду.", "его"),
+        ("uk", "За її словами, мости відкриті для вантажівок.", "її"),
+        ("en", "It said the harvest was the largest in a decade.", "It"),
+        ("fr", "Elle a appelé les maires à présenter de nouveaux plans d'ici mars.", "Elle"),
+        # "... and told ...": the subject that opens the sentence, after its dateline
+        ("en", "KYIV, March 3 (Reuters) - Prime Minister Olena Koval visited the plant on Monday and told workers "
+         "the repairs would take weeks.", "Prime Minister Olena Koval"),
     ],
 )  # fmt: skip
 def test_speakers_are_noun_phrases_never_the_reported_clause_nor_an_adjunct(lang: str, text: str, speaker: str) -> None:
     whole, lexicon = [(0, len(text))], load_lexicon()
     found = sentence_attribution(text, 0, len(text), direct_quotes(text, whole, whole, lang, lexicon), lang, lexicon)
     assert found["kind"] in ("reported", "quote") and found["speaker"] == speaker
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "For years we have been told that coal is finished."),  # a passive: who told it is not said
+        ("en", "Any student of history knows that wars are rarely about what the newspapers say."),  # inside a clause
+        ("en", "That is what they are paid to say."),  # an infinitive
+        ("de", "Was der Minister im Interview erklärt, hört man in keiner Talkshow."),
+        ("ru", "Мы попросили его объяснить, почему растут цены."),
+    ],
+)
+def test_a_reporting_verb_that_is_no_act_of_the_sentences_source_attributes_nothing(lang: str, text: str) -> None:
+    whole, lexicon = [(0, len(text))], load_lexicon()
+    found = sentence_attribution(text, 0, len(text), direct_quotes(text, whole, whole, lang, lexicon), lang, lexicon)
+    assert found["kind"] == "unattributed" and found["speaker"] is None
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..data import Document
 from ..errors import ConfigError, Errors, Warnings
-from ..languages import LETTER_WORD, NOUNS_CAPITALISED
+from ..languages import CONJUNCTIONS, LETTER_WORD, NOUNS_CAPITALISED
 from ..models import model_path
 from ..readers.txt import chrome
 from ..registry import components
@@ -32,7 +32,7 @@ from .base import Component, Facet, Field, Table
 from .encoder import ENCODING, encoding_of, lacks_middle
 from .linear_head import LinearHead, fitted_head
 from .mention_types import MentionTyper, retyped
-from .names import CAPITALS, CONJUNCTIONS, TYPE_MAP, common_noun, named_from, names_in, owner_apart, plausible
+from .names import CAPITALS, TYPE_MAP, common_noun, named_from, names_in, owner_apart, plausible
 from .places import CLITICS
 from .sourcing import _entry_regex
 from .token_ner import head_mentions

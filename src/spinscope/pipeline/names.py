@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..languages import LETTER_WORD, NAME_PARTICLES, NOUNS_CAPITALISED, WORD_INNER, stop_words
+from ..languages import CONJUNCTIONS, LETTER_WORD, NAME_PARTICLES, NOUNS_CAPITALISED, WORD_INNER, stop_words
 from .places import ARTICLE, CLITICS, clitic, is_place
 
 NAMES = Path(__file__).resolve().parent.parent / "lexicons" / "names.toml"
@@ -75,11 +75,6 @@ def name_words(lang: str | None) -> NameWords:
         frozenset(map(_bare, entry.get("sea_before", []))),
         frozenset(map(_bare, entry.get("sea_after", []))),
     )
-
-
-CONJUNCTIONS = frozenset(
-    ["and", "or", "und", "oder", "et", "ou", "e", "ed", "o", "y", "i", "oraz", "lub", "и", "или", "та", "і", "й", "або"]
-)
 
 
 TYPE_MAP = {

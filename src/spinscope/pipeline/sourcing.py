@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..languages import NAME_PARTICLES, NOUNS_CAPITALISED, stop_words
+from ..languages import CONJUNCTIONS, NAME_PARTICLES, NOUNS_CAPITALISED, stop_words
 
 LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "sourcing.toml"
 CUE_KINDS = ("reporting", "prefix", "vague", "hedges")
@@ -58,6 +58,16 @@ RELATIVES = frozenset(
     }
 )
 _CLAUSE_OPENERS = COMPLEMENTIZERS | RELATIVES
+# Words after which a reporting verb belongs to a clause inside the sentence, not to its source ("knows that wars
+# are rarely about what the newspapers say", "Was er im Gespräch erklärt, werden Sie nie hören", "Chi lo dice viene
+# chiamato putiniano").
+EMBEDDING = COMPLEMENTIZERS | frozenset({"what", "was", "chi", "wer"})
+# Words right before a reporting verb that make it no act of the sentence's source: a passive ("we have been
+# told") or an infinitive ("what they are paid to say", "um zu sagen").
+NOT_AN_ACT = frozenset({"be", "been", "being", "is", "are", "was", "were", "to", "zu"})
+# Lower-case words inside a run of capitalised words ("Derechos Humanos | de la | ONU")
+RUN_LINKS = NAME_PARTICLES | frozenset({"für", "des", "der", "de", "la", "los", "las", "delle", "degli", "dei"})
+_INFINITIVE = {"ru": ("ть", "ти", "чь"), "uk": ("ти", "ть")}  # "попросили его объяснить"
 STACK_DEPTH = 8  # open quotation marks a closing one may pair with
 MIN_QUOTE_WORDS = 3  # shorter quoted stretches are scare quotes ("carefully tracked"), not statements
 
@@ -66,6 +76,7 @@ _PAIRS = {"“": "”", "«": "»", "„": "“”", "‚": "‘’", "‘": "�
 # what ends a speaker window, commas apart (a wrapped line goes on)
 _STOPS = r"[;؛:.!?()\[\]\"“”«»„‚‹›—–]|\s-\s|\n\s*\n|[‘’](?!\w)"
 _HARD_STOP = re.compile(_STOPS)
+_DATELINE_DASH = re.compile(r"[^\n]{0,80}?\)\s+[-–—]\s+")  # "KYIV, Nov 14 (Reuters) - "
 _SPEAKER_STOP = re.compile(f"[{COMMAS}]|{_STOPS}")
 _PARENTHETICAL = re.compile(r"\((\w[\w.\- ]{0,24})\)")  # "(VCI)", "(Omm)": part of the name before it
 _PHRASE = re.compile(r"[^,،]+")  # a comma-separated phrase
@@ -396,7 +407,8 @@ def _opening_name(text: str, start: int, stop: int, lang: str | None) -> tuple[i
     from .names import name_words  # names reads this module's lexicon syntax
 
     around, words, spare = name_words(lang), [], 1
-    for m in _WORD.finditer(text, start, stop):
+    dateline = _DATELINE_DASH.match(text, start, stop)  # "KHERSON, Ukraine, Nov 14 (Reuters) - | Ukrainian ..."
+    for m in _WORD.finditer(text, dateline.end() if dateline else start, stop):
         word = m.group()
         if not (_capitalised(word) or around.leads(word) or word.lower() in NAME_PARTICLES):
             if not spare or not words or not _capitalised(text[slice(*words[-1])]):
@@ -461,6 +473,13 @@ def _arabic_name(text: str, a: int, b: int) -> bool:
     return 2 <= len(words) <= 3 and not any(w in stop_words("ar") for w in words)
 
 
+def _names_someone(text: str, window: tuple[int, int]) -> bool:
+    """Whether a window holds a capitalised word (a name; the words after a cue never open the sentence); in a
+    script without capitals (Arabic) it may always."""
+    words = _WORD.findall(text, *window)
+    return any(_capitalised(w) for w in words) or not any(w.lower() != w.upper() for w in words)
+
+
 def bare(text: str, window: tuple[int, int], lang: str | None) -> bool:
     """Whether a window holds function words only ("Come" of "Come spiega il professor ...", "he")."""
     stops = stop_words(lang)
@@ -472,6 +491,29 @@ def _speaker_after(text: str, cue: Cue, end: int, lang: str | None, lexicon: Lex
     return _with_apposition(text, _without_place(text, window, lang, lexicon), end, lang)
 
 
+def _name_run(text: str, window: tuple[int, int] | None, lang: str | None) -> tuple[int, int] | None:
+    """A speaker after a prefix cue, cut after its first run of capitalised words (name particles and German
+    genitive or "für" between them) where lower-case words go on after it: they start the statement ("Według
+    danych Komisji | emisje w Unii spadły", "nach Angaben der Kommission | hat die EU"). Not in English, where a
+    capitalised word also qualifies the speaker ("according to U.S. officials"). A run followed by one word only is
+    left whole."""
+    if window is None or lang == "en":
+        return window
+    spans = [m.span() for m in _WORD.finditer(text, *window)]
+    caps = [_capitalised(text[a:b]) for a, b in spans]
+    if True not in caps:
+        return window
+    k = caps.index(True)
+    while k + 1 < len(spans):
+        links = next((n for n in (0, 1, 2) if k + 1 + n < len(spans) and caps[k + 1 + n]), None)
+        words = [text[slice(*spans[k + 1 + i])].lower() for i in range(links or 0)]
+        titled = links == 1 and k + 3 < len(spans) and caps[k + 3]  # "Operacyjnego | ppłk | Jacek Goryszewski"
+        if links is None or not (titled or all(w in RUN_LINKS for w in words)):
+            break
+        k += 1 + links  # "Derechos Humanos | de la | ONU", "Ministeriums | für | Verteidigung"
+    return (window[0], spans[k][1]) if k + 2 < len(spans) else window  # "губернатора Белгородской области" stays
+
+
 def _speaker_of(
     text: str, cue: Cue, start: int, end: int, inside: Sequence[tuple[int, int]], lang: str | None, lexicon: Lexicon
 ) -> tuple | None:
@@ -479,11 +521,17 @@ def _speaker_of(
         return _words_before(text, len(text[: cue.start].rstrip(" ,")), start)
     if cue.kind == "vague":
         return cue.speaker
-    if cue.kind == "prefix":
-        return _speaker_after(text, cue, end, lang, lexicon)
+    if cue.kind == "prefix":  # "за [його] словами" names its source inside the cue
+        window = cue.speaker or _name_run(text, _speaker_after(text, cue, end, lang, lexicon), lang)
+        if window and lang in NOUNS_CAPITALISED and not _names_someone(text, window) and not bare(text, window, lang):
+            return None  # "Man muss es laut | sagen": a German source has a capitalised noun
+        return window
     floor = max([start, *(e + 1 for _, e in inside if e < cue.start)])
     if text[: cue.start].rstrip().endswith(",") and _participle(text[cue.start : cue.end], lang):
         return _opening_name(text, start, cue.start, lang)  # "X declined to comment, telling reporters ..."
+    previous = _WORD.findall(text, floor, cue.start)[-1:]
+    if previous and previous[0].lower() in CONJUNCTIONS:  # "X visited the plant and told workers ..."
+        return _opening_name(text, start, cue.start, lang)
     apposed = _apposition(text, cue.start, floor, lang)  # "X, Y, dijo"
     if apposed is not None:
         return apposed
@@ -501,8 +549,14 @@ def _speaker_of(
     )
     window = _without_place(text, window, lang, lexicon, keep=2)  # "У Москві | речник Кремля ..."
     window = _without_openers(text, window, lexicon.openers_of(lang))  # "As | retired colonel X told"
-    if window is None or (after is not None and bare(text, window, lang)):  # "Come spiega il professor ..."
+    if window is None:
         return after
+    if bare(text, window, lang):  # function words before the cue: "Come spiega ...", "Elle a appelé ...", "It said"
+        if after is not None and _names_someone(text, after):
+            return after  # "Come spiega il professor Alberto Ferri"
+        if after is None or word_count(text[slice(*window)]) == 1:
+            return window  # "Он также | отметил, что", a pronoun ("Elle", "It"), not the object after the cue
+        return None  # "Nessuno ci | ha chiesto se ...": nobody named
     return window
 
 
@@ -517,13 +571,28 @@ def attribute(
         for c in lexicon.cues(text, start, end, lang, kind)
         if _outside(inside, c.start, c.end)
     ]
-    cues = _without_overlaps(cues)
+    cues = [c for c in _without_overlaps(cues) if c.kind != "reporting" or _an_act(text, start, c, lang)]
     kind = "quote" if inside else None
     for cue in cues:
         speaker = _speaker_of(text, cue, start, end, inside, lang, lexicon)
         if cue.kind == "vague" or speaker is not None:
             return Attribution(kind or ("vague" if cue.kind == "vague" else "reported"), speaker, (cue.start, cue.end))
     return Attribution(kind or "unattributed")
+
+
+def _an_act(text: str, start: int, cue: Cue, lang: str | None) -> bool:
+    """Whether a reporting cue is what the sentence's source does: not inside a clause (`EMBEDDING` between the
+    last comma, quote mark or stop and the cue: ", the WMO said" after "... that ..." is one), not a passive or an
+    infinitive (`NOT_AN_ACT` right before it, a Russian or Ukrainian infinitive)."""
+    region = _masked(text[start : cue.start])
+    cut = max((m.end() for m in _SPEAKER_STOP.finditer(region)), default=0)
+    before = [w.lower() for w in _WORD.findall(region, cut)]
+    verb = text[cue.start : cue.end].split()[0].lower()
+    return not (
+        any(w.rstrip("'’") in EMBEDDING for w in before)
+        or (before and before[-1] in NOT_AN_ACT)
+        or verb.endswith(_INFINITIVE.get(lang or "", ()))
+    )
 
 
 def _without_overlaps(cues: list[Cue]) -> list[Cue]:
