@@ -97,6 +97,21 @@ def test_a_name_hard_wrapped_across_a_line_is_one_mention() -> None:
     assert all(doc.text[m.start : m.end] == m.text for m in doc.layer("entities"))
 
 
+def test_an_alias_person_takes_the_whole_recognised_name_around_it() -> None:
+    from spinscope.pipeline.entities import _whole_persons
+
+    found = [(6, 14, "PER", "Maria Zakharova"), (20, 24, "ORG", "NATO")]
+    recognised = [(0, 14, "PER", None), (16, 24, "ORG", None)]  # "María Zajárova" around "Zajárova"
+    assert _whole_persons(found, recognised) == [(0, 14, "PER", "Maria Zakharova"), (20, 24, "ORG", "NATO")]
+
+
+def test_a_french_portfolio_or_common_name_after_of_the_is_no_actor() -> None:
+    text = "Le ministère russe de la Défense a indiqué que l'île des Serpents reste calme, selon Radio France."
+    _, actors = _actors(text, "fr")
+    names = {a["name"] for a in actors}
+    assert not names & {"Défense", "Serpents"} and "Radio France" in names
+
+
 def test_a_sea_is_cast_in_no_role() -> None:
     from spinscope.pipeline.names import names_sea
 

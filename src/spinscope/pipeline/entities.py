@@ -295,6 +295,7 @@ class EntitiesComponent(Component):
             recognised = _named_in_body(_off_page_furniture(doc.text, recognised), doc)
             if lang != "ar":  # Arabic's recognised organisations run on past their name too often
                 found = _not_inside_organisations(found, recognised, self.yielding)
+            found = _whole_persons(found, recognised)
             found += [m for m in recognised if all(m[1] <= f[0] or f[1] <= m[0] for f in found)]
             if spec in ("capitalised", "head") or doc.language in self.best_effort:
                 doc.warn(Warnings.W009(lang=doc.language, detail=f"recogniser {spec!r}"))
@@ -330,6 +331,17 @@ def _not_inside_organisations(found: list[tuple], recognised: list[tuple], yield
         for f in found
         if f[3] not in yielding or not any(a <= f[0] and f[1] <= b and b - a > f[1] - f[0] for a, b in organisations)
     ]
+
+
+def _whole_persons(found: list[tuple], recognised: list[tuple]) -> list[tuple]:
+    """Alias mentions of a person widened to the recognised name around them, for the alias's actor: the table
+    knows "Zajárova" and "غوتيريش", the text writes "María Zajárova" and "أنطونيو غوتيريش"."""
+    persons = [(a, b) for a, b, kind, _ in recognised if kind == "PER"]
+    out = []
+    for f in found:
+        around = [(a, b) for a, b in persons if a <= f[0] and f[1] <= b] if f[2] == "PER" else []
+        out.append((*max(around, key=lambda r: r[1] - r[0]), *f[2:]) if around else f)
+    return out
 
 
 def _off_page_furniture(text: str, mentions: list[tuple]) -> list[tuple]:

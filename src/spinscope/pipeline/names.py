@@ -385,6 +385,9 @@ def owner_apart(text: str, a: int, b: int, kind: str) -> list[tuple[int, int, st
     return [(words[0][0], words[0][1], owner), (words[1][0], b, kind)]
 
 
+# "of the" (a preposition with its article) right before a word. Not Italian or Spanish, whose press writes
+# companies with an article ("dell'Eni", "della Fiat"): there it cost recall on our sentences and gained nothing.
+_OF_THE = {"fr": re.compile(r"(?i:\bde\s+la|\bde\s+l['’]|\bdu|\bdes|\baux|\bau)\s*$")}
 _GERMAN_ARTICLE = re.compile(
     r"\b(?i:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|im|am|vom|zum|zur|beim|ins|ans)\s+"
     r"(?:[a-zäöüß]+\s+){0,2}$"  # "der böse | Russe": lower-case adjectives between
@@ -395,6 +398,9 @@ def common_noun(text: str, a: int, b: int, kind: str, lang: str | None) -> bool:
     """A one-word person, place or organisation that is a common noun by its article. German: after an article
     ("der Leitzins", "die Zeche", "im Osten", "der Russe", "die Panzerbrigade"): German capitalises every noun,
     and names of people take no article; an organisation stays when it reads as one ("der Bundestag", "die AfD").
+    French: a place or organisation after "of the" (`_OF_THE`) is the capitalised noun of a portfolio or a common
+    name ("ministère de la | Défense", "l'île des | Serpents"); a company after a bare "de" ("le patron de
+    Renault") and an acronym ("de l'OTAN") stay.
     Arabic: a place with the article written on it ("الرئاسة", "والمدن"), which has no capitals to go by. Known
     places ("die Ukraine", "العراق") stay; so do the alias table's ("der Kreml"), matched before."""
     name = text[a:b]
@@ -402,6 +408,8 @@ def common_noun(text: str, a: int, b: int, kind: str, lang: str | None) -> bool:
         return False
     if lang == "de" and (kind in ("PER", "LOC") or (kind == "ORG" and not _institution(name, lang))):
         noun = _GERMAN_ARTICLE.search(text, max(0, a - 40), a) is not None
+    elif lang in _OF_THE and kind != "PER":
+        noun = _OF_THE[lang].search(text, max(0, a - 12), a) is not None and not _institution(name, lang)
     elif lang == "ar" and kind == "LOC":
         noun = name.startswith(ARTICLE) or (name[:1] in CLITICS and name[1:].startswith(ARTICLE))
     else:
