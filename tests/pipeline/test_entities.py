@@ -112,6 +112,13 @@ def test_a_french_portfolio_or_common_name_after_of_the_is_no_actor() -> None:
     assert not names & {"Défense", "Serpents"} and "Radio France" in names
 
 
+def test_a_french_demonym_is_a_group_not_a_place() -> None:
+    from spinscope.pipeline.names import _typed
+
+    assert [_typed("LOC", w, "fr") for w in ("Français", "Ukrainiens", "Paris")] == ["GROUP", "GROUP", "LOC"]
+    assert _typed("LOC", "Ukrainiens", "en") == "LOC"
+
+
 def test_a_sea_is_cast_in_no_role() -> None:
     from spinscope.pipeline.names import names_sea
 

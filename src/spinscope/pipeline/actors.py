@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from ..data import Document, Span
@@ -65,6 +66,7 @@ def _same_word(a: str, b: str) -> bool:
     return any(_same_stem(x, y) for x in _forms(a) for y in _forms(b))
 
 
+@lru_cache(maxsize=1 << 16)
 def same_actor(a: str, b: str) -> bool:
     short, long_ = sorted((_words(a), _words(b)), key=len)
     return bool(short) and all(any(_same_word(w, v) for v in long_) for w in short)

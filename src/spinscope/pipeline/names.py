@@ -290,7 +290,7 @@ def names_in(text: str, start: int, end: int, label: str, lang: str | None) -> l
             out.append((*club, "ORG"))
             continue
         sea = at_sea(text, a, b, lang)
-        out.append((*sea, "LOC") if sea else (a, b, _typed(kind, text[a:b])))
+        out.append((*sea, "LOC") if sea else (a, b, _typed(kind, text[a:b], lang)))
     return out
 
 
@@ -423,7 +423,16 @@ def _institution(name: str, lang: str | None) -> bool:
     return sum(ch.isupper() for ch in name) > 1 or name.lower().endswith(name_words(lang).institution_endings)
 
 
-def _typed(kind: str, name: str) -> str:
+def _typed(kind: str, name: str, lang: str | None = None) -> str:
     """A person, organisation or other name the recogniser found that is a known country or city is a place
-    ("PARIS" of a French dateline, MISC to spaCy; a group stays: "Russian" is no place)."""
+    ("PARIS" of a French dateline, MISC to spaCy; a group stays: "Russian" is no place); a French place or other
+    name that is a demonym is the group of people ("les Français", "des Ukrainiens", LOC to spaCy)."""
+    if lang == "fr" and kind in ("LOC", "MISC") and _FRENCH_DEMONYM.fullmatch(name):
+        return "GROUP"  # before the gazetteer, whose stems take "Français" for "França"
     return "LOC" if kind in ("PER", "ORG", "MISC") and is_place(name) else kind
+
+
+# plural demonyms ("Français", "Ukrainiens", "Américaines", "Allemands", "Européens")
+_FRENCH_DEMONYM = re.compile(
+    r"[A-ZÉ][a-zàâçéèêëîïôûü]+(?:ais|aises|ois|oises|iens|iennes|éens|éennes|ains|aines|ands|andes)"
+)
