@@ -199,3 +199,10 @@ def test_a_german_article_repeating_a_euvsdisinfo_case_shows_it_with_its_rebutta
     record = run(settings, (REPO / "examples" / "article_de.txt").read_text(encoding="utf-8"))
     [match] = record["matches"]
     assert "Facebook" in match["text"] and match["bank"] == "euvsdisinfo" and match["rebuttal"]
+
+
+def test_a_sentence_is_embedded_without_the_dash_and_quotation_marks_at_its_edges() -> None:
+    from spinscope.pipeline.matching import edges_off
+
+    assert edges_off("– Жодної анексії Криму не було.»") == "Жодної анексії Криму не було."
+    assert edges_off("«Kiev lies.»") == "Kiev lies." and edges_off("«»") == "«»"

@@ -36,6 +36,12 @@ def test_paragraph_lines_are_numbered_like_semeval_with_crlf() -> None:
         ("تحدث الوزير أمس. لكن أحدا لم يصدقه؟ لا.", ["تحدث الوزير أمس.", "لكن أحدا لم يصدقه؟", "لا."]),
         ("मंत्री ने कहा। कोई नहीं माना।", ["मंत्री ने कहा।", "कोई नहीं माना।"]),
         ("no ending here", ["no ending here"]),
+        # a dialogue's dash opens the next sentence ("... – пояснює експерт. – Жодної ...")
+        (
+            "«Подивіться на Крим, – пояснює експерт. – Жодної анексії не було.»",
+            ["«Подивіться на Крим, – пояснює експерт.", "– Жодної анексії не було.»"],
+        ),
+        ("Il rit. - Non, dit-il.", ["Il rit.", "- Non, dit-il."]),
     ],
 )
 def test_sentences(text: str, expected: list[str]) -> None:

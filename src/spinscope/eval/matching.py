@@ -13,7 +13,7 @@ from ..casebank import Case, read_cases
 from ..casebank.index import nearest_cases
 from ..embedder import SentenceEmbedder
 from ..models import model_path
-from ..pipeline.matching import LanguageMeans, across, candidate_features, case_text, figures_differ
+from ..pipeline.matching import LanguageMeans, across, candidate_features, case_text, edges_off, figures_differ
 from ..pipeline.name_sounds import persons_missing
 
 TEST_SET = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "matching_cases.toml"
@@ -153,7 +153,7 @@ def matching_gate_scores(data_root: Path) -> dict[str, float]:
     bank = Bank.embed(read_bank(data_root), embedder)
     probes = [p for p in read_test_set() if p.split == "test"]
     means = LanguageMeans.load(model_path("matching"))
-    cands = candidates(bank, probes, embedder.embed([p.text for p in probes]), means)
+    cands = candidates(bank, probes, embedder.embed([edges_off(p.text) for p in probes]), means)
     scorer = lambda c: verifier.scores(c.features)  # noqa: E731
     got = prf(probes, decide(cands, scorer, verifier.threshold, verifier.threshold_across))
     return {"matching.precision.test_half": got["precision"], "matching.recall.test_half": got["recall"]}

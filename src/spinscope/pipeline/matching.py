@@ -88,6 +88,15 @@ def figures_differ(a: str, b: str) -> bool:
     return bool(x and y and not x & y)
 
 
+_EDGES = " \t\n-–—«»\"“”„‚‘’'"
+
+
+def edges_off(sentence: str) -> str:
+    """A sentence without the dialogue dash and quotation marks at its edges ("– Жодної анексії ...»"), which
+    move a sentence's embedding away from the same words without them."""
+    return sentence.strip(_EDGES) or sentence
+
+
 def case_text(case: Any) -> str:
     """The words of a case the verifier compares numbers with: its title and claim."""
     return f"{case.title} {case.claim}"
@@ -335,7 +344,7 @@ class MatchingComponent(Component):
         self, index, verifier: Verifier, spans: list[Span], language: str | None
     ) -> list[tuple[Span, int, float, float, str]]:
         queries = LanguageMeans.load(self.folder).towards(
-            self.embedder.embed([s.text for s in spans]), language, self.bank_language(index)
+            self.embedder.embed([edges_off(s.text) for s in spans]), language, self.bank_language(index)
         )
         floor = self.threshold or min(verifier.cut(False), verifier.cut(True))  # below it no candidate is matched
         out = []

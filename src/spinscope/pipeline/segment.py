@@ -25,11 +25,12 @@ _ABBREVIATIONS = {
 _ALL_ABBREVIATIONS = frozenset(w for words in _ABBREVIATIONS.values() for w in words.split())
 
 # A sentence ends at . ! ? … (possibly repeated, possibly followed by closing quotes/brackets) when
-# whitespace and then an opening quote, bracket, dash, digit or capital letter follow.
+# whitespace and then an opening quote, bracket, dash (a dialogue's "пояснює експерт. – Жодної ..."), digit or
+# capital letter follow.
 # A sentence ends at closing punctuation before a capital or digit, or before any letter of a script without
 # capitals (Arabic, Hebrew, Devanagari, Georgian).
 _BOUNDARY = re.compile(
-    r"""[.!?…؟।]+["'”’»)\]]*(?=\s+["'“‘«(\[\-–—]?[\dA-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ\u0621-\u064a\u0671-\u06d3\u05d0-\u05ea\u0904-\u0939\u10d0-\u10ff])"""
+    r"""[.!?…؟।]+["'”’»)\]]*(?=\s+(?:[\-–—]\s*)?["'“‘«(\[]?[\dA-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ\u0621-\u064a\u0671-\u06d3\u05d0-\u05ea\u0904-\u0939\u10d0-\u10ff])"""
 )
 _LAST_WORD = re.compile(r"(\w[\w.]*)\.$")
 _INITIALS = re.compile(r"[^\W\d_]|(?:[A-ZА-ЯЁЇІЄҐ]\.)+[A-ZА-ЯЁЇІЄҐ]")  # "J. Smith", "U.N. Secretary-General"
