@@ -244,6 +244,7 @@ class EntitiesComponent(Component):
         self.floor = 0.0  # the head's confidence floor (`token_ner.head_mentions`), from its metrics.json
         self.problem = Warnings.W006(head="entities token")  # until setup finds the head
         self.types = str(config.get("types", ""))
+        self.retyped = frozenset(config.get("retyped", ()))  # languages of other recognisers the typer checks too
         self.typer: MentionTyper | None = None
 
     def setup(self, upstream: Mapping[str, Component]) -> None:
@@ -290,7 +291,8 @@ class EntitiesComponent(Component):
                 for x, y, kind in owner_apart(doc.text, a, b, kind)
                 if not common_noun(doc.text, x, y, kind, lang)
             ]
-            if spec == "head" and self.head is not None and self.typer is not None:
+            checked = (spec == "head" and self.head is not None) or lang in self.retyped
+            if checked and self.typer is not None:
                 recognised = retyped(recognised, doc.text, self.typer)
             recognised = _named_in_body(_off_page_furniture(doc.text, recognised), doc)
             if lang != "ar":  # Arabic's recognised organisations run on past their name too often
