@@ -212,6 +212,8 @@ def test_speakers_are_noun_phrases_never_the_reported_clause_nor_an_adjunct(lang
         ("en", "That is what they are paid to say."),  # an infinitive
         ("de", "Was der Minister im Interview erklärt, hört man in keiner Talkshow."),
         ("ru", "Мы попросили его объяснить, почему растут цены."),
+        ("en", "Critics would say the plan is far too expensive."),  # a modal: nobody said it
+        ("de", "Man muss es inzwischen laut sagen: Die Energiepolitik ist gescheitert."),
     ],
 )
 def test_a_reporting_verb_that_is_no_act_of_the_sentences_source_attributes_nothing(lang: str, text: str) -> None:

@@ -64,7 +64,12 @@ _CLAUSE_OPENERS = COMPLEMENTIZERS | RELATIVES
 EMBEDDING = COMPLEMENTIZERS | frozenset({"what", "was", "chi", "wer"})
 # Words right before a reporting verb that make it no act of the sentence's source: a passive ("we have been
 # told") or an infinitive ("what they are paid to say", "um zu sagen").
-NOT_AN_ACT = frozenset({"be", "been", "being", "is", "are", "was", "were", "to", "zu"})
+NOT_AN_ACT = frozenset({"be", "been", "being", "is", "are", "was", "were", "to", "zu"}) | frozenset(
+    {"will", "would", "could", "can", "must", "should", "may", "might"}  # "critics would say": no one said it
+)
+# German puts the verb last: a modal anywhere before it makes it an infinitive ("Man muss es laut sagen").
+GERMAN_MODALS = frozenset({"muss", "müssen", "musste", "kann", "können", "konnte", "darf", "dürfen", "soll", "sollen",
+                           "sollte", "will", "wollen", "wollte", "möchte", "wird", "werden", "würde"})  # fmt: skip
 # Lower-case words inside a run of capitalised words ("Derechos Humanos | de la | ONU")
 RUN_LINKS = NAME_PARTICLES | frozenset({"für", "des", "der", "de", "la", "los", "las", "delle", "degli", "dei"})
 _INFINITIVE = {"ru": ("ть", "ти", "чь"), "uk": ("ти", "ть")}  # "попросили его объяснить"
@@ -582,8 +587,9 @@ def attribute(
 
 def _an_act(text: str, start: int, cue: Cue, lang: str | None) -> bool:
     """Whether a reporting cue is what the sentence's source does: not inside a clause (`EMBEDDING` between the
-    last comma, quote mark or stop and the cue: ", the WMO said" after "... that ..." is one), not a passive or an
-    infinitive (`NOT_AN_ACT` right before it, a Russian or Ukrainian infinitive)."""
+    last comma, quote mark or stop and the cue: ", the WMO said" after "... that ..." is one), not a passive, an
+    infinitive or a modal's (`NOT_AN_ACT` right before it, a Russian or Ukrainian infinitive, a German modal
+    before it)."""
     region = _masked(text[start : cue.start])
     cut = max((m.end() for m in _SPEAKER_STOP.finditer(region)), default=0)
     before = [w.lower() for w in _WORD.findall(region, cut)]
@@ -592,6 +598,7 @@ def _an_act(text: str, start: int, cue: Cue, lang: str | None) -> bool:
         any(w.rstrip("'’") in EMBEDDING for w in before)
         or (before and before[-1] in NOT_AN_ACT)
         or verb.endswith(_INFINITIVE.get(lang or "", ()))
+        or (lang == "de" and not GERMAN_MODALS.isdisjoint(before))
     )
 
 
