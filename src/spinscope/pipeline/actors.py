@@ -112,14 +112,15 @@ def _surnames_joined(text: str, groups: list[dict[str, Any]]) -> list[dict[str, 
     """A one-word actor that is not a person or a known place (the recogniser typed a lone surname otherwise:
     "Estévez" as ORG, "Мирошниченка" as LOC) joins the person whose full name ends with that word ("Ramiro
     Estévez", "Олег Мирошниченко")."""
-    names = {id(g): [_words(text[a:b]) for a, b in g["members"]] for g in groups}
-    surnames = [(g, {n[-1] for n in names[id(g)] if len(n) > 1}) for g in groups if g["type"] == "PER"]
+    names = [[_words(text[a:b]) for a, b in g["members"]] for g in groups]
+    persons = [(g, ns) for g, ns in zip(groups, names, strict=True) if g["type"] == "PER"]
+    surnames = [(g, {n[-1] for n in ns if len(n) > 1}) for g, ns in persons]
     kept = []
-    for g in groups:
-        lone = [n[0] for n in names[id(g)] if len(n) == 1]
+    for g, ns in zip(groups, names, strict=True):
+        lone = [n[0] for n in ns if len(n) == 1]
         person = None
         other = g["type"] != "PER" and not any(is_place(text[a:b]) for a, b in g["members"])
-        if other and g["alias"] is None and len(lone) == len(names[id(g)]):
+        if other and g["alias"] is None and len(lone) == len(ns):
             person = next((p for p, last in surnames if all(any(_same_word(w, s) for s in last) for w in lone)), None)
         if person is None:
             kept.append(g)

@@ -220,10 +220,12 @@ def names_sea(name: str, lang: str | None) -> bool:
     """Whether a name, in its language or in English (the alias table's names), is that of a sea or an ocean
     ("Black Sea", "Mar Nero", "Чорне море", "البحر الأسود"): a place that acts in no story."""
     words = LETTER_WORD.findall(name)
-    return len(words) > 1 and any(
-        _bare(words[0]) in around.sea_before or _bare(words[-1]) in around.sea_after
-        for around in (name_words(lang), name_words("en"))
-    )
+    return any(_sea_words(words, around) for around in (name_words(lang), name_words("en")))
+
+
+def _sea_words(words: list[str], around: NameWords) -> bool:
+    """Whether words are a sea's whole name: its word for sea leads them ("Mar Nero") or ends them."""
+    return len(words) > 1 and (_bare(words[0]) in around.sea_before or _bare(words[-1]) in around.sea_after)
 
 
 def at_sea(text: str, start: int, end: int, lang: str | None) -> tuple[int, int] | None:
@@ -231,7 +233,7 @@ def at_sea(text: str, start: int, end: int, lang: str | None) -> tuple[int, int]
     "Чорного | моря", "البحر | الأسود"), as the whole place name; None when no such word stands beside it."""
     around = name_words(lang)
     words = LETTER_WORD.findall(text, start, end)
-    if len(words) > 1 and (_bare(words[0]) in around.sea_before or _bare(words[-1]) in around.sea_after):
+    if _sea_words(words, around):
         return start, end  # "Mar Nero" recognised whole
     if (after := _WORD_AFTER.match(text, end)) is not None and _bare(after.group(1)) in around.sea_after:
         return start, after.end()

@@ -63,10 +63,9 @@ _CLAUSE_OPENERS = COMPLEMENTIZERS | RELATIVES
 # chiamato putiniano").
 EMBEDDING = COMPLEMENTIZERS | frozenset({"what", "was", "chi", "wer"})
 # Words right before a reporting verb that make it no act of the sentence's source: a passive ("we have been
-# told") or an infinitive ("what they are paid to say", "um zu sagen").
-NOT_AN_ACT = frozenset({"be", "been", "being", "is", "are", "was", "were", "to", "zu"}) | frozenset(
-    {"will", "would", "could", "can", "must", "should", "may", "might"}  # "critics would say": no one said it
-)
+# told"), an infinitive ("what they are paid to say", "um zu sagen"), a modal: "critics would say" (no one said it).
+NOT_AN_ACT = frozenset({"be", "been", "being", "is", "are", "was", "were", "to", "zu", "will", "would", "could", "can",
+                        "must", "should", "may", "might"})  # fmt: skip
 # German puts the verb last: a modal anywhere before it makes it an infinitive ("Man muss es laut sagen").
 GERMAN_MODALS = frozenset({"muss", "müssen", "musste", "kann", "können", "konnte", "darf", "dürfen", "soll", "sollen",
                            "sollte", "will", "wollen", "wollte", "möchte", "wird", "werden", "würde"})  # fmt: skip
@@ -275,11 +274,15 @@ def _closed(text: str, a: int, b: int) -> tuple[int, int]:
     return (a, b + 1) if text[b : b + 1] == ")" and text.rfind("(", a, b) > text.rfind(")", a, b) else (a, b)
 
 
+def _after_last_stop(region: str) -> int:
+    """Where the words after the region's last comma, quote mark or stop begin (0 without any)."""
+    return max((m.end() for m in _SPEAKER_STOP.finditer(region)), default=0)
+
+
 def _words_before(text: str, stop: int, floor: int) -> tuple[int, int] | None:
     """The up to MAX_SPEAKER_WORDS words right before `stop`, back to a punctuation boundary."""
     region = _masked(text[floor:stop])
-    cut = max((m.end() for m in _SPEAKER_STOP.finditer(region)), default=0)
-    words = list(_WORD.finditer(region, cut))[-MAX_SPEAKER_WORDS:]
+    words = list(_WORD.finditer(region, _after_last_stop(region)))[-MAX_SPEAKER_WORDS:]
     return _closed(text, floor + words[0].start(), floor + words[-1].end()) if words else None
 
 
@@ -591,8 +594,7 @@ def _an_act(text: str, start: int, cue: Cue, lang: str | None) -> bool:
     infinitive or a modal's (`NOT_AN_ACT` right before it, a Russian or Ukrainian infinitive, a German modal
     before it)."""
     region = _masked(text[start : cue.start])
-    cut = max((m.end() for m in _SPEAKER_STOP.finditer(region)), default=0)
-    before = [w.lower() for w in _WORD.findall(region, cut)]
+    before = [w.lower() for w in _WORD.findall(region, _after_last_stop(region))]
     verb = text[cue.start : cue.end].split()[0].lower()
     return not (
         any(w.rstrip("'’") in EMBEDDING for w in before)
