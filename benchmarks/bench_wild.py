@@ -119,6 +119,17 @@ def written_as(mention: str) -> set[str]:
     return {form, bare}
 
 
+def gold_actor_forms(gold: dict[str, Any]) -> list[set[str]]:
+    """How each gold actor's mentions may be written."""
+    return [{form for m in a["mentions"] for form in written_as(m)} for a in gold.get("actors", [])]
+
+
+def gold_hits(actor: dict[str, Any], gold_actors: list[set[str]]) -> set[int]:
+    """The gold actors a listed actor is: one of its mentions is written as one of theirs."""
+    written = {" ".join(m["text"].split()) for m in actor["mentions"]}
+    return {k for k, forms in enumerate(gold_actors) if written & forms}
+
+
 def domains(record: dict[str, Any]) -> set[str]:
     names = [n["narrative"] for n in record["narratives"] if n["source"] == "semeval2025"]
     return {name.split(":")[0] for name in names if name != "Other"}
@@ -168,15 +179,14 @@ def score(record: dict[str, Any], gold: dict[str, Any], tally: Tally) -> None:
             at = where(text, wanted["text"])
             scores.extend([c["checkworthiness"] for c in record["claims"] if overlaps(at, (c["start"], c["end"]))][:1])
     stops = stop_words(record["language"])
-    gold_actors = [{form for m in a["mentions"] for form in written_as(m)} for a in gold.get("actors", [])]
+    gold_actors = gold_actor_forms(gold)
     found_gold: set[int] = set()
     for actor in record["entities"]:
         words = actor["name"].split()
         tally.actors += 1
         junk = all(w.lower() in stops for w in words) or words[0][:1].islower()
         tally.junk_actors += junk and actor["name"] not in ALIAS_NAMES
-        written = {" ".join(m["text"].split()) for m in actor["mentions"]}
-        hits = {k for k, forms in enumerate(gold_actors) if written & forms}
+        hits = gold_hits(actor, gold_actors)
         tally.actors_right += bool(hits)
         found_gold |= hits
     tally.gold_actors += len(gold_actors)
@@ -188,7 +198,7 @@ def score(record: dict[str, Any], gold: dict[str, Any], tally: Tally) -> None:
         tally.cut += wrapped_cut(text, s["start"], s["end"]) and line != record["title"]
 
 
-def show(path: Path, record: dict[str, Any]) -> None:
+def show(path: Path, record: dict[str, Any], gold: dict[str, Any]) -> None:
     print(f"\n== {path.relative_to(WILD)}  title={record['title']!r} date={record['date']!r}")
     for t in record["techniques"]:
         mark = "span" if t.get("shown", True) else "    "  # spans under their display cut: not in the reports
@@ -197,7 +207,9 @@ def show(path: Path, record: dict[str, Any]) -> None:
         print(f"   narrative {n['score']:.2f}  {n['subnarrative'] or n['narrative']}")
     for m in record["matches"]:
         print(f"   match {m['score']:.2f} {m['case_id']}  {m['text'][:60]!r} -> {m['title'][:60]!r}")
-    print("   actors " + "; ".join(f"{a['name']} ({a['type']})" for a in record["entities"]))
+    forms = gold_actor_forms(gold)  # an actor no gold actor is gets a "✗"
+    actors = [f"{a['name']} ({a['type']}){'' if gold_hits(a, forms) else ' ✗'}" for a in record["entities"]]
+    print("   actors " + "; ".join(actors))
     for c in record["claims"][:6]:
         a = c["attribution"]
         print(f"   claim {c['checkworthiness']:.2f} {a['kind']:<12} speaker={a['speaker']!r} cue={a['cue']!r}")
@@ -267,9 +279,9 @@ def main() -> None:
     tallies = {lang: Tally() for lang in langs}
     for record in out:
         path = Path(record["source"])
-        if args.show:
-            show(path, record)
         gold = tomllib.loads(path.with_suffix(".toml").read_text(encoding="utf-8"))
+        if args.show:
+            show(path, record, gold)
         score(record, gold, tallies[path.parent.name])
     print(f"\nbench_wild.py, {date.today()}, {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     print(

@@ -294,7 +294,7 @@ class EntitiesComponent(Component):
             checked = (spec == "head" and self.head is not None) or lang in self.retyped
             if checked and self.typer is not None:
                 recognised = retyped(recognised, doc.text, self.typer)
-            recognised = _named_in_body(_off_page_furniture(doc.text, recognised), doc)
+            recognised = _datelines(doc.text, _named_in_body(_off_page_furniture(doc.text, recognised), doc))
             if lang != "ar":  # Arabic's recognised organisations run on past their name too often
                 found = _not_inside_organisations(found, recognised, self.yielding)
             found = _whole_persons(found, recognised)
@@ -355,6 +355,27 @@ def _off_page_furniture(text: str, mentions: list[tuple]) -> list[tuple]:
             lines.append((start, start + len(line)))
         start += len(line) + 1
     return [m for m in mentions if not any(a <= m[0] < b for a, b in lines)] if lines else mentions
+
+
+_CAPS_WORD = rf"[{CAPITALS}][{CAPITALS}'’.]+"
+# a wire report's dateline: a place in capitals at a line's start, a date or region and the agency, then a dash
+# ("SEATTLE (Reuters) -", "KYIV, Nov 14 (Reuters) -", "BUENOS AIRES, 3 dic (EFE) -", "TORINO, 5 dicembre -")
+_DATELINE = re.compile(
+    rf"^({_CAPS_WORD}(?:[ -]{_CAPS_WORD})*)"  # the place
+    r"(?:,(?: [^\s,()]+){1,3}){0,2}"  # ", Ukraine, Nov 14"
+    r"(?: ?\([^\n()]{1,30}\))?\s*[-–—]\s",  # " (Reuters) - "
+    re.M,
+)
+
+
+def _datelines(text: str, mentions: list[tuple]) -> list[tuple]:
+    """The recognised mentions with each dateline's place a place, whatever the recogniser made of its capitals
+    ("SEATTLE" an organisation, "AIRES" alone, "TORINO" missed)."""
+    places = [(m.start(1), m.end(1), "LOC", None) for m in _DATELINE.finditer(text)]
+    if not places:
+        return mentions
+    kept = [m for m in mentions if all(m[1] <= a or b <= m[0] for a, b, _, _ in places)]
+    return sorted(kept + places)
 
 
 def _named_in_body(mentions: list[tuple], doc: Document) -> list[tuple]:

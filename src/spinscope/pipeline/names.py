@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from ..languages import CONJUNCTIONS, LETTER_WORD, NAME_PARTICLES, NOUNS_CAPITALISED, WORD_INNER, stop_words
-from .places import ARTICLE, CLITICS, clitic, is_place
+from .places import ARTICLE, CLITICS, clitic, is_place, is_place_name
 
 NAMES = Path(__file__).resolve().parent.parent / "lexicons" / "names.toml"
 CAPITALS = "A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЇІЄҐ"  # a regex class body: the capitals of the served Latin and Cyrillic scripts
@@ -187,7 +187,7 @@ def name_parts(text: str, start: int, end: int, lang: str | None) -> list[tuple[
             for words in _enumerated(run, text, lang):
                 while len(words) > 1 and (
                     around.leads(first := text[slice(*words[0])])
-                    or _lower(first)
+                    or _lower(_after_elision(first))
                     or (first.lower() in stops and first[:1].isupper() and _named_after_article(text, words))
                 ):
                     words.pop(0)
@@ -285,7 +285,7 @@ def names_in(text: str, start: int, end: int, label: str, lang: str | None) -> l
         a += _elided_article(text, a, b, lang)
         b = _HYPHENATED.match(text, b).end()  # "Jastrzębiu|-Zdroju"
         if kind == "PER":
-            b = _surname_after(text, a, _without_lower_end(text, a, b), lang)
+            b = _particle_surname(text, _surname_after(text, a, _without_lower_end(text, a, b), lang))
         if kind == "ORG" and lang in ROMANCE and text[a : a + 1].isupper():
             b = _of_name(text, b)
         if (club := _club(text, a, b)) is not None:
@@ -333,6 +333,20 @@ def _surname_after(text: str, start: int, end: int, lang: str | None) -> int:
     return end
 
 
+# "bin Salman", "ap Iorwerth", "al-Sharaa", "аш-Шараа": a name particle and the capitalised name after it
+_PARTICLE_SURNAME = re.compile(
+    rf"(?: (?:bin|bint|ibn|ben|ap|бин|бен|ибн|бін|ібн) [{CAPITALS}][\w'’]*"
+    rf"|[ -](?:al|el|ad|ash|as|an|ar|at|az|ud|ul|аль|аш|ад|ас|ат|аз|ар|ан|эль|ель)-[{CAPITALS}][\w'’]*)+"
+)
+
+
+def _particle_surname(text: str, end: int) -> int:
+    """Where a person's name ends once the Arabic or Welsh name particles right after it and their names are taken
+    in ("Ahmed | al-Sharaa", "Tamim bin Hamad | al-Thani", "Rhun | ap Iorwerth")."""
+    found = _PARTICLE_SURNAME.match(text, end)
+    return found.end() if found else end
+
+
 CLUB_MARKS = frozenset({"FC", "AC", "AS", "SC", "SV", "VfB", "VfL", "TSG", "SSC", "CF", "CD", "UD", "RC", "OGC", "RB"})
 
 
@@ -352,6 +366,12 @@ def _club(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 _ARTICLE_ELIDED = re.compile(r"(?i:l|dell|all|dall|nell|sull)['’]")  # before any word
 _ELIDED = re.compile(_ARTICLE_ELIDED.pattern + r"(?=[A-ZÀ-Ý])")  # before a name
+
+
+def _after_elision(word: str) -> str:
+    """The word without the elided article written on it ("L'emiro" -> "emiro")."""
+    found = _ARTICLE_ELIDED.match(word)
+    return word[found.end() :] if found else word
 
 
 def _elided_article(text: str, a: int, b: int, lang: str | None) -> int:
@@ -404,10 +424,13 @@ def common_noun(text: str, a: int, b: int, kind: str, lang: str | None) -> bool:
     name ("ministère de la | Défense", "l'île des | Serpents"); a company after a bare "de" ("le patron de
     Renault") and an acronym ("de l'OTAN") stay.
     Arabic: a place with the article written on it ("الرئاسة", "والمدن"), which has no capitals to go by. Known
-    places ("die Ukraine", "العراق") stay; so do the alias table's ("der Kreml"), matched before."""
+    places ("die Ukraine", "العراق") stay; so do the alias table's ("der Kreml"), matched before.
+    English: an adjective of nationality (`english_adjective`)."""
     name = text[a:b]
     if " " in name:
         return False
+    if lang == "en":
+        return english_adjective(text, b, kind)
     if lang == "de" and (kind in ("PER", "LOC") or (kind == "ORG" and not _institution(name, lang))):
         noun = _GERMAN_ARTICLE.search(text, max(0, a - 40), a) is not None
     elif lang in _OF_THE and kind != "PER":
@@ -417,6 +440,21 @@ def common_noun(text: str, a: int, b: int, kind: str, lang: str | None) -> bool:
     else:
         return False
     return noun and not is_place(name)  # the gazetteer only where a language rule calls a name a noun
+
+
+_DEMONYM_ENDING = re.compile(r"(?:an|ans|ian|ians|i|is|ese|ish)$")
+_NEXT_WORD = re.compile(r" [A-Za-z]")
+
+
+def english_adjective(text: str, end: int, kind: str) -> bool:
+    """An English group or place name of one word ending at `end` that is an adjective of nationality, no actor:
+    a group in the singular before another word ("Iranian drones", "Saudi Crown Prince"; "the Iranians" stays), or
+    a form of a known place that is not its name and ends as demonyms do ("Nepali", "Ukrainian"; "Iran" stays)."""
+    start = end - len(LETTER_WORD.findall(text, max(0, end - 40), end)[-1])
+    word = text[start:end]
+    if kind == "GROUP":
+        return not word.endswith("s") and _NEXT_WORD.match(text, end) is not None
+    return kind == "LOC" and bool(_DEMONYM_ENDING.search(word)) and is_place(word) and not is_place_name(word)
 
 
 def _institution(name: str, lang: str | None) -> bool:

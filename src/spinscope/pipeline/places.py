@@ -55,10 +55,26 @@ def cldr_places() -> list[str]:
 
 
 @cache
-def _place_stems() -> frozenset[str]:
+def _listed() -> tuple[str, ...]:
+    """The names of both place lists."""
     lines = [*PLACES.read_text(encoding="utf-8").split("\n"), *NEWS_PLACES.read_text(encoding="utf-8").split("\n")]
-    names = [line for line in lines if not line.startswith("#")]
-    return frozenset(stem for name in names if name for stem in stems(name, PLACE_ENDINGS))
+    return tuple(line for line in lines if line and not line.startswith("#"))
+
+
+@cache
+def _place_stems() -> frozenset[str]:
+    return frozenset(stem for name in _listed() for stem in stems(name, PLACE_ENDINGS))
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    return frozenset(folded(name.removeprefix(ARTICLE)) for name in _listed())
+
+
+def is_place_name(word: str) -> bool:
+    """Whether a word is a known place's name as listed, in no other grammatical case ("Deutschland", "موسكو";
+    not "Ukrainer" or "أوكرانية", which `is_place` reads as forms of a place)."""
+    return folded(word.removeprefix(ARTICLE)) in _place_names()
 
 
 def is_place(mention: str) -> bool:

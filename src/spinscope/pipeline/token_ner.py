@@ -10,14 +10,15 @@ widened to whole words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
-from ..languages import NAME_PARTICLES, NOUNS_CAPITALISED
+from ..languages import NAME_PARTICLES, NOUNS_CAPITALISED, stop_words
 from .encoder import Encoding
 from .linear_head import LinearHead
-from .places import is_place
+from .places import clitic, is_place, is_place_name
 
 OUTSIDE = "O"
 
@@ -48,6 +49,42 @@ def head_mentions(
         rows = (encoding.offsets[:, 0] < b) & (encoding.offsets[:, 1] > a)
         if is_place(text[a:b]) or (rows.any() and named[rows].mean() >= floor):
             out.append((a, b, kind))
+    return sorted(out + places_left_out(text, out))
+
+
+_WORD = re.compile(r"\w+(?:-\w+)*")
+# a treaty named after a place ("Acuerdo de | París", "اتفاق | باريس", "Pariser Abkommen" aside): no actor
+_TREATY_BEFORE = re.compile(
+    r"(?i:agreement|accords?|acuerdo|accordo|abkommens?|porozumieni\w*|угод\w*|соглашени\w*|اتفاقية|اتفاق|"
+    r"treaty|traité|tratado|trattato|vertrag\w*|protocol\w*|protok\w*)\s+(?:(?:de|di|of|von|z|ze)\s+)?$"
+)
+
+# Arabic: a name in -يا after an indefinite noun in -ا is the adjective ("هجوما روسيا": a Russian attack)
+_ARABIC_ADJECTIVE = re.compile(r"(\w{2,}ا) \w+يا$")
+
+
+def _arabic_adjective(text: str, start: int, end: int) -> bool:
+    found = _ARABIC_ADJECTIVE.search(text, max(0, start - 30), end)
+    return found is not None and found.group(1) not in stop_words("ar")  # "كما روسيا": as Russia (does)
+
+
+def places_left_out(text: str, mentions: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Known places the head tagged O ("موسكو", "Deutschland"): a word outside every mention that is a known
+    place's name as listed (`places.is_place_name`), capitalised in a script with capitals, without an Arabic
+    clitic written on it, and neither naming a treaty nor an Arabic adjective."""
+    out = []
+    for match in _WORD.finditer(text):
+        a, b = match.span()
+        word = match.group()
+        if word[0].isupper() or word[0].isupper() == word[0].islower():  # capitalised, or no case in the script
+            a += clitic(word)
+            if (
+                is_place_name(text[a:b])
+                and all(b <= x or y <= a for x, y, _ in mentions)
+                and _TREATY_BEFORE.search(text, max(0, a - 30), a) is None
+                and not _arabic_adjective(text, a, b)
+            ):
+                out.append((a, b, "LOC"))
     return out
 
 
