@@ -692,3 +692,25 @@ def test_a_share_button_is_no_actor() -> None:
     text = "Teilen | Twittern | E-Mail\nRainer Vollmer schreibt aus Berlin."
     found = [(text.index(w), text.index(w) + len(w), "PER", None) for w in ("Twittern", "Rainer Vollmer")]
     assert _off_page_furniture(text, found) == found[1:]
+
+
+def test_weapons_diseases_conferences_and_designations_are_no_actors() -> None:
+    from spinscope.pipeline.names import thing
+
+    text = "Patriots, IRIS-T, Covid, COP28, Ch-101 and El Niño; Stacey Abrams and the Taurus Group"
+    things = [w for w in ("Patriots", "IRIS-T", "Covid", "COP28", "Ch", "El Niño") if thing(text, *_at(text, w))]
+    assert len(things) == 6
+    assert not thing(text, *_at(text, "Stacey Abrams")) and not thing(text, *_at(text, "Taurus Group"))
+
+
+def test_sea_ice_is_no_sea_and_initials_keep_their_full_stop() -> None:
+    pipeline = Pipeline.from_settings(load_settings(env={}), only=["segment", "entities"])
+    text = "Antarctic sea ice shrank, the U.N. said, while the Black Sea fleet left."
+    doc = pipeline(Document("x", text, language="en"))
+    names = {(e.text, e.attrs["actor"]) for e in doc.layer("entities")}
+    assert ("U.N.", "United Nations") in names and ("Black Sea", "Black Sea") in names
+    assert not any("sea ice" in n or n == "Antarctic sea" for n, _ in names)
+
+
+def _at(text: str, piece: str) -> tuple[int, int]:
+    return text.index(piece), text.index(piece) + len(piece)

@@ -443,11 +443,15 @@ def _stretches(doc: Document) -> list[tuple[int, int]]:
     return out
 
 
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")  # "U.N.", "U.S.": the full stop is the abbreviation's
+
+
 def _trimmed(text: str, found: list[tuple]) -> list[tuple]:
-    """Mentions without possessive endings and edge punctuation; overlapping NER mentions keep the first."""
+    """Mentions without possessive endings and edge punctuation (not the last full stop of initials, "U.N.");
+    overlapping NER mentions keep the first."""
     out, last_end = [], -1
     for a, b, t, name in sorted(found, key=lambda m: (m[0], -m[1])):
-        while b > a and not text[b - 1].isalnum():
+        while b > a and not text[b - 1].isalnum() and not _INITIALS.fullmatch(text, a, b):
             b -= 1
         if text[a:b].endswith(("'s", "’s")):
             b -= 2

@@ -89,13 +89,31 @@ TYPE_MAP = {
 }
 
 
+THINGS = NAMES.with_name("things.txt")
+_DESIGNATION = re.compile(r"-\d")  # "Ch|-101", "Su|-34"
+
+
+@cache
+def _things() -> re.Pattern[str]:
+    lines = THINGS.read_text(encoding="utf-8").splitlines()
+    names = sorted((line for line in lines if line and not line.startswith("#")), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, names)) + r")(?:s|\d{1,2})?", re.IGNORECASE)
+
+
+def thing(text: str, start: int, end: int) -> bool:
+    """A mention that names a thing, no actor: a weapon, product, disease, weather or conference of
+    `lexicons/things.txt` ("Patriots", "COP28"), or a designation before "-" and a figure ("Ch-101")."""
+    named = " ".join(text[start:end].split())
+    return _things().fullmatch(named) is not None or _DESIGNATION.match(text, end) is not None
+
+
 def plausible(text: str, start: int, end: int, lang: str | None) -> bool:
-    """Whether a recognised mention can name an actor: not function words only ("nicht", "Oppure", "der"), and
-    in a script with capitals, holding a capitalised word ("candelabro", "ucraino" are no actors; Arabic has
-    no capitals to go by). Function words are spaCy's stop words of the language."""
+    """Whether a recognised mention can name an actor: not function words only ("nicht", "Oppure", "der") nor a
+    `thing` ("Patriot", "Covid"), and in a script with capitals, holding a capitalised word ("candelabro", "ucraino"
+    are no actors; Arabic has no capitals to go by). Function words are spaCy's stop words of the language."""
     words = LETTER_WORD.findall(text, start, end)
     stops, around = stop_words(lang), name_words(lang)
-    if not words or all(_no_name_word(w, stops, around, lang) for w in words):
+    if not words or all(_no_name_word(w, stops, around, lang) for w in words) or thing(text, start, end):
         return False
     if len(words) == 1 and (
         _qualifying(text, words[0], end, around, lang) or _elided(text, start, end) or _possessed(words[0], lang)
@@ -228,14 +246,27 @@ def _sea_words(words: list[str], around: NameWords) -> bool:
     return len(words) > 1 and (_bare(words[0]) in around.sea_before or _bare(words[-1]) in around.sea_after)
 
 
+# what a sea's word goes on to where it names no sea ("Antarctic sea | ice", "sea | level")
+_OF_THE_SEA = re.compile(r" (?:ice|level|levels|surface|water|waters|temperature|temperatures)\b")
+_SEA_THING = re.compile(r" (?:sea|ocean)" + _OF_THE_SEA.pattern, re.IGNORECASE)
+
+
+def _before_sea_thing(text: str, start: int, end: int) -> int:
+    """Where a mention ends that runs on into a thing of the sea ("Antarctic | sea ice", spaCy's place)."""
+    found = _SEA_THING.search(text, start, end)
+    return found.start() if found else end
+
+
 def at_sea(text: str, start: int, end: int, lang: str | None) -> tuple[int, int] | None:
     """A mention that names a sea with the word for sea beside it ("Mar | Nero", "Schwarzes | Meer",
-    "Чорного | моря", "البحر | الأسود"), as the whole place name; None when no such word stands beside it."""
+    "Чорного | моря", "البحر | الأسود"), as the whole place name; None when no such word stands beside it, or
+    when the word for sea goes on to a thing of the sea ("Antarctic sea | ice")."""
     around = name_words(lang)
     words = LETTER_WORD.findall(text, start, end)
     if _sea_words(words, around):
         return start, end  # "Mar Nero" recognised whole
-    if (after := _WORD_AFTER.match(text, end)) is not None and _bare(after.group(1)) in around.sea_after:
+    after = _WORD_AFTER.match(text, end)
+    if after is not None and _bare(after.group(1)) in around.sea_after and not _OF_THE_SEA.match(text, after.end()):
         return start, after.end()
     before = _WORD_BEFORE.search(text, max(0, start - 30), start)
     if before is None:
@@ -291,6 +322,7 @@ def names_in(text: str, start: int, end: int, label: str, lang: str | None) -> l
         if (club := _club(text, a, b)) is not None:
             out.append((*club, "ORG"))
             continue
+        b = _before_sea_thing(text, a, b)
         sea = at_sea(text, a, b, lang)
         out.append((*sea, "LOC") if sea else (a, b, _typed(kind, text[a:b], lang)))
     return out
