@@ -130,6 +130,13 @@ def gold_hits(actor: dict[str, Any], gold_actors: list[set[str]]) -> set[int]:
     return {k for k, forms in enumerate(gold_actors) if written & forms}
 
 
+def said_by(record: dict[str, Any], claim_text: str) -> str:
+    """The speaker the record gives the claim holding `claim_text` ("" when none), on one line."""
+    at = where(record["text"], claim_text)
+    claim = next((c for c in record["claims"] if overlaps(at, (c["start"], c["end"]))), None)
+    return " ".join(((claim or {}).get("attribution", {}).get("speaker") or "").split())  # a wrapped line
+
+
 def domains(record: dict[str, Any]) -> set[str]:
     names = [n["narrative"] for n in record["narratives"] if n["source"] == "semeval2025"]
     return {name.split(":")[0] for name in names if name != "Other"}
@@ -168,10 +175,8 @@ def score(record: dict[str, Any], gold: dict[str, Any], tally: Tally) -> None:
     ids = [m["case_id"] for m in record["matches"]]
     tally.repeats += len(ids) - len(set(ids))
     for wanted in gold.get("speakers", []):
-        at = where(text, wanted["claim"])
         tally.speakers += 1
-        claim = next((c for c in record["claims"] if overlaps(at, (c["start"], c["end"]))), None)
-        said = " ".join(((claim or {}).get("attribution", {}).get("speaker") or "").split())  # a wrapped line
+        said = said_by(record, wanted["claim"])
         tally.speakers_exact += said == wanted["speaker"]
         tally.speakers_overlap += bool(said) and (said in wanted["speaker"] or wanted["speaker"] in said)
     for key, scores in (("checkworthy", tally.worthy), ("not_checkworthy", tally.unworthy)):
@@ -210,6 +215,9 @@ def show(path: Path, record: dict[str, Any], gold: dict[str, Any]) -> None:
     forms = gold_actor_forms(gold)  # an actor no gold actor is gets a "✗"
     actors = [f"{a['name']} ({a['type']}){'' if gold_hits(a, forms) else ' ✗'}" for a in record["entities"]]
     print("   actors " + "; ".join(actors))
+    for wanted in gold.get("speakers", []):
+        if (said := said_by(record, wanted["claim"])) != wanted["speaker"]:
+            print(f"   speaker ✗ {said!r} for {wanted['speaker']!r}")
     for c in record["claims"][:6]:
         a = c["attribution"]
         print(f"   claim {c['checkworthiness']:.2f} {a['kind']:<12} speaker={a['speaker']!r} cue={a['cue']!r}")

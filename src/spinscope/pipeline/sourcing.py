@@ -351,16 +351,27 @@ _ARABIC_TIME = frozenset({"مساء", "صباح", "يوم", "أمس", "اليو�
 def _arabic_speaker(spans: list[tuple[int, int]], words: list[str], prepositions: frozenset[str]) -> list:
     """An Arabic speaker window without the time phrase before the speaker ("مساء الأحد | مدير جهاز الإسعاف") and
     cut at the first phrase of time or place after two words ("أنطونيو غوتيريش | في بيان", "بيسكوف |
-    للصحافيين" (to the journalists), "وتركيا | الخميس")."""
+    للصحافيين" (to the journalists), "وتركيا | الخميس"; not "الأمين العام | للأمم المتحدة", of the UN)."""
     from .names import name_words  # names reads this module's lexicon syntax
 
     calendar = name_words("ar").calendar | _ARABIC_TIME
     while len(spans) > 1 and words[0] in calendar:
         spans, words = spans[1:], words[1:]
     for k in range(2, len(words)):
-        if words[k] in prepositions or words[k] in calendar or words[k].startswith("لل"):
+        to = words[k].startswith("لل") and not _of_a_known_actor(" ".join(words[k : k + 4]))
+        if words[k] in prepositions or words[k] in calendar or to:
             return spans[:k]
     return spans
+
+
+def _of_a_known_actor(phrase: str) -> bool:
+    """Whether an Arabic phrase opened by the clitic ل is "of" an actor of the alias table ("للأمم المتحدة": of the
+    United Nations, part of the speaker's title), not "to" someone ("للصحافيين": to the journalists)."""
+    from .entities import load_aliases  # entities reads this module's lexicon syntax
+
+    rest = "ا" + phrase[1:]  # ل + ال is written لل: the article's alif goes
+    lowered = rest.lower()
+    return any(start == 0 for alias in load_aliases() for start, _ in alias.mentions(rest, lowered))
 
 
 def _is_name(text: str, a: int, b: int) -> bool:
