@@ -714,3 +714,17 @@ def test_sea_ice_is_no_sea_and_initials_keep_their_full_stop() -> None:
 
 def _at(text: str, piece: str) -> tuple[int, int]:
     return text.index(piece), text.index(piece) + len(piece)
+
+
+def test_an_office_before_its_acronym_and_a_place_before_a_conjunction_stand_apart() -> None:
+    from spinscope.pipeline.names import name_parts, owner_apart
+
+    text = "Повітряних сил ЗСУ Юрій Ігнат"
+    assert [(text[a:b], k) for a, b, k in owner_apart(text, 0, len(text), "PER")] == [
+        ("Повітряних сил ЗСУ", "ORG"),
+        ("Юрій Ігнат", "PER"),
+    ]
+    text = "Londynie i Nowym Jorku; Instytutu Meteorologii i Gospodarki Wodnej"
+    parts = [text[a:b] for a, b in name_parts(text, 0, text.index(";"), "pl")]
+    parts += [text[a:b] for a, b in name_parts(text, text.index("Inst"), len(text), "pl")]
+    assert parts == ["Londynie", "Nowym Jorku", "Instytutu Meteorologii i Gospodarki Wodnej"]

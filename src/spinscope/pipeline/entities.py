@@ -292,8 +292,9 @@ class EntitiesComponent(Component):
                 if not common_noun(doc.text, x, y, kind, lang)
             ]
             checked = (spec == "head" and self.head is not None) or lang in self.retyped
-            if checked and self.typer is not None:
+            if checked and self.typer is not None:  # a person the typer found keeps no office's owner in it
                 recognised = retyped(recognised, doc.text, self.typer)
+                recognised = [(x, y, k, m[3]) for m in recognised for x, y, k in owner_apart(doc.text, *m[:3])]
             recognised = _datelines(doc.text, _named_in_body(_off_page_furniture(doc.text, recognised), doc))
             if lang != "ar":  # Arabic's recognised organisations run on past their name too often
                 found = _not_inside_organisations(found, recognised, self.yielding)

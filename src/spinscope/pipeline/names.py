@@ -283,13 +283,18 @@ def _bare(word: str) -> str:
 
 def _enumerated(words: list[tuple[int, int]], text: str, lang: str | None) -> list[list[tuple[int, int]]]:
     """The words of a mention as the names they list: one-word names joined by lower-case conjunctions apart
-    ("Sachsen und | Brandenburg"; not "Instytutu Meteorologii i Gospodarki Wodnej", one name); in Arabic, a
+    ("Sachsen und | Brandenburg"; not "Instytutu Meteorologii i Gospodarki Wodnej", one name), and a known place
+    from the name after its conjunction ("Londynie i | Nowym Jorku"); in Arabic, a
     clitic before a known place starts a new name without it ("مصر وتونس": Egypt | Tunisia; "وباريس": Paris), and
     so does a conjunction written apart ("أو": or)."""
     if lang != "ar":
         joined = [text[a:b] in CONJUNCTIONS for a, b in words]
         listing = len(words) >= 3 and all(conjunction == (k % 2 == 1) for k, conjunction in enumerate(joined))
-        return [[w] for w in words[::2]] if listing and len(words) % 2 else [words]
+        if listing and len(words) % 2:
+            return [[w] for w in words[::2]]
+        if len(words) >= 3 and joined[1] and is_place(text[slice(*words[0])]):  # "Londynie i | Nowym Jorku"
+            return [words[:1], words[2:]]
+        return [words]
     out: list[list[tuple[int, int]]] = [[]]
     for a, b in words:
         if text[a:b] in _ARABIC_OR:  # "القاهرة أو بيروت": Cairo | Beirut
@@ -425,18 +430,27 @@ def _without_lower_end(text: str, a: int, b: int) -> int:
 _ACRONYM = re.compile(r"[A-ZА-ЯЁЇІЄҐ]{2,6}")
 
 
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
 def owner_apart(text: str, a: int, b: int, kind: str) -> list[tuple[int, int, str]]:
     """A person's name led by the country or organisation whose office it holds, as the recogniser ran them
-    together ("Угорщини | Віктор Орбан", "NATO | Jensa Stoltenberga", "США | Ентоні Блінкен"): the leading place
-    (LOC) or acronym (ORG) apart, when two words of name are left."""
+    together ("Угорщини | Віктор Орбан", "NATO | Jensa Stoltenberga", "США | Ентоні Блінкен", "Повітряних сил ЗСУ |
+    Юрій Ігнат"): the leading place (LOC), acronym or words up to an acronym (ORG) apart, when two words of name
+    are left."""
     words = [m.span() for m in LETTER_WORD.finditer(text, a, b)]
     if kind != "PER" or len(words) < 3:
         return [(a, b, kind)]
     first = text[slice(*words[0])]
     owner = "LOC" if is_place(first) else "ORG" if _ACRONYM.fullmatch(first) else None
-    if owner is None:
-        return [(a, b, kind)]
-    return [(words[0][0], words[0][1], owner), (words[1][0], b, kind)]
+    if owner is not None:
+        return [(words[0][0], words[0][1], owner), (words[1][0], b, kind)]
+    acronyms = [k for k in range(1, len(words) - 2) if _ACRONYM.fullmatch(text[slice(*words[k])])]
+    if acronyms and all(_capitalised(text[slice(*w)]) for w in words[acronyms[-1] + 1 :]):
+        k = acronyms[-1]  # "Повітряних сил ЗСУ | Юрій Ігнат": the organisation ends at its acronym
+        return [(words[0][0], words[k][1], "ORG"), (words[k + 1][0], b, kind)]
+    return [(a, b, kind)]
 
 
 # "of the" (a preposition with its article) right before a word. Not Italian or Spanish, whose press writes
