@@ -114,6 +114,19 @@ def test_a_translation_gets_the_cut_for_cases_in_another_language() -> None:
     assert Verifier(np.zeros(5, np.float32), 0.0, 0.93, 0.8, 5).cut(True) == 0.93  # a verifier with one cut
 
 
+def test_a_translation_is_scored_by_the_weights_for_translations_where_trained_so(tmp_path) -> None:
+    features = np.array([[0.9, 0.1, 0, 0, 0.8], [0.9, 0.1, 0, 0, 0.8]], np.float32)
+    one = Verifier(np.ones(5, np.float32), -1.0, 0.9, 0.8, 5)
+    assert np.allclose(one.scores(features, np.array([False, True])), one.scores(features))  # one set of weights
+    two = Verifier(np.ones(5, np.float32), -1.0, 0.9, 0.8, 5, 0.8, np.full(5, 3.0, np.float32), -4.0)
+    same, other = two.scores(features, np.array([False, True]))
+    assert same == pytest.approx(one.scores(features)[0]) and other == pytest.approx(1 / (1 + np.exp(-1.4)))
+    two.save(tmp_path, {})
+    Verifier.load.cache_clear()
+    loaded = Verifier.load(tmp_path)
+    assert np.allclose(loaded.scores(features, np.array([False, True])), [same, other]) and loaded.cut(True) == 0.8
+
+
 @pytest.mark.parametrize(
     ("text", "values"),
     [

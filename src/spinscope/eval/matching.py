@@ -154,6 +154,6 @@ def matching_gate_scores(data_root: Path) -> dict[str, float]:
     probes = [p for p in read_test_set() if p.split == "test"]
     means = LanguageMeans.load(model_path("matching"))
     cands = candidates(bank, probes, embedder.embed([edges_off(p.text) for p in probes]), means)
-    scorer = lambda c: verifier.scores(c.features)  # noqa: E731
+    scorer = lambda c: verifier.scores(c.features, c.across)  # noqa: E731
     got = prf(probes, decide(cands, scorer, verifier.threshold, verifier.threshold_across))
     return {"matching.precision.test_half": got["precision"], "matching.recall.test_half": got["recall"]}

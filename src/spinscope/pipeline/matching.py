@@ -155,7 +155,9 @@ class LanguageMeans:
 
 @dataclass
 class Verifier:
-    """Probability that a sentence states a candidate case's claim, from `candidate_features`."""
+    """Probability that a sentence states a candidate case's claim, from `candidate_features`; with weights of its
+    own for a case written in another language (a translation sits at other cosines and margins than a
+    paraphrase), when trained so."""
 
     weights: np.ndarray
     bias: float
@@ -163,19 +165,27 @@ class Verifier:
     retrieve: float  # candidates below this cosine are never verified
     top_k: int
     threshold_across: float | None = None  # the same for a case in another language (None: `threshold`)
+    weights_across: np.ndarray | None = None  # the same for a case in another language (None: `weights`)
+    bias_across: float = 0.0
 
     def cut(self, other_language: bool) -> float:
         """The cut for a case in the sentence's language, or in another (`across`)."""
         return float(self.threshold_across) if other_language and self.threshold_across else self.threshold
 
-    def scores(self, features: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(features @ self.weights + self.bias)))
+    def scores(self, features: np.ndarray, other_language: np.ndarray | None = None) -> np.ndarray:
+        """[k] probabilities of k candidates; `other_language` [k] bool marks the cases in another language."""
+        logits = features @ self.weights + self.bias
+        if self.weights_across is not None and other_language is not None:
+            logits = np.where(other_language, features @ self.weights_across + self.bias_across, logits)
+        return 1.0 / (1.0 + np.exp(-logits))
 
     def save(self, folder: Path, extra: Mapping[str, Any]) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         meta = {"threshold": self.threshold, "threshold_across": self.threshold_across, **extra}
         meta |= {"retrieve": self.retrieve, "top_k": self.top_k}
-        meta |= {"weights": [round(float(w), 6) for w in self.weights], "bias": float(self.bias)}
+        meta |= {"weights": _rounded(self.weights), "bias": float(self.bias)}
+        if self.weights_across is not None:
+            meta |= {"weights_across": _rounded(self.weights_across), "bias_across": float(self.bias_across)}
         (folder / "verifier.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
     @staticmethod
@@ -185,6 +195,7 @@ class Verifier:
         if not path.is_file():
             return None
         meta = json.loads(path.read_text(encoding="utf-8"))
+        across = meta.get("weights_across")
         return Verifier(
             np.asarray(meta["weights"], np.float32),
             meta["bias"],
@@ -192,7 +203,13 @@ class Verifier:
             meta["retrieve"],
             meta["top_k"],
             meta.get("threshold_across"),
+            None if across is None else np.asarray(across, np.float32),
+            float(meta.get("bias_across", 0.0)),
         )
+
+
+def _rounded(weights: np.ndarray) -> list[float]:
+    return [round(float(w), 6) for w in weights]
 
 
 BANK_SAMPLE = 200  # cases read to tell the language a bank is written in
@@ -352,11 +369,12 @@ class MatchingComponent(Component):
             if not near or near[0][2] < verifier.retrieve:
                 continue
             texts = [case_text(self._case(index, case)) for case, _, _ in near]
-            probs = verifier.scores(candidate_features(span.text, [cos for _, _, cos in near], texts, dense))
+            crossing = np.array([across(language, t) for t in texts])
+            probs = verifier.scores(candidate_features(span.text, [cos for _, _, cos in near], texts, dense), crossing)
             probs[[figures_differ(span.text, t) for t in texts]] = 0.0
             probs[[p >= floor and persons_missing(span.text, t) for p, t in zip(probs, texts, strict=True)]] = 0.0
             best = int(probs.argmax())
-            cut = self.threshold or verifier.cut(across(language, texts[best]))
+            cut = self.threshold or verifier.cut(bool(crossing[best]))
             if probs[best] >= cut and near[best][2] >= verifier.retrieve:
                 out.append((span, near[best][0], near[best][2], float(probs[best]), "embedding"))
         return out
