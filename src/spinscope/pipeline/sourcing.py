@@ -351,15 +351,19 @@ _ARABIC_TIME = frozenset({"مساء", "صباح", "يوم", "أمس", "اليو�
 def _arabic_speaker(spans: list[tuple[int, int]], words: list[str], prepositions: frozenset[str]) -> list:
     """An Arabic speaker window without the time phrase before the speaker ("مساء الأحد | مدير جهاز الإسعاف") and
     cut at the first phrase of time or place after two words ("أنطونيو غوتيريش | في بيان", "بيسكوف |
-    للصحافيين" (to the journalists), "وتركيا | الخميس"; not "الأمين العام | للأمم المتحدة", of the UN)."""
+    للصحافيين" (to the journalists), "وتركيا | الخميس", "إردوغان | بالقرار" (with the decision); not "الأمين العام |
+    للأمم المتحدة", of the UN), and without the verb of a clause before the cue ("وأشاد | الرئيس التركي ...")."""
     from .names import name_words  # names reads this module's lexicon syntax
 
-    calendar = name_words("ar").calendar | _ARABIC_TIME
+    around = name_words("ar")
+    calendar = around.calendar | _ARABIC_TIME
     while len(spans) > 1 and words[0] in calendar:
+        spans, words = spans[1:], words[1:]
+    if len(words) > 2 and words[0].startswith("وأ") and words[1] in around.titles:  # "وأشاد | الرئيس": and praised
         spans, words = spans[1:], words[1:]
     for k in range(2, len(words)):
         to = words[k].startswith("لل") and not _of_a_known_actor(" ".join(words[k : k + 4]))
-        if words[k] in prepositions or words[k] in calendar or to:
+        if words[k] in prepositions or words[k] in calendar or to or words[k].startswith("بال"):
             return spans[:k]
     return spans
 
