@@ -430,10 +430,6 @@ def _without_lower_end(text: str, a: int, b: int) -> int:
 _ACRONYM = re.compile(r"[A-ZА-ЯЁЇІЄҐ]{2,6}")
 
 
-def _capitalised(word: str) -> bool:
-    return word[:1].isupper()
-
-
 def owner_apart(text: str, a: int, b: int, kind: str) -> list[tuple[int, int, str]]:
     """A person's name led by the country or organisation whose office it holds, as the recogniser ran them
     together ("Угорщини | Віктор Орбан", "NATO | Jensa Stoltenberga", "США | Ентоні Блінкен", "Повітряних сил ЗСУ |
@@ -447,7 +443,7 @@ def owner_apart(text: str, a: int, b: int, kind: str) -> list[tuple[int, int, st
     if owner is not None:
         return [(words[0][0], words[0][1], owner), (words[1][0], b, kind)]
     acronyms = [k for k in range(1, len(words) - 2) if _ACRONYM.fullmatch(text[slice(*words[k])])]
-    if acronyms and all(_capitalised(text[slice(*w)]) for w in words[acronyms[-1] + 1 :]):
+    if acronyms and all(text[a : a + 1].isupper() for a, _ in words[acronyms[-1] + 1 :]):
         k = acronyms[-1]  # "Повітряних сил ЗСУ | Юрій Ігнат": the organisation ends at its acronym
         return [(words[0][0], words[k][1], "ORG"), (words[k + 1][0], b, kind)]
     return [(a, b, kind)]
@@ -476,7 +472,7 @@ def common_noun(text: str, a: int, b: int, kind: str, lang: str | None) -> bool:
     if " " in name:
         return False
     if lang == "en":
-        return english_adjective(text, b, kind)
+        return english_adjective(text, a, b, kind)
     if lang == "de" and (kind in ("PER", "LOC") or (kind == "ORG" and not _institution(name, lang))):
         noun = _GERMAN_ARTICLE.search(text, max(0, a - 40), a) is not None
     elif lang in _OF_THE and kind != "PER":
@@ -492,11 +488,10 @@ _DEMONYM_ENDING = re.compile(r"(?:an|ans|ian|ians|i|is|ese|ish)$")
 _NEXT_WORD = re.compile(r" [A-Za-z]")
 
 
-def english_adjective(text: str, end: int, kind: str) -> bool:
-    """An English group or place name of one word ending at `end` that is an adjective of nationality, no actor:
+def english_adjective(text: str, start: int, end: int, kind: str) -> bool:
+    """An English group or place name of one word [start, end) that is an adjective of nationality, no actor:
     a group in the singular before another word ("Iranian drones", "Saudi Crown Prince"; "the Iranians" stays), or
     a form of a known place that is not its name and ends as demonyms do ("Nepali", "Ukrainian"; "Iran" stays)."""
-    start = end - len(LETTER_WORD.findall(text, max(0, end - 40), end)[-1])
     word = text[start:end]
     if kind == "GROUP":
         return not word.endswith("s") and _NEXT_WORD.match(text, end) is not None

@@ -96,8 +96,13 @@ def train_matching(out: Path, data_root: Path) -> dict:
     verifiers = {
         "one": Verifier(one.coef_[0].astype(np.float32), float(one.intercept_[0]), 0.0, RETRIEVE, TOP_K),
         "two": Verifier(
-            *(same.coef_[0].astype(np.float32), float(same.intercept_[0]), 0.0, RETRIEVE, TOP_K, None),
-            *(other.coef_[0].astype(np.float32), float(other.intercept_[0])),
+            same.coef_[0].astype(np.float32),
+            float(same.intercept_[0]),
+            0.0,
+            RETRIEVE,
+            TOP_K,
+            weights_across=other.coef_[0].astype(np.float32),
+            bias_across=float(other.intercept_[0]),
         ),
     }
     settings = {
